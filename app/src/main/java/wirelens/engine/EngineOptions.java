@@ -1,0 +1,24 @@
+package wirelens.engine;
+
+/**
+ * Tunables of the engine.
+ *
+ * @param connectTimeoutMillis how long an upstream connect may take before the client is closed
+ * @param bufferBytes          read size and the most a direction holds unsent before reading pauses
+ * @param recordChunks         whether chunk bytes are copied into events (off when nobody records them)
+ * @param eventBudgetBytes     how far the event consumer may fall behind before reading pauses
+ */
+public record EngineOptions(int connectTimeoutMillis, int bufferBytes, boolean recordChunks, long eventBudgetBytes) {
+
+    public static EngineOptions defaults() {
+        return new EngineOptions(10_000, 64 * 1024, true, 32L * 1024 * 1024);
+    }
+
+    public EngineOptions withRecordChunks(boolean record) {
+        return new EngineOptions(connectTimeoutMillis, bufferBytes, record, eventBudgetBytes);
+    }
+
+    public EngineOptions withConnectTimeoutMillis(int millis) {
+        return new EngineOptions(millis, bufferBytes, recordChunks, eventBudgetBytes);
+    }
+}

@@ -1,0 +1,44 @@
+package wirelens.engine;
+
+import java.util.Objects;
+
+/**
+ * What the user asked a listener to be. {@code targetHost}/{@code targetPort} are only meaningful for
+ * {@link ListenerKind#FORWARD}; an HTTP proxy finds its targets in the requests.
+ */
+public record ListenerConfig(
+        String name, ListenerKind kind, String bindHost, int bindPort, String targetHost, int targetPort) {
+
+    public ListenerConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(bindHost, "bindHost");
+        if (bindPort < 0 || bindPort > 65535) {
+            throw new IllegalArgumentException("port out of range: " + bindPort);
+        }
+        if (kind == ListenerKind.FORWARD) {
+            Objects.requireNonNull(targetHost, "targetHost");
+            if (targetPort < 1 || targetPort > 65535) {
+                throw new IllegalArgumentException("target port out of range: " + targetPort);
+            }
+        }
+    }
+
+    public static ListenerConfig forward(String bindHost, int bindPort, String targetHost, int targetPort) {
+        String name = "fwd " + bindPort + " \u2192 " + Hosts.format(targetHost, targetPort);
+        return new ListenerConfig(name, ListenerKind.FORWARD, bindHost, bindPort, targetHost, targetPort);
+    }
+
+    public static ListenerConfig http(String bindHost, int bindPort) {
+        return new ListenerConfig("http proxy " + bindPort, ListenerKind.HTTP, bindHost, bindPort, null, 0);
+    }
+
+    /** The target as {@code host:port} ({@code [v6]:port}), or {@code *} for an HTTP proxy. */
+    public String targetText() {
+        return kind == ListenerKind.FORWARD ? Hosts.format(targetHost, targetPort) : "*";
+    }
+
+    public ListenerConfig withName(String newName) {
+        return new ListenerConfig(newName, kind, bindHost, bindPort, targetHost, targetPort);
+    }
+}
