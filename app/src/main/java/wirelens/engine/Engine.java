@@ -1,51 +1,449 @@
 package wirelens.engine;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * The forwarding engine. All methods are thread-safe: they hand a task to the selector thread and
- * return at once. Results arrive as {@link EngineEvent}s on the queue given at construction.
+ * The forwarding engine. All public methods are thread-safe: they hand a task to the selector thread
+ * and return at once. Results arrive as {@link EngineEvent}s on the queue given at construction.
  */
 public final class Engine implements AutoCloseable {
 
     /** A listener that is bound and accepting. */
     public record Bound(int listenerId, ListenerConfig config, InetSocketAddress address) {}
 
+    private final Loop loop;
+    private final Thread thread;
+    private final AtomicInteger nextListenerId = new AtomicInteger(1);
+    private volatile boolean started;
+
     public Engine(EventQueue events, EngineOptions options) {
-        throw new UnsupportedOperationException("in progress");
+        try {
+            this.loop = new Loop(events, options);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a selector: " + e.getMessage(), e);
+        }
+        this.thread = new Thread(loop::run, "wirelens-engine");
+        this.thread.setDaemon(true);
+        events.onRelieved(() -> loop.execute(loop::resumeAfterBudget));
     }
 
     /** Starts the selector thread. */
-    public void start() {}
+    public synchronized void start() {
+        if (!started) {
+            started = true;
+            thread.start();
+        }
+    }
 
     /**
      * Binds a listener. The future fails with a {@link ListenerException} whose message is fit for a
-     * user (e.g. "127.0.0.1:2626 is already in use").
+     * user (e.g. "cannot listen on 127.0.0.1:2626: the port is already in use").
      */
     public CompletableFuture<Bound> addListener(ListenerConfig config) {
-        throw new UnsupportedOperationException();
+        CompletableFuture<Bound> result = new CompletableFuture<>();
+        int id = nextListenerId.getAndIncrement();
+        InetSocketAddress bindAddress;
+        try {
+            bindAddress = new InetSocketAddress(InetAddress.getByName(config.bindHost()), config.bindPort());
+        } catch (UnknownHostException e) {
+            String message = "cannot listen on " + Hosts.format(config.bindHost(), config.bindPort())
+                    + ": unknown address " + config.bindHost();
+            loop.events.publish(new EngineEvent.ListenerFailed(id, config, message));
+            result.completeExceptionally(new ListenerException(message));
+            return result;
+        }
+        loop.execute(() -> loop.bind(id, config, bindAddress, result));
+        return result;
     }
 
     /** Stops accepting on a listener; its open connections go on. */
     public CompletableFuture<Void> removeListener(int listenerId) {
-        throw new UnsupportedOperationException();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            loop.unbind(listenerId);
+            done.complete(null);
+        });
+        return done;
     }
 
     /** Replaces the hook chain (applied to chunks read from now on). */
-    public void setHooks(List<ChunkHook> hooks) {}
+    public void setHooks(List<ChunkHook> hooks) {
+        List<ChunkHook> copy = List.copyOf(hooks);
+        loop.execute(() -> loop.hooks = copy);
+    }
 
-    /** Ends the hold of the oldest held chunk of that direction: forward {@code bytes}, or drop on null. */
-    public void release(long connectionId, Direction direction, byte[] bytes) {}
+    /** Ends the hold of the held chunk of that direction: forward {@code bytes}, or drop on null. */
+    public void release(long connectionId, Direction direction, byte[] bytes) {
+        loop.execute(() -> loop.withConnection(connectionId, c -> c.release(direction, bytes)));
+    }
 
     /** Sends bytes that no peer sent into a live connection (after anything already queued). */
-    public void inject(long connectionId, Direction direction, byte[] bytes) {}
+    public void inject(long connectionId, Direction direction, byte[] bytes) {
+        byte[] copy = bytes.clone();
+        loop.execute(() -> loop.withConnection(connectionId, c -> c.inject(direction, copy)));
+    }
 
     /** Closes both sides of a connection at once. */
-    public void closeConnection(long connectionId) {}
+    public void closeConnection(long connectionId) {
+        loop.execute(() -> loop.withConnection(connectionId, c -> c.abort("closed by the user")));
+    }
+
+    /** Connections currently open (read on any thread; exact once the engine is idle). */
+    public int openConnections() {
+        return loop.openConnections;
+    }
+
+    /** Bytes waiting in the engine's buffers across all connections (for tests and benchmarks). */
+    public CompletableFuture<Long> bufferedBytes() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(loop.connections.values().stream().mapToLong(Connection::bufferedBytes).sum()));
+        return f;
+    }
 
     /** Closes every listener and connection and stops the selector thread. */
     @Override
-    public void close() {}
+    public void close() {
+        if (!started) {
+            loop.shutdown();
+            return;
+        }
+        loop.execute(loop::shutdown);
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A short reason for a failure, fit for a user: no class names where the message says enough. */
+    static String describe(Throwable x) {
+        if (x instanceof ClosedChannelException) {
+            return "connection closed";
+        }
+        String m = x.getMessage();
+        if (m == null || m.isBlank()) {
+            return x.getClass().getSimpleName();
+        }
+        return m.toLowerCase(java.util.Locale.ROOT).startsWith("connection") || x instanceof IOException
+                ? lowerFirst(m) : x.getClass().getSimpleName() + ": " + m;
+    }
+
+    private static String lowerFirst(String s) {
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** Everything the selector thread owns. */
+    static final class Loop {
+        final Selector selector;
+        final EventQueue events;
+        final EngineOptions options;
+        final ByteBuffer readBuffer;
+        volatile List<ChunkHook> hooks = List.of();
+        boolean budgetPaused;
+        volatile int openConnections;
+
+        private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        private final Map<Integer, Listener> listeners = new HashMap<>();
+        final Map<Long, Connection> connections = new HashMap<>();
+        private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+        private final AtomicLong nextConnectionId = new AtomicLong(1);
+        private long timerSequence;
+        private volatile boolean running = true;
+        private ExecutorService resolver;
+
+        private record Listener(int id, ListenerConfig config, ServerSocketChannel channel, SelectionKey key,
+                InetSocketAddress bound) {}
+
+        private record Timer(long deadlineNanos, long sequence, Runnable action) implements Comparable<Timer> {
+            @Override
+            public int compareTo(Timer o) {
+                int c = Long.compare(deadlineNanos, o.deadlineNanos);
+                return c != 0 ? c : Long.compare(sequence, o.sequence);
+            }
+        }
+
+        Loop(EventQueue events, EngineOptions options) throws IOException {
+            this.selector = Selector.open();
+            this.events = Objects.requireNonNull(events);
+            this.options = Objects.requireNonNull(options);
+            this.readBuffer = ByteBuffer.allocateDirect(options.bufferBytes());
+        }
+
+        void execute(Runnable task) {
+            tasks.add(task);
+            selector.wakeup();
+        }
+
+        void emit(EngineEvent event) {
+            events.publish(event);
+        }
+
+        void run() {
+            while (running) {
+                try {
+                    long timeoutMillis = runDueTimers();
+                    selector.select(this::dispatch, timeoutMillis);
+                    runTasks();
+                } catch (IOException | RuntimeException x) {
+                    // one bad connection or hook must never stop the loop for everyone else
+                    emit(new EngineEvent.Notice(0, EpochClock.nowNanos(), "engine: " + describe(x)));
+                }
+            }
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // the loop is over; nothing else uses the selector
+            }
+        }
+
+        private void runTasks() {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                try {
+                    task.run();
+                } catch (RuntimeException x) {
+                    emit(new EngineEvent.Notice(0, EpochClock.nowNanos(), "engine task failed: " + describe(x)));
+                }
+            }
+        }
+
+        /** Runs timers that are due and returns how long select may wait (0 = no limit). */
+        private long runDueTimers() {
+            long now = System.nanoTime();
+            Timer t;
+            while ((t = timers.peek()) != null && t.deadlineNanos <= now) {
+                timers.poll();
+                t.action.run();
+            }
+            if (t == null) {
+                return 0;
+            }
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(t.deadlineNanos - now) + 1);
+        }
+
+        void schedule(long delayMillis, Runnable action) {
+            timers.add(new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), timerSequence++, action));
+        }
+
+        private void dispatch(SelectionKey key) {
+            Object attachment = key.attachment();
+            if (!key.isValid()) {
+                return;
+            }
+            if (attachment instanceof Connection.Endpoint e) {
+                e.connection.onReady(e, key.readyOps());
+            } else if (attachment instanceof Listener l) {
+                accept(l);
+            }
+        }
+
+        // ---- listeners ---------------------------------------------------------------------
+
+        void bind(int id, ListenerConfig config, InetSocketAddress address, CompletableFuture<Bound> result) {
+            ServerSocketChannel channel = null;
+            try {
+                channel = ServerSocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
+                        ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(address, 1024);
+                channel.configureBlocking(false);
+                InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+                Listener listener = new Listener(id, config, channel, null, bound);
+                SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
+                listener = new Listener(id, config, channel, key, bound);
+                key.attach(listener);
+                listeners.put(id, listener);
+                emit(new EngineEvent.ListenerStarted(id, config, bound));
+                result.complete(new Bound(id, config, bound));
+            } catch (IOException | RuntimeException x) {
+                if (channel != null) {
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // it never accepted anything
+                    }
+                }
+                String where = Hosts.format(address.getAddress().getHostAddress(), address.getPort());
+                String why = x instanceof BindException && String.valueOf(x.getMessage()).contains("in use")
+                        ? "the port is already in use"
+                        : describe(x);
+                String message = "cannot listen on " + where + ": " + why;
+                emit(new EngineEvent.ListenerFailed(id, config, message));
+                result.completeExceptionally(new ListenerException(message));
+            }
+        }
+
+        void unbind(int id) {
+            Listener l = listeners.remove(id);
+            if (l != null) {
+                l.key.cancel();
+                try {
+                    l.channel.close();
+                } catch (IOException ignored) {
+                    // closing a listening socket has nothing to report
+                }
+                emit(new EngineEvent.ListenerStopped(id, l.config));
+            }
+        }
+
+        private void accept(Listener l) {
+            for (int i = 0; i < 64; i++) {
+                SocketChannel ch;
+                try {
+                    ch = l.channel.accept();
+                } catch (IOException x) {
+                    // typically out of file descriptors: stop accepting briefly instead of spinning
+                    emit(new EngineEvent.Notice(0, EpochClock.nowNanos(),
+                            "listener " + l.config.name() + " cannot accept: " + describe(x)));
+                    l.key.interestOps(0);
+                    schedule(100, () -> {
+                        if (l.key.isValid()) {
+                            l.key.interestOps(SelectionKey.OP_ACCEPT);
+                        }
+                    });
+                    return;
+                }
+                if (ch == null) {
+                    return;
+                }
+                open(l, ch);
+            }
+        }
+
+        private void open(Listener l, SocketChannel ch) {
+            long id = nextConnectionId.getAndIncrement();
+            InetSocketAddress clientAddress;
+            try {
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                clientAddress = (InetSocketAddress) ch.getRemoteAddress();
+            } catch (IOException x) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // the client is already gone
+                }
+                return;
+            }
+            ListenerConfig config = l.config;
+            InetSocketAddress target = config.kind() == ListenerKind.FORWARD
+                    ? Hosts.addressOf(config.targetHost(), config.targetPort())
+                    : l.bound;
+            Connection c = new Connection(id, l.id, config, newSession(config), this, ch);
+            connections.put(id, c);
+            openConnections = connections.size();
+            emit(new EngineEvent.Opened(id, l.id, config, clientAddress, target, EpochClock.nowNanos()));
+            try {
+                c.start(clientAddress);
+            } catch (IOException x) {
+                c.fail("cannot register the client: " + describe(x));
+            }
+            c.updateInterest();
+        }
+
+        private static Session newSession(ListenerConfig config) {
+            return switch (config.kind()) {
+                case FORWARD -> new ForwardSession(config.targetHost(), config.targetPort());
+                case HTTP -> throw new UnsupportedOperationException("the HTTP proxy is not built yet");
+            };
+        }
+
+        void connectionEnded(Connection c) {
+            connections.remove(c.id);
+            openConnections = connections.size();
+        }
+
+        void withConnection(long id, Consumer<Connection> action) {
+            Connection c = connections.get(id);
+            if (c != null) {
+                action.accept(c);
+                c.updateInterest();
+            }
+        }
+
+        // ---- backpressure from the event consumer -------------------------------------------
+
+        void pauseForBudget() {
+            budgetPaused = true;
+            for (Connection c : connections.values()) {
+                c.updateInterest();
+            }
+            // the consumer's relief callback resumes us; a timer guards against a missed wake-up
+            schedule(50, () -> {
+                if (budgetPaused && !events.overBudget()) {
+                    resumeAfterBudget();
+                }
+            });
+        }
+
+        void resumeAfterBudget() {
+            if (!budgetPaused) {
+                return;
+            }
+            budgetPaused = false;
+            for (Connection c : new ArrayList<>(connections.values())) {
+                c.updateInterest();
+            }
+        }
+
+        // ---- name resolution off the loop ----------------------------------------------------
+
+        void resolve(String host, int port, Consumer<InetSocketAddress> then) {
+            if (resolver == null) {
+                resolver = Executors.newFixedThreadPool(2, r -> {
+                    Thread t = new Thread(r, "wirelens-resolver");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            resolver.execute(() -> {
+                InetSocketAddress resolved;
+                try {
+                    resolved = new InetSocketAddress(InetAddress.getByName(host), port);
+                } catch (UnknownHostException | SecurityException x) {
+                    resolved = null;
+                }
+                InetSocketAddress result = resolved;
+                execute(() -> then.accept(result));
+            });
+        }
+
+        void shutdown() {
+            for (Integer id : new ArrayList<>(listeners.keySet())) {
+                unbind(id);
+            }
+            for (Connection c : new ArrayList<>(connections.values())) {
+                c.abort("engine stopped");
+            }
+            if (resolver != null) {
+                resolver.shutdownNow();
+            }
+            running = false;
+        }
+    }
 }

@@ -60,6 +60,9 @@ public sealed interface EngineEvent {
     record Closed(long connectionId, long timeNanos, long bytesClientToServer, long bytesServerToClient,
             boolean reset) implements EngineEvent {}
 
+    /** Something the user should hear about that is not the end of a connection (0 = no connection). */
+    record Notice(long connectionId, long timeNanos, String message) implements EngineEvent {}
+
     /** The connection ended in an error, e.g. the target refused or timed out. */
     record Failed(long connectionId, long timeNanos, String message, long bytesClientToServer,
             long bytesServerToClient) implements EngineEvent {}

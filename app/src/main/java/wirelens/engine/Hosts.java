@@ -24,6 +24,23 @@ public final class Hosts {
         return format(host, address.getPort());
     }
 
+    /** True for an IPv4 or IPv6 literal, which resolves without a DNS lookup. */
+    public static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    /** The address of a host that may be a name: resolved if it is a literal, unresolved otherwise. */
+    public static InetSocketAddress addressOf(String host, int port) {
+        if (isLiteral(host)) {
+            try {
+                return new InetSocketAddress(InetAddress.getByName(host), port);
+            } catch (java.net.UnknownHostException e) {
+                return InetSocketAddress.createUnresolved(host, port);
+            }
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
     /** True when a listener bound here can be reached only from this machine. */
     public static boolean isLoopbackOnly(InetSocketAddress bound) {
         InetAddress ip = bound.getAddress();

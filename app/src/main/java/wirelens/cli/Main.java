@@ -1,0 +1,86 @@
+package wirelens.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import wirelens.engine.ListenerConfig;
+
+/** Entry point of the jar: the window by default, or {@code --headless}. */
+@Command(name = "wirelens", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = {"A debugging proxy that forwards every connection and shows every chunk that crosses it.",
+            "Without --headless it opens the window (on FILE.pcapng, if given)."})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--headless", description = "Run without a window (servers, CI, tests).")
+    boolean headless;
+
+    @Option(names = "--forward", paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
+            description = {"Forward a local port to HOST:HOSTPORT, as ssh -L does. BIND defaults to 127.0.0.1;",
+                "PORT 0 picks a free port; IPv6 in brackets: [::1]:2626:[::1]:2525. Repeatable."})
+    List<String> forwards = new ArrayList<>();
+
+    @Option(names = "--quiet", description = "Print only the 'listening' lines, not one per connection.")
+    boolean quiet;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Give up an upstream connect after this long (default: ${DEFAULT-VALUE}).")
+    double connectTimeoutSeconds;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A capture file to open in the window.")
+    String file;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof IllegalArgumentException) {
+                err.println("wirelens: " + ex.getMessage());
+                err.println("Try 'wirelens --help' for the options.");
+                return 2;
+            }
+            err.println("wirelens: " + ex);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<ListenerConfig> listeners = new ArrayList<>();
+        for (String spec : forwards) {
+            listeners.add(ForwardSpec.parse(spec));
+        }
+        if (connectTimeoutSeconds <= 0 || connectTimeoutSeconds > 3600) {
+            throw new IllegalArgumentException("--connect-timeout must be between 0 and 3600 seconds");
+        }
+        if (headless) {
+            if (listeners.isEmpty()) {
+                throw new IllegalArgumentException("--headless needs at least one listener (--forward)");
+            }
+            HeadlessOptions options = new HeadlessOptions(listeners, quiet, (int) Math.round(connectTimeoutSeconds * 1000));
+            return Headless.run(options, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        }
+        wirelens.ui.WirelensApp.launchWindow(listeners, file);
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"wirelens " + (v == null ? "0.1.0" : v)};
+        }
+    }
+}

@@ -1,0 +1,520 @@
+package wirelens.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The socket side of one connection: translates readiness on its two channels into
+ * {@link SessionEvent}s and carries out the {@link SessionOutput} commands of its {@link Session}.
+ * Only the selector thread touches it.
+ *
+ * <p>Backpressure is one rule: a side is read only while the other side has nothing queued, so at
+ * most one read buffer's worth (plus what a hook added) waits in memory per direction.
+ */
+final class Connection implements SessionOutput {
+    private static final byte[] EMPTY = new byte[0];
+
+    /** One socket of the connection. */
+    static final class Endpoint {
+        final Connection connection;
+        final Side side;
+        SocketChannel channel;
+        SelectionKey key;
+        ByteBuffer pending;
+        String host;
+        int port;
+        boolean connecting;
+        boolean eof;
+        boolean shutdownRequested;
+        boolean outputShut;
+        boolean closed;
+
+        Endpoint(Connection connection, Side side) {
+            this.connection = connection;
+            this.side = side;
+        }
+    }
+
+    final long id;
+    final int listenerId;
+    final ListenerConfig listener;
+    private final Session session;
+    private final Engine.Loop loop;
+    final Endpoint client;
+    private Endpoint target;
+    private final long[] bytes = new long[2];
+    private final long[] sequence = new long[2];
+    private final byte[][] held = new byte[2][];
+    private boolean finishing;
+    private boolean ended;
+
+    Connection(long id, int listenerId, ListenerConfig listener, Session session, Engine.Loop loop,
+            SocketChannel clientChannel) {
+        this.id = id;
+        this.listenerId = listenerId;
+        this.listener = listener;
+        this.session = session;
+        this.loop = loop;
+        this.client = new Endpoint(this, Side.CLIENT);
+        this.client.channel = clientChannel;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    void start(InetSocketAddress clientAddress) throws IOException {
+        client.key = client.channel.register(loop.selector, 0, client);
+        handle(new SessionEvent.Accepted(clientAddress));
+    }
+
+    // ---- readiness -------------------------------------------------------------------------
+
+    void onReady(Endpoint e, int readyOps) {
+        if (e.closed || ended) {
+            return;
+        }
+        if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
+            finishConnect(e);
+        }
+        if (!e.closed && !ended && (readyOps & SelectionKey.OP_WRITE) != 0) {
+            flush(e);
+        }
+        if (!e.closed && !ended && (readyOps & SelectionKey.OP_READ) != 0) {
+            read(e);
+        }
+        updateInterest();
+    }
+
+    private void read(Endpoint e) {
+        if (!canRead(e)) {
+            return;
+        }
+        if (loop.events.overBudget()) {
+            loop.pauseForBudget();
+            return;
+        }
+        ByteBuffer buf = loop.readBuffer;
+        buf.clear();
+        int n;
+        try {
+            n = e.channel.read(buf);
+        } catch (IOException x) {
+            broken(e, x);
+            return;
+        }
+        if (n < 0) {
+            e.eof = true;
+            loop.emit(new EngineEvent.HalfClosed(id, e.side.from(), EpochClock.nowNanos()));
+            handle(new SessionEvent.Eof(e.side));
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        buf.flip();
+        List<ChunkHook> hooks = loop.hooks;
+        if (hooks.isEmpty() && !loop.options.recordChunks()) {
+            bytes[e.side.from().ordinal()] += n;
+            handle(new SessionEvent.Received(e.side, buf));
+        } else {
+            byte[] original = new byte[n];
+            buf.get(original);
+            deliver(e.side, original, hooks);
+        }
+    }
+
+    /** Runs the hook chain on a chunk read from {@code from}, then records and forwards it. */
+    private void deliver(Side from, byte[] original, List<ChunkHook> hooks) {
+        int dir = from.from().ordinal();
+        ChunkHook.ChunkContext context =
+                new ChunkHook.ChunkContext(id, listenerId, listener, from.from(), sequence[dir]++);
+        byte[] data = original;
+        for (ChunkHook hook : hooks) {
+            ChunkHook.Verdict verdict;
+            try {
+                verdict = hook.onChunk(context, data);
+            } catch (RuntimeException | LinkageError x) {
+                loop.emit(new EngineEvent.Notice(id, EpochClock.nowNanos(),
+                        "hook " + hook.getClass().getSimpleName() + " failed and was bypassed: " + x));
+                continue;
+            }
+            if (verdict instanceof ChunkHook.Verdict.Forward f) {
+                data = f.bytes() == null ? data : f.bytes();
+            } else if (verdict instanceof ChunkHook.Verdict.Drop) {
+                forwardDecided(from, original, null);
+                return;
+            } else if (verdict instanceof ChunkHook.Verdict.Hold) {
+                held[dir] = original;
+                return;
+            }
+        }
+        forwardDecided(from, original, data);
+    }
+
+    private void forwardDecided(Side from, byte[] original, byte[] forwarded) {
+        if (forwarded != null && forwarded != original && Arrays.equals(forwarded, original)) {
+            forwarded = original;
+        }
+        if (loop.options.recordChunks() || forwarded != original) {
+            loop.emit(new EngineEvent.Chunk(id, from.from(), EpochClock.nowNanos(), original, forwarded));
+        }
+        if (forwarded != null && forwarded.length > 0) {
+            bytes[from.from().ordinal()] += forwarded.length;
+            handle(new SessionEvent.Received(from, ByteBuffer.wrap(forwarded)));
+        }
+    }
+
+    void release(Direction direction, byte[] forwarded) {
+        byte[] original = held[direction.ordinal()];
+        if (original == null || ended) {
+            return;
+        }
+        held[direction.ordinal()] = null;
+        forwardDecided(Side.sending(direction), original, forwarded);
+        updateInterest();
+    }
+
+    void inject(Direction direction, byte[] data) {
+        if (ended) {
+            return;
+        }
+        loop.emit(new EngineEvent.Chunk(id, direction, EpochClock.nowNanos(), EMPTY, data));
+        bytes[direction.ordinal()] += data.length;
+        handle(new SessionEvent.Received(Side.sending(direction), ByteBuffer.wrap(data)));
+        updateInterest();
+    }
+
+    private void handle(SessionEvent event) {
+        session.handle(event, this);
+    }
+
+    // ---- target connection -----------------------------------------------------------------
+
+    @Override
+    public void connect(String host, int port) {
+        if (target != null) {
+            closeTarget();
+        }
+        Endpoint t = new Endpoint(this, Side.TARGET);
+        t.connecting = true;
+        t.host = host;
+        t.port = port;
+        target = t;
+        InetSocketAddress address = Hosts.addressOf(host, port);
+        if (!address.isUnresolved()) {
+            beginConnect(t, host, port, address);
+            return;
+        }
+        loop.resolve(host, port, resolved -> {
+            if (target != t || ended) {
+                return;
+            }
+            if (resolved == null) {
+                connectFailed(t, host, port, "unknown host " + host, false);
+            } else {
+                beginConnect(t, host, port, resolved);
+            }
+            updateInterest();
+        });
+    }
+
+    private void beginConnect(Endpoint t, String host, int port, InetSocketAddress address) {
+        try {
+            SocketChannel ch = SocketChannel.open();
+            t.channel = ch;
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            t.key = ch.register(loop.selector, SelectionKey.OP_CONNECT, t);
+            if (ch.connect(address)) {
+                connected(t);
+                return;
+            }
+        } catch (IOException | RuntimeException x) {
+            connectFailed(t, host, port, Engine.describe(x), false);
+            return;
+        }
+        loop.schedule(loop.options.connectTimeoutMillis(), () -> {
+            if (target == t && t.connecting && !ended) {
+                connectFailed(t, host, port, "timed out", true);
+                updateInterest();
+            }
+        });
+    }
+
+    private void finishConnect(Endpoint t) {
+        try {
+            if (t.channel.finishConnect()) {
+                connected(t);
+            }
+        } catch (IOException x) {
+            connectFailed(t, t.host, t.port, Engine.describe(x), false);
+        }
+    }
+
+    private void connected(Endpoint t) {
+        t.connecting = false;
+        InetSocketAddress remote = null;
+        try {
+            remote = (InetSocketAddress) t.channel.getRemoteAddress();
+        } catch (IOException ignored) {
+            // the address is only informative; a broken socket shows up on the first read or write
+        }
+        loop.emit(new EngineEvent.TargetConnected(id, remote, EpochClock.nowNanos()));
+        handle(new SessionEvent.Connected(remote));
+        if (t.pending != null) {
+            flush(t);
+        } else if (t.shutdownRequested) {
+            shutdownNow(t);
+        }
+    }
+
+    private void connectFailed(Endpoint t, String host, int port, String reason, boolean timedOut) {
+        closeChannel(t, false);
+        if (target == t) {
+            target = null;
+        }
+        handle(new SessionEvent.ConnectFailed(host, port, reason, timedOut));
+    }
+
+    // ---- output ----------------------------------------------------------------------------
+
+    @Override
+    public void send(Side to, ByteBuffer data) {
+        Endpoint e = endpoint(to);
+        if (e == null || e.closed || e.outputShut || e.shutdownRequested) {
+            loop.emit(new EngineEvent.Notice(id, EpochClock.nowNanos(),
+                    data.remaining() + " bytes for the " + to.name().toLowerCase(java.util.Locale.ROOT)
+                            + " could not be sent: its side is closed"));
+            data.position(data.limit());
+            return;
+        }
+        if (e.pending == null && !e.connecting) {
+            try {
+                while (data.hasRemaining() && e.channel.write(data) > 0) {
+                    // keep writing while the socket takes bytes
+                }
+            } catch (IOException x) {
+                data.position(data.limit());
+                broken(e, x);
+                return;
+            }
+            if (!data.hasRemaining()) {
+                return;
+            }
+        }
+        e.pending = append(e.pending, data);
+    }
+
+    private static ByteBuffer append(ByteBuffer pending, ByteBuffer data) {
+        if (pending == null) {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+            copy.put(data).flip();
+            return copy;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
+        joined.put(pending).put(data).flip();
+        return joined;
+    }
+
+    private void flush(Endpoint e) {
+        if (e.pending != null) {
+            try {
+                while (e.pending.hasRemaining() && e.channel.write(e.pending) > 0) {
+                    // keep writing while the socket takes bytes
+                }
+            } catch (IOException x) {
+                broken(e, x);
+                return;
+            }
+            if (e.pending.hasRemaining()) {
+                return;
+            }
+            e.pending = null;
+        }
+        if (e.shutdownRequested && !e.outputShut) {
+            shutdownNow(e);
+        }
+        if (finishing) {
+            finishIfFlushed();
+        }
+    }
+
+    @Override
+    public void shutdownOutput(Side side) {
+        Endpoint e = endpoint(side);
+        if (e == null || e.closed || e.shutdownRequested) {
+            return;
+        }
+        e.shutdownRequested = true;
+        if (e.pending == null && !e.connecting) {
+            shutdownNow(e);
+        }
+    }
+
+    private void shutdownNow(Endpoint e) {
+        try {
+            e.channel.shutdownOutput();
+            e.outputShut = true;
+        } catch (IOException x) {
+            broken(e, x);
+        }
+    }
+
+    @Override
+    public void closeTarget() {
+        if (target != null) {
+            closeChannel(target, false);
+            target = null;
+        }
+    }
+
+    @Override
+    public void finish() {
+        finishing = true;
+        finishIfFlushed();
+    }
+
+    private void finishIfFlushed() {
+        if (ended || client.pending != null || (target != null && target.pending != null)) {
+            return;
+        }
+        end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], false), false);
+    }
+
+    @Override
+    public void reset(String reason) {
+        if (!ended) {
+            end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], true), true);
+        }
+    }
+
+    @Override
+    public void fail(String message) {
+        if (!ended) {
+            end(new EngineEvent.Failed(id, EpochClock.nowNanos(), message, bytes[0], bytes[1]), false);
+        }
+    }
+
+    /** Closed from outside: the user's "close connection" or engine shutdown. */
+    void abort(String why) {
+        if (!ended) {
+            end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], true), true);
+        }
+    }
+
+    private void broken(Endpoint e, IOException x) {
+        if (!ended) {
+            handle(new SessionEvent.Broken(e.side, Engine.describe(x)));
+            if (!ended) {
+                // the session chose to go on without this side
+                closeChannel(e, true);
+                if (e == target) {
+                    target = null;
+                }
+            }
+        }
+    }
+
+    private void end(EngineEvent last, boolean withReset) {
+        ended = true;
+        closeChannel(client, withReset);
+        if (target != null) {
+            closeChannel(target, withReset);
+        }
+        held[0] = held[1] = null;
+        loop.emit(last);
+        loop.connectionEnded(this);
+    }
+
+    private void closeChannel(Endpoint e, boolean withReset) {
+        if (e.closed) {
+            return;
+        }
+        e.closed = true;
+        e.pending = null;
+        if (e.key != null) {
+            e.key.cancel();
+        }
+        if (e.channel != null) {
+            try {
+                if (withReset && e.channel.isConnected()) {
+                    e.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // a reset is best effort; the close below still happens
+            }
+            try {
+                e.channel.close();
+            } catch (IOException ignored) {
+                // nothing is left to tell the peer; the channel is released either way
+            }
+        }
+    }
+
+    // ---- interest --------------------------------------------------------------------------
+
+    private Endpoint endpoint(Side side) {
+        return side == Side.CLIENT ? client : target;
+    }
+
+    private boolean canRead(Endpoint e) {
+        if (e.eof || e.connecting || held[e.side.from().ordinal()] != null || loop.budgetPaused) {
+            return false;
+        }
+        Endpoint other = endpoint(e.side.opposite());
+        if (other == null) {
+            return e.side == Side.CLIENT && !finishing;
+        }
+        return !other.connecting && other.pending == null && !other.closed;
+    }
+
+    void updateInterest() {
+        if (ended) {
+            return;
+        }
+        updateInterest(client);
+        if (target != null) {
+            updateInterest(target);
+        }
+    }
+
+    private void updateInterest(Endpoint e) {
+        if (e.closed || e.key == null || !e.key.isValid()) {
+            return;
+        }
+        int ops;
+        if (e.connecting) {
+            ops = SelectionKey.OP_CONNECT;
+        } else {
+            ops = 0;
+            if (e.pending != null) {
+                ops |= SelectionKey.OP_WRITE;
+            }
+            if (canRead(e)) {
+                ops |= SelectionKey.OP_READ;
+            }
+        }
+        if (e.key.interestOps() != ops) {
+            e.key.interestOps(ops);
+        }
+    }
+
+    /** Bytes waiting in memory for either side, for tests and the slow-reader benchmark. */
+    long bufferedBytes() {
+        long n = client.pending == null ? 0 : client.pending.remaining();
+        if (target != null && target.pending != null) {
+            n += target.pending.remaining();
+        }
+        for (byte[] h : held) {
+            n += h == null ? 0 : h.length;
+        }
+        return n;
+    }
+}

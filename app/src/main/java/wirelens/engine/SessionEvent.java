@@ -1,0 +1,29 @@
+package wirelens.engine;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/** What the socket layer tells a {@link Session}. */
+public sealed interface SessionEvent {
+
+    /** The client was accepted; nothing has been read yet. */
+    record Accepted(InetSocketAddress client) implements SessionEvent {}
+
+    /** The target connection asked for with {@link SessionOutput#connect} is established. */
+    record Connected(InetSocketAddress target) implements SessionEvent {}
+
+    /** The target connection could not be made (refused, unknown host, timed out). */
+    record ConnectFailed(String host, int port, String reason, boolean timedOut) implements SessionEvent {}
+
+    /**
+     * Bytes read from a side (after the hook chain). The buffer is only valid during the call: a
+     * session that keeps bytes must copy them.
+     */
+    record Received(Side from, ByteBuffer data) implements SessionEvent {}
+
+    /** The side finished sending (it shut down its output). */
+    record Eof(Side from) implements SessionEvent {}
+
+    /** Reading from or writing to the side failed, e.g. connection reset by peer. */
+    record Broken(Side side, String reason) implements SessionEvent {}
+}
