@@ -1,0 +1,153 @@
+package wirelens.capture;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import wirelens.engine.Direction;
+
+/**
+ * What a capture holds, without the bytes: every connection and, per connection, every chunk's
+ * direction, time, lengths, flags and file offset. Chunks are kept in primitive arrays (about 30 bytes
+ * each) so that millions of chunks fit in a small heap. Filled by the {@link Recorder}'s writer thread
+ * or by {@link CaptureFile#open}; safe to read from any thread at any time.
+ */
+public final class CaptureIndex {
+    private final Map<Long, Entry> connections = new LinkedHashMap<>();
+
+    /** Every connection in the order they were opened (a snapshot). */
+    public synchronized List<ConnectionInfo> connections() {
+        List<ConnectionInfo> out = new ArrayList<>(connections.size());
+        for (Entry e : connections.values()) {
+            out.add(e.info);
+        }
+        return out;
+    }
+
+    public synchronized Optional<ConnectionInfo> connection(long id) {
+        Entry e = connections.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.info);
+    }
+
+    public synchronized int connectionCount() {
+        return connections.size();
+    }
+
+    /** Number of chunks of that connection (0 for an unknown id). */
+    public synchronized int chunkCount(long connectionId) {
+        Entry e = connections.get(connectionId);
+        return e == null ? 0 : e.chunks.size;
+    }
+
+    /** The chunk at {@code index} (0 .. chunkCount-1) of that connection. */
+    public synchronized ChunkInfo chunk(long connectionId, int index) {
+        Entry e = connections.get(connectionId);
+        if (e == null || index < 0 || index >= e.chunks.size) {
+            throw new IndexOutOfBoundsException("no chunk " + index + " in connection " + connectionId);
+        }
+        return e.chunks.get(connectionId, index);
+    }
+
+    /** All chunks of that connection in order (a snapshot; empty for an unknown id). */
+    public List<ChunkInfo> chunks(long connectionId) {
+        return chunks(connectionId, 0, Integer.MAX_VALUE);
+    }
+
+    /** Up to {@code count} chunks of that connection starting at {@code from} (a snapshot). */
+    public synchronized List<ChunkInfo> chunks(long connectionId, int from, int count) {
+        Entry e = connections.get(connectionId);
+        if (e == null || from >= e.chunks.size) {
+            return List.of();
+        }
+        int to = (int) Math.min(e.chunks.size, (long) Math.max(from, 0) + count);
+        List<ChunkInfo> out = new ArrayList<>(to - from);
+        for (int i = Math.max(from, 0); i < to; i++) {
+            out.add(e.chunks.get(connectionId, i));
+        }
+        return out;
+    }
+
+    // ---- filled by the recorder and the file reader (one thread) ----
+
+    /** Adds a connection; replaces nothing if the id is already known (returns the known one). */
+    synchronized ConnectionInfo add(ConnectionInfo info) {
+        Entry e = connections.get(info.id());
+        if (e != null) {
+            return e.info;
+        }
+        connections.put(info.id(), new Entry(info));
+        return info;
+    }
+
+    /** Replaces a known connection's info; returns false for an unknown id. */
+    synchronized boolean replace(ConnectionInfo info) {
+        Entry e = connections.get(info.id());
+        if (e == null) {
+            return false;
+        }
+        e.info = info;
+        return true;
+    }
+
+    /** Appends a chunk to a known connection, counting its bytes; returns the stored chunk or null. */
+    synchronized ChunkInfo addChunk(long connectionId, Direction direction, long timeNanos, int originalLength,
+            int forwardedLength, boolean edited, boolean dropped, boolean injected, long fileOffset) {
+        Entry e = connections.get(connectionId);
+        if (e == null) {
+            return null;
+        }
+        int index = e.chunks.size;
+        e.chunks.add(direction, timeNanos, originalLength, forwardedLength, edited, dropped, injected, fileOffset);
+        e.info = e.info.withChunk(direction, dropped ? 0 : forwardedLength);
+        return e.chunks.get(connectionId, index);
+    }
+
+    private static final class Entry {
+        ConnectionInfo info;
+        final ChunkTable chunks = new ChunkTable();
+
+        Entry(ConnectionInfo info) {
+            this.info = info;
+        }
+    }
+
+    /** Chunks of one connection as parallel primitive arrays. */
+    private static final class ChunkTable {
+        private static final byte C2S = 1, EDITED = 2, DROPPED = 4, INJECTED = 8;
+        int size;
+        long[] times = new long[4];
+        long[] offsets = new long[4];
+        int[] originalLengths = new int[4];
+        int[] forwardedLengths = new int[4];
+        byte[] flags = new byte[4];
+
+        void add(Direction direction, long time, int originalLength, int forwardedLength, boolean edited,
+                boolean dropped, boolean injected, long offset) {
+            if (size == times.length) {
+                int n = size * 2;
+                times = Arrays.copyOf(times, n);
+                offsets = Arrays.copyOf(offsets, n);
+                originalLengths = Arrays.copyOf(originalLengths, n);
+                forwardedLengths = Arrays.copyOf(forwardedLengths, n);
+                flags = Arrays.copyOf(flags, n);
+            }
+            times[size] = time;
+            offsets[size] = offset;
+            originalLengths[size] = originalLength;
+            forwardedLengths[size] = forwardedLength;
+            flags[size] = (byte) ((direction == Direction.CLIENT_TO_SERVER ? C2S : 0) | (edited ? EDITED : 0)
+                    | (dropped ? DROPPED : 0) | (injected ? INJECTED : 0));
+            size++;
+        }
+
+        ChunkInfo get(long connectionId, int i) {
+            byte f = flags[i];
+            return new ChunkInfo(connectionId, i,
+                    (f & C2S) != 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT, times[i],
+                    originalLengths[i], forwardedLengths[i], (f & EDITED) != 0, (f & DROPPED) != 0,
+                    (f & INJECTED) != 0, offsets[i]);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package wirelens.capture;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import wirelens.engine.Direction;
+import wirelens.engine.Hosts;
+
+/** Plain-text views of a capture for the terminal: a summary table and a socat -x like dump. */
+public final class CaptureText {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss.SSSSSS", Locale.ROOT).withZone(ZoneId.systemDefault());
+    private static final int DUMP_CHUNKS_PER_READ = 256;
+
+    private CaptureText() {}
+
+    /** One line per connection: id, client, target, bytes each way, duration, how it ended. */
+    public static void summary(CaptureIndex index, Appendable out) throws IOException {
+        List<ConnectionInfo> all = index.connections();
+        out.append(String.format(Locale.ROOT, "%6s  %-22s %-28s %12s %12s %10s  %s%n", "id", "client", "target",
+                "client>", "<server", "duration", "end"));
+        for (ConnectionInfo c : all) {
+            out.append(String.format(Locale.ROOT, "%6d  %-22s %-28s %12d %12d %10s  %s%n", c.id(),
+                    Hosts.format(c.client()), Hosts.format(c.target()), c.bytesClientToServer(),
+                    c.bytesServerToClient(), c.isOpen() ? "-" : duration(c.durationNanos()), ending(c)));
+        }
+        out.append(all.size() + (all.size() == 1 ? " connection" : " connections") + System.lineSeparator());
+    }
+
+    private static String ending(ConnectionInfo c) {
+        return switch (c.end()) {
+            case OPEN -> "open (capture ended first)";
+            case FAILED -> "failed: " + c.failure();
+            default -> c.end().label();
+        };
+    }
+
+    static String duration(long nanos) {
+        if (nanos < 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.1fms", nanos / 1e6);
+        }
+        if (nanos < 600_000_000_000L) {
+            return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
+        }
+        long s = nanos / 1_000_000_000L;
+        return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60);
+    }
+
+    /**
+     * Every chunk of a connection, like {@code socat -x}: a header line per chunk ({@code >} client to
+     * server, {@code <} server to client, time, length, byte offsets in that direction), then 16 bytes a
+     * line as hex and text, then {@code --}. Edited and dropped chunks say so and show the original too.
+     *
+     * @throws CaptureFormatException when the connection is unknown or its bytes cannot be read
+     */
+    public static void dump(CaptureFile file, long connectionId, Appendable out) throws IOException {
+        CaptureIndex index = file.index();
+        ConnectionInfo c = index.connection(connectionId).orElseThrow(() -> new CaptureFormatException(
+                file.path() + ": no connection " + connectionId + " (there are " + index.connectionCount()
+                        + "; see --read without --dump)"));
+        out.append("connection " + c.id() + "  " + Hosts.format(c.client()) + " > " + Hosts.format(c.target())
+                + "  listener " + c.listenerName() + System.lineSeparator());
+        long[] sent = new long[2];
+        int count = index.chunkCount(connectionId);
+        for (int from = 0; from < count; from += DUMP_CHUNKS_PER_READ) {
+            for (ChunkInfo chunk : index.chunks(connectionId, from, DUMP_CHUNKS_PER_READ)) {
+                int d = chunk.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1;
+                String arrow = chunk.direction().arrow();
+                String time = TIME.format(Instant.ofEpochSecond(0, chunk.timeNanos()));
+                if (chunk.dropped()) {
+                    out.append(arrow + " " + time + "  dropped, original length=" + chunk.originalLength()
+                            + System.lineSeparator());
+                    hex(file.original(chunk), out);
+                } else {
+                    byte[] bytes = file.forwarded(chunk);
+                    out.append(arrow + " " + time + "  length=" + bytes.length + " from=" + sent[d] + " to="
+                            + (sent[d] + bytes.length - 1) + (chunk.injected() ? "  injected" : "")
+                            + (chunk.edited() && !chunk.injected() ? "  edited" : "") + System.lineSeparator());
+                    hex(bytes, out);
+                    sent[d] += bytes.length;
+                    if (chunk.edited() && !chunk.injected()) {
+                        out.append("  original length=" + chunk.originalLength() + System.lineSeparator());
+                        hex(file.original(chunk), out);
+                    }
+                }
+                out.append("--").append(System.lineSeparator());
+            }
+        }
+        out.append(ending(c) + System.lineSeparator());
+    }
+
+    private static void hex(byte[] bytes, Appendable out) throws IOException {
+        StringBuilder line = new StringBuilder(80);
+        for (int at = 0; at < bytes.length; at += 16) {
+            line.setLength(0);
+            int n = Math.min(16, bytes.length - at);
+            for (int i = 0; i < 16; i++) {
+                if (i < n) {
+                    line.append(' ').append(Character.forDigit((bytes[at + i] >> 4) & 0xF, 16))
+                            .append(Character.forDigit(bytes[at + i] & 0xF, 16));
+                } else {
+                    line.append("   ");
+                }
+            }
+            line.append("  ");
+            for (int i = 0; i < n; i++) {
+                int b = bytes[at + i] & 0xFF;
+                line.append(b >= 0x20 && b < 0x7F ? (char) b : '.');
+            }
+            out.append(line).append(System.lineSeparator());
+        }
+    }
+}

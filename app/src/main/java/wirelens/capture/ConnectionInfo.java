@@ -1,0 +1,86 @@
+package wirelens.capture;
+
+import java.net.InetSocketAddress;
+import wirelens.engine.Direction;
+import wirelens.engine.ListenerKind;
+
+/**
+ * One recorded connection as the index knows it. Immutable: the index replaces it whenever something
+ * changes, so a subscriber may keep the instance it was given.
+ *
+ * @param id                  the engine's connection id (unique within one capture)
+ * @param listenerId          the engine's listener id
+ * @param listenerName        the listener's name when the connection was accepted
+ * @param listenerKind        forward or http
+ * @param client              the client's address
+ * @param target              where the engine connected (updated once the target is connected)
+ * @param openedNanos         accept time, epoch nanoseconds
+ * @param closedNanos         end time, epoch nanoseconds; 0 while {@link ConnectionEnd#OPEN}
+ * @param end                 how it ended
+ * @param failure             why it failed, or null unless {@link ConnectionEnd#FAILED}
+ * @param bytesClientToServer bytes forwarded from client to target (after edits)
+ * @param bytesServerToClient bytes forwarded from target to client (after edits)
+ * @param chunkCount          chunks recorded in both directions
+ * @param clientFinished      the client half-closed (sent EOF)
+ * @param serverFinished      the target half-closed (sent EOF)
+ */
+public record ConnectionInfo(
+        long id,
+        int listenerId,
+        String listenerName,
+        ListenerKind listenerKind,
+        InetSocketAddress client,
+        InetSocketAddress target,
+        long openedNanos,
+        long closedNanos,
+        ConnectionEnd end,
+        String failure,
+        long bytesClientToServer,
+        long bytesServerToClient,
+        int chunkCount,
+        boolean clientFinished,
+        boolean serverFinished) {
+
+    public boolean isOpen() {
+        return end == ConnectionEnd.OPEN;
+    }
+
+    /** Time from accept to end, or 0 while open. */
+    public long durationNanos() {
+        return closedNanos == 0 ? 0 : closedNanos - openedNanos;
+    }
+
+    public long bytes(Direction direction) {
+        return direction == Direction.CLIENT_TO_SERVER ? bytesClientToServer : bytesServerToClient;
+    }
+
+    public boolean finished(Direction direction) {
+        return direction == Direction.CLIENT_TO_SERVER ? clientFinished : serverFinished;
+    }
+
+    ConnectionInfo withTarget(InetSocketAddress newTarget) {
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, newTarget, openedNanos,
+                closedNanos, end, failure, bytesClientToServer, bytesServerToClient, chunkCount, clientFinished,
+                serverFinished);
+    }
+
+    ConnectionInfo withChunk(Direction direction, int forwardedLength) {
+        boolean c2s = direction == Direction.CLIENT_TO_SERVER;
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
+                closedNanos, end, failure, bytesClientToServer + (c2s ? forwardedLength : 0),
+                bytesServerToClient + (c2s ? 0 : forwardedLength), chunkCount + 1, clientFinished, serverFinished);
+    }
+
+    ConnectionInfo withFinished(Direction direction) {
+        boolean c2s = direction == Direction.CLIENT_TO_SERVER;
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
+                closedNanos, end, failure, bytesClientToServer, bytesServerToClient, chunkCount,
+                clientFinished || c2s, serverFinished || !c2s);
+    }
+
+    ConnectionInfo withEnd(ConnectionEnd newEnd, long timeNanos, String why) {
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
+                timeNanos, newEnd, why, bytesClientToServer, bytesServerToClient, chunkCount, clientFinished,
+                serverFinished);
+    }
+}

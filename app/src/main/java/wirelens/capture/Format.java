@@ -1,0 +1,68 @@
+package wirelens.capture;
+
+/**
+ * Constants of the Wirelens capture format (see the README section "Capture file format").
+ *
+ * <p>A capture is one little-endian pcapng section: a Section Header Block, one Interface Description
+ * Block (LINKTYPE_RAW, i.e. IPv4/IPv6 packets without a link header; nanosecond timestamps), then
+ * Wirelens records interleaved with Enhanced Packet Blocks that carry the synthesised TCP segments.
+ * Wirelens records are pcapng Custom Blocks of type {@link #CUSTOM_BLOCK} ("do not copy": they describe
+ * the packets around them) with Private Enterprise Number {@link #PEN}, whose custom data starts with
+ * the magic bytes 'W' 'L', a record type byte and a record version byte.
+ */
+final class Format {
+    private Format() {}
+
+    static final int SHB = 0x0A0D0D0A;
+    static final int IDB = 0x00000001;
+    static final int EPB = 0x00000006;
+    static final int CUSTOM_COPY = 0x00000BAD;
+    static final int CUSTOM_BLOCK = 0x40000BAD;
+    static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
+    static final int LINKTYPE_RAW = 101;
+
+    /**
+     * IANA Private Enterprise Number 32473, reserved by RFC 5612 for documentation and examples. Wirelens
+     * has no PEN of its own; the 'W' 'L' magic that follows tells its records apart.
+     */
+    static final int PEN = 32473;
+    static final byte MAGIC_0 = 'W';
+    static final byte MAGIC_1 = 'L';
+
+    /** The format as a whole; bumped when a reader of the old version could not read a new file. */
+    static final int FORMAT_VERSION = 1;
+
+    // record types (custom data byte 2); the record version (byte 3) is 1 for each
+    static final int REC_FILE = 1;
+    static final int REC_OPENED = 2;
+    static final int REC_TARGET = 3;
+    static final int REC_CHUNK = 4;
+    static final int REC_HALF_CLOSED = 5;
+    static final int REC_ENDED = 6;
+    static final int RECORD_VERSION = 1;
+
+    // chunk flags
+    static final int FLAG_EDITED = 1;
+    static final int FLAG_DROPPED = 2;
+    static final int FLAG_INJECTED = 4;
+
+    /**
+     * Chunk record: 8 block header + 4 PEN + 4 (magic, type, version) + 8 connection + 4 (direction,
+     * flags, 2 reserved) + 8 time + 4 forwarded length + 4 original length + 4 segments; then the
+     * original bytes when edited or dropped; then padding and the 4-byte trailing length.
+     */
+    static final int CHUNK_ORIGINAL_AT = 48;
+
+    // address families in records
+    static final int ADDR_NONE = 0;
+    static final int ADDR_IPV4 = 4;
+    static final int ADDR_IPV6 = 6;
+    static final int ADDR_UNRESOLVED = 1;
+
+    /** Most TCP payload bytes per synthesised packet (a 64 KiB chunk becomes two packets). */
+    static final int MAX_SEGMENT = 32 * 1024;
+
+    static int pad4(int n) {
+        return (n + 3) & ~3;
+    }
+}

@@ -1,0 +1,100 @@
+package wirelens.capture;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
+import wirelens.engine.ListenerKind;
+
+/**
+ * Applies what happened to a {@link CaptureIndex} and says so as {@link CaptureUpdate}s. Used by the
+ * recorder for live events and by the file scanner for records read back, so both build the same index.
+ */
+final class IndexUpdater {
+    private final CaptureIndex index;
+
+    IndexUpdater(CaptureIndex index) {
+        this.index = index;
+    }
+
+    /** Applies a live engine event; {@code chunkOffset} is where a chunk's record went (-1: not in a file). */
+    void apply(EngineEvent event, long chunkOffset, List<CaptureUpdate> out) {
+        if (event instanceof EngineEvent.Opened o) {
+            add(opened(o.connectionId(), o.listenerId(), o.listener().name(), o.listener().kind(), o.client(),
+                    o.target(), o.timeNanos()), out);
+        } else if (event instanceof EngineEvent.TargetConnected t) {
+            target(t.connectionId(), t.target(), out);
+        } else if (event instanceof EngineEvent.Chunk c) {
+            boolean dropped = c.dropped();
+            ChunkInfo chunk = chunk(c.connectionId(), c.direction(), c.timeNanos(), c.original().length,
+                    dropped ? 0 : c.forwarded().length, c.edited(), dropped,
+                    !dropped && c.original().length == 0, chunkOffset);
+            if (chunk != null && out != null) {
+                ConnectionInfo info = index.connection(c.connectionId()).orElseThrow();
+                out.add(new CaptureUpdate.ChunkAdded(chunk, info, c.original(), c.forwarded()));
+            }
+        } else if (event instanceof EngineEvent.HalfClosed h) {
+            halfClosed(h.connectionId(), h.direction(), out);
+        } else if (event instanceof EngineEvent.Closed c) {
+            ended(c.connectionId(), c.reset() ? ConnectionEnd.RESET : ConnectionEnd.CLOSED, c.timeNanos(), null, out);
+        } else if (event instanceof EngineEvent.Failed f) {
+            ended(f.connectionId(), ConnectionEnd.FAILED, f.timeNanos(),
+                    f.message() == null ? "failed" : f.message(), out);
+        } else if (out != null) {
+            out.add(new CaptureUpdate.ListenerChanged(event));
+        }
+    }
+
+    static ConnectionInfo opened(long id, int listenerId, String listenerName, ListenerKind kind,
+            InetSocketAddress client, InetSocketAddress target, long timeNanos) {
+        return new ConnectionInfo(id, listenerId, listenerName, kind, client, target, timeNanos, 0,
+                ConnectionEnd.OPEN, null, 0, 0, 0, false, false);
+    }
+
+    /** Returns false when the id was already known (the second one is ignored). */
+    boolean add(ConnectionInfo info, List<CaptureUpdate> out) {
+        ConnectionInfo stored = index.add(info);
+        if (stored != info) {
+            return false;
+        }
+        if (out != null) {
+            out.add(new CaptureUpdate.ConnectionOpened(info));
+        }
+        return true;
+    }
+
+    boolean target(long id, InetSocketAddress target, List<CaptureUpdate> out) {
+        return change(id, index.connection(id).map(c -> c.withTarget(target)).orElse(null), out);
+    }
+
+    boolean halfClosed(long id, Direction direction, List<CaptureUpdate> out) {
+        return change(id, index.connection(id).map(c -> c.withFinished(direction)).orElse(null), out);
+    }
+
+    ChunkInfo chunk(long id, Direction direction, long timeNanos, int originalLength, int forwardedLength,
+            boolean edited, boolean dropped, boolean injected, long offset) {
+        return index.addChunk(id, direction, timeNanos, originalLength, forwardedLength, edited, dropped, injected,
+                offset);
+    }
+
+    boolean ended(long id, ConnectionEnd end, long timeNanos, String failure, List<CaptureUpdate> out) {
+        ConnectionInfo info = index.connection(id).map(c -> c.withEnd(end, timeNanos, failure)).orElse(null);
+        if (info == null || !index.replace(info)) {
+            return false;
+        }
+        if (out != null) {
+            out.add(new CaptureUpdate.ConnectionEnded(info));
+        }
+        return true;
+    }
+
+    private boolean change(long id, ConnectionInfo info, List<CaptureUpdate> out) {
+        if (info == null || !index.replace(info)) {
+            return false;
+        }
+        if (out != null) {
+            out.add(new CaptureUpdate.ConnectionChanged(info));
+        }
+        return true;
+    }
+}

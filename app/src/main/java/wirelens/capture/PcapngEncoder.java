@@ -1,0 +1,410 @@
+package wirelens.capture;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
+import wirelens.engine.ListenerKind;
+
+/**
+ * Turns engine events into pcapng blocks: a Wirelens record per event plus synthesised TCP packets
+ * (handshake, data, FIN, RST) so that Wireshark sees each connection as a TCP stream between the real
+ * client and target. Encodes into a buffer and hands whole blocks to the sink; single-threaded.
+ */
+final class PcapngEncoder {
+    private static final int BUFFER_BYTES = 2 * Recorder.FLUSH_BYTES;
+    private static final int TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10, TCP_FIN = 0x01;
+
+    private final Consumer<ByteBuffer> sink;
+    private ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private long handedOut;
+    private final Map<Long, Stream> streams = new HashMap<>();
+    private int ipId;
+
+    PcapngEncoder(Consumer<ByteBuffer> sink) {
+        this.sink = sink;
+    }
+
+    /** Offset in the file of the next block. */
+    long position() {
+        return handedOut + buf.position();
+    }
+
+    /** Hands everything buffered to the sink. */
+    void flush() {
+        if (buf.position() == 0) {
+            return;
+        }
+        buf.flip();
+        int n = buf.limit();
+        sink.accept(buf);
+        handedOut += n;
+        if (buf.capacity() > BUFFER_BYTES) {
+            buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        } else {
+            buf.clear();
+        }
+    }
+
+    private void ensure(int bytes) {
+        if (buf.remaining() < bytes) {
+            flush();
+        }
+        if (buf.capacity() < bytes) {
+            buf = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    private void flushIfFull() {
+        if (buf.position() >= Recorder.FLUSH_BYTES) {
+            flush();
+        }
+    }
+
+    /** Section header, interface description and the Wirelens file record. */
+    void fileHeader(long startNanos) {
+        byte[] app = "Wirelens".getBytes(StandardCharsets.UTF_8);
+        int optLen = 4 + Format.pad4(app.length) + 4;
+        int shbLen = 28 + optLen;
+        ensure(shbLen + 64 + 64);
+        buf.putInt(Format.SHB).putInt(shbLen).putInt(Format.BYTE_ORDER_MAGIC).putShort((short) 1)
+                .putShort((short) 0).putLong(-1L);
+        buf.putShort((short) 4).putShort((short) app.length).put(app);
+        padTo4(app.length);
+        buf.putInt(0);
+        buf.putInt(shbLen);
+
+        byte[] ifName = "wirelens".getBytes(StandardCharsets.UTF_8);
+        int idbLen = 20 + 4 + Format.pad4(ifName.length) + 8 + 4;
+        buf.putInt(Format.IDB).putInt(idbLen).putShort((short) Format.LINKTYPE_RAW).putShort((short) 0)
+                .putInt(0);
+        buf.putShort((short) 2).putShort((short) ifName.length).put(ifName);
+        padTo4(ifName.length);
+        buf.putShort((short) 9).putShort((short) 1).put((byte) 9).put((byte) 0).putShort((short) 0);
+        buf.putInt(0);
+        buf.putInt(idbLen);
+
+        RecordBody body = new RecordBody(Format.REC_FILE);
+        body.u16(Format.FORMAT_VERSION).i64(startNanos).str("Wirelens");
+        record(body);
+    }
+
+    /** Encodes one event; returns the offset of the chunk record for a {@link EngineEvent.Chunk}, else -1. */
+    long event(EngineEvent event) {
+        long chunkOffset = -1;
+        if (event instanceof EngineEvent.Opened o) {
+            record(new RecordBody(Format.REC_OPENED).i64(o.connectionId()).i32(o.listenerId())
+                    .u8(o.listener().kind() == ListenerKind.HTTP ? 1 : 0).i64(o.timeNanos()).addr(o.client())
+                    .addr(o.target()).str(o.listener().name()));
+            streams.put(o.connectionId(), new Stream(o.connectionId(), o.client(), o.target(), o.timeNanos()));
+        } else if (event instanceof EngineEvent.TargetConnected t) {
+            record(new RecordBody(Format.REC_TARGET).i64(t.connectionId()).i64(t.timeNanos()).addr(t.target()));
+            Stream s = streams.get(t.connectionId());
+            if (s != null && !s.started) {
+                s.target = t.target();
+                s.endpoints();
+                start(s, t.timeNanos());
+            }
+        } else if (event instanceof EngineEvent.Chunk c) {
+            chunkOffset = chunk(c);
+        } else if (event instanceof EngineEvent.HalfClosed h) {
+            record(new RecordBody(Format.REC_HALF_CLOSED).i64(h.connectionId())
+                    .u8(h.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).i64(h.timeNanos()));
+            Stream s = streams.get(h.connectionId());
+            if (s != null) {
+                start(s, h.timeNanos());
+                fin(s, h.direction(), h.timeNanos());
+            }
+        } else if (event instanceof EngineEvent.Closed c) {
+            record(new RecordBody(Format.REC_ENDED).i64(c.connectionId()).i64(c.timeNanos())
+                    .u8(c.reset() ? 2 : 1).i64(c.bytesClientToServer()).i64(c.bytesServerToClient()).str(""));
+            Stream s = streams.remove(c.connectionId());
+            if (s != null) {
+                start(s, c.timeNanos());
+                if (c.reset()) {
+                    reset(s, c.timeNanos());
+                } else {
+                    fin(s, Direction.CLIENT_TO_SERVER, c.timeNanos());
+                    fin(s, Direction.SERVER_TO_CLIENT, c.timeNanos());
+                }
+            }
+        } else if (event instanceof EngineEvent.Failed f) {
+            record(new RecordBody(Format.REC_ENDED).i64(f.connectionId()).i64(f.timeNanos()).u8(3)
+                    .i64(f.bytesClientToServer()).i64(f.bytesServerToClient())
+                    .str(f.message() == null ? "" : f.message()));
+            Stream s = streams.remove(f.connectionId());
+            if (s != null) {
+                if (!s.started) {
+                    // never connected: a SYN answered by a RST, as a refused connection looks
+                    packet(s, Direction.CLIENT_TO_SERVER, s.openedNanos, TCP_SYN, s.isnClient, 0, null, 0, 0);
+                    s.seqClient = s.isnClient + 1;
+                    s.seqServer = s.isnServer;
+                    s.started = true;
+                }
+                reset(s, f.timeNanos());
+            }
+        }
+        flushIfFull();
+        return chunkOffset;
+    }
+
+    private long chunk(EngineEvent.Chunk c) {
+        Stream s = streams.get(c.connectionId());
+        if (s == null) {
+            return -1;
+        }
+        start(s, c.timeNanos());
+        byte[] forwarded = c.forwarded();
+        boolean dropped = forwarded == null;
+        boolean injected = c.original().length == 0 && !dropped;
+        boolean edited = c.edited();
+        int fwdLen = dropped ? 0 : forwarded.length;
+        int segments = (fwdLen + Format.MAX_SEGMENT - 1) / Format.MAX_SEGMENT;
+        byte[] original = edited ? c.original() : new byte[0];
+        int flags = (edited ? Format.FLAG_EDITED : 0) | (dropped ? Format.FLAG_DROPPED : 0)
+                | (injected ? Format.FLAG_INJECTED : 0);
+
+        int blockLen = Format.CHUNK_ORIGINAL_AT + Format.pad4(original.length) + 4;
+        ensure(blockLen);
+        long offset = position();
+        buf.putInt(Format.CUSTOM_BLOCK).putInt(blockLen).putInt(Format.PEN);
+        buf.put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) Format.REC_CHUNK).put((byte) Format.RECORD_VERSION);
+        buf.putLong(c.connectionId());
+        buf.put((byte) (c.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1)).put((byte) flags).putShort((short) 0);
+        buf.putLong(c.timeNanos()).putInt(fwdLen).putInt(c.original().length).putInt(segments);
+        buf.put(original);
+        padTo4(original.length);
+        buf.putInt(blockLen);
+
+        boolean c2s = c.direction() == Direction.CLIENT_TO_SERVER;
+        for (int at = 0; at < fwdLen; at += Format.MAX_SEGMENT) {
+            int n = Math.min(Format.MAX_SEGMENT, fwdLen - at);
+            long seq = c2s ? s.seqClient : s.seqServer;
+            long ack = c2s ? s.seqServer : s.seqClient;
+            packet(s, c.direction(), c.timeNanos(), TCP_PSH | TCP_ACK, seq, ack, forwarded, at, n);
+            if (c2s) {
+                s.seqClient += n;
+            } else {
+                s.seqServer += n;
+            }
+        }
+        return offset;
+    }
+
+    /** SYN, SYN-ACK, ACK, once per stream, with the endpoints known by now. */
+    private void start(Stream s, long timeNanos) {
+        if (s.started) {
+            return;
+        }
+        s.started = true;
+        packet(s, Direction.CLIENT_TO_SERVER, s.openedNanos, TCP_SYN, s.isnClient, 0, null, 0, 0);
+        packet(s, Direction.SERVER_TO_CLIENT, timeNanos, TCP_SYN | TCP_ACK, s.isnServer, s.isnClient + 1, null, 0, 0);
+        packet(s, Direction.CLIENT_TO_SERVER, timeNanos, TCP_ACK, s.isnClient + 1, s.isnServer + 1, null, 0, 0);
+        s.seqClient = s.isnClient + 1;
+        s.seqServer = s.isnServer + 1;
+    }
+
+    private void fin(Stream s, Direction from, long timeNanos) {
+        boolean c2s = from == Direction.CLIENT_TO_SERVER;
+        if (c2s ? s.finClient : s.finServer) {
+            return;
+        }
+        long seq = c2s ? s.seqClient : s.seqServer;
+        long ack = c2s ? s.seqServer : s.seqClient;
+        packet(s, from, timeNanos, TCP_FIN | TCP_ACK, seq, ack, null, 0, 0);
+        if (c2s) {
+            s.finClient = true;
+            s.seqClient++;
+        } else {
+            s.finServer = true;
+            s.seqServer++;
+        }
+    }
+
+    /** The engine does not say which side reset; the target side is shown resetting. */
+    private void reset(Stream s, long timeNanos) {
+        packet(s, Direction.SERVER_TO_CLIENT, timeNanos, TCP_RST | TCP_ACK, s.seqServer, s.seqClient, null, 0, 0);
+    }
+
+    private void packet(Stream s, Direction direction, long timeNanos, int tcpFlags, long seq, long ack,
+            byte[] payload, int from, int length) {
+        boolean c2s = direction == Direction.CLIENT_TO_SERVER;
+        int ipHeader = s.v6 ? 40 : 20;
+        int packetLen = ipHeader + 20 + length;
+        int blockLen = 28 + Format.pad4(packetLen) + 4;
+        ensure(blockLen);
+        buf.putInt(Format.EPB).putInt(blockLen).putInt(0);
+        buf.putInt((int) (timeNanos >>> 32)).putInt((int) timeNanos);
+        buf.putInt(packetLen).putInt(packetLen);
+        buf.order(ByteOrder.BIG_ENDIAN);
+        byte[] src = c2s ? s.clientIp : s.targetIp;
+        byte[] dst = c2s ? s.targetIp : s.clientIp;
+        if (s.v6) {
+            buf.putInt(0x60000000).putShort((short) (20 + length)).put((byte) 6).put((byte) 64).put(src).put(dst);
+        } else {
+            int start = buf.position();
+            buf.put((byte) 0x45).put((byte) 0).putShort((short) packetLen).putShort((short) ipId++)
+                    .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0).put(src).put(dst);
+            buf.putShort(start + 10, ipv4Checksum(buf, start));
+        }
+        buf.putShort((short) (c2s ? s.clientPort : s.targetPort)).putShort((short) (c2s ? s.targetPort : s.clientPort));
+        buf.putInt((int) seq).putInt((tcpFlags & TCP_ACK) != 0 ? (int) ack : 0);
+        buf.put((byte) 0x50).put((byte) tcpFlags).putShort((short) 0xFFFF).putShort((short) 0).putShort((short) 0);
+        buf.order(ByteOrder.LITTLE_ENDIAN);
+        if (length > 0) {
+            buf.put(payload, from, length);
+        }
+        padTo4(packetLen);
+        buf.putInt(blockLen);
+    }
+
+    private static short ipv4Checksum(ByteBuffer b, int start) {
+        int sum = 0;
+        for (int i = 0; i < 20; i += 2) {
+            sum += ((b.get(start + i) & 0xFF) << 8) | (b.get(start + i + 1) & 0xFF);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (short) ~sum;
+    }
+
+    private void padTo4(int written) {
+        for (int i = written; (i & 3) != 0; i++) {
+            buf.put((byte) 0);
+        }
+    }
+
+    private void record(RecordBody body) {
+        byte[] data = body.bytes();
+        // type + length + PEN + data (padded) + trailing length
+        int blockLen = 8 + 4 + Format.pad4(data.length) + 4;
+        ensure(blockLen);
+        buf.putInt(Format.CUSTOM_BLOCK).putInt(blockLen).putInt(Format.PEN).put(data);
+        padTo4(data.length);
+        buf.putInt(blockLen);
+    }
+
+    /** The custom data of one record: magic, type, version, then little-endian fields. */
+    static final class RecordBody {
+        private final ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+
+        RecordBody(int type) {
+            b.put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) type).put((byte) Format.RECORD_VERSION);
+        }
+
+        RecordBody u8(int v) {
+            b.put((byte) v);
+            return this;
+        }
+
+        RecordBody u16(int v) {
+            b.putShort((short) v);
+            return this;
+        }
+
+        RecordBody i32(int v) {
+            b.putInt(v);
+            return this;
+        }
+
+        RecordBody i64(long v) {
+            b.putLong(v);
+            return this;
+        }
+
+        /** UTF-8 with a 16-bit length; cut to 200 bytes so a record always fits its buffer. */
+        RecordBody str(String s) {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            int n = Math.min(bytes.length, 200);
+            b.putShort((short) n).put(bytes, 0, n);
+            return this;
+        }
+
+        /** Family byte, address bytes (or a host name string when unresolved), port. */
+        RecordBody addr(InetSocketAddress a) {
+            if (a == null) {
+                b.put((byte) Format.ADDR_NONE);
+                return this;
+            }
+            InetAddress ip = a.getAddress();
+            if (ip instanceof Inet4Address) {
+                b.put((byte) Format.ADDR_IPV4).put(ip.getAddress());
+            } else if (ip instanceof Inet6Address) {
+                b.put((byte) Format.ADDR_IPV6).put(ip.getAddress());
+            } else {
+                b.put((byte) Format.ADDR_UNRESOLVED);
+                str(a.getHostString());
+            }
+            b.putShort((short) a.getPort());
+            return this;
+        }
+
+        byte[] bytes() {
+            byte[] out = new byte[b.position()];
+            b.get(0, out);
+            return out;
+        }
+    }
+
+    /** One connection's synthesised TCP state. */
+    private static final class Stream {
+        final long openedNanos;
+        final InetSocketAddress client;
+        InetSocketAddress target;
+        final long isnClient;
+        final long isnServer;
+        long seqClient;
+        long seqServer;
+        boolean started;
+        boolean finClient;
+        boolean finServer;
+        boolean v6;
+        byte[] clientIp;
+        byte[] targetIp;
+        int clientPort;
+        int targetPort;
+
+        Stream(long id, InetSocketAddress client, InetSocketAddress target, long openedNanos) {
+            this.openedNanos = openedNanos;
+            this.client = client;
+            this.target = target;
+            long mix = (id + 1) * 0x9E3779B97F4A7C15L;
+            this.isnClient = (mix >>> 32) & 0xFFFFFFFFL;
+            this.isnServer = mix & 0xFFFFFFFFL;
+            endpoints();
+        }
+
+        /** Fixes both endpoints to one IP family (IPv4-mapped IPv6 when they differ). */
+        void endpoints() {
+            InetAddress c = client == null ? null : client.getAddress();
+            InetAddress t = target == null ? null : target.getAddress();
+            byte[] cb = c == null ? new byte[] {(byte) 192, 0, 2, 1} : c.getAddress();
+            byte[] tb = t == null ? new byte[] {(byte) 192, 0, 2, 2} : t.getAddress();
+            v6 = cb.length == 16 || tb.length == 16;
+            clientIp = v6 ? toV6(cb) : cb;
+            targetIp = v6 ? toV6(tb) : tb;
+            clientPort = client == null ? 0 : client.getPort();
+            targetPort = target == null ? 0 : target.getPort();
+        }
+
+        private static byte[] toV6(byte[] ip) {
+            if (ip.length == 16) {
+                return ip;
+            }
+            byte[] out = new byte[16];
+            out[10] = (byte) 0xFF;
+            out[11] = (byte) 0xFF;
+            System.arraycopy(ip, 0, out, 12, 4);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package wirelens.capture;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import wirelens.engine.EngineEvent;
+import wirelens.engine.EpochClock;
+import wirelens.engine.EventQueue;
+
+/**
+ * The one consumer of the engine's {@link EventQueue}. A writer thread drains events in batches,
+ * appends them to the capture file (if there is one), keeps the {@link CaptureIndex}, writes each batch
+ * out before telling subscribers (so at most one batch — never more than ~100 ms or ~1 MiB — is lost
+ * to a {@code kill -9}), then hands the batch's {@link CaptureUpdate}s to every subscriber.
+ *
+ * <p>A write error (disk full) is loud: subscribers get {@link CaptureUpdate.WriteFailed}, the
+ * {@code onWriteFailure} callback runs, and {@link #writeFailure()} says why. Recording to the file
+ * stops there (the file stays readable up to the last complete batch), while the queue keeps being
+ * drained so that traffic keeps flowing and the index keeps growing.
+ */
+public final class Recorder implements AutoCloseable {
+    /** Most events taken from the queue at once. */
+    private static final int BATCH_EVENTS = 512;
+    /** Write out whenever this much is buffered, even within a batch. */
+    static final int FLUSH_BYTES = 1 << 20;
+    /** The longest the writer waits for events, so buffered bytes never sit longer than this. */
+    private static final long POLL_MILLIS = 50;
+    private static final long CLOSE_WAIT_MILLIS = 30_000;
+
+    private final EventQueue events;
+    private final Path path;
+    private final boolean temporary;
+    private final CaptureIndex index = new CaptureIndex();
+    private final List<Consumer<List<CaptureUpdate>>> subscribers = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private final PcapngEncoder encoder;
+    private final CaptureFile liveFile;
+    private FileChannel out;
+    private final Sink sink;
+    private volatile Consumer<String> onWriteFailure = message -> {};
+    private volatile String writeFailure;
+    private volatile long flushedBytes;
+    private volatile boolean stopping;
+
+    private Recorder(EventQueue events, Path path, boolean temporary, UnaryOperator<Sink> wrapSink)
+            throws IOException {
+        this.events = Objects.requireNonNull(events, "events");
+        this.path = path;
+        this.temporary = temporary;
+        if (path != null) {
+            this.out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            FileChannel channel = this.out;
+            this.sink = wrapSink == null ? channel::write : wrapSink.apply(channel::write);
+            this.encoder = new PcapngEncoder(this::writeToFile);
+            try {
+                encoder.fileHeader(EpochClock.nowNanos());
+                encoder.flush();
+                if (writeFailure != null) {
+                    throw new IOException(writeFailure);
+                }
+                this.liveFile = CaptureFile.live(path, index);
+            } catch (IOException e) {
+                out.close();
+                throw e;
+            }
+        } else {
+            this.sink = null;
+            this.encoder = null;
+            this.liveFile = null;
+        }
+        this.thread = new Thread(this::run, "wirelens-capture-writer");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Records to {@code file} (created or truncated now, so a bad path fails here with a clear
+     * {@link IOException}). Call {@link #start()} after subscribing.
+     */
+    public static Recorder toFile(EventQueue events, Path file) throws IOException {
+        return new Recorder(events, file, false, null);
+    }
+
+    /** Records to a new temporary file, deleted by {@link #close()} (save it first with {@link #saveCopy}). */
+    public static Recorder toTemporaryFile(EventQueue events) throws IOException {
+        Path file = Files.createTempFile("wirelens-", ".pcapng");
+        return new Recorder(events, file, true, null);
+    }
+
+    /** Keeps only the in-memory index and tells subscribers; nothing is written and no bytes can be read back. */
+    public static Recorder withoutFile(EventQueue events) {
+        try {
+            return new Recorder(events, null, false, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen without a file
+        }
+    }
+
+    /** For tests: records to {@code file} through a wrapper of the file's sink (e.g. one that fails). */
+    static Recorder withSink(EventQueue events, Path file, UnaryOperator<Sink> wrapSink) throws IOException {
+        return new Recorder(events, file, false, wrapSink);
+    }
+
+    /**
+     * Adds a subscriber, called on the writer thread with each batch of updates, after the batch is in
+     * the file and in the index. A subscriber that throws is reported on stderr and kept.
+     */
+    public void subscribe(Consumer<List<CaptureUpdate>> subscriber) {
+        subscribers.add(Objects.requireNonNull(subscriber));
+    }
+
+    /** Called once, on the writer thread, with a message for the user when writing fails. */
+    public void onWriteFailure(Consumer<String> callback) {
+        this.onWriteFailure = Objects.requireNonNull(callback);
+    }
+
+    /** Starts the writer thread. */
+    public void start() {
+        thread.start();
+    }
+
+    public CaptureIndex index() {
+        return index;
+    }
+
+    /** The file being written, for reading chunk bytes back; empty without a file. */
+    public Optional<CaptureFile> file() {
+        return Optional.ofNullable(liveFile);
+    }
+
+    public Optional<Path> path() {
+        return Optional.ofNullable(path);
+    }
+
+    /** Bytes of the file known to be complete on disk (whole blocks only). */
+    public long flushedBytes() {
+        return flushedBytes;
+    }
+
+    /** Why writing the file failed, or empty while all is well. */
+    public Optional<String> writeFailure() {
+        return Optional.ofNullable(writeFailure);
+    }
+
+    /**
+     * Copies what is on disk so far (every complete batch — a valid capture) to {@code target}, e.g.
+     * for "Save capture as". Recording goes on into the original file.
+     */
+    public void saveCopy(Path target) throws IOException {
+        if (path == null) {
+            throw new IOException("nothing to save: this session is not recorded to a file");
+        }
+        long length = flushedBytes;
+        Path partial = target.resolveSibling(target.getFileName() + ".part");
+        try (FileChannel src = FileChannel.open(path, StandardOpenOption.READ);
+                FileChannel dst = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+            long done = 0;
+            while (done < length) {
+                long n = src.transferTo(done, length - done, dst);
+                if (n <= 0) {
+                    throw new IOException("could not copy " + path + " (stopped at byte " + done + ")");
+                }
+                done += n;
+            }
+        }
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Stops after the queue is drained (close the engine first so that no more events come), writes
+     * what is left, closes the file and deletes it if temporary. Waits at most 30 s for the writer.
+     */
+    @Override
+    public void close() throws IOException {
+        stopping = true;
+        if (thread.isAlive()) {
+            try {
+                thread.join(CLOSE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (thread.getState() == Thread.State.NEW) {
+            drainOnce(0); // never started: still record what is queued
+        }
+        if (out != null) {
+            out.close();
+        }
+        if (liveFile != null) {
+            liveFile.close();
+        }
+        if (temporary && path != null) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    // ---- writer thread ----
+
+    private void run() {
+        while (true) {
+            boolean stop = stopping;
+            int n = drainOnce(POLL_MILLIS);
+            if (stop && n == 0 && events.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    private final List<EngineEvent> batch = new ArrayList<>(BATCH_EVENTS);
+    private final IndexUpdater updater = new IndexUpdater(index);
+
+    /** Drains one batch, records it, tells subscribers; returns the number of events handled. */
+    private int drainOnce(long waitMillis) {
+        batch.clear();
+        try {
+            events.drainTo(batch, BATCH_EVENTS, waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            stopping = true;
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<CaptureUpdate> updates = new ArrayList<>(batch.size());
+        for (EngineEvent event : batch) {
+            long offset = -1;
+            if (encoder != null && writeFailure == null) {
+                offset = encoder.event(event);
+                if (writeFailure != null) {
+                    offset = -1;
+                }
+            }
+            updater.apply(event, offset, updates);
+        }
+        if (encoder != null && writeFailure == null) {
+            encoder.flush();
+        }
+        if (writeFailure != null && !failureReported) {
+            failureReported = true;
+            updates.add(new CaptureUpdate.WriteFailed(writeFailure));
+        }
+        int n = batch.size();
+        try {
+            for (Consumer<List<CaptureUpdate>> s : subscribers) {
+                try {
+                    s.accept(updates);
+                } catch (RuntimeException e) {
+                    System.err.println("wirelens: a capture subscriber failed: " + e);
+                }
+            }
+        } finally {
+            events.consumed(batch);
+            batch.clear();
+        }
+        return n;
+    }
+
+    private boolean failureReported;
+
+    /** Appends whole blocks to the file; on failure cuts the file back to the last complete write. */
+    private void writeToFile(ByteBuffer bytes) {
+        if (writeFailure != null) {
+            return;
+        }
+        long before = flushedBytes;
+        try {
+            while (bytes.hasRemaining()) {
+                sink.write(bytes);
+            }
+            flushedBytes = before + bytes.limit();
+        } catch (IOException e) {
+            String message = "capture file " + path + ": write failed (" + e.getMessage()
+                    + "); recording stopped, traffic goes on; the file holds everything up to that point";
+            writeFailure = message;
+            try {
+                out.truncate(before);
+                out.position(before);
+            } catch (IOException ignored) {
+                // the truncate is best effort: a reader skips a cut-off last block anyway
+            }
+            try {
+                onWriteFailure.accept(message);
+            } catch (RuntimeException r) {
+                System.err.println("wirelens: " + message);
+            }
+        }
+    }
+
+    /** Where encoded bytes go: the file channel, or in tests a wrapper around it. */
+    @FunctionalInterface
+    interface Sink {
+        int write(ByteBuffer bytes) throws IOException;
+    }
+}
