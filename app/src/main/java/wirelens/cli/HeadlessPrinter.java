@@ -42,8 +42,6 @@ final class HeadlessPrinter {
             }
         } else if (event instanceof EngineEvent.Notice n) {
             err.println("wirelens: " + (n.connectionId() > 0 ? "#" + n.connectionId() + " " : "") + n.message());
-        } else if (event instanceof EngineEvent.ListenerFailed f) {
-            err.println("wirelens: " + f.message());
         }
     }
 

@@ -21,7 +21,37 @@ public final class Hosts {
         if (zone >= 0) {
             host = host.substring(0, zone);
         }
+        if (ip instanceof java.net.Inet6Address) {
+            host = compressIpv6(host);
+        }
         return format(host, address.getPort());
+    }
+
+    /** RFC 5952 text form: leading zeros dropped, the longest run of zero groups as {@code ::}. */
+    static String compressIpv6(String full) {
+        String[] groups = full.split(":");
+        if (groups.length != 8) {
+            return full;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            groups[i] = groups[i].replaceFirst("^0+(?=.)", "");
+            int j = i;
+            while (j < 8 && groups[j].replaceFirst("^0+(?=.)", "").equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, 8));
+        return head + "::" + tail;
     }
 
     /** True for an IPv4 or IPv6 literal, which resolves without a DNS lookup. */

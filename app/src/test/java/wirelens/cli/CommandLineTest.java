@@ -1,0 +1,83 @@
+package wirelens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import wirelens.engine.ListenerConfig;
+import wirelens.engine.ListenerKind;
+
+class CommandLineTest {
+
+    @Test
+    void forwardSpecsAsSshDoes() {
+        ListenerConfig a = ForwardSpec.parse("2626:127.0.0.1:2525");
+        assertEquals("127.0.0.1", a.bindHost());
+        assertEquals(2626, a.bindPort());
+        assertEquals("127.0.0.1", a.targetHost());
+        assertEquals(2525, a.targetPort());
+        assertEquals(ListenerKind.FORWARD, a.kind());
+
+        ListenerConfig b = ForwardSpec.parse("0.0.0.0:0:mail.example.test:25");
+        assertEquals("0.0.0.0", b.bindHost());
+        assertEquals(0, b.bindPort());
+        assertEquals("mail.example.test", b.targetHost());
+
+        ListenerConfig v6 = ForwardSpec.parse("[::1]:2626:[::1]:2525");
+        assertEquals("::1", v6.bindHost());
+        assertEquals("::1", v6.targetHost());
+        assertEquals("[::1]:2525", v6.targetText());
+
+        ListenerConfig mixed = ForwardSpec.parse("2626:[2001:db8::5]:25");
+        assertEquals("2001:db8::5", mixed.targetHost());
+    }
+
+    @Test
+    void badForwardSpecsSayWhatIsWrong() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForwardSpec.parse("2626"))
+                .getMessage().contains("[BIND:]PORT:HOST:HOSTPORT"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForwardSpec.parse("70000:h:25"))
+                .getMessage().contains("not a port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForwardSpec.parse("1:h:0"))
+                .getMessage().contains("not a port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForwardSpec.parse("[::1:1:h:25"))
+                .getMessage().contains("unclosed"));
+        assertThrows(IllegalArgumentException.class, () -> ForwardSpec.parse("1::25"));
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndAMessage() {
+        Result r = run("--headless", "--forward", "nonsense");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("[BIND:]PORT:HOST:HOSTPORT"), r.err());
+        Result unknown = run("--no-such-option");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("--no-such-option"), unknown.err());
+        Result empty = run("--headless");
+        assertEquals(2, empty.code());
+        assertTrue(empty.err().contains("at least one listener"), empty.err());
+    }
+
+    @Test
+    void helpAndVersion() {
+        Result help = run("--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--forward"));
+        assertTrue(help.out().contains("--headless"));
+        Result version = run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("wirelens "));
+    }
+}

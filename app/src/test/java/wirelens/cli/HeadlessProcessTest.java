@@ -1,0 +1,101 @@
+package wirelens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The headless command in a real child JVM: its output lines, real traffic, and a clean SIGTERM. */
+class HeadlessProcessTest {
+    private static final Pattern LISTENING = Pattern.compile("listening forward 127\\.0\\.0\\.1:(\\d+) -> 127\\.0\\.0\\.1:(\\d+)");
+
+    static Process start(String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "wirelens.cli.Main"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).start();
+    }
+
+    @Test
+    void printsListeningAndConnectionLinesAndExitsCleanlyOnSigterm() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket s = backend.accept()) {
+                    s.getOutputStream().write("220 hello\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().readAllBytes();
+                } catch (IOException ignored) {
+                    // the assertions below report what went wrong
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Process p = start("--headless", "--forward", "0:127.0.0.1:" + backend.getLocalPort());
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                String first = out.readLine();
+                Matcher m = LISTENING.matcher(first == null ? "" : first);
+                assertTrue(m.matches(), "first line: " + first);
+                assertEquals(backend.getLocalPort(), Integer.parseInt(m.group(2)));
+                try (Socket c = new Socket()) {
+                    c.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), 5000);
+                    c.setSoTimeout(10_000);
+                    assertEquals("220 hello", new BufferedReader(new InputStreamReader(c.getInputStream())).readLine());
+                    c.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                assertTrue(out.readLine().matches("#1 open 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:\\d+ .*"));
+                String closed = out.readLine();
+                assertTrue(closed.matches("#1 closed c2s=6 s2c=11 bytes in [0-9.]+s"), closed);
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue());
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void portInUseIsOneLineOnStderrAndExitOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Process p = start("--headless", "--forward", taken.getLocalPort() + ":127.0.0.1:9");
+            try {
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(1, p.exitValue());
+                assertEquals("wirelens: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                        + ": the port is already in use\n", err);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void nonLoopbackBindIsWarnedAbout() throws Exception {
+        Process p = start("--headless", "--quiet", "--forward", "0.0.0.0:0:127.0.0.1:9");
+        try {
+            BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            String warning = err.readLine();
+            assertTrue(warning != null && warning.contains("warning") && warning.contains("reachable from other machines"),
+                    String.valueOf(warning));
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
+}

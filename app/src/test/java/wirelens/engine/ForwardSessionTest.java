@@ -1,0 +1,116 @@
+package wirelens.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Scripts of events and the commands the forward relay must answer with; no sockets. */
+class ForwardSessionTest {
+
+    /** Records commands as readable strings. */
+    static final class Script implements SessionOutput {
+        final List<String> commands = new ArrayList<>();
+
+        @Override
+        public void connect(String host, int port) {
+            commands.add("connect " + host + ":" + port);
+        }
+
+        @Override
+        public void send(Side to, ByteBuffer data) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            commands.add("send " + to + " " + new String(b, StandardCharsets.ISO_8859_1));
+        }
+
+        @Override
+        public void shutdownOutput(Side side) {
+            commands.add("shutdown " + side);
+        }
+
+        @Override
+        public void closeTarget() {
+            commands.add("closeTarget");
+        }
+
+        @Override
+        public void finish() {
+            commands.add("finish");
+        }
+
+        @Override
+        public void reset(String reason) {
+            commands.add("reset " + reason);
+        }
+
+        @Override
+        public void fail(String message) {
+            commands.add("fail " + message);
+        }
+
+        List<String> take() {
+            List<String> c = List.copyOf(commands);
+            commands.clear();
+            return c;
+        }
+    }
+
+    private final ForwardSession session = new ForwardSession("127.0.0.1", 2525);
+    private final Script out = new Script();
+
+    private List<String> on(SessionEvent e) {
+        session.handle(e, out);
+        return out.take();
+    }
+
+    private static SessionEvent.Received bytes(Side from, String text) {
+        return new SessionEvent.Received(from, ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void connectsOnAcceptAndRelaysBothWays() {
+        assertEquals(List.of("connect 127.0.0.1:2525"), on(new SessionEvent.Accepted(new InetSocketAddress(5000))));
+        assertEquals(List.of(), on(new SessionEvent.Connected(new InetSocketAddress(2525))));
+        assertEquals(List.of("send TARGET EHLO x\r\n"), on(bytes(Side.CLIENT, "EHLO x\r\n")));
+        assertEquals(List.of("send CLIENT 250 ok\r\n"), on(bytes(Side.TARGET, "250 ok\r\n")));
+    }
+
+    @Test
+    void halfCloseIsPassedOnAndTheOtherDirectionKeepsFlowing() {
+        on(new SessionEvent.Accepted(new InetSocketAddress(5000)));
+        on(new SessionEvent.Connected(new InetSocketAddress(2525)));
+        assertEquals(List.of("shutdown TARGET"), on(new SessionEvent.Eof(Side.CLIENT)));
+        assertEquals(List.of("send CLIENT reply"), on(bytes(Side.TARGET, "reply")));
+        assertEquals(List.of("shutdown CLIENT", "finish"), on(new SessionEvent.Eof(Side.TARGET)));
+    }
+
+    @Test
+    void targetClosingFirstEndsOnlyWhenTheClientIsDoneToo() {
+        on(new SessionEvent.Accepted(new InetSocketAddress(5000)));
+        assertEquals(List.of("send CLIENT banner"), on(bytes(Side.TARGET, "banner")));
+        assertEquals(List.of("shutdown CLIENT"), on(new SessionEvent.Eof(Side.TARGET)));
+        assertEquals(List.of("send TARGET late"), on(bytes(Side.CLIENT, "late")));
+        assertEquals(List.of("shutdown TARGET", "finish"), on(new SessionEvent.Eof(Side.CLIENT)));
+    }
+
+    @Test
+    void refusedAndTimedOutConnectsFailWithTheTargetNamed() {
+        on(new SessionEvent.Accepted(new InetSocketAddress(5000)));
+        assertEquals(List.of("fail connect to 127.0.0.1:2525 failed: connection refused"),
+                on(new SessionEvent.ConnectFailed("127.0.0.1", 2525, "connection refused", false)));
+        assertEquals(List.of("fail connect to [::1]:25 timed out"),
+                on(new SessionEvent.ConnectFailed("::1", 25, "timed out", true)));
+    }
+
+    @Test
+    void aBrokenSideResetsTheConnection() {
+        on(new SessionEvent.Accepted(new InetSocketAddress(5000)));
+        assertEquals(List.of("reset target connection reset by peer"),
+                on(new SessionEvent.Broken(Side.TARGET, "connection reset by peer")));
+    }
+}
