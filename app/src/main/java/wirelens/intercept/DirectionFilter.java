@@ -1,5 +1,7 @@
 package wirelens.intercept;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import wirelens.engine.Direction;
 
@@ -16,6 +18,7 @@ public enum DirectionFilter {
     }
 
     /** {@code c2s}, {@code s2c} or {@code both}, as written on the command line. */
+    @JsonValue
     public String shortName() {
         return shortName;
     }
@@ -29,6 +32,7 @@ public enum DirectionFilter {
     }
 
     /** Parses {@code c2s}, {@code s2c} or {@code both} (any case). */
+    @JsonCreator
     public static DirectionFilter parse(String text) {
         String t = text.toLowerCase(Locale.ROOT);
         for (DirectionFilter f : values()) {
