@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
         } catch (UnknownHostException e) {
             String message = "cannot listen on " + Hosts.format(config.bindHost(), config.bindPort())
                     + ": unknown address " + config.bindHost();
-            loop.events.publish(new EngineEvent.ListenerFailed(id, config, message));
+            loop.events.publishNow(new EngineEvent.ListenerFailed(id, config, message));
             result.completeExceptionally(new ListenerException(message));
             return result;
         }
@@ -209,6 +209,7 @@ public final class Engine implements AutoCloseable {
                     long timeoutMillis = runDueTimers();
                     selector.select(this::dispatch, timeoutMillis);
                     runTasks();
+                    events.signal();
                 } catch (IOException | RuntimeException x) {
                     // one bad connection or hook must never stop the loop for everyone else
                     emit(new EngineEvent.Notice(0, EpochClock.nowNanos(), "engine: " + describe(x)));

@@ -11,7 +11,7 @@ package wirelens.engine;
 public record EngineOptions(int connectTimeoutMillis, int bufferBytes, boolean recordChunks, long eventBudgetBytes) {
 
     public static EngineOptions defaults() {
-        return new EngineOptions(10_000, 64 * 1024, true, 32L * 1024 * 1024);
+        return new EngineOptions(10_000, Integer.getInteger("wirelens.bufferBytes", 256 * 1024), true, 32L * 1024 * 1024);
     }
 
     public EngineOptions withRecordChunks(boolean record) {

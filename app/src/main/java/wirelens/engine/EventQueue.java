@@ -1,17 +1,23 @@
 package wirelens.engine;
 
 import java.util.Collection;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one-way channel from the engine to whoever records its events. Publishing never blocks and
  * never drops: instead the queue keeps a byte budget, and while it is over budget the engine stops
  * reading from its sockets (so TCP pushes back on the peers) until the consumer has caught up.
+ *
+ * <p>The engine publishes many events per loop turn and wakes the consumer once per turn
+ * ({@link #signal()}), not once per event: a wake-up costs more than a small event.
+ * One consumer thread at a time.
  */
 public final class EventQueue {
-    private final LinkedBlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<EngineEvent> queue = new ConcurrentLinkedQueue<>();
+    private volatile Thread waiter;
     private final AtomicLong weight = new AtomicLong();
     private final long budgetBytes;
     private volatile Runnable onRelieved = () -> {};
@@ -21,10 +27,24 @@ public final class EventQueue {
         this.budgetBytes = budgetBytes;
     }
 
-    /** Called by the engine; never blocks. */
+    /** Adds an event without waking the consumer; the publisher calls {@link #signal()} after a batch. */
     public void publish(EngineEvent event) {
         weight.addAndGet(event.weight());
         queue.add(event);
+    }
+
+    /** Adds an event and wakes the consumer at once. */
+    public void publishNow(EngineEvent event) {
+        publish(event);
+        signal();
+    }
+
+    /** Wakes the consumer if it waits. */
+    public void signal() {
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
     }
 
     /** True while the consumer is behind by more than the budget; the engine then pauses reading. */
@@ -44,13 +64,30 @@ public final class EventQueue {
     /** Waits up to the timeout for at least one event, then moves up to {@code max} events to {@code out}. */
     public int drainTo(Collection<? super EngineEvent> out, int max, long timeout, TimeUnit unit)
             throws InterruptedException {
-        EngineEvent first = queue.poll(timeout, unit);
-        if (first == null) {
-            return 0;
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (true) {
+            int n = 0;
+            EngineEvent e;
+            while (n < max && (e = queue.poll()) != null) {
+                out.add(e);
+                n++;
+            }
+            if (n > 0) {
+                return n;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return 0;
+            }
+            waiter = Thread.currentThread();
+            if (queue.isEmpty()) {
+                LockSupport.parkNanos(this, left);
+            }
+            waiter = null;
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
-        out.add(first);
-        int n = 1 + queue.drainTo(out, max - 1);
-        return n;
     }
 
     /** The consumer calls this once it has finished with drained events, releasing their budget. */

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 
 /** Formatting of host:port pairs, with IPv6 literals in brackets. */
 public final class Hosts {
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private Hosts() {}
 
     public static String format(String host, int port) {
@@ -56,7 +57,7 @@ public final class Hosts {
 
     /** True for an IPv4 or IPv6 literal, which resolves without a DNS lookup. */
     public static boolean isLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
     }
 
     /** The address of a host that may be a name: resolved if it is a literal, unresolved otherwise. */
