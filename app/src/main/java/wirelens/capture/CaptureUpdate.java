@@ -13,6 +13,9 @@ public sealed interface CaptureUpdate {
     /** A listener started, failed to start, or stopped: the engine's event as it came. */
     record ListenerChanged(EngineEvent event) implements CaptureUpdate {}
 
+    /** Something the user should hear about (the engine's {@link EngineEvent.Notice}); not recorded in the file. */
+    record Notice(EngineEvent.Notice notice) implements CaptureUpdate {}
+
     /** A client was accepted. */
     record ConnectionOpened(ConnectionInfo connection) implements CaptureUpdate {}
 

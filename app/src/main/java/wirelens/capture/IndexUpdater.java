@@ -40,6 +40,10 @@ final class IndexUpdater {
         } else if (event instanceof EngineEvent.Failed f) {
             ended(f.connectionId(), ConnectionEnd.FAILED, f.timeNanos(),
                     f.message() == null ? "failed" : f.message(), out);
+        } else if (event instanceof EngineEvent.Notice n) {
+            if (out != null) {
+                out.add(new CaptureUpdate.Notice(n));
+            }
         } else if (out != null) {
             out.add(new CaptureUpdate.ListenerChanged(event));
         }

@@ -1,17 +1,415 @@
 package wirelens.capture;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import wirelens.engine.Direction;
+import wirelens.engine.ListenerKind;
 
-/** Builds the index of a capture file from its block headers and Wirelens records. */
+/**
+ * Builds the index of a capture file from block headers and Wirelens records, reading packet blocks
+ * only as far as their headers. Damage is skipped and described: a cut-off tail, a damaged stretch (the
+ * scanner looks for the next intact block), a record that does not parse, a chunk whose packets are
+ * missing. Only a file that is not a Wirelens pcapng at all fails.
+ */
 final class PcapngScanner {
-    private PcapngScanner() {}
+    /** How far past a damaged block to look for the next intact one. */
+    private static final long RESYNC_LIMIT = 64L << 20;
+    /** Blocks to look at for a Wirelens record before saying "not a Wirelens capture". */
+    private static final int RECOGNISE_WITHIN_BLOCKS = 64;
+    /** Largest non-chunk record; anything longer is damage. */
+    private static final int MAX_RECORD = 64 * 1024;
+    private static final int MAX_NOTES = 20;
 
     record Result(CaptureIndex index, List<String> skipped) {}
 
+    private final Path path;
+    private final Window in;
+    private final long size;
+    private final CaptureIndex index = new CaptureIndex();
+    private final IndexUpdater updater = new IndexUpdater(index);
+    private final List<String> notes = new ArrayList<>();
+    private int moreNotes;
+    private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+    private boolean recognised;
+    private long blocks;
+    private Pending pending;
+
+    /** A chunk record whose packets are still being counted. */
+    private record Pending(long offset, long connectionId, Direction direction, long time, int forwardedLength,
+            int originalLength, int flags, int segments, int[] seen, long[] payload) {}
+
+    private PcapngScanner(Path path, FileChannel channel) throws IOException {
+        this.path = path;
+        this.size = channel.size();
+        this.in = new Window(channel, size);
+    }
+
     static Result scan(Path path, FileChannel channel) throws IOException {
-        throw new CaptureFormatException(path + ": reading capture files is not implemented yet");
+        PcapngScanner s = new PcapngScanner(path, channel);
+        try {
+            s.run();
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            // every read is bounds-checked beforehand; this is the last line of defence against damage
+            throw new CaptureFormatException(path + ": damaged capture file (" + e + ")");
+        }
+        if (s.moreNotes > 0) {
+            s.notes.add("... and " + s.moreNotes + " more damaged places");
+        }
+        return new Result(s.index, s.notes);
+    }
+
+    private void run() throws IOException {
+        if (size < 28) {
+            throw new CaptureFormatException(path + ": not a capture file (only " + size + " bytes)");
+        }
+        ByteBuffer head = in.at(0, 12, ByteOrder.BIG_ENDIAN);
+        int magic = head.getInt(0);
+        if (magic == 0xA1B2C3D4 || magic == 0xD4C3B2A1 || magic == 0xA1B23C4D || magic == 0x4D3CB2A1) {
+            throw new CaptureFormatException(path + ": a classic pcap file, not pcapng; Wirelens reads its own "
+                    + "pcapng captures (open this one in Wireshark)");
+        }
+        int bom = head.getInt(8);
+        if (magic != Format.SHB || (bom != Format.BYTE_ORDER_MAGIC && bom != Integer.reverseBytes(Format.BYTE_ORDER_MAGIC))) {
+            throw new CaptureFormatException(path + ": not a pcapng file (it starts with "
+                    + String.format("%08x", magic) + ")");
+        }
+        long pos = 0;
+        while (pos < size) {
+            if (!recognised && blocks >= RECOGNISE_WITHIN_BLOCKS) {
+                throw notWirelens();
+            }
+            if (size - pos < 12) {
+                note("the last " + (size - pos) + " bytes are a cut-off block (the capture was interrupted)");
+                break;
+            }
+            int type = in.at(pos, 8, order).getInt(0);
+            if (type == Format.SHB) {
+                int bomHere = in.at(pos + 8, 4, ByteOrder.BIG_ENDIAN).getInt(0);
+                order = bomHere == Format.BYTE_ORDER_MAGIC ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            }
+            long len = in.at(pos, 8, order).getInt(4) & 0xFFFFFFFFL;
+            boolean plausible = len >= 12 && len % 4 == 0;
+            if (plausible && pos + len > size && isKnown(type)) {
+                note("the last " + (size - pos) + " bytes (from offset " + pos
+                        + ") are a cut-off block (the capture was interrupted while writing)");
+                break;
+            }
+            if (!plausible || pos + len > size || trailer(pos, len) != len) {
+                long next = resync(pos);
+                if (next < 0) {
+                    note("damaged block at offset " + pos + "; nothing readable after it (" + (size - pos)
+                            + " bytes skipped)");
+                    break;
+                }
+                note("damaged bytes at offset " + pos + " (" + (next - pos) + " bytes skipped)");
+                abandonPending("its packets were in a damaged part of the file");
+                pos = next;
+                continue;
+            }
+            block(pos, type, (int) len);
+            blocks++;
+            pos += len;
+        }
+        abandonPending("the file ends before its packets");
+        if (!recognised) {
+            throw notWirelens();
+        }
+    }
+
+    private CaptureFormatException notWirelens() {
+        return new CaptureFormatException(path + ": a pcapng file, but not a Wirelens capture (it has no Wirelens "
+                + "records); open it in Wireshark");
+    }
+
+    private static boolean isKnown(int type) {
+        return type == Format.EPB || type == Format.CUSTOM_BLOCK || type == Format.CUSTOM_COPY || type == Format.SHB
+                || type == Format.IDB;
+    }
+
+    private long trailer(long pos, long len) throws IOException {
+        return in.at(pos + len - 4, 4, order).getInt(0) & 0xFFFFFFFFL;
+    }
+
+    /** The next offset after {@code from} where an intact known block starts, or -1. */
+    private long resync(long from) throws IOException {
+        long limit = Math.min(size - 12, from + RESYNC_LIMIT);
+        for (long p = from + 4; p <= limit; p += 4) {
+            ByteBuffer h = in.at(p, 8, order);
+            int type = h.getInt(0);
+            long len = h.getInt(4) & 0xFFFFFFFFL;
+            if (isKnown(type) && type != Format.SHB && len >= 12 && len % 4 == 0 && p + len <= size
+                    && trailer(p, len) == len) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    private void block(long pos, int type, int len) throws IOException {
+        if (type == Format.EPB) {
+            packet(pos, len);
+        } else if ((type == Format.CUSTOM_BLOCK || type == Format.CUSTOM_COPY) && len >= 16) {
+            ByteBuffer h = in.at(pos, 16, order);
+            if (h.getInt(8) == Format.PEN && h.get(12) == Format.MAGIC_0 && h.get(13) == Format.MAGIC_1) {
+                recognised = true;
+                abandonPending("a record came before all its packets");
+                record(pos, len, h.get(14) & 0xFF, h.get(15) & 0xFF);
+            }
+        }
+    }
+
+    /** Counts a packet toward the pending chunk; packets outside chunks (handshake, FIN, RST) are skipped. */
+    private void packet(long pos, int len) throws IOException {
+        if (pending == null) {
+            return;
+        }
+        Pending p = pending;
+        int n = Math.min(len - 4, 28 + 64);
+        ByteBuffer b = in.at(pos, n, order);
+        long capLen = b.getInt(20) & 0xFFFFFFFFL;
+        long payload = -1;
+        if (n >= 28 + 40 && capLen <= len - 32 && capLen >= 40) {
+            int version = (b.get(28) & 0xF0) >>> 4;
+            int ipLen = version == 4 ? (b.get(28) & 0x0F) * 4 : version == 6 ? 40 : -1;
+            if (ipLen >= 20 && 28 + ipLen + 13 <= n) {
+                int tcpLen = ((b.get(28 + ipLen + 12) & 0xF0) >>> 4) * 4;
+                payload = capLen - ipLen - tcpLen;
+            }
+        }
+        if (payload < 0) {
+            pending = null;
+            note("chunk at offset " + p.offset + " skipped: one of its packets is damaged");
+            return;
+        }
+        p.seen[0]++;
+        p.payload[0] += payload;
+        if (p.seen[0] == p.segments) {
+            pending = null;
+            if (p.payload[0] != p.forwardedLength) {
+                note("chunk at offset " + p.offset + " skipped: its packets hold " + p.payload[0] + " bytes, not "
+                        + p.forwardedLength);
+                return;
+            }
+            addChunk(p);
+        }
+    }
+
+    private void abandonPending(String why) {
+        if (pending != null) {
+            note("chunk at offset " + pending.offset + " skipped: " + why);
+            pending = null;
+        }
+    }
+
+    private void record(long pos, int len, int type, int version) throws IOException {
+        if (version > Format.RECORD_VERSION) {
+            note("record type " + type + " version " + version + " at offset " + pos
+                    + " skipped: written by a newer Wirelens");
+            return;
+        }
+        try {
+            if (type == Format.REC_CHUNK) {
+                chunkRecord(pos, len);
+                return;
+            }
+            if (len > MAX_RECORD) {
+                note("record at offset " + pos + " skipped: implausibly long (" + len + " bytes)");
+                return;
+            }
+            ByteBuffer b = in.at(pos + 16, len - 20, order).order(ByteOrder.LITTLE_ENDIAN);
+            switch (type) {
+                case Format.REC_FILE -> {
+                    int formatVersion = b.getShort() & 0xFFFF;
+                    if (formatVersion > Format.FORMAT_VERSION) {
+                        throw new CaptureFormatException(path + ": written by a newer Wirelens (format version "
+                                + formatVersion + "; this one reads version " + Format.FORMAT_VERSION + ")");
+                    }
+                }
+                case Format.REC_OPENED -> {
+                    long id = b.getLong();
+                    int listenerId = b.getInt();
+                    int kind = b.get();
+                    long time = b.getLong();
+                    InetSocketAddress client = address(b);
+                    InetSocketAddress target = address(b);
+                    String name = string(b);
+                    if (kind != 0 && kind != 1) {
+                        throw new IllegalArgumentException("listener kind " + kind);
+                    }
+                    ConnectionInfo info = IndexUpdater.opened(id, listenerId, name,
+                            kind == 1 ? ListenerKind.HTTP : ListenerKind.FORWARD, client, target, time);
+                    if (!updater.add(info, null)) {
+                        note("record at offset " + pos + " skipped: connection " + id + " opened twice");
+                    }
+                }
+                case Format.REC_TARGET -> {
+                    long id = b.getLong();
+                    b.getLong();
+                    known(pos, id, updater.target(id, address(b), null));
+                }
+                case Format.REC_HALF_CLOSED -> {
+                    long id = b.getLong();
+                    Direction d = direction(b.get());
+                    known(pos, id, updater.halfClosed(id, d, null));
+                }
+                case Format.REC_ENDED -> {
+                    long id = b.getLong();
+                    long time = b.getLong();
+                    int end = b.get();
+                    b.getLong();
+                    b.getLong();
+                    String message = string(b);
+                    ConnectionEnd how = switch (end) {
+                        case 1 -> ConnectionEnd.CLOSED;
+                        case 2 -> ConnectionEnd.RESET;
+                        case 3 -> ConnectionEnd.FAILED;
+                        default -> throw new IllegalArgumentException("end " + end);
+                    };
+                    known(pos, id, updater.ended(id, how, time, how == ConnectionEnd.FAILED ? message : null, null));
+                }
+                default -> note("record at offset " + pos + " skipped: unknown record type " + type);
+            }
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            note("record at offset " + pos + " skipped: damaged (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    private void known(long pos, long id, boolean ok) {
+        if (!ok) {
+            note("record at offset " + pos + " skipped: connection " + id + " was never opened");
+        }
+    }
+
+    private void chunkRecord(long pos, int len) throws IOException {
+        if (len < Format.CHUNK_ORIGINAL_AT + 4) {
+            throw new IllegalArgumentException("chunk record too short");
+        }
+        ByteBuffer b = in.at(pos, Format.CHUNK_ORIGINAL_AT, order).order(ByteOrder.LITTLE_ENDIAN);
+        long id = b.getLong(16);
+        Direction d = direction(b.get(24));
+        int flags = b.get(25) & 0xFF;
+        long time = b.getLong(28);
+        int forwardedLength = b.getInt(36);
+        int originalLength = b.getInt(40);
+        int segments = b.getInt(44);
+        boolean dropped = (flags & Format.FLAG_DROPPED) != 0;
+        boolean edited = (flags & Format.FLAG_EDITED) != 0;
+        if (flags > 7 || forwardedLength < 0 || originalLength < 0 || (dropped && forwardedLength != 0)
+                || segments != (forwardedLength + Format.MAX_SEGMENT - 1) / Format.MAX_SEGMENT
+                || (edited && Format.CHUNK_ORIGINAL_AT + (long) originalLength + 4 > len)) {
+            throw new IllegalArgumentException("inconsistent chunk fields");
+        }
+        if (index.connection(id).isEmpty()) {
+            note("chunk at offset " + pos + " skipped: connection " + id + " was never opened");
+            return;
+        }
+        Pending p = new Pending(pos, id, d, time, forwardedLength, originalLength, flags, segments, new int[1],
+                new long[1]);
+        if (segments == 0) {
+            addChunk(p);
+        } else {
+            pending = p;
+        }
+    }
+
+    private void addChunk(Pending p) {
+        updater.chunk(p.connectionId, p.direction, p.time, p.originalLength, p.forwardedLength,
+                (p.flags & Format.FLAG_EDITED) != 0, (p.flags & Format.FLAG_DROPPED) != 0,
+                (p.flags & Format.FLAG_INJECTED) != 0, p.offset);
+    }
+
+    private static Direction direction(byte b) {
+        return switch (b) {
+            case 0 -> Direction.CLIENT_TO_SERVER;
+            case 1 -> Direction.SERVER_TO_CLIENT;
+            default -> throw new IllegalArgumentException("direction " + b);
+        };
+    }
+
+    private static String string(ByteBuffer b) {
+        int n = b.getShort() & 0xFFFF;
+        if (n > b.remaining()) {
+            throw new IllegalArgumentException("text longer than its record");
+        }
+        byte[] bytes = new byte[n];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static InetSocketAddress address(ByteBuffer b) {
+        int family = b.get();
+        try {
+            return switch (family) {
+                case Format.ADDR_NONE -> null;
+                case Format.ADDR_IPV4, Format.ADDR_IPV6 -> {
+                    byte[] ip = new byte[family == Format.ADDR_IPV4 ? 4 : 16];
+                    b.get(ip);
+                    yield new InetSocketAddress(InetAddress.getByAddress(ip), b.getShort() & 0xFFFF);
+                }
+                case Format.ADDR_UNRESOLVED -> {
+                    String host = string(b);
+                    yield InetSocketAddress.createUnresolved(host.isEmpty() ? "?" : host, b.getShort() & 0xFFFF);
+                }
+                default -> throw new IllegalArgumentException("address family " + family);
+            };
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("address", e); // cannot happen for 4 or 16 bytes
+        }
+    }
+
+    private void note(String message) {
+        if (notes.size() < MAX_NOTES) {
+            notes.add(message);
+        } else {
+            moreNotes++;
+        }
+    }
+
+    /** A read-ahead window over the file, so that block headers cost no system call each. */
+    private static final class Window {
+        private static final int SIZE = 1 << 20;
+        private final FileChannel channel;
+        private final long fileSize;
+        private final ByteBuffer buf = ByteBuffer.allocate(SIZE + MAX_RECORD);
+        private long start = -1;
+        private int length;
+
+        Window(FileChannel channel, long fileSize) {
+            this.channel = channel;
+            this.fileSize = fileSize;
+        }
+
+        /** {@code n} bytes (at most 64 KiB) at {@code pos}, which the caller has checked lie in the file. */
+        ByteBuffer at(long pos, int n, ByteOrder order) throws IOException {
+            if (n < 0 || n > MAX_RECORD || pos < 0 || pos + n > fileSize) {
+                throw new IllegalArgumentException("read of " + n + " bytes at " + pos + " outside the file");
+            }
+            if (start < 0 || pos < start || pos + n > start + length) {
+                buf.clear();
+                int want = (int) Math.min(buf.capacity(), fileSize - pos);
+                buf.limit(want);
+                while (buf.hasRemaining()) {
+                    if (channel.read(buf, pos + buf.position()) < 0) {
+                        break;
+                    }
+                }
+                start = pos;
+                length = buf.position();
+                if (length < n) {
+                    throw new CaptureFormatException("the file shrank while being read");
+                }
+            }
+            return buf.slice((int) (pos - start), n).order(order);
+        }
     }
 }
