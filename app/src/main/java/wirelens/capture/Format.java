@@ -53,6 +53,15 @@ final class Format {
      */
     static final int CHUNK_ORIGINAL_AT = 48;
 
+    /**
+     * Records that describe a packet ride on it as a pcapng custom option (2989: binary, not to be
+     * copied; value = PEN + record data), so Wireshark's packet list stays free of Wirelens rows for
+     * ordinary traffic. The file record rides on the Section Header Block the same way.
+     */
+    static final int RECORD_OPTION = 2989;
+    /** PEN + magic/type/version + connection + direction/flags/reserved + time + 3 lengths. */
+    static final int CHUNK_FIELDS_LENGTH = 40;
+
     // address families in records
     static final int ADDR_NONE = 0;
     static final int ADDR_IPV4 = 4;

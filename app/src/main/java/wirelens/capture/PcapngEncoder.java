@@ -69,16 +69,20 @@ final class PcapngEncoder {
         }
     }
 
-    /** Section header, interface description and the Wirelens file record. */
+    /** Section header (carrying the Wirelens file record as a custom option) and interface description. */
     void fileHeader(long startNanos) {
         byte[] app = "Wirelens".getBytes(StandardCharsets.UTF_8);
-        int optLen = 4 + Format.pad4(app.length) + 4;
+        byte[] file = new RecordBody(Format.REC_FILE).u16(Format.FORMAT_VERSION).i64(startNanos).str("Wirelens")
+                .bytes();
+        int optLen = 4 + Format.pad4(app.length) + 4 + Format.pad4(file.length) + 4;
         int shbLen = 28 + optLen;
-        ensure(shbLen + 64 + 64);
+        ensure(shbLen + 64);
         buf.putInt(Format.SHB).putInt(shbLen).putInt(Format.BYTE_ORDER_MAGIC).putShort((short) 1)
                 .putShort((short) 0).putLong(-1L);
         buf.putShort((short) 4).putShort((short) app.length).put(app);
         padTo4(app.length);
+        buf.putShort((short) Format.RECORD_OPTION).putShort((short) file.length).put(file);
+        padTo4(file.length);
         buf.putInt(0);
         buf.putInt(shbLen);
 
@@ -91,69 +95,91 @@ final class PcapngEncoder {
         buf.putShort((short) 9).putShort((short) 1).put((byte) 9).put((byte) 0).putShort((short) 0);
         buf.putInt(0);
         buf.putInt(idbLen);
-
-        RecordBody body = new RecordBody(Format.REC_FILE);
-        body.u16(Format.FORMAT_VERSION).i64(startNanos).str("Wirelens");
-        record(body);
     }
 
-    /** Encodes one event; returns the offset of the chunk record for a {@link EngineEvent.Chunk}, else -1. */
+    /**
+     * Encodes one event; returns the offset of the chunk for a {@link EngineEvent.Chunk}, else -1. Each
+     * Wirelens record rides as a custom option on the packet it describes (SYN: opened, SYN-ACK: target,
+     * FIN: half-closed, last ACK or RST: ended, first data packet: chunk); only records without such a
+     * packet (edited or dropped chunks, a target known after the handshake) get a custom block.
+     */
     long event(EngineEvent event) {
         long chunkOffset = -1;
         if (event instanceof EngineEvent.Opened o) {
-            record(new RecordBody(Format.REC_OPENED).i64(o.connectionId()).i32(o.listenerId())
+            byte[] opened = new RecordBody(Format.REC_OPENED).i64(o.connectionId()).i32(o.listenerId())
                     .u8(o.listener().kind() == ListenerKind.HTTP ? 1 : 0).i64(o.timeNanos()).addr(o.client())
-                    .addr(o.target()).str(o.listener().name()));
-            streams.put(o.connectionId(), new Stream(o.connectionId(), o.client(), o.target(), o.timeNanos()));
+                    .addr(o.target()).str(o.listener().name()).bytes();
+            streams.put(o.connectionId(),
+                    new Stream(o.connectionId(), o.client(), o.target(), o.timeNanos(), opened));
         } else if (event instanceof EngineEvent.TargetConnected t) {
-            record(new RecordBody(Format.REC_TARGET).i64(t.connectionId()).i64(t.timeNanos()).addr(t.target()));
+            byte[] target = new RecordBody(Format.REC_TARGET).i64(t.connectionId()).i64(t.timeNanos())
+                    .addr(t.target()).bytes();
             Stream s = streams.get(t.connectionId());
             if (s != null && !s.started) {
                 s.target = t.target();
                 s.endpoints();
-                start(s, t.timeNanos());
+                start(s, t.timeNanos(), target);
+            } else if (s != null) {
+                block(target);
             }
         } else if (event instanceof EngineEvent.Chunk c) {
             chunkOffset = chunk(c);
         } else if (event instanceof EngineEvent.HalfClosed h) {
-            record(new RecordBody(Format.REC_HALF_CLOSED).i64(h.connectionId())
-                    .u8(h.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).i64(h.timeNanos()));
+            byte[] record = new RecordBody(Format.REC_HALF_CLOSED).i64(h.connectionId())
+                    .u8(h.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).i64(h.timeNanos()).bytes();
             Stream s = streams.get(h.connectionId());
             if (s != null) {
-                start(s, h.timeNanos());
-                fin(s, h.direction(), h.timeNanos());
+                start(s, h.timeNanos(), null);
+                if (!fin(s, h.direction(), h.timeNanos(), record)) {
+                    block(record);
+                }
             }
         } else if (event instanceof EngineEvent.Closed c) {
-            record(new RecordBody(Format.REC_ENDED).i64(c.connectionId()).i64(c.timeNanos())
-                    .u8(c.reset() ? 2 : 1).i64(c.bytesClientToServer()).i64(c.bytesServerToClient()).str(""));
+            byte[] record = new RecordBody(Format.REC_ENDED).i64(c.connectionId()).i64(c.timeNanos())
+                    .u8(c.reset() ? 2 : 1).i64(c.bytesClientToServer()).i64(c.bytesServerToClient()).str("")
+                    .bytes();
             Stream s = streams.remove(c.connectionId());
             if (s != null) {
-                start(s, c.timeNanos());
+                start(s, c.timeNanos(), null);
                 if (c.reset()) {
-                    reset(s, c.timeNanos());
+                    reset(s, c.timeNanos(), record);
                 } else {
-                    fin(s, Direction.CLIENT_TO_SERVER, c.timeNanos());
-                    fin(s, Direction.SERVER_TO_CLIENT, c.timeNanos());
+                    fin(s, Direction.CLIENT_TO_SERVER, c.timeNanos(), null);
+                    fin(s, Direction.SERVER_TO_CLIENT, c.timeNanos(), null);
+                    // the last ACK of the close carries the record
+                    packet(s, Direction.CLIENT_TO_SERVER, c.timeNanos(), TCP_ACK, s.seqClient, s.seqServer, null,
+                            0, 0, record);
                 }
             }
         } else if (event instanceof EngineEvent.Failed f) {
-            record(new RecordBody(Format.REC_ENDED).i64(f.connectionId()).i64(f.timeNanos()).u8(3)
+            byte[] record = new RecordBody(Format.REC_ENDED).i64(f.connectionId()).i64(f.timeNanos()).u8(3)
                     .i64(f.bytesClientToServer()).i64(f.bytesServerToClient())
-                    .str(f.message() == null ? "" : f.message()));
+                    .str(f.message() == null ? "" : f.message()).bytes();
             Stream s = streams.remove(f.connectionId());
             if (s != null) {
                 if (!s.started) {
                     // never connected: a SYN answered by a RST, as a refused connection looks
-                    packet(s, Direction.CLIENT_TO_SERVER, s.openedNanos, TCP_SYN, s.isnClient, 0, null, 0, 0);
+                    syn(s);
                     s.seqClient = s.isnClient + 1;
                     s.seqServer = s.isnServer;
                     s.started = true;
                 }
-                reset(s, f.timeNanos());
+                reset(s, f.timeNanos(), record);
             }
         }
         flushIfFull();
         return chunkOffset;
+    }
+
+    /** Writes the opening of connections that never got further, so they are in the file. */
+    void finish() {
+        for (Stream s : streams.values()) {
+            if (!s.started) {
+                s.started = true;
+                syn(s);
+            }
+        }
+        streams.clear();
     }
 
     private long chunk(EngineEvent.Chunk c) {
@@ -161,7 +187,7 @@ final class PcapngEncoder {
         if (s == null) {
             return -1;
         }
-        start(s, c.timeNanos());
+        start(s, c.timeNanos(), null);
         byte[] forwarded = c.forwarded();
         boolean dropped = forwarded == null;
         boolean injected = c.original().length == 0 && !dropped;
@@ -171,25 +197,34 @@ final class PcapngEncoder {
         byte[] original = edited ? c.original() : new byte[0];
         int flags = (edited ? Format.FLAG_EDITED : 0) | (dropped ? Format.FLAG_DROPPED : 0)
                 | (injected ? Format.FLAG_INJECTED : 0);
+        byte[] fields = new RecordBody(Format.REC_CHUNK).i64(c.connectionId())
+                .u8(c.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).u8(flags).u16(0).i64(c.timeNanos())
+                .i32(fwdLen).i32(c.original().length).i32(segments).bytes();
 
-        int blockLen = Format.CHUNK_ORIGINAL_AT + Format.pad4(original.length) + 4;
-        ensure(blockLen);
         long offset = position();
-        buf.putInt(Format.CUSTOM_BLOCK).putInt(blockLen).putInt(Format.PEN);
-        buf.put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) Format.REC_CHUNK).put((byte) Format.RECORD_VERSION);
-        buf.putLong(c.connectionId());
-        buf.put((byte) (c.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1)).put((byte) flags).putShort((short) 0);
-        buf.putLong(c.timeNanos()).putInt(fwdLen).putInt(c.original().length).putInt(segments);
-        buf.put(original);
-        padTo4(original.length);
-        buf.putInt(blockLen);
+        byte[] option = null;
+        if (edited || dropped) {
+            int blockLen = 8 + Format.CHUNK_FIELDS_LENGTH + Format.pad4(original.length) + 4;
+            ensure(blockLen);
+            offset = position();
+            buf.putInt(Format.CUSTOM_BLOCK).putInt(blockLen).put(fields);
+            buf.put(original);
+            padTo4(original.length);
+            buf.putInt(blockLen);
+        } else {
+            option = fields;
+        }
 
         boolean c2s = c.direction() == Direction.CLIENT_TO_SERVER;
         for (int at = 0; at < fwdLen; at += Format.MAX_SEGMENT) {
             int n = Math.min(Format.MAX_SEGMENT, fwdLen - at);
             long seq = c2s ? s.seqClient : s.seqServer;
             long ack = c2s ? s.seqServer : s.seqClient;
-            packet(s, c.direction(), c.timeNanos(), TCP_PSH | TCP_ACK, seq, ack, forwarded, at, n);
+            if (at == 0) {
+                offset = option != null ? position() : offset;
+            }
+            packet(s, c.direction(), c.timeNanos(), TCP_PSH | TCP_ACK, seq, ack, forwarded, at, n,
+                    at == 0 ? option : null);
             if (c2s) {
                 s.seqClient += n;
             } else {
@@ -199,27 +234,33 @@ final class PcapngEncoder {
         return offset;
     }
 
-    /** SYN, SYN-ACK, ACK, once per stream, with the endpoints known by now. */
-    private void start(Stream s, long timeNanos) {
+    private void syn(Stream s) {
+        packet(s, Direction.CLIENT_TO_SERVER, s.openedNanos, TCP_SYN, s.isnClient, 0, null, 0, 0, s.openedRecord);
+    }
+
+    /** SYN (with the opened record), SYN-ACK (with {@code targetRecord}), ACK — once per stream. */
+    private void start(Stream s, long timeNanos, byte[] targetRecord) {
         if (s.started) {
             return;
         }
         s.started = true;
-        packet(s, Direction.CLIENT_TO_SERVER, s.openedNanos, TCP_SYN, s.isnClient, 0, null, 0, 0);
-        packet(s, Direction.SERVER_TO_CLIENT, timeNanos, TCP_SYN | TCP_ACK, s.isnServer, s.isnClient + 1, null, 0, 0);
-        packet(s, Direction.CLIENT_TO_SERVER, timeNanos, TCP_ACK, s.isnClient + 1, s.isnServer + 1, null, 0, 0);
+        syn(s);
+        packet(s, Direction.SERVER_TO_CLIENT, timeNanos, TCP_SYN | TCP_ACK, s.isnServer, s.isnClient + 1, null, 0, 0,
+                targetRecord);
+        packet(s, Direction.CLIENT_TO_SERVER, timeNanos, TCP_ACK, s.isnClient + 1, s.isnServer + 1, null, 0, 0, null);
         s.seqClient = s.isnClient + 1;
         s.seqServer = s.isnServer + 1;
     }
 
-    private void fin(Stream s, Direction from, long timeNanos) {
+    /** Sends a FIN unless that side already did; returns whether it did (and so carried {@code record}). */
+    private boolean fin(Stream s, Direction from, long timeNanos, byte[] record) {
         boolean c2s = from == Direction.CLIENT_TO_SERVER;
         if (c2s ? s.finClient : s.finServer) {
-            return;
+            return false;
         }
         long seq = c2s ? s.seqClient : s.seqServer;
         long ack = c2s ? s.seqServer : s.seqClient;
-        packet(s, from, timeNanos, TCP_FIN | TCP_ACK, seq, ack, null, 0, 0);
+        packet(s, from, timeNanos, TCP_FIN | TCP_ACK, seq, ack, null, 0, 0, record);
         if (c2s) {
             s.finClient = true;
             s.seqClient++;
@@ -227,19 +268,26 @@ final class PcapngEncoder {
             s.finServer = true;
             s.seqServer++;
         }
+        return true;
     }
 
     /** The engine does not say which side reset; the target side is shown resetting. */
-    private void reset(Stream s, long timeNanos) {
-        packet(s, Direction.SERVER_TO_CLIENT, timeNanos, TCP_RST | TCP_ACK, s.seqServer, s.seqClient, null, 0, 0);
+    private void reset(Stream s, long timeNanos, byte[] record) {
+        packet(s, Direction.SERVER_TO_CLIENT, timeNanos, TCP_RST | TCP_ACK, s.seqServer, s.seqClient, null, 0, 0,
+                record);
     }
 
+    /**
+     * One Enhanced Packet Block; {@code record} (PEN + record data), if any, goes in as custom option
+     * {@link Format#RECORD_OPTION}.
+     */
     private void packet(Stream s, Direction direction, long timeNanos, int tcpFlags, long seq, long ack,
-            byte[] payload, int from, int length) {
+            byte[] payload, int from, int length, byte[] record) {
         boolean c2s = direction == Direction.CLIENT_TO_SERVER;
         int ipHeader = s.v6 ? 40 : 20;
         int packetLen = ipHeader + 20 + length;
-        int blockLen = 28 + Format.pad4(packetLen) + 4;
+        int optionsLen = record == null ? 0 : 4 + Format.pad4(record.length) + 4;
+        int blockLen = 28 + Format.pad4(packetLen) + optionsLen + 4;
         ensure(blockLen);
         buf.putInt(Format.EPB).putInt(blockLen).putInt(0);
         buf.putInt((int) (timeNanos >>> 32)).putInt((int) timeNanos);
@@ -263,6 +311,11 @@ final class PcapngEncoder {
             buf.put(payload, from, length);
         }
         padTo4(packetLen);
+        if (record != null) {
+            buf.putShort((short) Format.RECORD_OPTION).putShort((short) record.length).put(record);
+            padTo4(record.length);
+            buf.putInt(0); // opt_endofopt
+        }
         buf.putInt(blockLen);
     }
 
@@ -283,22 +336,22 @@ final class PcapngEncoder {
         }
     }
 
-    private void record(RecordBody body) {
-        byte[] data = body.bytes();
-        // type + length + PEN + data (padded) + trailing length
-        int blockLen = 8 + 4 + Format.pad4(data.length) + 4;
+    /** A Wirelens record as a custom block of its own. */
+    private void block(byte[] record) {
+        // type + length + record (PEN, data; padded) + trailing length
+        int blockLen = 8 + Format.pad4(record.length) + 4;
         ensure(blockLen);
-        buf.putInt(Format.CUSTOM_BLOCK).putInt(blockLen).putInt(Format.PEN).put(data);
-        padTo4(data.length);
+        buf.putInt(Format.CUSTOM_BLOCK).putInt(blockLen).put(record);
+        padTo4(record.length);
         buf.putInt(blockLen);
     }
 
-    /** The custom data of one record: magic, type, version, then little-endian fields. */
+    /** One record: PEN, magic, type, version, then little-endian fields. */
     static final class RecordBody {
         private final ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
 
         RecordBody(int type) {
-            b.put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) type).put((byte) Format.RECORD_VERSION);
+            b.putInt(Format.PEN).put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) type).put((byte) Format.RECORD_VERSION);
         }
 
         RecordBody u8(int v) {
@@ -373,8 +426,11 @@ final class PcapngEncoder {
         int clientPort;
         int targetPort;
 
-        Stream(long id, InetSocketAddress client, InetSocketAddress target, long openedNanos) {
+        final byte[] openedRecord;
+
+        Stream(long id, InetSocketAddress client, InetSocketAddress target, long openedNanos, byte[] openedRecord) {
             this.openedNanos = openedNanos;
+            this.openedRecord = openedRecord;
             this.client = client;
             this.target = target;
             long mix = (id + 1) * 0x9E3779B97F4A7C15L;

@@ -157,27 +157,93 @@ final class PcapngScanner {
     private void block(long pos, int type, int len) throws IOException {
         if (type == Format.EPB) {
             packet(pos, len);
-        } else if ((type == Format.CUSTOM_BLOCK || type == Format.CUSTOM_COPY) && len >= 16) {
+        } else if (type == Format.SHB && len > 28) {
+            for (ByteBuffer rec : records(pos + 24, pos + len - 4)) {
+                record(rec, pos, 0);
+            }
+        } else if ((type == Format.CUSTOM_BLOCK || type == Format.CUSTOM_COPY) && len >= 20) {
             ByteBuffer h = in.at(pos, 16, order);
-            if (h.getInt(8) == Format.PEN && h.get(12) == Format.MAGIC_0 && h.get(13) == Format.MAGIC_1) {
-                recognised = true;
+            if (isRecord(h, 8)) {
                 abandonPending("a record came before all its packets");
-                record(pos, len, h.get(14) & 0xFF, h.get(15) & 0xFF);
+                if ((h.get(14) & 0xFF) == Format.REC_CHUNK) {
+                    chunkRecord(pos, len);
+                } else if (len - 12 > MAX_RECORD) {
+                    note("record at offset " + pos + " skipped: implausibly long (" + len + " bytes)");
+                } else {
+                    record(in.at(pos + 8, len - 12, order), pos, 0);
+                }
             }
         }
     }
 
-    /** Counts a packet toward the pending chunk; packets outside chunks (handshake, FIN, RST) are skipped. */
+    private boolean isRecord(ByteBuffer b, int penAt) {
+        ByteBuffer le = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        boolean ours = b.limit() >= penAt + 8 && le.getInt(penAt) == Format.PEN && le.get(penAt + 4) == Format.MAGIC_0
+                && le.get(penAt + 5) == Format.MAGIC_1;
+        recognised |= ours;
+        return ours;
+    }
+
+    /** The Wirelens records among the options in [from, to) (each from its PEN on). */
+    private List<ByteBuffer> records(long from, long to) throws IOException {
+        if (to - from < 4 || to - from > MAX_RECORD) {
+            return List.of();
+        }
+        ByteBuffer opts = in.at(from, (int) (to - from), order);
+        List<ByteBuffer> out = new ArrayList<>(1);
+        int at = 0;
+        while (at + 4 <= opts.limit()) {
+            int code = opts.getShort(at) & 0xFFFF;
+            int length = opts.getShort(at + 2) & 0xFFFF;
+            if (code == 0 || at + 4 + length > opts.limit()) {
+                break;
+            }
+            if (code == Format.RECORD_OPTION && length >= 8) {
+                ByteBuffer value = opts.slice(at + 4, length).order(ByteOrder.LITTLE_ENDIAN);
+                if (isRecord(value, 0)) {
+                    out.add(value);
+                }
+            }
+            at += 4 + Format.pad4(length);
+        }
+        return out;
+    }
+
+    /**
+     * Reads the records a packet carries (a chunk's fields start a chunk) and counts the packet toward
+     * the pending chunk; packets outside chunks (handshake, FIN, RST) only carry records.
+     */
     private void packet(long pos, int len) throws IOException {
+        int n = Math.min(len - 4, 28 + 64);
+        ByteBuffer b = in.at(pos, n, order);
+        long capLen = b.getInt(20) & 0xFFFFFFFFL;
+        if (n < 28 || capLen > len - 32) {
+            abandonPending("one of its packets is damaged");
+            return;
+        }
+        for (ByteBuffer rec : records(pos + ChunkRecords.optionAt(capLen), pos + len - 4)) {
+            if ((rec.get(6) & 0xFF) == Format.REC_CHUNK) {
+                abandonPending("another chunk began before all its packets");
+                try {
+                    ChunkRecords.Fields f = ChunkRecords.Fields.parse(rec, 0);
+                    if (f != null && f.segments() > 0 && !f.edited() && !f.dropped()) {
+                        startChunk(pos, f);
+                    } else {
+                        note("chunk at offset " + pos + " skipped: its fields do not fit a packet");
+                    }
+                } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                    note("chunk at offset " + pos + " skipped: its fields are damaged");
+                }
+            } else {
+                record(rec, pos, capLen);
+            }
+        }
         if (pending == null) {
             return;
         }
         Pending p = pending;
-        int n = Math.min(len - 4, 28 + 64);
-        ByteBuffer b = in.at(pos, n, order);
-        long capLen = b.getInt(20) & 0xFFFFFFFFL;
         long payload = -1;
-        if (n >= 28 + 40 && capLen <= len - 32 && capLen >= 40) {
+        if (n >= 28 + 40 && capLen >= 40) {
             int version = (b.get(28) & 0xF0) >>> 4;
             int ipLen = version == 4 ? (b.get(28) & 0x0F) * 4 : version == 6 ? 40 : -1;
             if (ipLen >= 20 && 28 + ipLen + 13 <= n) {
@@ -210,22 +276,17 @@ final class PcapngScanner {
         }
     }
 
-    private void record(long pos, int len, int type, int version) throws IOException {
+    /** Applies one record other than a chunk; {@code rec} starts at its PEN. */
+    private void record(ByteBuffer rec, long pos, long unused) throws IOException {
+        int type = rec.get(6) & 0xFF;
+        int version = rec.get(7) & 0xFF;
         if (version > Format.RECORD_VERSION) {
             note("record type " + type + " version " + version + " at offset " + pos
                     + " skipped: written by a newer Wirelens");
             return;
         }
         try {
-            if (type == Format.REC_CHUNK) {
-                chunkRecord(pos, len);
-                return;
-            }
-            if (len > MAX_RECORD) {
-                note("record at offset " + pos + " skipped: implausibly long (" + len + " bytes)");
-                return;
-            }
-            ByteBuffer b = in.at(pos + 16, len - 20, order).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = rec.slice(8, rec.limit() - 8).order(ByteOrder.LITTLE_ENDIAN);
             switch (type) {
                 case Format.REC_FILE -> {
                     int formatVersion = b.getShort() & 0xFFFF;
@@ -276,9 +337,10 @@ final class PcapngScanner {
                     };
                     known(pos, id, updater.ended(id, how, time, how == ConnectionEnd.FAILED ? message : null, null));
                 }
+                case Format.REC_CHUNK -> note("chunk at offset " + pos + " skipped: not where a chunk belongs");
                 default -> note("record at offset " + pos + " skipped: unknown record type " + type);
             }
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             note("record at offset " + pos + " skipped: damaged (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
@@ -291,31 +353,31 @@ final class PcapngScanner {
     }
 
     private void chunkRecord(long pos, int len) throws IOException {
-        if (len < Format.CHUNK_ORIGINAL_AT + 4) {
-            throw new IllegalArgumentException("chunk record too short");
+        try {
+            if (len < Format.CHUNK_ORIGINAL_AT + 4) {
+                throw new IllegalArgumentException("chunk record too short");
+            }
+            ChunkRecords.Fields f = ChunkRecords.Fields.parse(in.at(pos, Format.CHUNK_ORIGINAL_AT, order), 8);
+            if (f == null || (f.edited() && Format.CHUNK_ORIGINAL_AT + (long) f.originalLength() + 4 > len)) {
+                throw new IllegalArgumentException("original bytes longer than the record");
+            }
+            if (!f.edited() && !f.dropped()) {
+                throw new IllegalArgumentException("an unchanged chunk in a block of its own");
+            }
+            startChunk(pos, f);
+        } catch (IllegalArgumentException e) {
+            note("chunk at offset " + pos + " skipped: its record is damaged");
         }
-        ByteBuffer b = in.at(pos, Format.CHUNK_ORIGINAL_AT, order).order(ByteOrder.LITTLE_ENDIAN);
-        long id = b.getLong(16);
-        Direction d = direction(b.get(24));
-        int flags = b.get(25) & 0xFF;
-        long time = b.getLong(28);
-        int forwardedLength = b.getInt(36);
-        int originalLength = b.getInt(40);
-        int segments = b.getInt(44);
-        boolean dropped = (flags & Format.FLAG_DROPPED) != 0;
-        boolean edited = (flags & Format.FLAG_EDITED) != 0;
-        if (flags > 7 || forwardedLength < 0 || originalLength < 0 || (dropped && forwardedLength != 0)
-                || segments != (forwardedLength + Format.MAX_SEGMENT - 1) / Format.MAX_SEGMENT
-                || (edited && Format.CHUNK_ORIGINAL_AT + (long) originalLength + 4 > len)) {
-            throw new IllegalArgumentException("inconsistent chunk fields");
-        }
-        if (index.connection(id).isEmpty()) {
-            note("chunk at offset " + pos + " skipped: connection " + id + " was never opened");
+    }
+
+    private void startChunk(long pos, ChunkRecords.Fields f) {
+        if (index.connection(f.connectionId()).isEmpty()) {
+            note("chunk at offset " + pos + " skipped: connection " + f.connectionId() + " was never opened");
             return;
         }
-        Pending p = new Pending(pos, id, d, time, forwardedLength, originalLength, flags, segments, new int[1],
-                new long[1]);
-        if (segments == 0) {
+        Pending p = new Pending(pos, f.connectionId(), f.direction(), f.timeNanos(), f.forwardedLength(),
+                f.originalLength(), f.flags(), f.segments(), new int[1], new long[1]);
+        if (f.segments() == 0) {
             addChunk(p);
         } else {
             pending = p;
@@ -328,7 +390,7 @@ final class PcapngScanner {
                 (p.flags & Format.FLAG_INJECTED) != 0, p.offset);
     }
 
-    private static Direction direction(byte b) {
+    static Direction direction(byte b) {
         return switch (b) {
             case 0 -> Direction.CLIENT_TO_SERVER;
             case 1 -> Direction.SERVER_TO_CLIENT;

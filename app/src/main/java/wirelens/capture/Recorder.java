@@ -194,7 +194,10 @@ public final class Recorder implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (thread.getState() == Thread.State.NEW) {
-            drainOnce(0); // never started: still record what is queued
+            while (drainOnce(0) > 0) {
+                // never started: still record what is queued
+            }
+            finishFile();
         }
         if (out != null) {
             out.close();
@@ -214,6 +217,7 @@ public final class Recorder implements AutoCloseable {
             boolean stop = stopping;
             int n = drainOnce(POLL_MILLIS);
             if (stop && n == 0 && events.isEmpty()) {
+                finishFile();
                 return;
             }
         }
@@ -270,6 +274,14 @@ public final class Recorder implements AutoCloseable {
     }
 
     private boolean failureReported;
+
+    /** Writes connections that were opened but never got further, then the last bytes. */
+    private void finishFile() {
+        if (encoder != null && writeFailure == null) {
+            encoder.finish();
+            encoder.flush();
+        }
+    }
 
     /** Appends whole blocks to the file; on failure cuts the file back to the last complete write. */
     private void writeToFile(ByteBuffer bytes) {
