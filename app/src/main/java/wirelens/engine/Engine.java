@@ -305,6 +305,9 @@ public final class Engine implements AutoCloseable {
                 l.key.cancel();
                 try {
                     l.channel.close();
+                    // a registered channel's socket is only released once the selector drops the
+                    // cancelled key; do it now, so the port refuses new clients when we report it stopped
+                    selector.selectNow(this::dispatch);
                 } catch (IOException ignored) {
                     // closing a listening socket has nothing to report
                 }
