@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import wirelens.engine.ChunkHook;
 import wirelens.engine.Engine;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.EngineOptions;
@@ -13,6 +14,8 @@ import wirelens.engine.EventQueue;
 import wirelens.engine.Hosts;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
+import wirelens.intercept.PluginHook;
+import wirelens.intercept.RulesHook;
 
 /** Runs the engine without a window until SIGINT/SIGTERM, printing one line per listener and connection. */
 final class Headless {
@@ -24,6 +27,7 @@ final class Headless {
                 .withRecordChunks(false)
                 .withConnectTimeoutMillis(options.connectTimeoutMillis());
         Engine engine = new Engine(events, engineOptions);
+        engine.setHooks(hooks(options, err));
         engine.start();
         HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());
         Thread consumer = new Thread(() -> drain(events, printer), "wirelens-events");
@@ -57,6 +61,18 @@ final class Headless {
         engine.close();
         out.flush();
         return 0;
+    }
+
+    /** Rules first, then plugins: a plugin sees what the rules made of a chunk. */
+    private static List<ChunkHook> hooks(HeadlessOptions options, PrintWriter err) {
+        List<ChunkHook> hooks = new ArrayList<>();
+        if (!options.rules().isEmpty()) {
+            hooks.add(new RulesHook(options.rules()));
+        }
+        if (!options.plugins().isEmpty()) {
+            hooks.add(new PluginHook(options.plugins(), message -> err.println("wirelens: " + message)));
+        }
+        return hooks;
     }
 
     private static void drain(EventQueue events, HeadlessPrinter printer) {

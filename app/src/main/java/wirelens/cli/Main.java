@@ -1,6 +1,7 @@
 package wirelens.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,6 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import wirelens.engine.ListenerConfig;
+import wirelens.intercept.ChunkPlugin;
+import wirelens.intercept.PluginHook;
+import wirelens.intercept.Rule;
+import wirelens.intercept.RulesFiles;
 
 /** Entry point of the jar: the window by default, or {@code --headless}. */
 @Command(name = "wirelens", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -31,6 +36,20 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Give up an upstream connect after this long (default: ${DEFAULT-VALUE}).")
     double connectTimeoutSeconds;
+
+    @Option(names = "--replace", paramLabel = "DIRECTION:KIND:/PATTERN/REPLACEMENT/",
+            description = {"Rewrite matching bytes of every chunk, e.g. 'c2s:regex:/^EHLO \\S+/EHLO wirelens.test/'.",
+                "DIRECTION: c2s, s2c or both; KIND: text, regex or hex; the character after KIND: is the",
+                "delimiter (\\ escapes it). Matches within one chunk only. Repeatable; applied in order."})
+    List<String> replaceRules = new ArrayList<>();
+
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Rules file: one --replace rule per line, # comments; applied before --replace rules.")
+    List<Path> rulesFiles = new ArrayList<>();
+
+    @Option(names = "--plugin", paramLabel = "JAR",
+            description = "Load the wirelens.intercept.ChunkPlugin classes a jar lists (ServiceLoader). Repeatable.")
+    List<Path> pluginJars = new ArrayList<>();
 
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A capture file to open in the window.")
     String file;
@@ -65,12 +84,32 @@ public final class Main implements Callable<Integer> {
         if (connectTimeoutSeconds <= 0 || connectTimeoutSeconds > 3600) {
             throw new IllegalArgumentException("--connect-timeout must be between 0 and 3600 seconds");
         }
+        List<Rule> rules = new ArrayList<>();
+        for (Path f : rulesFiles) {
+            rules.addAll(RulesFiles.readRulesFile(f));
+        }
+        for (String spec : replaceRules) {
+            rules.add(Rule.parse(spec));
+        }
+        List<ChunkPlugin> plugins = new ArrayList<>();
+        for (Path jar : pluginJars) {
+            try {
+                plugins.addAll(PluginHook.load(jar));
+            } catch (PluginHook.PluginException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
         if (headless) {
             if (listeners.isEmpty()) {
                 throw new IllegalArgumentException("--headless needs at least one listener (--forward)");
             }
-            HeadlessOptions options = new HeadlessOptions(listeners, quiet, (int) Math.round(connectTimeoutSeconds * 1000));
+            HeadlessOptions options = new HeadlessOptions(listeners, quiet, (int) Math.round(connectTimeoutSeconds * 1000),
+                    rules, plugins);
             return Headless.run(options, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        }
+        if (!rules.isEmpty() || !plugins.isEmpty()) {
+            // the window has its own rules editor; until it reads these, say so rather than ignore them
+            System.err.println("wirelens: warning: --replace, --rules and --plugin apply only with --headless for now");
         }
         wirelens.ui.WirelensApp.launchWindow(listeners, file);
         return 0;
