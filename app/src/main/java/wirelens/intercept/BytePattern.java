@@ -26,7 +26,7 @@ sealed interface BytePattern {
     record Regex(Pattern pattern) implements BytePattern {
         @Override
         public boolean foundIn(byte[] data) {
-            return pattern.matcher(latin1(data)).find();
+            return pattern.matcher(new BoundedText(latin1(data), "the intercept filter /" + pattern.pattern() + "/")).find();
         }
     }
 

@@ -12,14 +12,16 @@ import wirelens.engine.Direction;
 
 /** A {@link Rule} ready to apply to chunks: pattern compiled, replacement parsed. */
 final class CompiledRule {
+    private final String spec;
     private final DirectionFilter direction;
     private final String listener;
     private final BytePattern pattern;
     private final byte[] literalReplacement;
     private final List<Object> regexReplacement; // String (literal chars, one per byte) or Integer/String group refs
 
-    private CompiledRule(DirectionFilter direction, String listener, BytePattern pattern, byte[] literalReplacement,
-            List<Object> regexReplacement) {
+    private CompiledRule(String spec, DirectionFilter direction, String listener, BytePattern pattern,
+            byte[] literalReplacement, List<Object> regexReplacement) {
+        this.spec = spec;
         this.direction = direction;
         this.listener = listener;
         this.pattern = pattern;
@@ -34,14 +36,15 @@ final class CompiledRule {
     static CompiledRule compile(DirectionFilter direction, String listener, Rule.Kind kind, String pattern,
             String replacement) {
         BytePattern compiled = BytePattern.compile(kind, pattern);
+        String spec = "rule " + direction.shortName() + ":" + kind.shortName() + ":/" + pattern + "/" + replacement + "/";
         return switch (kind) {
-            case TEXT -> new CompiledRule(direction, listener, compiled,
+            case TEXT -> new CompiledRule(spec, direction, listener, compiled,
                     BytePattern.textBytes(replacement, "replacement"), null);
-            case HEX -> new CompiledRule(direction, listener, compiled,
+            case HEX -> new CompiledRule(spec, direction, listener, compiled,
                     BytePattern.hexBytes(replacement, "replacement"), null);
             case REGEX -> {
                 Pattern p = ((BytePattern.Regex) compiled).pattern();
-                yield new CompiledRule(direction, listener, compiled, null, parseRegexReplacement(replacement, p));
+                yield new CompiledRule(spec, direction, listener, compiled, null, parseRegexReplacement(replacement, p));
             }
         };
     }
@@ -77,7 +80,7 @@ final class CompiledRule {
 
     private byte[] replaceRegex(byte[] data, Pattern p) {
         String text = BytePattern.latin1(data);
-        Matcher m = p.matcher(text);
+        Matcher m = p.matcher(new BoundedText(text, spec));
         if (!m.find()) {
             return data;
         }

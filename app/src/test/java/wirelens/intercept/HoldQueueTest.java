@@ -162,4 +162,43 @@ class HoldQueueTest {
         assertSame(Verdict.HOLD, hook.onChunk(ctx(1, Direction.CLIENT_TO_SERVER, ListenerName.WEB), b("x")));
         assertEquals(1, queue.size());
     }
+
+    @Test
+    void forwardAllAndDisableRacingNewHoldsLeavesNothingHeldAndReleasesEachOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            FakeEngine fake = new FakeEngine();
+            HoldQueue q = new HoldQueue(fake);
+            InterceptHook h = new InterceptHook(q);
+            q.setEnabled(true);
+            int threads = 4;
+            int perThread = 200;
+            java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long conn = t + 1;
+                Thread w = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < perThread; i++) {
+                        if (h.onChunk(ctx(conn * 1000 + i, Direction.CLIENT_TO_SERVER, ListenerName.WEB), b("c")) == Verdict.HOLD) {
+                            holds.incrementAndGet();
+                        }
+                    }
+                });
+                w.start();
+                workers.add(w);
+            }
+            start.countDown();
+            q.forwardAllAndDisable();
+            for (Thread w : workers) {
+                w.join(10_000);
+            }
+            assertEquals(0, q.size(), "nothing may stay held once intercept is off");
+            assertEquals(holds.get(), fake.calls.size(), "every hold released exactly once");
+        }
+    }
 }

@@ -187,4 +187,21 @@ class InterceptEngineTest {
             assertSame(boom.original(), boom.forwarded());
         }
     }
+
+    @Test
+    void aRegexThatBacktracksTooMuchIsReportedAndTheChunkFlowsOn() throws Exception {
+        try (Peers.RecordingServer srv = new Peers.RecordingServer(); Peers.Rig rig = new Peers.Rig()) {
+            rig.engine.setHooks(List.of(new RulesHook(List.of(Rule.parse("c2s:regex:/(.*a){20}b/x/")))));
+            try (Socket c = Peers.connect(rig.forwardTo(srv.port(), "slow"))) {
+                String evil = "a".repeat(28);
+                write(c, b(evil));
+                awaitReceived(srv, 28);
+                write(c, b(" and on"));
+                awaitReceived(srv, 35);
+                assertEquals(evil + " and on", srv.received());
+            }
+            EngineEvent.Notice notice = rig.await(EngineEvent.Notice.class, n -> n.message().contains("backtracks too much"));
+            assertTrue(notice.message().contains("(.*a){20}b"), notice.message());
+        }
+    }
 }

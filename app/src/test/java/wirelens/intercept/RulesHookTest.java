@@ -157,4 +157,18 @@ class RulesHookTest {
             assertArrayEquals(stream, out.toByteArray());
         }
     }
+
+    @Test
+    void aCatastrophicallyBacktrackingRegexGivesUpInsteadOfHanging() {
+        RulesHook hook = new RulesHook(List.of(Rule.parse("both:regex:/(.*a){20}b/x/")));
+        byte[] evil = bytes("a".repeat(28)); // about 20 s of backtracking without the budget
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> hook.onChunk(c2s(WEB), evil));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("backtracks too much"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("rule both:regex:/(.*a){20}b/x/"), e.getMessage());
+        // a long but ordinary chunk is still rewritten
+        byte[] big = bytes("Subject: x\r\n".repeat(20_000));
+        assertEquals(20_000 * "Subject: y\r\n".length(),
+                new RulesHook(List.of(Rule.parse("c2s:regex:/^Subject: .*$/Subject: y/"))).apply(c2s(WEB), big).length);
+    }
 }
