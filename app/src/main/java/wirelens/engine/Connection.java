@@ -122,7 +122,7 @@ final class Connection implements SessionOutput {
         List<ChunkHook> hooks = loop.hooks;
         if (hooks.isEmpty() && !loop.options.recordChunks()) {
             bytes[e.side.from().ordinal()] += n;
-            handle(new SessionEvent.Received(e.side, buf));
+            handle(loop.receivedFrom(e.side));
         } else {
             byte[] original = new byte[n];
             buf.get(original);

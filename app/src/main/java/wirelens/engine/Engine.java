@@ -163,6 +163,8 @@ public final class Engine implements AutoCloseable {
         final EventQueue events;
         final EngineOptions options;
         final ByteBuffer readBuffer;
+        private final SessionEvent.Received receivedFromClient;
+        private final SessionEvent.Received receivedFromTarget;
         volatile List<ChunkHook> hooks = List.of();
         boolean budgetPaused;
         volatile int openConnections;
@@ -192,6 +194,13 @@ public final class Engine implements AutoCloseable {
             this.events = Objects.requireNonNull(events);
             this.options = Objects.requireNonNull(options);
             this.readBuffer = ByteBuffer.allocateDirect(options.bufferBytes());
+            this.receivedFromClient = new SessionEvent.Received(Side.CLIENT, readBuffer);
+            this.receivedFromTarget = new SessionEvent.Received(Side.TARGET, readBuffer);
+        }
+
+        /** The event for bytes just read into the shared read buffer; reused, as the buffer is. */
+        SessionEvent.Received receivedFrom(Side side) {
+            return side == Side.CLIENT ? receivedFromClient : receivedFromTarget;
         }
 
         void execute(Runnable task) {
