@@ -51,6 +51,17 @@ public final class Main implements Callable<Integer> {
             description = "Load the wirelens.intercept.ChunkPlugin classes a jar lists (ServiceLoader). Repeatable.")
     List<Path> pluginJars = new ArrayList<>();
 
+    @Option(names = "--read", paramLabel = "CAPTURE", description = "Read a saved capture (no window; with --export-eml).")
+    Path read;
+
+    @Option(names = "--export-eml", paramLabel = "DIR",
+            description = {"With --read: write each SMTP message in the capture to DIR/conn-C-msg-N.eml,",
+                "exactly the bytes the server received (after dot-unstuffing)."})
+    Path exportEml;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A capture file to open in the window.")
     String file;
 
@@ -77,6 +88,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (read != null || exportEml != null) {
+            return ExportEml.run(read, exportEml, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         List<ListenerConfig> listeners = new ArrayList<>();
         for (String spec : forwards) {
             listeners.add(ForwardSpec.parse(spec));

@@ -18,15 +18,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import wirelens.engine.Direction;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import wirelens.capture.CaptureFile;
+import wirelens.capture.ConnectionInfo;
+import wirelens.capture.Recorder;
+import wirelens.capture.SmtpTranscripts;
+import wirelens.cli.Main;
 import wirelens.engine.Engine;
-import wirelens.engine.EngineEvent;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
@@ -34,7 +38,8 @@ import wirelens.engine.ListenerConfig;
 /**
  * Real peers: swaks -> Wirelens engine (forward listener) -> aiosmtpd, with a tiny aiosmtpd handler
  * that stores {@code envelope.original_content} byte for byte (the stock handlers add headers) and
- * advertises PIPELINING. The chunks the engine reports are fed to the decoder in the order they came.
+ * advertises PIPELINING. The engine's events are recorded to a capture file, and the transcript is
+ * decoded from that file, as a reopened capture would be.
  */
 class SmtpRealPeersTest {
 
@@ -77,8 +82,8 @@ class SmtpRealPeersTest {
     private Process server;
     private Engine engine;
     private final EventQueue queue = new EventQueue(16L << 20);
-    private final List<EngineEvent> events = new CopyOnWriteArrayList<>();
-    private Thread consumer;
+    private Recorder recorder;
+    private Path capture;
 
     @BeforeEach
     void requireTools() {
@@ -91,8 +96,12 @@ class SmtpRealPeersTest {
         if (engine != null) {
             engine.close();
         }
-        if (consumer != null) {
-            consumer.interrupt();
+        if (recorder != null) {
+            try {
+                recorder.close();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
         }
         if (server != null) {
             server.destroy();
@@ -130,8 +139,12 @@ class SmtpRealPeersTest {
         assertArrayEquals(stored, message.bytes(), "decoded message equals what aiosmtpd stored");
         assertEquals(stored.length, t.messageSize());
 
-        List<Path> files = EmlExport.exportEml(s.messages(), dir.resolve("export"));
-        assertEquals(1, files.size());
+        StringWriter cliOut = new StringWriter();
+        StringWriter cliErr = new StringWriter();
+        int code = Main.run(new String[] {"--read", capture.toString(), "--export-eml", dir.resolve("export").toString()},
+                new PrintWriter(cliOut, true), new PrintWriter(cliErr, true));
+        assertEquals(0, code, cliErr.toString());
+        List<Path> files = List.of(dir.resolve("export").resolve(message.fileName()));
         assertArrayEquals(stored, Files.readAllBytes(files.get(0)), "exported .eml byte for byte");
 
         MimeMessage mime = MimeMessage.parse(message.bytes());
@@ -220,46 +233,29 @@ class SmtpRealPeersTest {
 
         engine = new Engine(queue, EngineOptions.defaults());
         engine.start();
-        consumer = new Thread(() -> {
-            List<EngineEvent> batch = new ArrayList<>();
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    batch.clear();
-                    queue.drainTo(batch, 1000, 100, TimeUnit.MILLISECONDS);
-                    events.addAll(batch);
-                    queue.consumed(batch);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "test-smtp-events");
-        consumer.setDaemon(true);
-        consumer.start();
+        capture = dir.resolve("session.pcapng");
+        recorder = Recorder.toFile(queue, capture);
+        recorder.start();
         return engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", smtpPort))
                 .get(10, TimeUnit.SECONDS).address().getPort();
     }
 
-    /** Waits (bounded) for the one connection to close, then decodes its chunks in event order. */
-    private SmtpSession decodeOnlyConnection() throws InterruptedException {
+    /** Waits (bounded) for the one connection to end, closes the capture, decodes it from the file. */
+    private SmtpSession decodeOnlyConnection() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (events.stream().noneMatch(e -> e instanceof EngineEvent.Closed || e instanceof EngineEvent.Failed)) {
-            assertTrue(System.nanoTime() < deadline, "the connection did not end within 20 s: " + events);
+        while (recorder.index().connections().stream().noneMatch(c -> !c.isOpen())) {
+            assertTrue(System.nanoTime() < deadline, "the connection did not end within 20 s");
             Thread.sleep(20);
         }
-        SmtpDecoder decoder = new SmtpDecoder(1);
-        for (EngineEvent e : events) {
-            if (e instanceof EngineEvent.Chunk c && c.forwarded() != null) {
-                if (c.direction() == Direction.CLIENT_TO_SERVER) {
-                    decoder.fromClient(c.forwarded(), c.timeNanos());
-                } else {
-                    decoder.fromServer(c.forwarded(), c.timeNanos());
-                }
-            }
+        engine.close();
+        recorder.close();
+        try (CaptureFile file = CaptureFile.open(capture)) {
+            List<ConnectionInfo> connections = file.index().connections();
+            assertEquals(1, connections.size());
+            long id = connections.get(0).id();
+            assertEquals(SmtpDetection.Verdict.SMTP, SmtpTranscripts.detect(file, id));
+            return SmtpTranscripts.decode(file, id);
         }
-        decoder.end();
-        SmtpSession s = decoder.session();
-        assertNotNull(s);
-        return s;
     }
 
     private static void assertEveryCommandAnswered(SmtpSession s) {
