@@ -38,9 +38,9 @@ public final class Main implements Callable<Integer> {
     double connectTimeoutSeconds;
 
     @Option(names = "--replace", paramLabel = "DIRECTION:KIND:/PATTERN/REPLACEMENT/",
-            description = {"Rewrite matching bytes of every chunk, e.g. 'c2s:regex:/^EHLO \\S+/EHLO wirelens.test/'.",
-                "DIRECTION: c2s, s2c or both; KIND: text, regex or hex; the character after KIND: is the",
-                "delimiter (\\ escapes it). Matches within one chunk only. Repeatable; applied in order."})
+            description = "Rewrite matching bytes of every chunk, e.g. 'c2s:regex:/^EHLO \\S+/EHLO wirelens.test/'."
+                    + " DIRECTION: c2s, s2c or both; KIND: text, regex or hex; the character after KIND: is the"
+                    + " delimiter (a backslash escapes it). Matches within one chunk only. Repeatable; applied in order.")
     List<String> replaceRules = new ArrayList<>();
 
     @Option(names = "--rules", paramLabel = "FILE",

@@ -164,7 +164,9 @@ final class CompiledRule {
                 try {
                     bytes = Escapes.unescape(r.substring(i, end));
                 } catch (IllegalArgumentException e) {
-                    throw new RuleSyntaxException("bad replacement at column " + (i + 1) + ": " + e.getMessage());
+                    // the escape was read on its own, so its column is relative to it
+                    throw new RuleSyntaxException("bad replacement: "
+                            + e.getMessage().replace("column 1", "column " + (i + 1)));
                 }
                 literal.append(new String(bytes, StandardCharsets.ISO_8859_1));
                 i = end;

@@ -84,6 +84,8 @@ class RuleTest {
         assertTrue(message("c2s:regex:/(a)/$2/").contains("has 1 group"));
         assertTrue(message("c2s:hex:/0d0/0a/").contains("odd number of hex digits"));
         assertTrue(message("c2s:regex:/(/x/").contains("bad regex"));
+        assertTrue(message("c2s:regex:/a/xy\\q/").endsWith("bad replacement: unknown escape \\q at column 3"
+                + " (known: \\r \\n \\t \\xNN \\\\)"), message("c2s:regex:/a/xy\\q/"));
     }
 
     private static String message(String spec) {
