@@ -312,14 +312,19 @@ final class Connection implements SessionOutput {
         e.pending = append(e.pending, data);
     }
 
-    private static ByteBuffer append(ByteBuffer pending, ByteBuffer data) {
+    private ByteBuffer append(ByteBuffer pending, ByteBuffer data) {
         if (pending == null) {
-            ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-            copy.put(data).flip();
-            return copy;
+            ByteBuffer fresh = loop.buffers.take(data.remaining());
+            fresh.put(data).flip();
+            return fresh;
+        }
+        if (pending.capacity() - pending.remaining() >= data.remaining()) {
+            pending.compact().put(data).flip();
+            return pending;
         }
         ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
         joined.put(pending).put(data).flip();
+        loop.buffers.giveBack(pending);
         return joined;
     }
 
@@ -336,6 +341,7 @@ final class Connection implements SessionOutput {
             if (e.pending.hasRemaining()) {
                 return;
             }
+            loop.buffers.giveBack(e.pending);
             e.pending = null;
         }
         if (e.shutdownRequested && !e.outputShut) {
@@ -438,7 +444,10 @@ final class Connection implements SessionOutput {
             return;
         }
         e.closed = true;
-        e.pending = null;
+        if (e.pending != null) {
+            loop.buffers.giveBack(e.pending);
+            e.pending = null;
+        }
         if (e.key != null) {
             e.key.cancel();
         }

@@ -163,6 +163,7 @@ public final class Engine implements AutoCloseable {
         final EventQueue events;
         final EngineOptions options;
         final ByteBuffer readBuffer;
+        final BufferPool buffers;
         private final SessionEvent.Received receivedFromClient;
         private final SessionEvent.Received receivedFromTarget;
         volatile List<ChunkHook> hooks = List.of();
@@ -194,6 +195,7 @@ public final class Engine implements AutoCloseable {
             this.events = Objects.requireNonNull(events);
             this.options = Objects.requireNonNull(options);
             this.readBuffer = ByteBuffer.allocateDirect(options.bufferBytes());
+            this.buffers = new BufferPool(options.bufferBytes(), 64);
             this.receivedFromClient = new SessionEvent.Received(Side.CLIENT, readBuffer);
             this.receivedFromTarget = new SessionEvent.Received(Side.TARGET, readBuffer);
         }
