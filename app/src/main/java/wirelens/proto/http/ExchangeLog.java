@@ -1,0 +1,318 @@
+package wirelens.proto.http;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exchanges of one connection, built from its bytes as they flow (live) or as they are read back
+ * (reopened capture). Feed each chunk with its direction and time; take snapshots with
+ * {@link #exchanges()}. Holds heads and body ranges only, never body bytes. Not thread-safe: one
+ * thread feeds and snapshots (the capture's thread); snapshots are immutable and may be handed on.
+ */
+public final class ExchangeLog {
+
+    private final HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
+    private final HttpDecoder responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
+    private final List<Entry> entries = new ArrayList<>();
+    /** Exchanges whose request was seen and whose final response has not started, oldest first. */
+    private final ArrayDeque<Entry> awaiting = new ArrayDeque<>();
+    private final List<HttpEvent> requestEvents = new ArrayList<>();
+    private final List<HttpEvent> responseEvents = new ArrayList<>();
+    /** Client bytes that arrived while the request decoder waits to learn if CONNECT/Upgrade succeeded. */
+    private final ByteArrayOutputStream heldClientBytes = new ByteArrayOutputStream();
+    private long heldClientTime;
+    private Entry currentRequest;
+    private Entry currentResponse;
+    private Entry tunnel;
+    private long requestStartTime;
+    private long responseStartTime;
+    private long version;
+    private String requestProblem;
+    private String responseProblem;
+
+    private static final class Entry {
+        final int index;
+        MessageHead request;
+        MessageHead response;
+        final List<MessageHead> interim = new ArrayList<>();
+        final BodyRef.Builder requestBody = new BodyRef.Builder();
+        final BodyRef.Builder responseBody = new BodyRef.Builder();
+        List<Header> requestTrailers = List.of();
+        List<Header> responseTrailers = List.of();
+        long requestStart;
+        long requestEnd;
+        long responseStart;
+        long responseEnd;
+        long requestBytes;
+        long responseBytes;
+        Exchange.State state = Exchange.State.REQUEST;
+        String problem;
+        long tunnelUp;
+        long tunnelDown;
+        Exchange snapshot;
+
+        Entry(int index) {
+            this.index = index;
+        }
+
+        Exchange snapshot() {
+            if (snapshot == null) {
+                snapshot = new Exchange(index, request, response, List.copyOf(interim), requestBody.build(),
+                        responseBody.build(), requestTrailers, responseTrailers, requestStart, requestEnd,
+                        responseStart, responseEnd, requestBytes, responseBytes, state, problem, tunnelUp,
+                        tunnelDown);
+            }
+            return snapshot;
+        }
+    }
+
+    /** True when these first bytes of a client stream look like an HTTP/1.x request line. */
+    public static boolean looksLikeHttpRequest(byte[] data, int length) {
+        int n = Math.min(length, 16);
+        int k = 0;
+        while (k < n && data[k] >= 'A' && data[k] <= 'Z') {
+            k++;
+        }
+        return k >= 3 && k < n && data[k] == ' ';
+    }
+
+    /** Bytes from the client ({@code fromClient}) or from the server, read at {@code timeNanos}. */
+    public void onBytes(boolean fromClient, byte[] data, int off, int len, long timeNanos) {
+        if (fromClient) {
+            if (requests.awaitingDecision() || heldClientBytes.size() > 0) {
+                heldClientBytes.write(data, off, len);
+                heldClientTime = heldClientTime == 0 ? timeNanos : heldClientTime;
+                return;
+            }
+            feedRequests(data, off, len, timeNanos);
+        } else {
+            feedResponses(data, off, len, timeNanos);
+        }
+        version++;
+    }
+
+    public void onBytes(boolean fromClient, byte[] data, long timeNanos) {
+        onBytes(fromClient, data, 0, data.length, timeNanos);
+    }
+
+    /** The client (or server) finished sending. */
+    public void onEof(boolean fromClient, long timeNanos) {
+        if (fromClient) {
+            if (!requests.awaitingDecision()) {
+                requestEvents.clear();
+                requests.finish(requestEvents);
+                handleRequestEvents(timeNanos);
+            }
+        } else {
+            responseEvents.clear();
+            responses.finish(responseEvents);
+            handleResponseEvents(timeNanos);
+            for (Entry e : awaiting) {
+                if (e.state == Exchange.State.WAITING || e.state == Exchange.State.REQUEST) {
+                    e.state = Exchange.State.FAILED;
+                    e.problem = "the server closed the connection without a response";
+                    e.snapshot = null;
+                }
+            }
+        }
+        version++;
+    }
+
+    /** Immutable snapshots of every exchange so far, in order. Cheap when little changed. */
+    public List<Exchange> exchanges() {
+        List<Exchange> list = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            list.add(e.snapshot());
+        }
+        return list;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** Grows whenever something was fed: a view redraws only when it changed. */
+    public long version() {
+        return version;
+    }
+
+    /** Why the client's (request) stream could not be decoded further, or null. */
+    public String requestProblem() {
+        return requestProblem;
+    }
+
+    /** Why the server's (response) stream could not be decoded further, or null. */
+    public String responseProblem() {
+        return responseProblem;
+    }
+
+    private void feedRequests(byte[] data, int off, int len, long time) {
+        int end = off + len;
+        while (off < end) {
+            if (requests.atMessageBoundary()) {
+                requestStartTime = time;
+            }
+            requestEvents.clear();
+            int n = requests.feed(data, off, end - off, requestEvents);
+            handleRequestEvents(time);
+            off += n;
+            if (requests.awaitingDecision()) {
+                if (off < end) {
+                    heldClientBytes.write(data, off, end - off);
+                    heldClientTime = time;
+                }
+                return;
+            }
+        }
+    }
+
+    private void feedResponses(byte[] data, int off, int len, long time) {
+        int end = off + len;
+        while (off < end) {
+            if (responses.atMessageBoundary()) {
+                responseStartTime = time;
+            }
+            responseEvents.clear();
+            int n = responses.feed(data, off, end - off, responseEvents);
+            handleResponseEvents(time);
+            off += n;
+        }
+    }
+
+    private void handleRequestEvents(long time) {
+        for (HttpEvent event : requestEvents) {
+            if (event instanceof HttpEvent.Head h) {
+                Entry e = new Entry(entries.size());
+                e.request = h.head();
+                e.requestStart = requestStartTime;
+                e.requestBytes = h.head().end() - h.head().start();
+                entries.add(e);
+                awaiting.addLast(e);
+                currentRequest = e;
+                responses.expectResponseTo(h.head().method());
+            } else if (event instanceof HttpEvent.Data d) {
+                if (currentRequest != null) {
+                    currentRequest.requestBody.add(d.position(), d.length());
+                    currentRequest.requestBytes = d.position() + d.length() - currentRequest.request.start();
+                    currentRequest.snapshot = null;
+                }
+            } else if (event instanceof HttpEvent.Trailers t) {
+                if (currentRequest != null) {
+                    currentRequest.requestTrailers = t.trailers();
+                }
+            } else if (event instanceof HttpEvent.End end) {
+                Entry e = currentRequest;
+                if (e != null) {
+                    e.requestEnd = time;
+                    e.requestBytes = end.position() - e.request.start();
+                    if (e.state == Exchange.State.REQUEST) {
+                        e.state = Exchange.State.WAITING;
+                    }
+                    e.snapshot = null;
+                }
+            } else if (event instanceof HttpEvent.Tunnel t) {
+                if (tunnel != null) {
+                    tunnel.tunnelUp += t.length();
+                    tunnel.snapshot = null;
+                }
+            } else if (event instanceof HttpEvent.Error err) {
+                requestProblem = err.error().message();
+                Entry e = currentRequest;
+                if (e == null || e.state != Exchange.State.REQUEST) {
+                    e = new Entry(entries.size()); // bytes that never made a request head
+                    entries.add(e);
+                }
+                e.state = Exchange.State.FAILED;
+                e.problem = "request: " + err.error().message();
+                e.snapshot = null;
+                awaiting.remove(e);
+            }
+        }
+    }
+
+    private void handleResponseEvents(long time) {
+        for (HttpEvent event : responseEvents) {
+            if (event instanceof HttpEvent.Head h) {
+                Entry e = awaiting.peekFirst();
+                if (e == null) {
+                    e = new Entry(entries.size()); // a response nobody asked for (or we missed it)
+                    entries.add(e);
+                    awaiting.addLast(e);
+                }
+                if (e.responseStart == 0) {
+                    e.responseStart = responseStartTime;
+                }
+                if (h.head().isInterim()) {
+                    e.interim.add(h.head());
+                } else {
+                    awaiting.removeFirst();
+                    e.response = h.head();
+                    e.state = Exchange.State.RESPONSE;
+                    currentResponse = e;
+                }
+                e.responseBytes += h.head().end() - h.head().start();
+                e.snapshot = null;
+            } else if (event instanceof HttpEvent.Data d) {
+                Entry e = currentResponse;
+                if (e != null) {
+                    e.responseBody.add(d.position(), d.length());
+                    e.responseBytes += d.length();
+                    e.snapshot = null;
+                }
+            } else if (event instanceof HttpEvent.Trailers t) {
+                if (currentResponse != null) {
+                    currentResponse.responseTrailers = t.trailers();
+                }
+            } else if (event instanceof HttpEvent.End end) {
+                Entry e = currentResponse;
+                if (e == null || e.state != Exchange.State.RESPONSE) {
+                    continue; // the end of an interim response
+                }
+                e.responseEnd = time;
+                e.responseBytes = end.position() - e.response.start()
+                        + e.interim.stream().mapToLong(i -> i.end() - i.start()).sum();
+                e.snapshot = null;
+                boolean switched = responses.inTunnel();
+                e.state = switched ? Exchange.State.TUNNEL : Exchange.State.COMPLETE;
+                if (switched) {
+                    tunnel = e;
+                    requests.startTunnel();
+                } else if (e == currentRequest) {
+                    requests.resume();
+                }
+                currentResponse = null;
+                replayHeldClientBytes();
+            } else if (event instanceof HttpEvent.Tunnel t) {
+                if (tunnel != null) {
+                    tunnel.tunnelDown += t.length();
+                    tunnel.snapshot = null;
+                }
+            } else if (event instanceof HttpEvent.Error err) {
+                responseProblem = err.error().message();
+                Entry e = currentResponse != null ? currentResponse : awaiting.peekFirst();
+                if (e == null) {
+                    e = new Entry(entries.size());
+                    entries.add(e);
+                }
+                e.state = Exchange.State.FAILED;
+                e.problem = "response: " + err.error().message();
+                e.snapshot = null;
+                awaiting.remove(e);
+                currentResponse = null;
+            }
+        }
+    }
+
+    private void replayHeldClientBytes() {
+        if (heldClientBytes.size() == 0 || requests.awaitingDecision()) {
+            return;
+        }
+        byte[] held = heldClientBytes.toByteArray();
+        heldClientBytes.reset();
+        long time = heldClientTime;
+        heldClientTime = 0;
+        feedRequests(held, 0, held.length, time);
+    }
+}
