@@ -76,7 +76,7 @@ public final class Bodies {
             in = switch (codings.get(k)) {
                 case "gzip", "x-gzip" -> new GZIPInputStream(in, 8192);
                 case "deflate" -> deflate(in);
-                case "br" -> new BrotliInputStream(in);
+                case "br" -> new java.io.BufferedInputStream(new BrotliInputStream(in)); // its short reads upset GZIP
                 default -> throw new IOException("unknown coding " + codings.get(k));
             };
         }

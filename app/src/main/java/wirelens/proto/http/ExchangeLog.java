@@ -68,14 +68,18 @@ public final class ExchangeLog {
         }
     }
 
-    /** True when these first bytes of a client stream look like an HTTP/1.x request line. */
+    /** True when the first line of a client stream looks like an HTTP/1.x request line. */
     public static boolean looksLikeHttpRequest(byte[] data, int length) {
-        int n = Math.min(length, 16);
-        int k = 0;
-        while (k < n && data[k] >= 'A' && data[k] <= 'Z') {
-            k++;
+        int n = Math.min(length, 8192);
+        int lf = 0;
+        while (lf < n && data[lf] != '\n') {
+            lf++;
         }
-        return k >= 3 && k < n && data[k] == ' ';
+        if (lf == n) {
+            return false;
+        }
+        String line = new String(data, 0, lf, java.nio.charset.StandardCharsets.ISO_8859_1).stripTrailing();
+        return line.matches("[A-Z]+ \\S+ HTTP/1\\.\\d");
     }
 
     /** Bytes from the client ({@code fromClient}) or from the server, read at {@code timeNanos}. */
