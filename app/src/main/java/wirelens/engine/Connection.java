@@ -51,6 +51,7 @@ final class Connection implements SessionOutput {
     private final long[] bytes = new long[2];
     private final long[] sequence = new long[2];
     private final byte[][] held = new byte[2][];
+    private final boolean[] readPaused = new boolean[2];
     private boolean finishing;
     private boolean ended;
 
@@ -312,6 +313,22 @@ final class Connection implements SessionOutput {
         e.pending = append(e.pending, data);
     }
 
+    @Override
+    public void reply(Side to, ByteBuffer data) {
+        if (loop.options.recordChunks()) {
+            byte[] copy = new byte[data.remaining()];
+            data.duplicate().get(copy);
+            loop.emit(new EngineEvent.Chunk(id, to.opposite().from(), EpochClock.nowNanos(), EMPTY, copy));
+        }
+        bytes[to.opposite().from().ordinal()] += data.remaining();
+        send(to, data);
+    }
+
+    @Override
+    public void pauseReading(Side side, boolean paused) {
+        readPaused[side.ordinal()] = paused;
+    }
+
     private ByteBuffer append(ByteBuffer pending, ByteBuffer data) {
         if (pending == null) {
             ByteBuffer fresh = loop.buffers.take(data.remaining());
@@ -474,7 +491,8 @@ final class Connection implements SessionOutput {
     }
 
     private boolean canRead(Endpoint e) {
-        if (e.eof || e.connecting || held[e.side.from().ordinal()] != null || loop.budgetPaused) {
+        if (e.eof || e.connecting || held[e.side.from().ordinal()] != null || loop.budgetPaused
+                || readPaused[e.side.ordinal()]) {
             return false;
         }
         Endpoint other = endpoint(e.side.opposite());

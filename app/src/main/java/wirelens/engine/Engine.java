@@ -384,7 +384,7 @@ public final class Engine implements AutoCloseable {
         private static Session newSession(ListenerConfig config) {
             return switch (config.kind()) {
                 case FORWARD -> new ForwardSession(config.targetHost(), config.targetPort());
-                case HTTP -> throw new UnsupportedOperationException("the HTTP proxy is not built yet");
+                case HTTP -> new HttpProxySession();
             };
         }
 

@@ -14,6 +14,18 @@ public interface SessionOutput {
     /** Queues bytes for a side; the bytes are consumed before this returns. */
     void send(Side to, ByteBuffer data);
 
+    /**
+     * Sends bytes the session made up itself (an error page, "200 Connection established"). They are
+     * recorded as an injected chunk, so the capture shows what the peer really got.
+     */
+    void reply(Side to, ByteBuffer data);
+
+    /**
+     * Stops (true) or resumes (false) reading from a side, e.g. an HTTP proxy that answers pipelined
+     * requests one at a time. Bytes already delivered stay the session's to keep.
+     */
+    void pauseReading(Side side, boolean paused);
+
     /** Shuts down the output towards a side once everything queued for it has been sent. */
     void shutdownOutput(Side side);
 

@@ -29,6 +29,18 @@ class ForwardSessionTest {
         }
 
         @Override
+        public void reply(Side to, ByteBuffer data) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            commands.add("reply " + to + " " + new String(b, StandardCharsets.ISO_8859_1));
+        }
+
+        @Override
+        public void pauseReading(Side side, boolean paused) {
+            commands.add((paused ? "pause " : "resume ") + side);
+        }
+
+        @Override
         public void shutdownOutput(Side side) {
             commands.add("shutdown " + side);
         }

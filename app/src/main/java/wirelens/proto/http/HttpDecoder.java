@@ -93,6 +93,11 @@ public final class HttpDecoder {
         };
     }
 
+    /** True while reading a response body that ends only when the connection closes. */
+    public boolean readsUntilClose() {
+        return state == State.UNTIL_CLOSE;
+    }
+
     public boolean inTunnel() {
         return state == State.TUNNEL;
     }
@@ -139,10 +144,8 @@ public final class HttpDecoder {
             switch (state) {
                 case HEAD -> {
                     i = readHead(data, i, end, base, out);
-                    if (state != State.HEAD) {
-                        if (state == State.ERROR || state == State.AWAIT_DECISION || endedInThisFeed) {
-                            break loop;
-                        }
+                    if (state == State.ERROR || state == State.AWAIT_DECISION || endedInThisFeed) {
+                        break loop;
                     }
                 }
                 case LENGTH_BODY, UNTIL_CLOSE -> {

@@ -161,4 +161,15 @@ class HttpDecoderTest {
         assertEquals("data x", lines.get(1));
         assertTrue(lines.get(2).startsWith("end @"));
     }
+
+    @Test
+    void feedStopsAfterEachMessageSoACallerCanActBetweenThem() {
+        HttpDecoder d = new HttpDecoder(HttpDecoder.Role.REQUEST);
+        byte[] two = "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n".getBytes();
+        List<HttpEvent> events = new java.util.ArrayList<>();
+        assertEquals(19, d.feed(two, 0, two.length, events));
+        assertEquals(2, events.size());
+        assertEquals(19, d.feed(two, 19, two.length - 19, events));
+        assertEquals(4, events.size());
+    }
 }
