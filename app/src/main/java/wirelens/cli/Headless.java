@@ -14,6 +14,7 @@ import wirelens.engine.EventQueue;
 import wirelens.engine.Hosts;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
+import wirelens.engine.ListenerKind;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.RulesHook;
 
@@ -38,7 +39,7 @@ final class Headless {
             try {
                 Engine.Bound bound = engine.addListener(config).get(10, TimeUnit.SECONDS);
                 out.println("listening " + config.kind().label() + " " + Hosts.format(bound.address())
-                        + " -> " + config.targetText());
+                        + (config.kind() == ListenerKind.FORWARD ? " -> " + config.targetText() : ""));
                 if (!Hosts.isLoopbackOnly(bound.address())) {
                     err.println("wirelens: warning: " + Hosts.format(bound.address())
                             + " is reachable from other machines; anyone who can reach it can use this proxy");

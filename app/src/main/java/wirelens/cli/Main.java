@@ -30,6 +30,11 @@ public final class Main implements Callable<Integer> {
                 "PORT 0 picks a free port; IPv6 in brackets: [::1]:2626:[::1]:2525. Repeatable."})
     List<String> forwards = new ArrayList<>();
 
+    @Option(names = "--http-proxy", paramLabel = "[BIND:]PORT",
+            description = {"Run an HTTP/1.1 proxy (absolute-form requests and CONNECT) on PORT;",
+                "point clients at it with curl -x http://127.0.0.1:PORT or http_proxy=... Repeatable."})
+    List<String> httpProxies = new ArrayList<>();
+
     @Option(names = "--quiet", description = "Print only the 'listening' lines, not one per connection.")
     boolean quiet;
 
@@ -95,6 +100,10 @@ public final class Main implements Callable<Integer> {
         for (String spec : forwards) {
             listeners.add(ForwardSpec.parse(spec));
         }
+        for (String spec : httpProxies) {
+            String[] bind = ForwardSpec.parseBind("--http-proxy", spec);
+            listeners.add(ListenerConfig.http(bind[0], Integer.parseInt(bind[1])));
+        }
         if (connectTimeoutSeconds <= 0 || connectTimeoutSeconds > 3600) {
             throw new IllegalArgumentException("--connect-timeout must be between 0 and 3600 seconds");
         }
@@ -115,7 +124,7 @@ public final class Main implements Callable<Integer> {
         }
         if (headless) {
             if (listeners.isEmpty()) {
-                throw new IllegalArgumentException("--headless needs at least one listener (--forward)");
+                throw new IllegalArgumentException("--headless needs at least one listener (--forward or --http-proxy)");
             }
             HeadlessOptions options = new HeadlessOptions(listeners, quiet, (int) Math.round(connectTimeoutSeconds * 1000),
                     rules, plugins);

@@ -1,0 +1,480 @@
+package wirelens.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import wirelens.proto.http.Bodies;
+import wirelens.proto.http.Exchange;
+import wirelens.proto.http.HttpDecoder;
+import wirelens.proto.http.HttpEvent;
+
+/**
+ * Real clients (curl, raw sockets speaking HTTP/1.1 and WebSocket) through the proxy to a real nginx
+ * on loopback, started from a config in a temp dir. Skipped where nginx, curl or openssl is missing.
+ */
+class HttpProxyRealClientsTest {
+    private static final int BIG = 50 * 1024 * 1024;
+
+    @TempDir
+    static Path dir;
+    private static Process nginx;
+    private static int httpPort;
+    private static int httpPort2;
+    private static int httpsPort;
+    private static HttpProxyRig rig;
+    private static String proxy;
+    private static byte[] bigSha;
+
+    @BeforeAll
+    static void startNginxAndProxy() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.createDirectories(www.resolve("up"));
+        Files.createDirectories(www.resolve("gz"));
+        Path www2 = Files.createDirectories(dir.resolve("www2"));
+        Files.writeString(www.resolve("a.txt"), "A\n");
+        Files.writeString(www.resolve("b.txt"), "B\n");
+        Files.writeString(www.resolve("c.txt"), "C\n");
+        Files.writeString(www2.resolve("other.txt"), "other origin\n");
+        Files.writeString(www.resolve("gz/text.txt"), "line of compressible text\n".repeat(2000));
+        byte[] big = new byte[BIG];
+        new Random(50).nextBytes(big);
+        Files.write(www.resolve("big.bin"), big);
+        bigSha = MessageDigest.getInstance("SHA-256").digest(big);
+
+        HttpProxyRig.Run cert = HttpProxyRig.run(dir, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048",
+                "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"));
+        assertEquals(0, cert.exit(), cert.err());
+
+        httpPort = freePort();
+        httpPort2 = freePort();
+        httpsPort = freePort();
+        String d = dir.toString();
+        Files.writeString(dir.resolve("nginx.conf"), """
+                daemon off;
+                master_process off;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log info;
+                events { worker_connections 512; }
+                http {
+                  log_format conn '$connection $connection_requests $request_method $request_uri $status';
+                  access_log %1$s/access.log conn;
+                  client_body_temp_path %1$s/tmp-body;
+                  proxy_temp_path %1$s/tmp-proxy;
+                  fastcgi_temp_path %1$s/tmp-fastcgi;
+                  uwsgi_temp_path %1$s/tmp-uwsgi;
+                  scgi_temp_path %1$s/tmp-scgi;
+                  types { text/plain txt; application/octet-stream bin; }
+                  keepalive_requests 10000;
+                  server {
+                    listen 127.0.0.1:%2$d;
+                    root %1$s/www;
+                    location /gz/ { gzip on; gzip_min_length 1; gzip_types text/plain; }
+                    location /up/ { dav_methods PUT; client_max_body_size 200m; }
+                  }
+                  server { listen 127.0.0.1:%3$d; root %1$s/www2; }
+                  server {
+                    listen 127.0.0.1:%4$d ssl;
+                    ssl_certificate %1$s/cert.pem;
+                    ssl_certificate_key %1$s/key.pem;
+                    root %1$s/www;
+                  }
+                }
+                """.formatted(d, httpPort, httpPort2, httpsPort));
+        nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", d, "-c", d + "/nginx.conf", "-e", d + "/error.log")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+        assertTrue(HttpProxyRig.await(() -> accepts(httpPort) && accepts(httpPort2) && accepts(httpsPort)),
+                "nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
+
+        rig = new HttpProxyRig(EngineOptions.defaults().withConnectTimeoutMillis(1500));
+        proxy = "http://127.0.0.1:" + rig.port;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (rig != null) {
+            rig.close();
+        }
+        if (nginx != null) {
+            nginx.destroy();
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
+                nginx.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    private static HttpProxyRig.Run curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "120", "-x", proxy));
+        command.addAll(List.of(args));
+        return HttpProxyRig.run(dir, command);
+    }
+
+    private static List<String> accessLogLines(String uriPart) throws IOException {
+        return Files.readAllLines(dir.resolve("access.log")).stream().filter(l -> l.contains(uriPart)).toList();
+    }
+
+    @Test
+    void curlWithThreeUrlsUsesOneConnectionAtTheProxyAndAtNginx() throws Exception {
+        int before = rig.connections.size();
+        HttpProxyRig.Run run = curl(url("/a.txt?three"), url("/b.txt?three"), url("/c.txt?three"),
+                "http://127.0.0.1:" + httpPort2 + "/other.txt");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("A\nB\nC\nother origin\n", run.text());
+        assertEquals(before + 1, rig.connections.size(), "curl kept one connection to the proxy for all URLs");
+
+        List<String> lines = accessLogLines("?three");
+        assertEquals(3, lines.size(), lines.toString());
+        Set<String> nginxConnections = new HashSet<>();
+        for (String line : lines) {
+            nginxConnections.add(line.split(" ")[0]);
+        }
+        assertEquals(1, nginxConnections.size(), "nginx saw the three requests on one connection: " + lines);
+
+        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.exchanges().size() == 4
+                && c.exchanges().stream().allMatch(e -> e.state() == Exchange.State.COMPLETE))));
+        HttpProxyRig.Conn conn = rig.connections.values().stream()
+                .filter(c -> c.exchanges().size() == 4).findFirst().orElseThrow();
+        assertEquals(List.of(200, 200, 200, 200), conn.exchanges().stream().map(Exchange::status).toList());
+        assertEquals(url("/b.txt?three"), conn.exchanges().get(1).url());
+    }
+
+    @Test
+    void chunkedGzipResponseArrivesIntactAndDecodesInTheExchangeView() throws Exception {
+        HttpProxyRig.Run run = curl("--compressed", url("/gz/text.txt"));
+        assertEquals(0, run.exit(), run.err());
+        String text = "line of compressible text\n".repeat(2000);
+        assertEquals(text, run.text());
+        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.end != null
+                && c.exchanges().stream().anyMatch(e -> e.url().endsWith("/gz/text.txt")))));
+        HttpProxyRig.Conn conn = rig.connections.values().stream()
+                .filter(c -> c.exchanges().stream().anyMatch(e -> e.url().endsWith("/gz/text.txt"))).findFirst().orElseThrow();
+        Exchange e = conn.exchanges().get(0);
+        assertEquals("chunked", e.responseHeader("Transfer-Encoding"));
+        assertEquals("gzip", e.responseHeader("Content-Encoding"));
+        assertTrue(e.responseBody().length() < text.length(), "the body on the wire is compressed");
+        Bodies.Content decoded = Bodies.decoded(e.responseBody(), "gzip", conn.s2c, 1 << 20);
+        assertEquals(text, new String(decoded.bytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void fiftyMegabyteDownloadIsByteExact() throws Exception {
+        HttpProxyRig.Run run = curl("-o", "download.bin", url("/big.bin"));
+        assertEquals(0, run.exit(), run.err());
+        byte[] got = Files.readAllBytes(dir.resolve("download.bin"));
+        assertEquals(BIG, got.length);
+        assertArrayEquals(bigSha, MessageDigest.getInstance("SHA-256").digest(got));
+    }
+
+    @Test
+    void fiftyMegabytePostWithExpectContinueArrivesByteExact() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/upload", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sha.update(buf, 0, n);
+                }
+                byte[] reply = HexFormat.of().formatHex(sha.digest()).getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(200, reply.length);
+                exchange.getResponseBody().write(reply);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IOException(e);
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+        try {
+            HttpProxyRig.Run run = curl("-H", "Expect: 100-continue", "--data-binary", "@www/big.bin",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/upload");
+            assertEquals(0, run.exit(), run.err());
+            assertEquals(HexFormat.of().formatHex(bigSha), run.text());
+        } finally {
+            server.stop(0);
+        }
+        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.exchanges().stream()
+                .anyMatch(e -> e.url().endsWith("/upload") && e.state() == Exchange.State.COMPLETE))));
+        HttpProxyRig.Conn conn = rig.connections.values().stream()
+                .filter(c -> c.exchanges().stream().anyMatch(e -> e.url().endsWith("/upload"))).findFirst().orElseThrow();
+        Exchange post = conn.exchanges().get(0);
+        assertEquals(BIG, post.requestBody().length());
+        assertEquals(100, post.interim().get(0).status(), "the 100 Continue went through to curl");
+    }
+
+    @Test
+    void fiftyMegabytePutToNginxWithExpectContinueIsStoredByteExact() throws Exception {
+        HttpProxyRig.Run run = curl("-H", "Expect: 100-continue", "-T", "www/big.bin", url("/up/put.bin"));
+        assertEquals(0, run.exit(), run.err());
+        byte[] stored = Files.readAllBytes(dir.resolve("www/up/put.bin"));
+        assertArrayEquals(bigSha, MessageDigest.getInstance("SHA-256").digest(stored));
+    }
+
+    @Test
+    void connectTunnelsTlsToHttpsNginx() throws Exception {
+        HttpProxyRig.Run run = curl("--cacert", "cert.pem", "https://localhost:" + httpsPort + "/b.txt");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("B\n", run.text());
+        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.exchanges().stream()
+                .anyMatch(e -> e.method().equals("CONNECT") && e.state() == Exchange.State.TUNNEL
+                        && e.tunnelBytesDown() > 0))));
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        String host = "127.0.0.1:" + httpPort;
+        String requests = "GET http://" + host + "/a.txt HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
+                + "HEAD http://" + host + "/b.txt HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
+                + "GET http://" + host + "/c.txt HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", rig.port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+            byte[] all = s.getInputStream().readAllBytes();
+            HttpDecoder decoder = new HttpDecoder(HttpDecoder.Role.RESPONSE);
+            decoder.expectResponseTo("GET");
+            decoder.expectResponseTo("HEAD");
+            decoder.expectResponseTo("GET");
+            List<String> seen = new ArrayList<>();
+            for (HttpEvent e : decoder.feedAll(all)) {
+                if (e instanceof HttpEvent.Head h) {
+                    seen.add(String.valueOf(h.head().status()));
+                } else if (e instanceof HttpEvent.Data d) {
+                    seen.add(new String(d.array(), d.offset(), d.length(), StandardCharsets.US_ASCII));
+                }
+            }
+            assertEquals(List.of("200", "A\n", "200", "200", "C\n"), seen);
+        }
+    }
+
+    @Test
+    void webSocketEchoThroughPlainUpgradeAndThroughConnect() throws Exception {
+        try (ServerSocket ws = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> serveWebSockets(ws), "test-ws-echo");
+            server.setDaemon(true);
+            server.start();
+            String host = "127.0.0.1:" + ws.getLocalPort();
+            try (Socket s = new Socket("127.0.0.1", rig.port)) {
+                s.setSoTimeout(20_000);
+                upgrade(s, "GET http://" + host + "/echo HTTP/1.1\r\nHost: " + host + "\r\n");
+                assertEquals("hello via upgrade", echo(s, "hello via upgrade"));
+                String big = "x".repeat(60_000);
+                assertTrue(big.equals(echo(s, big)), "a 60 kB frame comes back whole");
+            }
+            try (Socket s = new Socket("127.0.0.1", rig.port)) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write(("CONNECT " + host + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertTrue(readHead(s.getInputStream()).startsWith("HTTP/1.1 200 "));
+                upgrade(s, "GET /echo HTTP/1.1\r\nHost: " + host + "\r\n");
+                assertEquals("hello via connect", echo(s, "hello via connect"));
+            }
+        }
+    }
+
+    @Test
+    void badInputGetsClearAnswersAndTheProxyServesOthers() throws Exception {
+        assertTrue(rawExchange("NOT HTTP AT ALL\r\n\r\n").startsWith("HTTP/1.1 400 Bad Request\r\n"));
+        assertTrue(rawExchange("GET http://127.0.0.1/ HTTP/1.1\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n")
+                .startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+
+        HttpProxyRig.Run unknown = curl("-w", " %{http_code}", "http://no-such-host.invalid/");
+        assertTrue(unknown.text().startsWith("wirelens: cannot connect to no-such-host.invalid:80: unknown host"),
+                unknown.text());
+        assertTrue(unknown.text().endsWith(" 502"), unknown.text());
+
+        int closedPort = freePort();
+        HttpProxyRig.Run refused = curl("-w", " %{http_code}", "http://127.0.0.1:" + closedPort + "/");
+        assertEquals("wirelens: cannot connect to 127.0.0.1:" + closedPort + ": connection refused\n 502", refused.text());
+
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket f = new Socket();
+                    try {
+                        f.connect(full.getLocalSocketAddress(), 200);
+                        fillers.add(f);
+                    } catch (IOException e) {
+                        f.close();
+                        break;
+                    }
+                }
+                HttpProxyRig.Run timeout = curl("-w", " %{http_code}", "http://127.0.0.1:" + full.getLocalPort() + "/");
+                assertTrue(timeout.text().endsWith(" 504"), timeout.text());
+                assertTrue(timeout.text().contains("timed out"), timeout.text());
+            } finally {
+                for (Socket f : fillers) {
+                    f.close();
+                }
+            }
+        }
+
+        HttpProxyRig.Run fine = curl(url("/a.txt"));
+        assertEquals("A\n", fine.text(), "the proxy still serves everyone else");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static String rawExchange(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", rig.port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (head.size() < 65536) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+            String s = head.toString(StandardCharsets.ISO_8859_1);
+            if (s.endsWith("\r\n\r\n")) {
+                return s;
+            }
+        }
+        throw new IOException("no complete head: " + head.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    private static void upgrade(Socket s, String requestLineAndHost) throws IOException {
+        s.getOutputStream().write((requestLineAndHost + "Connection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String head = readHead(s.getInputStream());
+        assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+        assertTrue(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), head);
+    }
+
+    /** Sends one masked text frame and returns the text of the frame that comes back. */
+    private static String echo(Socket s, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {1, 2, 3, 4};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        }
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        s.getOutputStream().write(frame.toByteArray());
+        return new String(readFrame(new DataInputStream(s.getInputStream())), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readFrame(DataInputStream in) throws IOException {
+        in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = in.readUnsignedShort();
+        } else if (len == 127) {
+            len = in.readLong();
+        }
+        byte[] mask = null;
+        if ((b1 & 0x80) != 0) {
+            mask = new byte[4];
+            in.readFully(mask);
+        }
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        if (mask != null) {
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i % 4];
+            }
+        }
+        return payload;
+    }
+
+    /** A tiny WebSocket echo server: the handshake, then every frame's payload back, unmasked. */
+    private static void serveWebSockets(ServerSocket ws) {
+        while (!ws.isClosed()) {
+            try (Socket s = ws.accept()) {
+                s.setSoTimeout(20_000);
+                String head = readHead(s.getInputStream());
+                String key = head.lines().filter(l -> l.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18))
+                        .map(l -> l.substring(18).strip()).findFirst().orElse("");
+                String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                while (true) {
+                    byte[] payload = readFrame(in);
+                    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+                    frame.write(0x81);
+                    if (payload.length < 126) {
+                        frame.write(payload.length);
+                    } else {
+                        frame.write(126);
+                        frame.write(payload.length >>> 8);
+                        frame.write(payload.length & 0xff);
+                    }
+                    frame.write(payload);
+                    out.write(frame.toByteArray());
+                }
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                // the client went away: wait for the next one
+            }
+        }
+    }
+}
