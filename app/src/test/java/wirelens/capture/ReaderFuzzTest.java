@@ -74,7 +74,7 @@ class ReaderFuzzTest {
     void randomDamageGivesOnlyTheDocumentedError() throws Exception {
         Path file = dir.resolve("fuzz.pcapng");
         int opened = 0;
-        for (int seed = 0; seed < 400; seed++) {
+        for (int seed = 0; seed < 300; seed++) {
             Random r = new Random(seed);
             byte[] b = valid.clone();
             String what;
@@ -129,13 +129,13 @@ class ReaderFuzzTest {
                 throw new AssertionError("seed " + seed + " (" + what + "): " + t, t);
             }
         }
-        assertTrue(opened > 100, "most damage is skipped, not fatal: only " + opened + " of 400 opened");
+        assertTrue(opened > 75, "most damage is skipped, not fatal: only " + opened + " of 300 opened");
     }
 
     @Test
     void truncationAnywhereKeepsWhatCameBefore() throws Exception {
         Path file = dir.resolve("cut.pcapng");
-        int step = Math.max(1, valid.length / 300);
+        int step = Math.max(1, valid.length / 150);
         for (int at = 0; at < valid.length; at += step) {
             Files.write(file, Arrays.copyOf(valid, at));
             try {
