@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import wirelens.engine.ChunkHook.ChunkContext;
 import wirelens.engine.Direction;
 import wirelens.engine.Engine;
+import wirelens.engine.EngineEvent;
 import wirelens.engine.EpochClock;
 
 /**
@@ -22,8 +23,8 @@ import wirelens.engine.EpochClock;
  *
  * <p>Listeners ({@link #addListener}) are called after every change, on the thread that made it
  * (the selector thread for new holds): they must return quickly and never block; the window
- * batches them. The owner must call {@link #connectionEnded} for every connection that ends, so
- * chunks of closed connections leave the queue.
+ * batches them. The owner must pass engine events to {@link #onEngineEvent} (or call
+ * {@link #connectionEnded}) so chunks of closed connections leave the queue.
  */
 public final class HoldQueue {
     private static final System.Logger LOG = System.getLogger(HoldQueue.class.getName());
@@ -202,6 +203,15 @@ public final class HoldQueue {
         }
         if (removed) {
             changed();
+        }
+    }
+
+    /** Feed every engine event here (from the event consumer): ended connections leave the queue. */
+    public void onEngineEvent(EngineEvent event) {
+        if (event instanceof EngineEvent.Closed c) {
+            connectionEnded(c.connectionId());
+        } else if (event instanceof EngineEvent.Failed f) {
+            connectionEnded(f.connectionId());
         }
     }
 

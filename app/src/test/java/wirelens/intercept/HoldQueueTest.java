@@ -109,7 +109,9 @@ class HoldQueueTest {
         queue.closeConnection(2);
         assertEquals(List.of("release 1 s2c two", "release 1 c2s DROP", "close 2"), engine.calls);
         assertEquals(List.of(held.get(3)), queue.held());
-        queue.connectionEnded(3);
+        queue.onEngineEvent(new wirelens.engine.EngineEvent.Closed(4, 0, 0, 0, false)); // another connection
+        assertEquals(1, queue.size());
+        queue.onEngineEvent(new wirelens.engine.EngineEvent.Failed(3, 0, "reset", 0, 0));
         assertEquals(0, queue.size());
         assertFalse(queue.forwardOriginal(held.get(3)), "a chunk of an ended connection is gone");
         assertEquals(3, engine.calls.size());
