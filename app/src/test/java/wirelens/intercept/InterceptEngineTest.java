@@ -88,10 +88,12 @@ class InterceptEngineTest {
             }
             EngineEvent.Chunk first = rig.await(EngineEvent.Chunk.class, e -> s(e.original()).equals("HELLO"));
             assertEquals("HELLO WORLD", s(first.forwarded()));
-            List<EngineEvent.Chunk> later = rig.all(EngineEvent.Chunk.class).stream()
+            java.util.function.Supplier<List<EngineEvent.Chunk>> later = () -> rig.all(EngineEvent.Chunk.class).stream()
                     .filter(e -> e.direction() == Direction.CLIENT_TO_SERVER && e != first).toList();
-            assertEquals("secondthird", later.stream().map(e -> s(e.original())).reduce("", String::concat));
-            assertTrue(later.stream().noneMatch(EngineEvent.Chunk::edited), "later chunks went on unchanged");
+            // the event consumer runs on its own thread: wait for it to have seen the later chunks
+            Peers.await("events of the later chunks", () -> later.get().stream().mapToInt(e -> e.original().length).sum() >= 11);
+            assertEquals("secondthird", later.get().stream().map(e -> s(e.original())).reduce("", String::concat));
+            assertTrue(later.get().stream().noneMatch(EngineEvent.Chunk::edited), "later chunks went on unchanged");
         }
     }
 
@@ -182,6 +184,7 @@ class InterceptEngineTest {
                 assertEquals("reply", Peers.read(c, 5));
             }
             assertEquals(1, warnings.size(), warnings.toString());
+            rig.await(EngineEvent.Closed.class, e -> true); // the connection ended normally, not in Failed
             assertFalse(rig.all(EngineEvent.Failed.class).iterator().hasNext(), "no connection failed");
             EngineEvent.Chunk boom = rig.await(EngineEvent.Chunk.class, e -> s(e.original()).equals("a BOOM b "));
             assertSame(boom.original(), boom.forwarded());
