@@ -29,6 +29,36 @@ public final class SmtpDetection {
         return matchHello(clientStart);
     }
 
+    /**
+     * Detection fed live, chunk by chunk, in capture order: keeps the first bytes of each side until
+     * the verdict is decided, then keeps nothing.
+     */
+    public static final class Sniffer {
+        private static final int KEEP = 16;
+        private final java.io.ByteArrayOutputStream server = new java.io.ByteArrayOutputStream();
+        private final java.io.ByteArrayOutputStream client = new java.io.ByteArrayOutputStream();
+        private Boolean clientFirst;
+        private Verdict verdict = Verdict.UNDECIDED;
+
+        /** Adds a chunk (empty chunks are ignored) and returns the verdict so far. */
+        public Verdict offer(boolean fromClient, byte[] bytes) {
+            if (verdict != Verdict.UNDECIDED || bytes.length == 0) {
+                return verdict;
+            }
+            if (clientFirst == null) {
+                clientFirst = fromClient;
+            }
+            java.io.ByteArrayOutputStream side = fromClient ? client : server;
+            side.write(bytes, 0, Math.min(bytes.length, Math.max(0, KEEP - side.size())));
+            verdict = detect(server.toByteArray(), client.toByteArray(), clientFirst);
+            return verdict;
+        }
+
+        public Verdict verdict() {
+            return verdict;
+        }
+    }
+
     private static Verdict matchGreeting(byte[] s) {
         String expect = "220";
         for (int i = 0; i < Math.min(3, s.length); i++) {

@@ -36,4 +36,17 @@ class SmtpDetectionTest {
         assertEquals(Verdict.NOT_SMTP, detect("220 ftp ready\r\n", "USER bob\r\n", false));
         assertEquals(Verdict.NOT_SMTP, detect("554 go away\r\n", "", false));
     }
+
+    @Test
+    void snifferDecidesFromChunksAsTheyCome() {
+        SmtpDetection.Sniffer sniffer = new SmtpDetection.Sniffer();
+        assertEquals(Verdict.UNDECIDED, sniffer.offer(false, "2".getBytes()));
+        assertEquals(Verdict.UNDECIDED, sniffer.offer(false, "20 mx ESMTP\r\n".getBytes()));
+        assertEquals(Verdict.UNDECIDED, sniffer.offer(true, "EH".getBytes()));
+        assertEquals(Verdict.SMTP, sniffer.offer(true, "LO me\r\n".getBytes()));
+        assertEquals(Verdict.SMTP, sniffer.offer(true, "GET / HTTP/1.1\r\n".getBytes()), "decided stays decided");
+
+        SmtpDetection.Sniffer http = new SmtpDetection.Sniffer();
+        assertEquals(Verdict.NOT_SMTP, http.offer(true, "GET / HTTP/1.1\r\n".getBytes()));
+    }
 }
