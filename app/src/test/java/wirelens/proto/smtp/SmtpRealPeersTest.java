@@ -75,6 +75,32 @@ class SmtpRealPeersTest {
                     return "250 OK stored"
             """;
 
+    /** aiosmtpd's command line cannot enable AUTH; this starts its Controller with an authenticator. */
+    private static final String AUTH_SERVER = """
+import os
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rawstore import RawStore
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"alice" and auth_data.password == b"s3cret"
+    return AuthResult(success=ok)
+
+
+port, store = int(sys.argv[1]), sys.argv[2]
+controller = Controller(RawStore(store), hostname="127.0.0.1", port=port,
+                        authenticator=authenticator, auth_require_tls=False)
+controller.start()
+print("ready", flush=True)
+threading.Event().wait()
+""";
+
     @TempDir
     Path dir;
 
@@ -215,6 +241,35 @@ class SmtpRealPeersTest {
         assertTrue(s.problems().isEmpty(), s.problems().toString());
     }
 
+    @Test
+    void authPlainAndLoginAreDecodedAndMasked() throws Exception {
+        int port = startAuthServerAndProxy();
+        swaks(port, "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "s3cret",
+                "--from", "alice@example.test", "--to", "bob@example.test", "--body", "with plain");
+        swaks(port, "--auth", "LOGIN", "--auth-user", "alice", "--auth-password", "s3cret",
+                "--from", "alice@example.test", "--to", "bob@example.test", "--body", "with login");
+        List<SmtpSession> sessions = decodeConnections(2);
+        for (SmtpSession s : sessions) {
+            assertEveryCommandAnswered(s);
+            Credentials c = s.credentials().get(0);
+            assertEquals("alice", c.username());
+            assertEquals("s3cret", c.password());
+            assertEquals(Credentials.Outcome.ACCEPTED, c.outcome());
+            assertFalse(c.masked().contains("s3cret"), c.masked());
+            for (Exchange e : s.exchanges()) {
+                assertFalse(e.display(false).contains(java.util.Base64.getEncoder()
+                        .encodeToString("s3cret".getBytes(StandardCharsets.US_ASCII))), e.display(false));
+            }
+            assertEquals(SmtpTransaction.Result.DELIVERED, s.transactions().get(0).result());
+        }
+        assertEquals("PLAIN", sessions.get(0).credentials().get(0).mechanism());
+        assertEquals("LOGIN", sessions.get(1).credentials().get(0).mechanism());
+        assertEquals(List.of("", "EHLO", "AUTH", "", "", "MAIL", "RCPT", "DATA", "", "QUIT"),
+                sessions.get(1).exchanges().stream().map(Exchange::verb).toList());
+        assertTrue(new String(Files.readAllBytes(store.resolve("msg-2.eml")), StandardCharsets.UTF_8)
+                .contains("with login"));
+    }
+
     // ---- helpers ----
 
     private int startServerAndProxy(String... serverOptions) throws Exception {
@@ -225,6 +280,20 @@ class SmtpRealPeersTest {
         List<String> cmd = new ArrayList<>(List.of(PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + smtpPort));
         cmd.addAll(List.of(serverOptions));
         cmd.addAll(List.of("-c", "rawstore.RawStore", store.toString()));
+        return startServerAndProxy(cmd, handlerDir, smtpPort);
+    }
+
+    private int startAuthServerAndProxy() throws Exception {
+        Path handlerDir = Files.createDirectories(dir.resolve("py"));
+        Files.writeString(handlerDir.resolve("rawstore.py"), HANDLER);
+        Path script = Files.writeString(handlerDir.resolve("authserver.py"), AUTH_SERVER);
+        store = Files.createDirectories(dir.resolve("store"));
+        int smtpPort = freePort();
+        return startServerAndProxy(List.of(PYTHON, script.toString(), String.valueOf(smtpPort), store.toString()),
+                handlerDir, smtpPort);
+    }
+
+    private int startServerAndProxy(List<String> cmd, Path handlerDir, int smtpPort) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("aiosmtpd.log").toFile());
         pb.environment().put("PYTHONPATH", handlerDir.toString());
@@ -240,22 +309,29 @@ class SmtpRealPeersTest {
                 .get(10, TimeUnit.SECONDS).address().getPort();
     }
 
-    /** Waits (bounded) for the one connection to end, closes the capture, decodes it from the file. */
     private SmtpSession decodeOnlyConnection() throws Exception {
+        return decodeConnections(1).get(0);
+    }
+
+    /** Waits (bounded) for that many connections to end, closes the capture, decodes them from the file. */
+    private List<SmtpSession> decodeConnections(int count) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (recorder.index().connections().stream().noneMatch(c -> !c.isOpen())) {
-            assertTrue(System.nanoTime() < deadline, "the connection did not end within 20 s");
+        while (recorder.index().connections().stream().filter(c -> !c.isOpen()).count() < count) {
+            assertTrue(System.nanoTime() < deadline, count + " connections did not end within 20 s");
             Thread.sleep(20);
         }
         engine.close();
         recorder.close();
+        List<SmtpSession> sessions = new ArrayList<>();
         try (CaptureFile file = CaptureFile.open(capture)) {
             List<ConnectionInfo> connections = file.index().connections();
-            assertEquals(1, connections.size());
-            long id = connections.get(0).id();
-            assertEquals(SmtpDetection.Verdict.SMTP, SmtpTranscripts.detect(file, id));
-            return SmtpTranscripts.decode(file, id);
+            assertEquals(count, connections.size());
+            for (ConnectionInfo c : connections) {
+                assertEquals(SmtpDetection.Verdict.SMTP, SmtpTranscripts.detect(file, c.id()));
+                sessions.add(SmtpTranscripts.decode(file, c.id()));
+            }
         }
+        return sessions;
     }
 
     private static void assertEveryCommandAnswered(SmtpSession s) {
