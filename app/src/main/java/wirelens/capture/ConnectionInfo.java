@@ -78,9 +78,14 @@ public record ConnectionInfo(
                 clientFinished || c2s, serverFinished || !c2s);
     }
 
-    ConnectionInfo withEnd(ConnectionEnd newEnd, long timeNanos, String why) {
+    /**
+     * The end, with the engine's byte counts where they are higher (they are when the engine was told
+     * not to report chunks, e.g. a headless run without a capture file).
+     */
+    ConnectionInfo withEnd(ConnectionEnd newEnd, long timeNanos, String why, long engineClientToServer,
+            long engineServerToClient) {
         return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
-                timeNanos, newEnd, why, bytesClientToServer, bytesServerToClient, chunkCount, clientFinished,
-                serverFinished);
+                timeNanos, newEnd, why, Math.max(bytesClientToServer, engineClientToServer),
+                Math.max(bytesServerToClient, engineServerToClient), chunkCount, clientFinished, serverFinished);
     }
 }

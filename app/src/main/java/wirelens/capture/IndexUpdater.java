@@ -36,10 +36,11 @@ final class IndexUpdater {
         } else if (event instanceof EngineEvent.HalfClosed h) {
             halfClosed(h.connectionId(), h.direction(), out);
         } else if (event instanceof EngineEvent.Closed c) {
-            ended(c.connectionId(), c.reset() ? ConnectionEnd.RESET : ConnectionEnd.CLOSED, c.timeNanos(), null, out);
+            ended(c.connectionId(), c.reset() ? ConnectionEnd.RESET : ConnectionEnd.CLOSED, c.timeNanos(), null,
+                    c.bytesClientToServer(), c.bytesServerToClient(), out);
         } else if (event instanceof EngineEvent.Failed f) {
             ended(f.connectionId(), ConnectionEnd.FAILED, f.timeNanos(),
-                    f.message() == null ? "failed" : f.message(), out);
+                    f.message() == null ? "failed" : f.message(), f.bytesClientToServer(), f.bytesServerToClient(), out);
         } else if (event instanceof EngineEvent.Notice n) {
             if (out != null) {
                 out.add(new CaptureUpdate.Notice(n));
@@ -81,8 +82,10 @@ final class IndexUpdater {
                 offset);
     }
 
-    boolean ended(long id, ConnectionEnd end, long timeNanos, String failure, List<CaptureUpdate> out) {
-        ConnectionInfo info = index.connection(id).map(c -> c.withEnd(end, timeNanos, failure)).orElse(null);
+    boolean ended(long id, ConnectionEnd end, long timeNanos, String failure, long clientToServer,
+            long serverToClient, List<CaptureUpdate> out) {
+        ConnectionInfo info = index.connection(id)
+                .map(c -> c.withEnd(end, timeNanos, failure, clientToServer, serverToClient)).orElse(null);
         if (info == null || !index.replace(info)) {
             return false;
         }

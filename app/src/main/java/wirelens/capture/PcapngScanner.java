@@ -159,7 +159,7 @@ final class PcapngScanner {
             packet(pos, len);
         } else if (type == Format.SHB && len > 28) {
             for (ByteBuffer rec : records(pos + 24, pos + len - 4)) {
-                record(rec, pos, 0);
+                record(rec, pos);
             }
         } else if ((type == Format.CUSTOM_BLOCK || type == Format.CUSTOM_COPY) && len >= 20) {
             ByteBuffer h = in.at(pos, 16, order);
@@ -170,7 +170,7 @@ final class PcapngScanner {
                 } else if (len - 12 > MAX_RECORD) {
                     note("record at offset " + pos + " skipped: implausibly long (" + len + " bytes)");
                 } else {
-                    record(in.at(pos + 8, len - 12, order), pos, 0);
+                    record(in.at(pos + 8, len - 12, order), pos);
                 }
             }
         }
@@ -235,7 +235,7 @@ final class PcapngScanner {
                     note("chunk at offset " + pos + " skipped: its fields are damaged");
                 }
             } else {
-                record(rec, pos, capLen);
+                record(rec, pos);
             }
         }
         if (pending == null) {
@@ -277,7 +277,7 @@ final class PcapngScanner {
     }
 
     /** Applies one record other than a chunk; {@code rec} starts at its PEN. */
-    private void record(ByteBuffer rec, long pos, long unused) throws IOException {
+    private void record(ByteBuffer rec, long pos) throws IOException {
         int type = rec.get(6) & 0xFF;
         int version = rec.get(7) & 0xFF;
         if (version > Format.RECORD_VERSION) {
@@ -326,8 +326,8 @@ final class PcapngScanner {
                     long id = b.getLong();
                     long time = b.getLong();
                     int end = b.get();
-                    b.getLong();
-                    b.getLong();
+                    long c2s = b.getLong();
+                    long s2c = b.getLong();
                     String message = string(b);
                     ConnectionEnd how = switch (end) {
                         case 1 -> ConnectionEnd.CLOSED;
@@ -335,7 +335,8 @@ final class PcapngScanner {
                         case 3 -> ConnectionEnd.FAILED;
                         default -> throw new IllegalArgumentException("end " + end);
                     };
-                    known(pos, id, updater.ended(id, how, time, how == ConnectionEnd.FAILED ? message : null, null));
+                    known(pos, id, updater.ended(id, how, time, how == ConnectionEnd.FAILED ? message : null,
+                            Math.max(0, c2s), Math.max(0, s2c), null));
                 }
                 case Format.REC_CHUNK -> note("chunk at offset " + pos + " skipped: not where a chunk belongs");
                 default -> note("record at offset " + pos + " skipped: unknown record type " + type);

@@ -1,14 +1,15 @@
 package wirelens.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import wirelens.capture.Recorder;
 import wirelens.engine.ChunkHook;
 import wirelens.engine.Engine;
-import wirelens.engine.EngineEvent;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.Hosts;
@@ -24,16 +25,52 @@ final class Headless {
 
     static int run(HeadlessOptions options, PrintWriter out, PrintWriter err) throws InterruptedException {
         EventQueue events = new EventQueue(32L * 1024 * 1024);
+        // the recorder is the one consumer of the events; without --capture it keeps only the index
+        Recorder recorder;
+        if (options.capture() != null) {
+            try {
+                recorder = Recorder.toFile(events, options.capture());
+            } catch (IOException e) {
+                err.println("wirelens: cannot write the capture file " + options.capture() + ": "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                return 1;
+            }
+        } else {
+            recorder = Recorder.withoutFile(events);
+        }
         EngineOptions engineOptions = EngineOptions.defaults()
-                .withRecordChunks(false)
+                .withRecordChunks(options.capture() != null)
                 .withConnectTimeoutMillis(options.connectTimeoutMillis());
         Engine engine = new Engine(events, engineOptions);
         engine.setHooks(hooks(options, err));
-        engine.start();
         HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());
-        Thread consumer = new Thread(() -> drain(events, printer), "wirelens-events");
-        consumer.setDaemon(true);
-        consumer.start();
+        recorder.subscribe(printer::print);
+        recorder.start();
+        engine.start();
+        try {
+            return serve(options, engine, out, err);
+        } finally {
+            engine.close();
+            closeRecorder(recorder, options, out, err);
+        }
+    }
+
+    private static void closeRecorder(Recorder recorder, HeadlessOptions options, PrintWriter out, PrintWriter err) {
+        try {
+            recorder.close();
+        } catch (IOException e) {
+            err.println("wirelens: closing the capture file failed: " + e.getMessage());
+        }
+        if (options.capture() != null && !options.quiet()) {
+            out.println("capture " + options.capture() + ": " + recorder.index().connectionCount() + " connection(s), "
+                    + recorder.flushedBytes() + " bytes" + recorder.writeFailure().map(f -> " (incomplete: writing failed)")
+                            .orElse(""));
+        }
+        out.flush();
+    }
+
+    private static int serve(HeadlessOptions options, Engine engine, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
 
         for (ListenerConfig config : options.listeners()) {
             try {
@@ -47,11 +84,9 @@ final class Headless {
             } catch (ExecutionException e) {
                 String message = e.getCause() instanceof ListenerException ? e.getCause().getMessage() : e.getCause().toString();
                 err.println("wirelens: " + message);
-                engine.close();
                 return 1;
             } catch (java.util.concurrent.TimeoutException e) {
                 err.println("wirelens: the engine did not bind " + config.name() + " within 10 s");
-                engine.close();
                 return 1;
             }
         }
@@ -59,8 +94,6 @@ final class Headless {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         stop.await();
-        engine.close();
-        out.flush();
         return 0;
     }
 
@@ -74,21 +107,5 @@ final class Headless {
             hooks.add(new PluginHook(options.plugins(), message -> err.println("wirelens: " + message)));
         }
         return hooks;
-    }
-
-    private static void drain(EventQueue events, HeadlessPrinter printer) {
-        List<EngineEvent> batch = new ArrayList<>();
-        while (true) {
-            try {
-                batch.clear();
-                events.drainTo(batch, 4096, 1, TimeUnit.SECONDS);
-                for (EngineEvent e : batch) {
-                    printer.print(e);
-                }
-                events.consumed(batch);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 }

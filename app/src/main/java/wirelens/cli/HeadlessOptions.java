@@ -1,5 +1,6 @@
 package wirelens.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
@@ -7,9 +8,14 @@ import wirelens.intercept.Rule;
 
 /** What a headless run does, as parsed from the command line. */
 record HeadlessOptions(List<ListenerConfig> listeners, boolean quiet, int connectTimeoutMillis, List<Rule> rules,
-        List<ChunkPlugin> plugins) {
+        List<ChunkPlugin> plugins, Path capture) {
 
     HeadlessOptions(List<ListenerConfig> listeners, boolean quiet, int connectTimeoutMillis) {
-        this(listeners, quiet, connectTimeoutMillis, List.of(), List.of());
+        this(listeners, quiet, connectTimeoutMillis, List.of(), List.of(), null);
+    }
+
+    HeadlessOptions(List<ListenerConfig> listeners, boolean quiet, int connectTimeoutMillis, List<Rule> rules,
+            List<ChunkPlugin> plugins) {
+        this(listeners, quiet, connectTimeoutMillis, rules, plugins, null);
     }
 }

@@ -3,6 +3,9 @@ package wirelens.cli;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
+import wirelens.capture.CaptureUpdate;
+import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.Hosts;
 
@@ -42,6 +45,34 @@ final class HeadlessPrinter {
             }
         } else if (event instanceof EngineEvent.Notice n) {
             err.println("wirelens: " + (n.connectionId() > 0 ? "#" + n.connectionId() + " " : "") + n.message());
+        }
+    }
+
+    /** The same lines from the recorder's updates (a {@link wirelens.capture.Recorder} subscriber). */
+    void print(List<CaptureUpdate> batch) {
+        for (CaptureUpdate u : batch) {
+            if (u instanceof CaptureUpdate.ConnectionOpened o) {
+                ConnectionInfo c = o.connection();
+                if (!quiet) {
+                    out.println("#" + c.id() + " open " + Hosts.format(c.client()) + " -> " + Hosts.format(c.target())
+                            + " (" + c.listenerName() + ")");
+                }
+            } else if (u instanceof CaptureUpdate.ConnectionEnded e) {
+                ConnectionInfo c = e.connection();
+                if (!quiet) {
+                    String how = switch (c.end()) {
+                        case RESET -> " reset";
+                        case FAILED -> " error " + c.failure();
+                        default -> " closed";
+                    };
+                    out.println("#" + c.id() + how + " c2s=" + c.bytesClientToServer() + " s2c="
+                            + c.bytesServerToClient() + " bytes in " + seconds(c.durationNanos()));
+                }
+            } else if (u instanceof CaptureUpdate.Notice n) {
+                print(n.notice());
+            } else if (u instanceof CaptureUpdate.WriteFailed f) {
+                err.println("wirelens: " + f.message());
+            }
         }
     }
 

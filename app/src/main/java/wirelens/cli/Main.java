@@ -56,8 +56,19 @@ public final class Main implements Callable<Integer> {
             description = "Load the wirelens.intercept.ChunkPlugin classes a jar lists (ServiceLoader). Repeatable.")
     List<Path> pluginJars = new ArrayList<>();
 
-    @Option(names = "--read", paramLabel = "CAPTURE", description = "Read a saved capture (no window; with --export-eml).")
+    @Option(names = "--capture", paramLabel = "FILE",
+            description = {"With --headless: record every connection to FILE (pcapng; opens in Wireshark and in",
+                "Wirelens) while traffic flows. FILE is replaced if it exists."})
+    Path capture;
+
+    @Option(names = "--read", paramLabel = "CAPTURE",
+            description = {"Print a saved capture's connections as a table (no window): id, client, target,",
+                "bytes each way, duration, how it ended. With --dump or --export-eml: see those."})
     Path read;
+
+    @Option(names = "--dump", paramLabel = "N",
+            description = "With --read: print connection N as a direction-marked hex and text dump, like socat -x.")
+    Long dump;
 
     @Option(names = "--export-eml", paramLabel = "DIR",
             description = {"With --read: write each SMTP message in the capture to DIR/conn-C-msg-N.eml,",
@@ -93,8 +104,25 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (read != null || exportEml != null) {
+        if (exportEml != null) {
+            if (dump != null) {
+                throw new IllegalArgumentException("--dump and --export-eml do not go together");
+            }
             return ExportEml.run(read, exportEml, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (dump != null && read == null) {
+            throw new IllegalArgumentException("--dump needs --read CAPTURE");
+        }
+        if (read != null) {
+            if (headless || capture != null || !forwards.isEmpty() || !httpProxies.isEmpty() || file != null) {
+                throw new IllegalArgumentException("--read prints a saved capture; it does not go with --headless,"
+                        + " --capture, listeners or a FILE to open");
+            }
+            return ReadCapture.run(read, dump, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (capture != null && !headless) {
+            throw new IllegalArgumentException("--capture is for --headless runs; the window records on its own"
+                    + " (File > Save capture as)");
         }
         List<ListenerConfig> listeners = new ArrayList<>();
         for (String spec : forwards) {
@@ -127,8 +155,8 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--headless needs at least one listener (--forward or --http-proxy)");
             }
             HeadlessOptions options = new HeadlessOptions(listeners, quiet, (int) Math.round(connectTimeoutSeconds * 1000),
-                    rules, plugins);
-            return Headless.run(options, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+                    rules, plugins, capture);
+            return Headless.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (!rules.isEmpty() || !plugins.isEmpty()) {
             // the window has its own rules editor; until it reads these, say so rather than ignore them
