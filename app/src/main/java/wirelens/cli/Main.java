@@ -63,7 +63,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--read", paramLabel = "CAPTURE",
             description = {"Print a saved capture's connections as a table (no window): id, client, target,",
-                "bytes each way, duration, how it ended. With --dump or --export-eml: see those."})
+                "bytes each way, duration, how it ended. With --dump, --export-eml or --export-har: see those."})
     Path read;
 
     @Option(names = "--dump", paramLabel = "N",
@@ -74,6 +74,11 @@ public final class Main implements Callable<Integer> {
             description = {"With --read: write each SMTP message in the capture to DIR/conn-C-msg-N.eml,",
                 "exactly the bytes the server received (after dot-unstuffing)."})
     Path exportEml;
+
+    @Option(names = "--export-har", paramLabel = "OUT.har",
+            description = {"With --read: write every HTTP exchange in the capture as HAR 1.2 (bodies decoded,",
+                "timings), for browser developer tools and HAR viewers."})
+    Path exportHar;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -104,6 +109,12 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (exportHar != null) {
+            if (dump != null || exportEml != null) {
+                throw new IllegalArgumentException("--export-har goes alone with --read CAPTURE");
+            }
+            return ExportHar.run(read, exportHar, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         if (exportEml != null) {
             if (dump != null) {
                 throw new IllegalArgumentException("--dump and --export-eml do not go together");
