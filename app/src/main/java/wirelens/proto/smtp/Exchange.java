@@ -25,7 +25,10 @@ public record Exchange(int number, Kind kind, String command, String verb, long 
         COMMAND,
         /** A client line answering a 334 challenge during AUTH. */
         AUTH_RESPONSE,
-        /** The message content sent after a 354 reply to DATA, up to the lone dot. */
+        /**
+         * The message content sent after a 354 reply to DATA, up to the lone dot. With LMTP, one more
+         * row per further accepted recipient carries that recipient's delivery status.
+         */
         MESSAGE,
         /** A reply that no command was waiting for (e.g. 421 before closing). */
         UNSOLICITED_REPLY,

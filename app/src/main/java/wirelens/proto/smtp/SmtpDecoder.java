@@ -130,6 +130,8 @@ public final class SmtpDecoder {
     private long tlsServerBytes;
     private boolean ended;
     private boolean bareLineFeedSeen;
+    /** LMTP (RFC 2033) answers the end of a message once per accepted recipient. */
+    private boolean lmtp;
 
     public SmtpDecoder(long connectionId) {
         this(connectionId, DEFAULT_MAX_MESSAGE_BYTES);
@@ -310,7 +312,11 @@ public final class SmtpDecoder {
         addRow(row);
         awaiting.add(row);
         switch (verb) {
-            case "EHLO", "HELO", "LHLO", "RSET" -> abortCurrent();
+            case "EHLO", "HELO", "RSET" -> abortCurrent();
+            case "LHLO" -> {
+                lmtp = true;
+                abortCurrent();
+            }
             case "MAIL" -> {
                 abortCurrent();
                 Tx tx = newTransaction();
@@ -537,6 +543,18 @@ public final class SmtpDecoder {
         row.messageNumber = completeMessage(row.tx, false);
         row.dataBytes = size;
         awaiting.add(row);
+        if (lmtp && row.tx != null) {
+            List<String> accepted = row.tx.recipients.stream()
+                    .filter(r -> r.reply() != null && r.reply().isSuccess())
+                    .map(SmtpTransaction.Recipient::address).toList();
+            for (int i = 1; i < accepted.size(); i++) { // the message row itself takes the first status
+                Row status = addRow(new Row(Exchange.Kind.MESSAGE,
+                        "(delivery status for <" + accepted.get(i) + ">)", "", clientTime));
+                status.tx = row.tx;
+                status.messageNumber = row.messageNumber;
+                awaiting.add(status);
+            }
+        }
         clientMode = ClientMode.COMMAND;
     }
 
@@ -704,6 +722,8 @@ public final class SmtpDecoder {
                 tx.dataReply = reply;
                 if (tx.result == SmtpTransaction.Result.OPEN || tx.result == SmtpTransaction.Result.ABORTED) {
                     tx.result = reply.isSuccess() ? SmtpTransaction.Result.DELIVERED : SmtpTransaction.Result.REJECTED;
+                } else if (lmtp && reply.isSuccess()) {
+                    tx.result = SmtpTransaction.Result.DELIVERED; // delivered to at least one recipient
                 }
                 if (current == tx) {
                     current = null;

@@ -98,6 +98,26 @@ class SmtpDecoderTest {
     }
 
     @Test
+    void lmtpPairsOneStatusPerAcceptedRecipient() {
+        SmtpSession s = new SmtpScript()
+                .s("220 lmtp ready\r\n")
+                .c("LHLO x\r\n").s("250-hi\r\n250 PIPELINING\r\n")
+                .c("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<bad@x>\r\nRCPT TO:<c@x>\r\nDATA\r\n")
+                .s("250 ok\r\n250 ok\r\n550 unknown\r\n250 ok\r\n354 go\r\n")
+                .c("hi\r\n.\r\nQUIT\r\n")
+                .s("250 b delivered\r\n452 c over quota\r\n221 bye\r\n")
+                .decode();
+        List<Exchange> ex = s.exchanges();
+        assertEquals("250 b delivered", ex.get(7).reply().raw());
+        assertEquals("(delivery status for <c@x>)", ex.get(8).command());
+        assertEquals("452 c over quota", ex.get(8).reply().raw());
+        assertEquals("QUIT", ex.get(9).verb());
+        assertEquals(221, ex.get(9).reply().code());
+        assertEquals(SmtpTransaction.Result.DELIVERED, s.transactions().get(0).result());
+        assertTrue(s.problems().isEmpty(), s.problems().toString());
+    }
+
+    @Test
     void refusedDataLeavesTheClientInCommandMode() {
         SmtpSession s = new SmtpScript()
                 .s("220 hi\r\n")
