@@ -31,6 +31,11 @@ public final class CaptureIndex {
         return e == null ? Optional.empty() : Optional.of(e.info);
     }
 
+    /** Drops a connection and its chunks (a recorder without a file keeps only open connections). */
+    synchronized void forget(long id) {
+        connections.remove(id);
+    }
+
     public synchronized int connectionCount() {
         return connections.size();
     }

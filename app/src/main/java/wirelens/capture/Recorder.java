@@ -267,6 +267,9 @@ public final class Recorder implements AutoCloseable {
                 }
             }
         } finally {
+            if (path == null) {
+                forgetEnded(batch);
+            }
             events.consumed(batch);
             batch.clear();
         }
@@ -274,6 +277,17 @@ public final class Recorder implements AutoCloseable {
     }
 
     private boolean failureReported;
+
+    /** Without a file nothing can be reopened, so ended connections leave the index: a long run stays small. */
+    private void forgetEnded(List<EngineEvent> handled) {
+        for (EngineEvent e : handled) {
+            if (e instanceof EngineEvent.Closed c) {
+                index.forget(c.connectionId());
+            } else if (e instanceof EngineEvent.Failed f) {
+                index.forget(f.connectionId());
+            }
+        }
+    }
 
     /** Writes connections that were opened but never got further, then the last bytes. */
     private void finishFile() {

@@ -241,12 +241,15 @@ final class Connection implements SessionOutput {
             connectFailed(t, host, port, Engine.describe(x), false);
             return;
         }
-        loop.schedule(loop.options.connectTimeoutMillis(), () -> {
-            if (target == t && t.connecting && !ended) {
-                connectFailed(t, host, port, "timed out", true);
-                updateInterest();
-            }
-        });
+        loop.connectTimeouts.watch(t);
+    }
+
+    /** Called by the loop when a connect has taken longer than the connect timeout. */
+    void connectTimedOut(Endpoint t) {
+        if (target == t && t.connecting && !ended) {
+            connectFailed(t, t.host, t.port, "timed out", true);
+            updateInterest();
+        }
     }
 
     private void finishConnect(Endpoint t) {
@@ -261,6 +264,7 @@ final class Connection implements SessionOutput {
 
     private void connected(Endpoint t) {
         t.connecting = false;
+        loop.connectTimeouts.forget(t);
         InetSocketAddress remote = null;
         try {
             remote = (InetSocketAddress) t.channel.getRemoteAddress();
@@ -277,6 +281,7 @@ final class Connection implements SessionOutput {
     }
 
     private void connectFailed(Endpoint t, String host, int port, String reason, boolean timedOut) {
+        loop.connectTimeouts.forget(t);
         closeChannel(t, false);
         if (target == t) {
             target = null;
@@ -461,6 +466,9 @@ final class Connection implements SessionOutput {
             return;
         }
         e.closed = true;
+        if (e.connecting) {
+            loop.connectTimeouts.forget(e);
+        }
         if (e.pending != null) {
             loop.buffers.giveBack(e.pending);
             e.pending = null;

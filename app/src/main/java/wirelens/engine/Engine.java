@@ -164,6 +164,7 @@ public final class Engine implements AutoCloseable {
         final EngineOptions options;
         final ByteBuffer readBuffer;
         final BufferPool buffers;
+        final ConnectTimeouts connectTimeouts;
         private final SessionEvent.Received receivedFromClient;
         private final SessionEvent.Received receivedFromTarget;
         volatile List<ChunkHook> hooks = List.of();
@@ -196,6 +197,7 @@ public final class Engine implements AutoCloseable {
             this.options = Objects.requireNonNull(options);
             this.readBuffer = ByteBuffer.allocateDirect(options.bufferBytes());
             this.buffers = new BufferPool(options.bufferBytes(), 64);
+            this.connectTimeouts = new ConnectTimeouts(TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis()));
             this.receivedFromClient = new SessionEvent.Received(Side.CLIENT, readBuffer);
             this.receivedFromTarget = new SessionEvent.Received(Side.TARGET, readBuffer);
         }
@@ -247,15 +249,18 @@ public final class Engine implements AutoCloseable {
         /** Runs timers that are due and returns how long select may wait (0 = no limit). */
         private long runDueTimers() {
             long now = System.nanoTime();
+            Connection.Endpoint late;
+            while ((late = connectTimeouts.expired(now)) != null) {
+                late.connection.connectTimedOut(late);
+            }
+            long connectWait = connectTimeouts.nanosUntilNext(now);
             Timer t;
             while ((t = timers.peek()) != null && t.deadlineNanos <= now) {
                 timers.poll();
                 t.action.run();
             }
-            if (t == null) {
-                return 0;
-            }
-            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(t.deadlineNanos - now) + 1);
+            long wait = Math.min(t == null ? Long.MAX_VALUE : t.deadlineNanos - now, connectWait);
+            return wait == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait) + 1);
         }
 
         void schedule(long delayMillis, Runnable action) {

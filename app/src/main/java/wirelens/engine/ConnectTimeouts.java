@@ -1,0 +1,50 @@
+package wirelens.engine;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Upstream connects in progress, oldest first. Every connect gets the same timeout, so insertion
+ * order is deadline order: the oldest entry is the next to expire, and a connect that completes is
+ * removed at once rather than lingering (with its connection) until its deadline passes.
+ */
+final class ConnectTimeouts {
+    private final long timeoutNanos;
+    private final LinkedHashMap<Connection.Endpoint, Long> deadlines = new LinkedHashMap<>();
+
+    ConnectTimeouts(long timeoutNanos) {
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    void watch(Connection.Endpoint e) {
+        deadlines.put(e, System.nanoTime() + timeoutNanos);
+    }
+
+    void forget(Connection.Endpoint e) {
+        deadlines.remove(e);
+    }
+
+    /** Removes and returns one connect whose deadline has passed, or null. */
+    Connection.Endpoint expired(long now) {
+        Iterator<Map.Entry<Connection.Endpoint, Long>> it = deadlines.entrySet().iterator();
+        if (it.hasNext()) {
+            Map.Entry<Connection.Endpoint, Long> oldest = it.next();
+            if (oldest.getValue() - now <= 0) {
+                it.remove();
+                return oldest.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Nanoseconds until the next deadline, or Long.MAX_VALUE when no connect is in progress. */
+    long nanosUntilNext(long now) {
+        Iterator<Long> it = deadlines.values().iterator();
+        return it.hasNext() ? Math.max(0, it.next() - now) : Long.MAX_VALUE;
+    }
+
+    int size() {
+        return deadlines.size();
+    }
+}
