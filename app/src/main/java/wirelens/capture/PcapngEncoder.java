@@ -24,7 +24,8 @@ final class PcapngEncoder {
     private static final int TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10, TCP_FIN = 0x01;
 
     private final Consumer<ByteBuffer> sink;
-    private ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    // direct, so that the file write does not copy it once more into a temporary direct buffer
+    private ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private long handedOut;
     private final Map<Long, Stream> streams = new HashMap<>();
     private int ipId;
@@ -48,7 +49,7 @@ final class PcapngEncoder {
         sink.accept(buf);
         handedOut += n;
         if (buf.capacity() > BUFFER_BYTES) {
-            buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         } else {
             buf.clear();
         }

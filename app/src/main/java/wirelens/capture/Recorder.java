@@ -39,6 +39,8 @@ public final class Recorder implements AutoCloseable {
     /** The longest the writer waits for events, so buffered bytes never sit longer than this. */
     private static final long POLL_MILLIS = 50;
     private static final long CLOSE_WAIT_MILLIS = 30_000;
+    /** Budget released to the engine after this much of a batch is encoded. */
+    private static final long RELEASE_BYTES = 1 << 20;
 
     private final EventQueue events;
     private final Path path;
@@ -240,7 +242,12 @@ public final class Recorder implements AutoCloseable {
             return 0;
         }
         List<CaptureUpdate> updates = new ArrayList<>(batch.size());
-        for (EngineEvent event : batch) {
+        // the engine's budget is released as events are encoded, not after the whole batch, so that it
+        // reads on while this thread writes (the batch itself stays referenced until subscribers ran)
+        int released = 0;
+        long encodedWeight = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            EngineEvent event = batch.get(i);
             long offset = -1;
             if (encoder != null && writeFailure == null) {
                 offset = encoder.event(event);
@@ -249,6 +256,12 @@ public final class Recorder implements AutoCloseable {
                 }
             }
             updater.apply(event, offset, updates);
+            encodedWeight += event.weight();
+            if (encodedWeight >= RELEASE_BYTES) {
+                events.consumed(batch.subList(released, i + 1));
+                released = i + 1;
+                encodedWeight = 0;
+            }
         }
         if (encoder != null && writeFailure == null) {
             encoder.flush();
@@ -270,7 +283,7 @@ public final class Recorder implements AutoCloseable {
             if (path == null) {
                 forgetEnded(batch);
             }
-            events.consumed(batch);
+            events.consumed(batch.subList(released, batch.size()));
             batch.clear();
         }
         return n;
