@@ -44,7 +44,9 @@ public final class HttpProxySession implements Session {
     private boolean targetReusable;
     /** The current request went out on a kept-alive upstream connection (which may close under it). */
     private boolean onReusedTarget;
+    /** The rewritten request head, until it is sent together with the body bytes that follow it. */
     private byte[] upstreamHead;
+    private byte[] retryHead;
     private Target upstreamTarget;
 
     /** The request being answered, or null between exchanges. */
@@ -139,7 +141,10 @@ public final class HttpProxySession implements Session {
                 return;
             }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
-            if (bodyFrom < off + n && targetHost != null) {
+            if (head != null && upstreamHead != null) {
+                out.send(Side.TARGET, headAndBody(upstreamHead, data, bodyFrom, off + n));
+                upstreamHead = null;
+            } else if (bodyFrom < off + n && targetHost != null) {
                 out.send(Side.TARGET, ByteBuffer.wrap(data, bodyFrom, off + n - bodyFrom));
             }
             if (last instanceof HttpEvent.End) {
@@ -207,7 +212,8 @@ public final class HttpProxySession implements Session {
         onReusedTarget = targetHost != null;
         upstreamTarget = t;
         upstreamHead = upstreamHead(head, t).getBytes(StandardCharsets.ISO_8859_1);
-        sendUpstream(out);
+        retryHead = upstreamHead;
+        sendUpstream(out); // the head itself goes out with the first body bytes, in one write
         return true;
     }
 
@@ -221,7 +227,6 @@ public final class HttpProxySession implements Session {
         }
         targetReusable = true;
         responses.expectResponseTo(request.method());
-        out.send(Side.TARGET, ByteBuffer.wrap(upstreamHead));
     }
 
     /**
@@ -235,6 +240,7 @@ public final class HttpProxySession implements Session {
         onReusedTarget = false;
         closeTargetIfAny(out);
         sendUpstream(out);
+        out.send(Side.TARGET, ByteBuffer.wrap(retryHead));
         return true;
     }
 
@@ -333,11 +339,11 @@ public final class HttpProxySession implements Session {
                         + err.error().message(), out);
                 return;
             }
-            if (head != null) {
-                out.send(Side.CLIENT, ByteBuffer.wrap(clientHead(head).getBytes(StandardCharsets.ISO_8859_1)));
-            }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
-            if (bodyFrom < off + n) {
+            if (head != null) {
+                byte[] rewritten = clientHead(head).getBytes(StandardCharsets.ISO_8859_1);
+                out.send(Side.CLIENT, headAndBody(rewritten, data, bodyFrom, off + n));
+            } else if (bodyFrom < off + n) {
                 out.send(Side.CLIENT, ByteBuffer.wrap(data, bodyFrom, off + n - bodyFrom));
             }
             off += n;
@@ -345,6 +351,17 @@ public final class HttpProxySession implements Session {
                 responseComplete(out);
             }
         }
+    }
+
+    /** One buffer with a head and the body bytes after it, so a small message leaves in one write. */
+    private static ByteBuffer headAndBody(byte[] head, byte[] data, int from, int to) {
+        if (from >= to) {
+            return ByteBuffer.wrap(head);
+        }
+        byte[] both = new byte[head.length + to - from];
+        System.arraycopy(head, 0, both, 0, head.length);
+        System.arraycopy(data, from, both, head.length, to - from);
+        return ByteBuffer.wrap(both);
     }
 
     /** The response head as the client gets it: no hop-by-hop fields, and whether we close after. */
