@@ -440,7 +440,11 @@ final class PcapngScanner {
 
     /** A read-ahead window over the file, so that block headers cost no system call each. */
     private static final class Window {
-        private static final int SIZE = 1 << 20;
+        /**
+         * Read size: small, so that the headers and trailers of large packet blocks are read without the
+         * payload between them (a 32 KiB segment costs two 4 KiB reads, not 32 KiB).
+         */
+        private static final int SIZE = 4096;
         private final FileChannel channel;
         private final long fileSize;
         private final ByteBuffer buf = ByteBuffer.allocate(SIZE + MAX_RECORD);
@@ -459,7 +463,7 @@ final class PcapngScanner {
             }
             if (start < 0 || pos < start || pos + n > start + length) {
                 buf.clear();
-                int want = (int) Math.min(buf.capacity(), fileSize - pos);
+                int want = (int) Math.min(Math.max(n, SIZE), fileSize - pos);
                 buf.limit(want);
                 while (buf.hasRemaining()) {
                     if (channel.read(buf, pos + buf.position()) < 0) {
@@ -472,7 +476,10 @@ final class PcapngScanner {
                     throw new CaptureFormatException("the file shrank while being read");
                 }
             }
-            return buf.slice((int) (pos - start), n).order(order);
+            // a copy: the caller may read on while a later call refills the window
+            ByteBuffer copy = ByteBuffer.allocate(n).order(order);
+            copy.put(0, buf, (int) (pos - start), n);
+            return copy;
         }
     }
 }
