@@ -184,4 +184,58 @@ class HttpProxySessionTest {
                     + "GET /y HTTP/1.1\r\nHost: a.test\r\n\r\n", upstream.toString());
         }
     }
+
+    /** Random events with mutated HTTP from both sides: the session never throws and always ends cleanly. */
+    @Test
+    void randomEventsAndMutatedTrafficNeverThrow() {
+        String[] clientSamples = {
+            "GET http://a.test/x HTTP/1.1\r\nHost: a.test\r\n\r\n",
+            "POST http://a.test/p HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+            "CONNECT b.test:443 HTTP/1.1\r\n\r\n\u0016\u0003\u0001",
+            "GET http://c.test/ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\u0081\u0001x",
+            "HEAD http://a.test/ HTTP/1.0\r\n\r\nGET http://b.test:81/ HTTP/1.1\r\n\r\n"};
+        String[] targetSamples = {
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u0081\u0001y",
+            "HTTP/1.0 200 OK\r\n\r\nuntil close",
+            "HTTP/1.1 304 Not Modified\r\n\r\n"};
+        Random random = new Random(99);
+        for (int round = 0; round < 2000; round++) {
+            HttpProxySession s = new HttpProxySession();
+            ForwardSessionTest.Script script = new ForwardSessionTest.Script();
+            s.handle(new SessionEvent.Accepted(new InetSocketAddress(5000)), script);
+            for (int step = 0; step < 12; step++) {
+                SessionEvent event = switch (random.nextInt(9)) {
+                    case 0, 1, 2 -> new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(
+                            mutate(random, clientSamples[random.nextInt(clientSamples.length)])));
+                    case 3, 4, 5 -> new SessionEvent.Received(Side.TARGET, ByteBuffer.wrap(
+                            mutate(random, targetSamples[random.nextInt(targetSamples.length)])));
+                    case 6 -> new SessionEvent.Connected(new InetSocketAddress(80));
+                    case 7 -> new SessionEvent.Eof(random.nextBoolean() ? Side.CLIENT : Side.TARGET);
+                    default -> random.nextBoolean()
+                            ? new SessionEvent.ConnectFailed("a.test", 80, "connection refused", random.nextBoolean())
+                            : new SessionEvent.Broken(random.nextBoolean() ? Side.CLIENT : Side.TARGET, "reset");
+                };
+                s.handle(event, script);
+            }
+            s.handle(new SessionEvent.Eof(Side.CLIENT), script);
+            s.handle(new SessionEvent.Eof(Side.TARGET), script);
+            List<String> commands = script.take();
+            long endings = commands.stream().filter(c -> c.equals("finish") || c.startsWith("fail ")
+                    || c.startsWith("reset ")).count();
+            assertTrue(endings >= 1, "the connection always ends: " + commands);
+        }
+    }
+
+    private static byte[] mutate(Random random, String sample) {
+        byte[] b = sample.getBytes(StandardCharsets.ISO_8859_1);
+        if (random.nextInt(3) == 0 && b.length > 0) {
+            b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+        }
+        if (random.nextInt(4) == 0) {
+            b = java.util.Arrays.copyOf(b, random.nextInt(b.length + 1));
+        }
+        return b;
+    }
 }
