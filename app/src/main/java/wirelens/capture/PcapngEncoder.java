@@ -349,7 +349,8 @@ final class PcapngEncoder {
 
     /** One record: PEN, magic, type, version, then little-endian fields. */
     static final class RecordBody {
-        private final ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+        // the longest record (opened: two unresolved host names and a name, 200 bytes each) is ~650 bytes
+        private final ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
 
         RecordBody(int type) {
             b.putInt(Format.PEN).put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) type).put((byte) Format.RECORD_VERSION);

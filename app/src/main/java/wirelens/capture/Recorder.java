@@ -165,6 +165,9 @@ public final class Recorder implements AutoCloseable {
         if (path == null) {
             throw new IOException("nothing to save: this session is not recorded to a file");
         }
+        if (Files.exists(target) && Files.isSameFile(path, target)) {
+            return; // it is already there, and stays up to date
+        }
         long length = flushedBytes;
         Path partial = target.resolveSibling(target.getFileName() + ".part");
         try (FileChannel src = FileChannel.open(path, StandardOpenOption.READ);
