@@ -1,90 +1,114 @@
 package wirelens.ui;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javafx.animation.AnimationTimer;
+import java.util.function.Consumer;
 import javafx.application.Application;
 import javafx.application.Platform;
-import javafx.collections.FXCollections;
-import javafx.collections.ObservableList;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
-import javafx.scene.layout.BorderPane;
+import javafx.scene.control.Alert;
 import javafx.stage.Stage;
-import wirelens.engine.Engine;
-import wirelens.engine.EngineEvent;
-import wirelens.engine.EngineOptions;
-import wirelens.engine.EventQueue;
-import wirelens.engine.Hosts;
+import wirelens.capture.CaptureFile;
 import wirelens.engine.ListenerConfig;
 
-/** The window. For now: the listeners and a count of connections, fed in batches once per pulse. */
+/**
+ * The JavaFX application: a live window (listeners from the config directory plus the command line's,
+ * recording to a temporary capture file unless one is given), or a viewer window on a capture file.
+ */
 public final class WirelensApp extends Application {
-    private static List<ListenerConfig> initialListeners = List.of();
+    private static volatile List<ListenerConfig> initialListeners = List.of();
+    private static volatile Path initialViewFile;
+    private static volatile Path initialRecordTo;
 
-    private final EventQueue events = new EventQueue(64L * 1024 * 1024);
-    private Engine engine;
-    private final ObservableList<String> listenerRows = FXCollections.observableArrayList();
-    private final Label status = new Label("no connections yet");
-    private long opened;
-    private long open;
+    private final List<MainWindow> windows = new ArrayList<>();
 
-    /** Called from the command line: opens the window with these listeners (and a capture file, later). */
+    /** For {@code mvn -pl app javafx:run}: the live window with the saved listeners. */
+    public static void main(String[] args) {
+        launch(args);
+    }
+
+    /**
+     * Opens the window (blocks until it is closed). {@code listeners} are added to the saved ones and
+     * started; a non-null {@code captureFile} opens the window as a viewer of that file instead.
+     */
     public static void launchWindow(List<ListenerConfig> listeners, String captureFile) {
+        launchWindow(listeners, captureFile, null);
+    }
+
+    /** As {@link #launchWindow(List, String)}, recording the live capture to {@code recordTo} (null: a temp file). */
+    public static void launchWindow(List<ListenerConfig> listeners, String captureFile, Path recordTo) {
         initialListeners = List.copyOf(listeners);
+        initialViewFile = captureFile == null ? null : Path.of(captureFile);
+        initialRecordTo = recordTo;
         Application.launch(WirelensApp.class);
     }
 
     @Override
     public void start(Stage stage) {
-        engine = new Engine(events, EngineOptions.defaults().withRecordChunks(false));
-        engine.start();
-        for (ListenerConfig config : initialListeners) {
-            engine.addListener(config);
-        }
-        BorderPane root = new BorderPane(new ListView<>(listenerRows));
-        root.setBottom(status);
-        new AnimationTimer() {
-            private final List<EngineEvent> batch = new ArrayList<>();
-
-            @Override
-            public void handle(long now) {
-                batch.clear();
-                try {
-                    events.drainTo(batch, 10_000, 0, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                batch.forEach(WirelensApp.this::apply);
-                events.consumed(batch);
+        if (initialViewFile != null) {
+            try {
+                windows.add(viewer(stage, CaptureFile.open(initialViewFile), FileDialogs.NATIVE, this::openViewer));
+                stage.show();
+            } catch (IOException e) {
+                Alert alert = new Alert(Alert.AlertType.ERROR, "Cannot open " + initialViewFile + ":\n" + e.getMessage());
+                alert.setHeaderText("Cannot open the capture");
+                alert.showAndWait();
+                Platform.exit();
             }
-        }.start();
-        stage.setTitle("Wirelens");
-        stage.setScene(new Scene(root, 720, 420));
+            return;
+        }
+        windows.add(live(stage, initialListeners, initialRecordTo, ListenerSettings.inUserConfigDir(),
+                FileDialogs.NATIVE, this::openViewer));
         stage.show();
     }
 
-    private void apply(EngineEvent event) {
-        if (event instanceof EngineEvent.ListenerStarted s) {
-            listenerRows.add(s.config().kind().label() + " " + Hosts.format(s.bound()) + " -> " + s.config().targetText());
-        } else if (event instanceof EngineEvent.ListenerFailed f) {
-            listenerRows.add(f.message());
-        } else if (event instanceof EngineEvent.Opened) {
-            opened++;
-            open++;
-        } else if (event instanceof EngineEvent.Closed || event instanceof EngineEvent.Failed) {
-            open--;
-        }
-        status.setText(open + " open / " + opened + " connections");
+    /** Builds a live window on {@code stage}: starts the engine and the recorder. */
+    static MainWindow live(Stage stage, List<ListenerConfig> commandLine, Path recordTo, ListenerSettings settings,
+            FileDialogs dialogs, Consumer<Path> openViewer) {
+        LiveCapture capture = LiveCapture.start(recordTo);
+        return new MainWindow(stage, new MainWindow.Setup(capture, null, settings, commandLine, dialogs, openViewer));
+    }
+
+    /** Builds a viewer window on {@code stage} for an opened capture file (closed with the window). */
+    static MainWindow viewer(Stage stage, CaptureFile file, FileDialogs dialogs, Consumer<Path> openViewer) {
+        return new MainWindow(stage, new MainWindow.Setup(null, file, null, List.of(), dialogs, openViewer));
+    }
+
+    /** File → Open capture: opens (indexes) the file off the FX thread, then shows it in a new window. */
+    private void openViewer(Path path) {
+        openViewerWindow(path, FileDialogs.NATIVE, this::openViewer, w -> windows.add(w), this::reportOpenFailure);
+    }
+
+    static void openViewerWindow(Path path, FileDialogs dialogs, Consumer<Path> openViewer, Consumer<MainWindow> opened,
+            Consumer<String> failed) {
+        Thread t = new Thread(() -> {
+            try {
+                CaptureFile file = CaptureFile.open(path);
+                Platform.runLater(() -> {
+                    Stage stage = new Stage();
+                    MainWindow w = viewer(stage, file, dialogs, openViewer);
+                    stage.show();
+                    opened.accept(w);
+                });
+            } catch (IOException | RuntimeException e) {
+                String message = "Cannot open " + path + ": " + e.getMessage();
+                Platform.runLater(() -> failed.accept(message));
+            }
+        }, "wirelens-open-capture");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void reportOpenFailure(String message) {
+        windows.stream().filter(w -> w.stage().isShowing()).findFirst()
+                .ifPresentOrElse(w -> w.notifications().error(message), () -> System.err.println("wirelens: " + message));
     }
 
     @Override
     public void stop() {
-        if (engine != null) {
-            engine.close();
+        for (MainWindow w : windows) {
+            w.dispose();
         }
-        Platform.exit();
     }
 }

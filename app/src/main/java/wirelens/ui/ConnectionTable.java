@@ -1,0 +1,362 @@
+package wirelens.ui;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javafx.application.Platform;
+import javafx.beans.Observable;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.collections.transformation.SortedList;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import wirelens.capture.CaptureFile;
+import wirelens.capture.CaptureIndex;
+import wirelens.capture.ConnectionEnd;
+import wirelens.capture.ConnectionInfo;
+import wirelens.engine.EpochClock;
+
+/**
+ * The live connection table: virtualised, sortable, with a filter on listener, address and state, and a
+ * content search over the captured bytes (run on a background thread).
+ */
+final class ConnectionTable {
+    private final CaptureIndex index;
+    private final CaptureFile file;
+    private final Notifier notifier;
+    private final ObservableList<ConnectionRow> rows =
+            FXCollections.observableArrayList(r -> new Observable[] {r.infoProperty()});
+    private final Map<Long, ConnectionRow> byId = new HashMap<>();
+    private final FilteredList<ConnectionRow> filtered = new FilteredList<>(rows);
+    private final TableView<ConnectionRow> table = new TableView<>();
+    private final TextField filter = new TextField();
+    private final TextField search = new TextField();
+    private final ChoiceBox<String> searchKind = new ChoiceBox<>();
+    private final Label searchResult = new Label();
+    private final Label placeholder = new Label();
+    private final BorderPane root = new BorderPane();
+    private Set<Long> contentMatches;
+    private long hiddenUpTo;
+    private AtomicBoolean runningSearch;
+
+    // totals of the shown rows
+    private int open;
+    private long bytesClientToServer;
+    private long bytesServerToClient;
+
+    ConnectionTable(CaptureIndex index, CaptureFile file, Notifier notifier, Consumer<ConnectionRow> onOpen) {
+        this.index = index;
+        this.file = file;
+        this.notifier = notifier;
+        build(onOpen);
+    }
+
+    Node node() {
+        return root;
+    }
+
+    TableView<ConnectionRow> table() {
+        return table;
+    }
+
+    ConnectionRow row(long id) {
+        return byId.get(id);
+    }
+
+    int shownCount() {
+        return rows.size();
+    }
+
+    int openCount() {
+        return open;
+    }
+
+    long bytesClientToServer() {
+        return bytesClientToServer;
+    }
+
+    long bytesServerToClient() {
+        return bytesServerToClient;
+    }
+
+    void setHint(String text) {
+        placeholder.setText(text);
+    }
+
+    /** Applies a pulse's changes; returns the connections that failed in it (for one notification). */
+    List<ConnectionInfo> apply(List<ConnectionInfo> changed, Set<Long> targetConnected) {
+        List<ConnectionInfo> failed = new ArrayList<>();
+        List<ConnectionRow> added = new ArrayList<>();
+        for (ConnectionInfo info : changed) {
+            if (info.id() <= hiddenUpTo) {
+                continue;
+            }
+            ConnectionRow row = byId.get(info.id());
+            if (row == null) {
+                row = new ConnectionRow(info, targetConnected.contains(info.id()));
+                byId.put(info.id(), row);
+                added.add(row);
+                count(info, 1);
+                if (info.end() == ConnectionEnd.FAILED) {
+                    failed.add(info);
+                }
+            } else {
+                ConnectionInfo before = row.info();
+                count(before, -1);
+                count(info, 1);
+                if (info.end() == ConnectionEnd.FAILED && before.end() != ConnectionEnd.FAILED) {
+                    failed.add(info);
+                }
+                row.update(info, targetConnected.contains(info.id()));
+            }
+        }
+        rows.addAll(added);
+        return failed;
+    }
+
+    private void count(ConnectionInfo info, int sign) {
+        open += info.isOpen() ? sign : 0;
+        bytesClientToServer += sign * info.bytesClientToServer();
+        bytesServerToClient += sign * info.bytesServerToClient();
+    }
+
+    /** Hides every connection shown so far (and later updates of them); the capture file keeps them. */
+    void clear() {
+        for (ConnectionRow r : rows) {
+            hiddenUpTo = Math.max(hiddenUpTo, r.id());
+        }
+        rows.clear();
+        byId.clear();
+        open = 0;
+        bytesClientToServer = 0;
+        bytesServerToClient = 0;
+    }
+
+    /** Lets the durations of open connections tick (only visible cells redraw). */
+    void tick() {
+        if (open > 0) {
+            clock.set(EpochClock.nowNanos());
+        }
+    }
+
+    private final javafx.beans.property.LongProperty clock = new javafx.beans.property.SimpleLongProperty();
+
+    /** The duration of a connection; while it is open it follows {@link #clock}. */
+    private final class DurationCell extends javafx.scene.control.TableCell<ConnectionRow, Long> {
+        DurationCell() {
+            clock.addListener(new javafx.beans.WeakInvalidationListener(tick));
+        }
+
+        private final javafx.beans.InvalidationListener tick = o -> {
+            ConnectionRow row = getTableRow() == null ? null : getTableRow().getItem();
+            if (!isEmpty() && row != null && row.info().isOpen()) {
+                setText(ConnectionRow.duration(row.durationNanos(clock.get())));
+            }
+        };
+
+        @Override
+        protected void updateItem(Long v, boolean empty) {
+            super.updateItem(v, empty);
+            setText(empty || v == null ? null : ConnectionRow.duration(v));
+        }
+    }
+
+    // ---- filter and search --------------------------------------------------------------
+
+    private void updatePredicate() {
+        String needle = filter.getText().trim().toLowerCase(Locale.ROOT);
+        Set<Long> matches = contentMatches;
+        filtered.setPredicate(r -> r.matches(needle) && (matches == null || matches.contains(r.id())));
+    }
+
+    void runContentSearch() {
+        String text = search.getText();
+        if (runningSearch != null) {
+            runningSearch.set(true);
+        }
+        if (text.isEmpty()) {
+            contentMatches = null;
+            searchResult.setText("");
+            updatePredicate();
+            return;
+        }
+        byte[] needle;
+        try {
+            needle = "Hex".equals(searchKind.getValue()) ? ContentSearch.parseHex(text)
+                    : text.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            searchResult.setText(e.getMessage());
+            return;
+        }
+        if (file == null) {
+            searchResult.setText("no capture file: bytes cannot be searched");
+            return;
+        }
+        AtomicBoolean cancelled = new AtomicBoolean();
+        runningSearch = cancelled;
+        List<ConnectionInfo> candidates = new ArrayList<>();
+        for (ConnectionRow r : rows) {
+            candidates.add(r.info());
+        }
+        searchResult.setText("searching " + candidates.size() + " connections\u2026");
+        Thread t = new Thread(() -> {
+            try {
+                Set<Long> found = ContentSearch.find(index, file, candidates, needle, cancelled::get);
+                Platform.runLater(() -> {
+                    if (!cancelled.get()) {
+                        contentMatches = found;
+                        searchResult.setText(found.size() + (found.size() == 1 ? " connection contains it"
+                                : " connections contain it"));
+                        updatePredicate();
+                    }
+                });
+            } catch (java.io.IOException | RuntimeException e) {
+                Platform.runLater(() -> notifier.error("Search failed: " + e.getMessage()));
+            }
+        }, "wirelens-search");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    // ---- layout -------------------------------------------------------------------------
+
+    private void build(Consumer<ConnectionRow> onOpen) {
+        SortedList<ConnectionRow> sorted = new SortedList<>(filtered);
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(sorted);
+        table.setId("connections");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        placeholder.getStyleClass().add(Styles.EMPTY_HINT);
+        placeholder.setId("empty-hint");
+        placeholder.setMaxWidth(560);
+        table.setPlaceholder(placeholder);
+
+        TableColumn<ConnectionRow, Long> id = numberColumn("#", r -> r.id(), 50);
+        table.getColumns().add(id);
+        table.getColumns().add(textColumn("Started", ConnectionRow::startText, 95));
+        table.getColumns().add(textColumn("Listener", r -> r.info().listenerName(), 120));
+        table.getColumns().add(textColumn("Client", ConnectionRow::clientText, 140));
+        table.getColumns().add(textColumn("Target", ConnectionRow::targetText, 140));
+        table.getColumns().add(textColumn("State", ConnectionRow::stateText, 130));
+        table.getColumns().add(numberColumn("Client \u2192 server", r -> r.info().bytesClientToServer(), 110));
+        table.getColumns().add(numberColumn("Server \u2192 client", r -> r.info().bytesServerToClient(), 110));
+        table.getColumns().add(numberColumn("Chunks", r -> (long) r.info().chunkCount(), 65));
+        TableColumn<ConnectionRow, Long> duration = new TableColumn<>("Duration");
+        duration.setCellValueFactory(c -> live(c.getValue(), r -> r.durationNanos(EpochClock.nowNanos())));
+        duration.setCellFactory(col -> new DurationCell());
+        duration.setPrefWidth(80);
+        table.getColumns().add(duration);
+        table.getSortOrder().add(id);
+
+        table.setRowFactory(tv -> {
+            TableRow<ConnectionRow> row = new TableRow<>() {
+                private final javafx.beans.InvalidationListener restyle = o -> style();
+                private ConnectionRow watched;
+
+                @Override
+                protected void updateItem(ConnectionRow item, boolean empty) {
+                    super.updateItem(item, empty);
+                    if (watched != item) {
+                        if (watched != null) {
+                            watched.infoProperty().removeListener(restyle);
+                        }
+                        watched = empty ? null : item;
+                        if (watched != null) {
+                            watched.infoProperty().addListener(restyle);
+                        }
+                    }
+                    style();
+                }
+
+                private void style() {
+                    getStyleClass().removeAll(Styles.ROW_ERROR, Styles.ROW_OPEN);
+                    ConnectionRow item = watched;
+                    if (item != null) {
+                        if (item.state() == ConnectionRow.State.ERROR) {
+                            getStyleClass().add(Styles.ROW_ERROR);
+                        } else if (item.info().isOpen()) {
+                            getStyleClass().add(Styles.ROW_OPEN);
+                        }
+                    }
+                }
+            };
+            row.setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !row.isEmpty()) {
+                    onOpen.accept(row.getItem());
+                }
+            });
+            return row;
+        });
+        table.setOnKeyPressed(e -> {
+            ConnectionRow r = table.getSelectionModel().getSelectedItem();
+            if (e.getCode() == KeyCode.ENTER && r != null) {
+                onOpen.accept(r);
+            }
+        });
+
+        filter.setId("filter");
+        filter.setPromptText("Filter: listener, address, state, #id");
+        filter.textProperty().addListener((o, was, now) -> updatePredicate());
+        HBox.setHgrow(filter, Priority.ALWAYS);
+        search.setId("content-search");
+        search.setPromptText("Find in bytes (Enter)");
+        search.setOnAction(e -> runContentSearch());
+        HBox.setHgrow(search, Priority.ALWAYS);
+        searchKind.getItems().setAll("Text", "Hex");
+        searchKind.setValue("Text");
+        searchKind.setId("content-search-kind");
+        searchResult.setId("content-search-result");
+        Button clearSearch = new Button("\u2715");
+        clearSearch.setOnAction(e -> {
+            search.clear();
+            runContentSearch();
+        });
+        HBox bar = new HBox(new Label("Connections"), filter, search, searchKind, clearSearch, searchResult);
+        bar.getChildren().get(0).getStyleClass().add(Styles.PANE_TITLE);
+        bar.getStyleClass().add(Styles.FILTER_BAR);
+        root.setTop(bar);
+        root.setCenter(table);
+    }
+
+    private static TableColumn<ConnectionRow, String> textColumn(String title, Function<ConnectionRow, String> value,
+            double width) {
+        TableColumn<ConnectionRow, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> live(cell.getValue(), value));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    /** A cell value that follows the row's info (cells update themselves; bindings hold no strong refs). */
+    private static <T> javafx.beans.value.ObservableValue<T> live(ConnectionRow row, Function<ConnectionRow, T> value) {
+        return javafx.beans.binding.Bindings.createObjectBinding(() -> value.apply(row), row.infoProperty());
+    }
+
+    private static TableColumn<ConnectionRow, Long> numberColumn(String title, Function<ConnectionRow, Long> value,
+            double width) {
+        TableColumn<ConnectionRow, Long> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> live(cell.getValue(), value));
+        c.setPrefWidth(width);
+        c.getStyleClass().add("wl-number");
+        return c;
+    }
+}

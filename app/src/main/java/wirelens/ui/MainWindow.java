@@ -1,0 +1,429 @@
+package wirelens.ui;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.geometry.Orientation;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Modality;
+import javafx.stage.Stage;
+import wirelens.capture.CaptureFile;
+import wirelens.capture.CaptureIndex;
+import wirelens.capture.CaptureUpdate;
+import wirelens.capture.ConnectionInfo;
+import wirelens.engine.EngineEvent;
+import wirelens.engine.ListenerConfig;
+
+/**
+ * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. One
+ * {@link AnimationTimer} drains the capture feed once per pulse and lets each open stream view catch up.
+ */
+final class MainWindow {
+    static final double WIDTH = 1280;
+    static final double HEIGHT = 800;
+    private static final long STATUS_EVERY_NANOS = 250_000_000L;
+
+    /** What the window shows: a live capture, or a capture file opened for viewing. */
+    record Setup(LiveCapture live, CaptureFile viewed, ListenerSettings settings, List<ListenerConfig> commandLine,
+            FileDialogs dialogs, Consumer<Path> openViewer) {}
+
+    private final Stage stage;
+    private final Setup setup;
+    private final LiveCapture live;
+    private final CaptureIndex index;
+    private final CaptureFile file;
+    private final Notifications notifications = new Notifications();
+    private final ConnectionTable table;
+    private final ListenerPane listeners;
+    private final TabPane tabs = new TabPane();
+    private final Map<Long, StreamView> views = new LinkedHashMap<>();
+    private final Label connectionsStatus = new Label();
+    private final Label bytesStatus = new Label();
+    private final Label captureStatus = new Label();
+    private final RadioMenuItem textMode = new RadioMenuItem("Text");
+    private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
+    private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
+    private final AnimationTimer timer;
+    private long lastStatusNanos;
+    private boolean disposed;
+
+    MainWindow(Stage stage, Setup setup) {
+        this.stage = stage;
+        this.setup = setup;
+        this.live = setup.live();
+        this.index = live != null ? live.index() : setup.viewed().index();
+        this.file = live != null ? live.file() : setup.viewed();
+        this.table = new ConnectionTable(index, file, notifications, this::openStream);
+        this.listeners = live == null ? null
+                : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
+
+        BorderPane root = new BorderPane();
+        root.setTop(menus());
+        SplitPane right = new SplitPane(table.node(), tabArea());
+        right.setOrientation(Orientation.VERTICAL);
+        right.setDividerPositions(0.42);
+        SplitPane main = listeners == null ? right : new SplitPane(listeners.node(), right);
+        if (listeners != null) {
+            main.setDividerPositions(0.27);
+            SplitPane.setResizableWithParent(listeners.node(), false);
+        }
+        root.setCenter(new StackPane(main, notifications.node()));
+        root.setBottom(statusBar());
+
+        Scene scene = new Scene(root, WIDTH, HEIGHT);
+        scene.getStylesheets().add(Styles.STYLESHEET);
+        stage.setScene(scene);
+        stage.setTitle(live != null ? "Wirelens" : "Wirelens \u2014 " + setup.viewed().path().getFileName());
+        stage.setOnHidden(e -> dispose());
+
+        timer = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                pulse(now);
+            }
+        };
+
+        if (live != null) {
+            if (live.problem != null) {
+                notifications.error(live.problem);
+            }
+            listeners.load(setup.commandLine());
+        } else {
+            Set<Long> all = new HashSet<>();
+            List<ConnectionInfo> connections = index.connections();
+            connections.forEach(c -> all.add(c.id()));
+            table.apply(connections, all);
+            table.setHint("This capture holds no connections.");
+            for (String s : setup.viewed().skipped()) {
+                notifications.error(setup.viewed().path().getFileName() + ": " + s);
+            }
+        }
+        updateStatus();
+        timer.start();
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    Notifications notifications() {
+        return notifications;
+    }
+
+    ConnectionTable connections() {
+        return table;
+    }
+
+    ListenerPane listenerPane() {
+        return listeners;
+    }
+
+    StreamView view(long connectionId) {
+        return views.get(connectionId);
+    }
+
+    TabPane tabs() {
+        return tabs;
+    }
+
+    // ---- the pulse -------------------------------------------------------------------------
+
+    private void pulse(long now) {
+        if (live != null) {
+            CaptureFeed.Batch batch = live.feed.drain();
+            if (!batch.isEmpty()) {
+                List<ConnectionInfo> failed = table.apply(batch.connections(), batch.targetConnected());
+                reportFailures(failed);
+                for (CaptureUpdate u : batch.other()) {
+                    report(u);
+                }
+            }
+        }
+        for (StreamView v : views.values()) {
+            v.pulse();
+        }
+        if (now - lastStatusNanos > STATUS_EVERY_NANOS) {
+            lastStatusNanos = now;
+            updateStatus();
+            table.tick();
+        }
+    }
+
+    private void reportFailures(List<ConnectionInfo> failed) {
+        if (failed.size() == 1) {
+            ConnectionInfo c = failed.get(0);
+            notifications.error("Connection #" + c.id() + " to " + wirelens.engine.Hosts.format(c.target())
+                    + " failed: " + c.failure());
+        } else if (failed.size() > 1) {
+            ConnectionInfo c = failed.get(failed.size() - 1);
+            notifications.error(failed.size() + " connections failed; the last, #" + c.id() + ": " + c.failure());
+        }
+    }
+
+    private void report(CaptureUpdate u) {
+        if (u instanceof CaptureUpdate.WriteFailed w) {
+            notifications.error(w.message());
+        } else if (u instanceof CaptureUpdate.ListenerChanged l && l.event() instanceof EngineEvent.Notice n) {
+            notifications.info(n.message());
+        }
+    }
+
+    private void updateStatus() {
+        int shown = table.shownCount();
+        connectionsStatus.setText(table.openCount() + " open / " + shown + (shown == 1 ? " connection" : " connections"));
+        bytesStatus.setText("client \u2192 server " + ConnectionRow.bytes(table.bytesClientToServer())
+                + "   server \u2192 client " + ConnectionRow.bytes(table.bytesServerToClient()));
+        if (live != null) {
+            String where = live.recorder.path().map(Path::toString).orElse("not recorded");
+            String failure = live.recorder.writeFailure().isPresent() ? "  \u2014 WRITE FAILED, recording stopped" : "";
+            captureStatus.setText("capture: " + where + " (" + ConnectionRow.bytes(live.recorder.flushedBytes()) + ")"
+                    + failure);
+        } else {
+            long size;
+            try {
+                size = Files.size(file.path());
+            } catch (IOException e) {
+                size = 0;
+            }
+            captureStatus.setText("capture: " + file.path() + " (" + ConnectionRow.bytes(size) + ")");
+        }
+    }
+
+    private void updateHint() {
+        if (listeners != null) {
+            table.setHint(listeners.hint());
+        }
+    }
+
+    // ---- stream tabs -----------------------------------------------------------------------
+
+    void openStream(ConnectionRow row) {
+        StreamView existing = views.get(row.id());
+        if (existing != null) {
+            tabs.getTabs().stream().filter(t -> t.getUserData() == existing).findFirst()
+                    .ifPresent(t -> tabs.getSelectionModel().select(t));
+            return;
+        }
+        StreamView view = new StreamView(row.info(), index, file, defaultMode, notifications, setup.dialogs());
+        views.put(row.id(), view);
+        Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), view.node());
+        tab.setUserData(view);
+        tab.setOnClosed(e -> {
+            view.close();
+            views.remove(row.id());
+        });
+        tabs.getTabs().add(tab);
+        tabs.getSelectionModel().select(tab);
+        view.pulse();
+    }
+
+    private StreamView currentView() {
+        Tab t = tabs.getSelectionModel().getSelectedItem();
+        return t == null ? null : (StreamView) t.getUserData();
+    }
+
+    private void setMode(StreamView.Mode mode) {
+        defaultMode = mode;
+        StreamView v = currentView();
+        if (v != null) {
+            v.setMode(mode);
+        }
+    }
+
+    private StackPane tabArea() {
+        Label empty = new Label("Double-click a connection (or select it and press Enter) to see its bytes.");
+        empty.getStyleClass().add(Styles.EMPTY_HINT);
+        empty.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(tabs.getTabs()));
+        tabs.setId("streams");
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.ALL_TABS);
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            StreamView v = now == null ? null : (StreamView) now.getUserData();
+            if (v != null) {
+                (v.mode() == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true);
+            }
+        });
+        return new StackPane(empty, tabs);
+    }
+
+    // ---- menus -----------------------------------------------------------------------------
+
+    private MenuBar menus() {
+        MenuItem open = item("Open capture\u2026", "Shortcut+O", this::chooseAndOpen);
+        MenuItem saveAs = item("Save capture as\u2026", "Shortcut+S", this::chooseAndSaveCapture);
+        MenuItem clear = item("Clear", "Shortcut+L", this::clear);
+        MenuItem closeTab = item("Close tab", "Shortcut+W", () -> {
+            Tab t = tabs.getSelectionModel().getSelectedItem();
+            if (t != null) {
+                tabs.getTabs().remove(t);
+                ((StreamView) t.getUserData()).close();
+                views.values().remove(t.getUserData());
+            }
+        });
+        MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
+        Menu fileMenu = new Menu("File", null, open, saveAs, new SeparatorMenuItem(), clear, closeTab,
+                new SeparatorMenuItem(), quit);
+        fileMenu.setId("menu-file");
+
+        ToggleGroup modes = new ToggleGroup();
+        textMode.setToggleGroup(modes);
+        hexMode.setToggleGroup(modes);
+        textMode.setSelected(true);
+        textMode.setAccelerator(KeyCombination.keyCombination("Shortcut+1"));
+        hexMode.setAccelerator(KeyCombination.keyCombination("Shortcut+2"));
+        textMode.setOnAction(e -> setMode(StreamView.Mode.TEXT));
+        hexMode.setOnAction(e -> setMode(StreamView.Mode.HEX));
+        Menu view = new Menu("View", null, textMode, hexMode);
+
+        MenuItem keys = item("Keyboard shortcuts", "F1", this::showShortcuts);
+        MenuItem about = item("About Wirelens", null, this::showAbout);
+        Menu help = new Menu("Help", null, keys, about);
+        return new MenuBar(fileMenu, view, help);
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        if (accelerator != null) {
+            m.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    private void chooseAndOpen() {
+        setup.dialogs().open(stage, "Open capture").ifPresent(setup.openViewer());
+    }
+
+    private void chooseAndSaveCapture() {
+        String name = "wirelens-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".pcapng";
+        setup.dialogs().save(stage, "Save capture as", name).ifPresent(this::saveCapture);
+    }
+
+    /** Copies the capture (everything recorded so far) to {@code target} on a background thread. */
+    void saveCapture(Path target) {
+        Thread t = new Thread(() -> {
+            String message;
+            boolean ok = false;
+            try {
+                if (live != null) {
+                    live.recorder.saveCopy(target);
+                } else {
+                    Files.copy(file.path(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                message = "Saved the capture (" + ConnectionRow.bytes(Files.size(target)) + ") to " + target;
+                ok = true;
+            } catch (IOException e) {
+                message = "Cannot save the capture to " + target + ": " + e.getMessage();
+            }
+            String m = message;
+            boolean success = ok;
+            Platform.runLater(() -> {
+                if (success) {
+                    notifications.info(m);
+                } else {
+                    notifications.error(m);
+                }
+            });
+        }, "wirelens-save-capture");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void clear() {
+        for (Tab t : List.copyOf(tabs.getTabs())) {
+            ((StreamView) t.getUserData()).close();
+        }
+        tabs.getTabs().clear();
+        views.clear();
+        table.clear();
+        updateStatus();
+    }
+
+    private void showShortcuts() {
+        info("Keyboard shortcuts", String.join("\n",
+                "Ctrl+O\tOpen a capture file (in a new window)",
+                "Ctrl+S\tSave the capture as a pcapng file",
+                "Ctrl+L\tClear the connection list",
+                "Ctrl+W\tClose the current stream tab",
+                "Ctrl+Q\tQuit",
+                "Ctrl+1 / Ctrl+2\tShow the current stream as text / hex",
+                "Enter or double-click\tOpen the selected connection's stream",
+                "Ctrl+C\tCopy the selected lines as text",
+                "Ctrl+Shift+C\tCopy the selected lines as hex",
+                "Ctrl+A\tSelect all lines of a stream",
+                "End\tGo to the end of a stream and follow it",
+                "F1\tThis list"));
+    }
+
+    private void showAbout() {
+        info("About Wirelens", "Wirelens 0.1.0\nA debugging proxy: it forwards every connection and shows every "
+                + "chunk that crosses it, live, as text or hex.\nCaptures are pcapng files that open in Wireshark.");
+    }
+
+    private void info(String title, String text) {
+        Alert alert = new Alert(Alert.AlertType.INFORMATION, text);
+        alert.initOwner(stage);
+        alert.initModality(Modality.NONE);
+        alert.setTitle(title);
+        alert.setHeaderText(title);
+        alert.getDialogPane().getStylesheets().add(Styles.STYLESHEET);
+        alert.show();
+    }
+
+    private HBox statusBar() {
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        connectionsStatus.setId("status-connections");
+        bytesStatus.setId("status-bytes");
+        captureStatus.setId("status-capture");
+        HBox bar = new HBox(connectionsStatus, bytesStatus, spacer, captureStatus);
+        bar.getStyleClass().add(Styles.STATUS_BAR);
+        return bar;
+    }
+
+    /** Stops the pulse, closes views and the capture (a live one: engine, recorder, temp file). */
+    void dispose() {
+        if (disposed) {
+            return;
+        }
+        disposed = true;
+        timer.stop();
+        views.values().forEach(StreamView::close);
+        views.clear();
+        try {
+            if (live != null) {
+                live.close();
+            } else {
+                file.close();
+            }
+        } catch (IOException e) {
+            System.err.println("wirelens: closing the capture: " + e.getMessage());
+        }
+    }
+}
