@@ -151,8 +151,9 @@ class LiveWindowTest {
                 assertTrue(cells.contains(Integer.toString(sent.size())), cells.toString());
                 assertTrue(cells.contains("echo"), cells.toString());
 
-                // open the stream: double-click the row
-                robot.doubleClickOn(shown(robot, "#connections .table-row-cell", 0));
+                // open the stream: select the row and press Enter (double-click does the same)
+                robot.clickOn(shown(robot, "#connections .table-row-cell", 0));
+                robot.push(KeyCode.ENTER);
                 waitUntil("the text view shows all four chunks", () -> window.view(1) != null
                         && lines(window.view(1)).stream().filter(l -> l.startsWith("\u2500\u2500 #")).count() == 4);
                 StreamView view = fx(() -> window.view(1));
