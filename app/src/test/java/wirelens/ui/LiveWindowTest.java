@@ -86,16 +86,22 @@ class LiveWindowTest {
         type(robot, "#bind-port", "0");
         type(robot, "#target-host", targetHost);
         type(robot, "#target-port", Integer.toString(targetPort));
-        robot.clickOn("#listener-add");
+        robot.clickOn(fx(() -> robot.lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
         waitUntil("the listener is listening", () -> listener(name).map(r -> r.bound != null).orElse(false));
         return fx(() -> listener(name).orElseThrow().bound.getPort());
     }
 
     /** Empties a text field and types into it, as a user would after selecting its text. */
     private static void type(FxRobot robot, String query, String text) throws Exception {
-        fxRun(() -> robot.lookup(query).queryAs(javafx.scene.control.TextInputControl.class).clear());
+        // focus on the FX thread: TestFX's clickOn(query) computes scene bounds off the FX thread, racing
+        // with notifications that come and go
+        fxRun(() -> {
+            var field = robot.lookup(query).queryAs(javafx.scene.control.TextInputControl.class);
+            field.clear();
+            field.requestFocus();
+        });
         if (!text.isEmpty()) {
-            robot.clickOn(query).write(text);
+            robot.write(text);
         }
     }
 
@@ -182,7 +188,7 @@ class LiveWindowTest {
                 assertEquals("bin\\x00\\x01\\t\u00c3\u00a9\u00ff\\n", fx(() -> view.lineText(5)));
 
                 // hex view
-                robot.clickOn("#mode-hex");
+                robot.clickOn(fx(() -> robot.lookup("#mode-hex").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
                 List<String> hex = fx(() -> lines(view));
                 assertTrue(hex.get(1).startsWith("00000000  68 65 6c 6c 6f 20 77 69  72 65 6c 65 6e 73 0d 0a"),
                         hex.get(1));
@@ -198,7 +204,7 @@ class LiveWindowTest {
                 // save the client's bytes through the stream's Save menu
                 Path c2s = dir.resolve("c2s.bin");
                 dialogs.answers.add(c2s);
-                robot.clickOn("#save-stream").clickOn("Save client \u2192 server bytes\u2026");
+                robot.clickOn(fx(() -> robot.lookup("#save-stream").<Node>query()), javafx.scene.input.MouseButton.PRIMARY).clickOn("Save client \u2192 server bytes\u2026");
                 waitUntil("the saved file is complete", () -> Files.exists(c2s) && Files.size(c2s) == sent.size());
                 assertArrayEquals(sent.toByteArray(), Files.readAllBytes(c2s));
             }
@@ -281,7 +287,7 @@ class LiveWindowTest {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             type(robot, "#name", "busy");
             type(robot, "#bind-port", Integer.toString(busy.getLocalPort()));
-            robot.clickOn("#listener-add");
+            robot.clickOn(fx(() -> robot.lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
             waitUntil("the listener failed", () -> listener("busy").map(r -> r.status.get().startsWith("failed"))
                     .orElse(false));
             String status = fx(() -> listener("busy").orElseThrow().status.get());
@@ -290,7 +296,7 @@ class LiveWindowTest {
         }
         // a bad port in the form is explained next to the form
         type(robot, "#bind-port", "70000");
-        robot.clickOn("#listener-add");
+        robot.clickOn(fx(() -> robot.lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
         String formError = fx(() -> robot.lookup("#listener-form-error").queryLabeled().getText());
         assertTrue(formError.contains("0 to 65535"), formError);
     }
@@ -312,13 +318,14 @@ class LiveWindowTest {
             waitUntil("two closed rows", () -> window.connections().shownCount() == 2
                     && window.connections().row(2) != null && !window.connections().row(2).info().isOpen());
             TableView<?> table = fx(() -> window.connections().table());
-            robot.clickOn("#filter").write("saved one");
+            type(robot, "#filter", "saved one");
             assertEquals(2, (int) fx(() -> table.getItems().size()));
             type(robot, "#filter", "no such thing");
             assertEquals(0, (int) fx(() -> table.getItems().size()));
             type(robot, "#filter", "");
 
-            robot.clickOn("#content-search").write("BANANA").push(KeyCode.ENTER);
+            type(robot, "#content-search", "BANANA");
+            robot.push(KeyCode.ENTER);
             waitUntil("the search keeps one row", () -> table.getItems().size() == 1);
             assertEquals(2L, (long) fx(() -> ((ConnectionRow) table.getItems().get(0)).id()));
             fxRun(() -> ((javafx.scene.control.ChoiceBox<String>) robot.lookup("#content-search-kind").query())
