@@ -173,8 +173,26 @@ public final class Main implements Callable<Integer> {
             // the window has its own rules editor; until it reads these, say so rather than ignore them
             System.err.println("wirelens: warning: --replace, --rules and --plugin apply only with --headless for now");
         }
+        String noDisplay = missingDisplay();
+        if (noDisplay != null) {
+            System.err.println("wirelens: cannot open the window: " + noDisplay
+                    + "; run with --headless, or under xvfb-run");
+            return 1;
+        }
+        // JavaFX warns that it was loaded from the class path, which is how a single jar runs it
+        java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);
         wirelens.ui.WirelensApp.launchWindow(listeners, file);
         return 0;
+    }
+
+    /** Why there is no screen to show a window on, or null when there may be one. */
+    private static String missingDisplay() {
+        boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        boolean monocle = System.getProperty("glass.platform") != null;
+        if (linux && !monocle && System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+            return "no display (DISPLAY is not set)";
+        }
+        return null;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -85,6 +85,24 @@ class HeadlessProcessTest {
     }
 
     @Test
+    void withoutADisplayTheWindowSaysSoInsteadOfAStackTrace() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "wirelens.cli.Main");
+        pb.environment().remove("DISPLAY");
+        pb.environment().remove("WAYLAND_DISPLAY");
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, p.exitValue());
+            assertEquals("wirelens: cannot open the window: no display (DISPLAY is not set); run with --headless,"
+                    + " or under xvfb-run\n", err);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void nonLoopbackBindIsWarnedAbout() throws Exception {
         Process p = start("--headless", "--quiet", "--forward", "0.0.0.0:0:127.0.0.1:9");
         try {
