@@ -176,6 +176,29 @@ class RecordedSessionTest {
                 return sent.toByteArray();
             }, ConnectionEnd.CLOSED));
 
+            // IPv6 on both sides, when this machine has ::1
+            ServerSocket server6 = ipv6Server();
+            if (server6 != null) {
+                try (server6) {
+                    InetSocketAddress proxy6 = engine.addListener(
+                            ListenerConfig.forward("::1", 0, "::1", server6.getLocalPort())).get(10, TimeUnit.SECONDS)
+                            .address();
+                    byte[] up6 = random(5, 70_000);
+                    byte[] down6 = random(6, 90_000);
+                    exchanges.add(exchange(server6, proxy6, s -> {
+                        s.getOutputStream().write(up6);
+                        s.shutdownOutput();
+                        s.getInputStream().readAllBytes();
+                        s.close();
+                        return up6;
+                    }, s -> {
+                        s.getInputStream().readAllBytes();
+                        s.getOutputStream().write(down6);
+                        return down6;
+                    }, ConnectionEnd.CLOSED));
+                }
+            }
+
             awaitEnded(recorder, exchanges.size());
         }
         recorder.close();
@@ -198,6 +221,14 @@ class RecordedSessionTest {
             assertTrue(halfClosed.clientFinished());
             assertTrue(read.index().chunks(read.index().connections().get(0).id()).stream()
                     .anyMatch(ch -> ch.forwardedLength() > 65_536), "some chunk is over 64 KiB");
+        }
+    }
+
+    private static ServerSocket ipv6Server() {
+        try {
+            return new ServerSocket(0, 50, InetAddress.getByName("::1"));
+        } catch (IOException e) {
+            return null; // no IPv6 loopback here
         }
     }
 
