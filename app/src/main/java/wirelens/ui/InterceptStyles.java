@@ -1,0 +1,54 @@
+package wirelens.ui;
+
+import wirelens.engine.Direction;
+
+/** Style class names of the intercept and rules panes; their looks live in {@code intercept.css}. */
+final class InterceptStyles {
+    private InterceptStyles() {}
+
+    static final String STYLESHEET = InterceptStyles.class.getResource("intercept.css").toExternalForm();
+
+    static final String PANE = "wl-intercept-pane";
+    static final String RULES_PANE = "wl-rules-pane";
+    /** The bar at the top: intercept toggle and filter. */
+    static final String TOOLBAR = "wl-intercept-toolbar";
+    /** The intercept toggle while intercept is on. */
+    static final String TOGGLE_ON = "wl-intercept-on";
+    /** The chunk editors (text and hex): monospaced. */
+    static final String EDITOR = "wl-intercept-editor";
+    /** An input whose content does not parse (bad pattern, bad hex, bad escape). */
+    static final String INVALID = "wl-invalid";
+    /** A line telling the user what is wrong. */
+    static final String ERROR = "wl-intercept-error";
+    /** A line telling the user what happened or what they are editing. */
+    static final String INFO = "wl-intercept-info";
+    /** The heading above the editor: which chunk it is. */
+    static final String EDITOR_TITLE = "wl-intercept-editor-title";
+    /** The main action (Forward). */
+    static final String PRIMARY = "wl-intercept-primary";
+    /** Actions that lose bytes (Drop, Close connection). */
+    static final String DANGER = "wl-intercept-danger";
+    /** The held chunks table and the rules table. */
+    static final String TABLE = "wl-intercept-table";
+    /** A cell showing bytes (preview column). */
+    static final String BYTES = "wl-intercept-bytes";
+    /** The inject row at the bottom. */
+    static final String INJECT_BAR = "wl-intercept-inject";
+    /** A rule from the command line (applied, not saved). */
+    static final String SESSION_RULE = "wl-rule-session";
+    /** A disabled rule. */
+    static final String DISABLED_RULE = "wl-rule-disabled";
+
+    /** Client to server / server to client cells; the same names as the stream views use. */
+    static final String C2S = "wl-c2s";
+    static final String S2C = "wl-s2c";
+
+    static String of(Direction d) {
+        return d == Direction.CLIENT_TO_SERVER ? C2S : S2C;
+    }
+
+    /** "→ server" or "← client": where the chunk is going. */
+    static String arrow(Direction d) {
+        return d == Direction.CLIENT_TO_SERVER ? "c2s \u2192" : "\u2190 s2c";
+    }
+}

@@ -1,0 +1,220 @@
+package wirelens.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wirelens.ui.InterceptTestRig.await;
+import static wirelens.ui.InterceptTestRig.awaitFx;
+import static wirelens.ui.InterceptTestRig.b;
+import static wirelens.ui.InterceptTestRig.fx;
+import static wirelens.ui.InterceptTestRig.fxRun;
+import static wirelens.ui.InterceptTestRig.s;
+import static wirelens.ui.InterceptTestRig.send;
+
+import java.net.Socket;
+import java.util.List;
+import javafx.scene.Scene;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
+import wirelens.intercept.DirectionFilter;
+import wirelens.intercept.HoldQueue.HeldChunk;
+import wirelens.intercept.InterceptHook;
+import wirelens.intercept.Rule;
+
+/** The intercept pane driven like a user would, with a real engine and server on 127.0.0.1. */
+@ExtendWith(ApplicationExtension.class)
+class InterceptPaneTest {
+    private InterceptTestRig rig;
+    private InterceptPane pane;
+    private Scene scene;
+
+    @Start
+    void start(Stage stage) {
+        rig = new InterceptTestRig();
+        rig.engine.setHooks(List.of(new InterceptHook(rig.queue)));
+        pane = new InterceptPane(rig.queue, rig.engine);
+        scene = new Scene((javafx.scene.Parent) pane.node(), 1180, 640);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fxRun(pane::dispose);
+        rig.close();
+    }
+
+    private void awaitHeld(int n) throws Exception {
+        awaitFx(n + " held chunk(s) in the table", () -> pane.table().getItems().size() == n);
+    }
+
+    /** Replaces the whole editor content the way a user does: select all, type. */
+    private void typeInto(FxRobot robot, TextArea area, String text) throws Exception {
+        robot.clickOn(area);
+        fxRun(area::selectAll);
+        robot.write(text);
+    }
+
+    @Test
+    void heldChunkEditedInTheTextEditorReachesTheServerExactlyAsEdited(FxRobot robot) throws Exception {
+        InterceptTestRig.RecordingServer server = rig.server();
+        int port = rig.forwardTo(server, "smtp-test");
+        robot.clickOn("#intercept-toggle");
+        assertTrue(rig.queue.isEnabled(), "the toggle turned intercept on");
+
+        Socket client = rig.connect(port);
+        send(client, b("HELLO"));
+        awaitHeld(1);
+        HeldChunk row = fx(() -> pane.table().getItems().get(0));
+        assertEquals(5, row.size());
+        assertEquals("smtp-test", row.listener());
+        assertEquals(Direction.CLIENT_TO_SERVER, row.direction());
+        assertEquals("HELLO", fx(() -> pane.editor().textArea().getText()), "the editor shows the selected chunk");
+        assertEquals(0, server.received().length, "nothing reaches the server while the chunk is held");
+
+        TextArea text = fx(() -> pane.editor().textArea());
+        robot.clickOn(text);
+        fxRun(() -> text.positionCaret(text.getLength()));
+        robot.write(" WORLD");
+        awaitFx("the edit to be checked", () -> pane.editor().status().startsWith("11 bytes to send"));
+        robot.clickOn("#intercept-forward");
+
+        await("the server to receive 11 bytes", () -> server.received().length >= 11);
+        client.shutdownOutput();
+        await("the server to see the client's EOF", server::sawEof);
+        assertEquals("HELLO WORLD", server.receivedText());
+        awaitHeld(0);
+        assertTrue(fx(pane::message).contains("forwarded 11 edited bytes"), fx(pane::message));
+        EngineEvent.Chunk chunk = rig.all(EngineEvent.Chunk.class).get(0);
+        assertEquals("HELLO", s(chunk.original()));
+        assertEquals("HELLO WORLD", s(chunk.forwarded()));
+    }
+
+    @Test
+    void binaryChunkEditedInHexAndABadDigitIsShownWithItsPlaceAndKeepsTheChunkHeld(FxRobot robot) throws Exception {
+        InterceptTestRig.RecordingServer server = rig.server();
+        int port = rig.forwardTo(server, "bin");
+        fxRun(pane::toggleIntercept);
+        Socket client = rig.connect(port);
+        send(client, new byte[] {0x00, 0x01, (byte) 0xfe, (byte) 0xff});
+        awaitHeld(1);
+
+        robot.clickOn("Hex");
+        TextArea hex = fx(() -> pane.editor().hexArea());
+        assertEquals("00 01 fe ff", fx(hex::getText));
+
+        typeInto(robot, hex, "01 7f 8g");
+        robot.clickOn("#intercept-forward");
+        String status = fx(() -> pane.editor().status());
+        assertTrue(status.contains("line 1, column 8") && status.contains("'g'"), status);
+        assertTrue(fx(() -> hex.getStyleClass().contains(InterceptStyles.INVALID)));
+        assertEquals(1, rig.queue.size(), "a chunk whose edit does not parse stays held");
+        assertEquals("g", fx(hex::getSelectedText), "the faulty digit is selected");
+
+        // overwrite, insert and append pairs; a line break is just whitespace
+        typeInto(robot, hex, "01 7f 80 ff\n0d 0a");
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+
+        await("the server to receive 6 bytes", () -> server.received().length >= 6);
+        client.shutdownOutput();
+        await("the server to see the client's EOF", server::sawEof);
+        assertArrayEquals(new byte[] {0x01, 0x7f, (byte) 0x80, (byte) 0xff, 0x0d, 0x0a}, server.received());
+    }
+
+    @Test
+    void droppedChunkNeverReachesTheServerAndTheNextChunkFlows(FxRobot robot) throws Exception {
+        InterceptTestRig.RecordingServer server = rig.server();
+        int port = rig.forwardTo(server, "drop");
+        robot.clickOn("#intercept-toggle");
+        Socket client = rig.connect(port);
+        send(client, b("SECRET"));
+        awaitHeld(1);
+        robot.clickOn("#intercept-drop");
+        awaitHeld(0);
+        assertTrue(fx(pane::message).contains("dropped 6 bytes"), fx(pane::message));
+
+        robot.clickOn("#intercept-held");
+        robot.press(KeyCode.CONTROL, KeyCode.I).release(KeyCode.I, KeyCode.CONTROL); // intercept off
+        await("intercept to be off", () -> !rig.queue.isEnabled());
+        send(client, b("NEXT"));
+        await("the server to receive the next chunk", () -> server.received().length >= 4);
+        client.shutdownOutput();
+        await("the server to see the client's EOF", server::sawEof);
+        assertEquals("NEXT", server.receivedText());
+        EngineEvent.Chunk dropped = rig.all(EngineEvent.Chunk.class).get(0);
+        assertTrue(dropped.dropped());
+        assertEquals("SECRET", s(dropped.original()), "the capture keeps what was dropped");
+    }
+
+    @Test
+    void laterChunksWaitBehindTheHeldOneAndFollowItUnchangedWhileTheOtherDirectionFlows(FxRobot robot)
+            throws Exception {
+        InterceptTestRig.RecordingServer server = rig.server();
+        int port = rig.forwardTo(server, "order");
+        // hold only client -> server, chosen in the filter bar
+        @SuppressWarnings("unchecked")
+        ChoiceBox<DirectionFilter> direction = (ChoiceBox<DirectionFilter>) robot.lookup("#intercept-direction").query();
+        fxRun(() -> direction.setValue(DirectionFilter.C2S));
+        assertEquals(DirectionFilter.C2S, rig.queue.filter().direction());
+        robot.clickOn("#intercept-toggle");
+
+        Socket client = rig.connect(port);
+        send(client, b("FIRST"));
+        awaitHeld(1);
+        send(client, b("second"));
+        send(client, b("third"));
+        server.send("220 ready\r\n");
+        assertEquals("220 ready\r\n", s(client.getInputStream().readNBytes(11)), "server to client flows");
+        assertEquals(1, rig.queue.size(), "only the first chunk is held; the rest wait behind it");
+        assertEquals(0, server.received().length, "nothing overtakes the held chunk");
+
+        robot.clickOn("#intercept-forward-original");
+        // later chunks are held one at a time while intercept is on; forward them as they come
+        for (int i = 0; i < 4 && server.received().length < 16; i++) {
+            awaitFx("another held chunk or everything received",
+                    () -> !pane.table().getItems().isEmpty() || server.received().length >= 16);
+            fxRun(pane::forwardOriginal);
+        }
+        await("the server to receive everything", () -> server.received().length >= 16);
+        client.shutdownOutput();
+        await("the server to see the client's EOF", server::sawEof);
+        assertEquals("FIRSTsecondthird", server.receivedText());
+        await("the chunk events", () -> rig.all(EngineEvent.Chunk.class).stream()
+                .filter(c -> c.direction() == Direction.CLIENT_TO_SERVER).mapToInt(c -> c.original().length).sum() >= 16);
+        assertTrue(rig.all(EngineEvent.Chunk.class).stream().noneMatch(EngineEvent.Chunk::edited),
+                "every chunk went on unchanged");
+    }
+
+    @Test
+    void aBadFilterPatternIsShownInlineAndTheFilterInUseStays(FxRobot robot) throws Exception {
+        @SuppressWarnings("unchecked")
+        ChoiceBox<Rule.Kind> kind = (ChoiceBox<Rule.Kind>) robot.lookup("#intercept-pattern-kind").query();
+        fxRun(() -> kind.setValue(Rule.Kind.REGEX));
+        robot.clickOn("#intercept-pattern").write("MAIL (FROM");
+        String error = fx(pane::filterError);
+        assertTrue(error.startsWith("Pattern: ") && error.toLowerCase().contains("unclosed group"), error);
+        assertTrue(fx(() -> robot.lookup("#intercept-pattern").query().getStyleClass().contains(InterceptStyles.INVALID)));
+        robot.type(KeyCode.ENTER);
+        assertEquals(null, rig.queue.filter().pattern(), "the bad pattern is not applied, even on Enter");
+        assertTrue(fx(pane::filterError).startsWith("Pattern: "));
+
+        robot.write(")");
+        assertEquals(null, rig.queue.filter().pattern(), "a pattern applies on Enter, not while typing");
+        robot.type(KeyCode.ENTER);
+        assertEquals("", fx(pane::filterError));
+        assertEquals("MAIL (FROM)", rig.queue.filter().pattern());
+        assertEquals(Rule.Kind.REGEX, rig.queue.filter().kind());
+        assertFalse(fx(() -> robot.lookup("#intercept-pattern").query().getStyleClass().contains(InterceptStyles.INVALID)));
+    }
+}
