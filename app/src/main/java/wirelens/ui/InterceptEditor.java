@@ -36,6 +36,9 @@ final class InterceptEditor {
 
     enum Mode { TEXT, HEX }
 
+    /** An edit in progress, kept while the user looks at another held chunk. */
+    record Draft(Mode mode, String text) {}
+
     private final TextArea text = new TextArea();
     private final TextArea hex = new TextArea();
     private final Tab textTab = new Tab("Text", text);
@@ -107,6 +110,23 @@ final class InterceptEditor {
         hex.positionCaret(0);
         setDisabled(false);
         check();
+    }
+
+    /** Shows these bytes with an earlier edit of them, or unedited if {@code draft} is null. */
+    void load(byte[] bytes, Draft draft) {
+        load(bytes);
+        if (draft != null) {
+            setMode(draft.mode());
+            (draft.mode() == Mode.HEX ? hex : text).setText(draft.text());
+        }
+    }
+
+    /** The edit in progress, or null if there is none (nothing loaded, or unchanged). */
+    Draft draft() {
+        if (text.isDisabled() || unchanged()) {
+            return null;
+        }
+        return new Draft(mode(), mode() == Mode.HEX ? hex.getText() : text.getText());
     }
 
     void clear() {

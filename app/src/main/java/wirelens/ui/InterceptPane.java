@@ -103,6 +103,8 @@ public final class InterceptPane {
     private final Label message = new Label();
 
     private HeldChunk current;
+    /** Edits of held chunks the user left for another one, by chunk id. */
+    private final java.util.Map<Long, InterceptEditor.Draft> drafts = new java.util.HashMap<>();
     private boolean refreshing;
     private long lastTick;
     private final AnimationTimer timer = new AnimationTimer() {
@@ -329,6 +331,9 @@ public final class InterceptPane {
         now.set(EpochClock.nowNanos());
         List<HeldChunk> snapshot = queue.held();
         if (!sameIds(snapshot, held)) {
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            snapshot.forEach(h -> ids.add(h.id()));
+            drafts.keySet().retainAll(ids);
             refreshing = true;
             try {
                 held.setAll(snapshot);
@@ -368,12 +373,20 @@ public final class InterceptPane {
     }
 
     private void showCurrent(HeldChunk chunk) {
+        if (current != null) {
+            InterceptEditor.Draft draft = editor.draft();
+            if (draft == null) {
+                drafts.remove(current.id());
+            } else {
+                drafts.put(current.id(), draft);
+            }
+        }
         current = chunk;
         if (chunk == null) {
             editor.clear();
             editorTitle.setText(held.isEmpty() ? "No chunk held" : "Select a held chunk");
         } else {
-            editor.load(chunk.bytes());
+            editor.load(chunk.bytes(), drafts.get(chunk.id()));
             editorTitle.setText("Connection #" + chunk.connectionId()
                     + (chunk.listener() == null ? "" : " (" + chunk.listener() + ")") + ", "
                     + (chunk.direction() == Direction.CLIENT_TO_SERVER ? "client \u2192 server" : "server \u2192 client")
@@ -559,6 +572,9 @@ public final class InterceptPane {
             return tenths / 10 + "." + tenths % 10 + " s";
         }
         long s = tenths / 10;
+        if (s < 60) {
+            return s + " s";
+        }
         if (s < 60 * 60) {
             return String.format("%d:%02d", s / 60, s % 60);
         }

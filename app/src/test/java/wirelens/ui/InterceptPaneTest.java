@@ -217,4 +217,47 @@ class InterceptPaneTest {
         assertEquals(Rule.Kind.REGEX, rig.queue.filter().kind());
         assertFalse(fx(() -> robot.lookup("#intercept-pattern").query().getStyleClass().contains(InterceptStyles.INVALID)));
     }
+
+    @Test
+    void screenshotsOfHeldChunksInTheTextAndHexEditors(FxRobot robot) throws Exception {
+        InterceptTestRig.RecordingServer mail = rig.server();
+        InterceptTestRig.RecordingServer game = rig.server();
+        int mailPort = rig.forwardTo(mail, "smtp 2525");
+        int gamePort = rig.forwardTo(game, "game 7000");
+        robot.clickOn("#intercept-toggle");
+        Socket mailClient = rig.connect(mailPort);
+        send(mailClient, b("EHLO client.example\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\n"));
+        awaitHeld(1);
+        mail.send("220 mail.example ESMTP ready\r\n");
+        awaitHeld(2);
+        Socket gameClient = rig.connect(gamePort);
+        byte[] binary = new byte[40];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (i * 37 + 3);
+        }
+        send(gameClient, binary);
+        awaitHeld(3);
+        fxRun(() -> pane.table().getSelectionModel().select(0));
+        TextArea text = fx(() -> pane.editor().textArea());
+        robot.clickOn(text);
+        fxRun(() -> text.positionCaret(text.getText().indexOf("bob")));
+        robot.write("carol@example.net>\\r\\n\nRCPT TO:<");
+        awaitFx("the edit to be checked", () -> pane.editor().status().contains("edited"));
+        InterceptTestRig.screenshot(scene, "intercept-pane");
+
+        fxRun(() -> pane.table().getSelectionModel().select(2));
+        robot.clickOn("Hex");
+        InterceptTestRig.screenshot(scene, "intercept-hex");
+
+        typeInto(robot, fx(() -> pane.editor().hexArea()), "03 28 4d 72\n97 zz");
+        robot.clickOn("#intercept-forward");
+        InterceptTestRig.screenshot(scene, "intercept-error");
+        assertEquals(3, rig.queue.size());
+
+        fxRun(() -> pane.table().getSelectionModel().select(0));
+        robot.clickOn("#intercept-forward");
+        await("the mail server to receive the edited commands", () -> mail.received().length >= 99);
+        assertEquals("EHLO client.example\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<carol@example.net>\r\n"
+                + "RCPT TO:<bob@example.net>\r\n", mail.receivedText());
+    }
 }
