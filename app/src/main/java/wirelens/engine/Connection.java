@@ -121,8 +121,17 @@ final class Connection implements SessionOutput {
         }
         buf.flip();
         List<ChunkHook> hooks = loop.hooks;
-        if (hooks.isEmpty() && !loop.options.recordChunks()) {
-            bytes[e.side.from().ordinal()] += n;
+        if (hooks.isEmpty()) {
+            // nothing can change the bytes: forward straight from the direct read buffer, and copy
+            // them only for the capture
+            int dir = e.side.from().ordinal();
+            if (loop.options.recordChunks()) {
+                byte[] copy = new byte[n];
+                buf.get(0, copy);
+                sequence[dir]++;
+                loop.emit(new EngineEvent.Chunk(id, e.side.from(), EpochClock.nowNanos(), copy, copy));
+            }
+            bytes[dir] += n;
             handle(loop.receivedFrom(e.side));
         } else {
             byte[] original = new byte[n];
