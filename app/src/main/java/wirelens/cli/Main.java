@@ -169,9 +169,9 @@ public final class Main implements Callable<Integer> {
                     rules, plugins, capture);
             return Headless.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        if (!rules.isEmpty() || !plugins.isEmpty()) {
-            // the window has its own rules editor; until it reads these, say so rather than ignore them
-            System.err.println("wirelens: warning: --replace, --rules and --plugin apply only with --headless for now");
+        if (file != null && (!rules.isEmpty() || !plugins.isEmpty())) {
+            System.err.println("wirelens: warning: --replace, --rules and --plugin apply to live traffic;"
+                    + " they do nothing to a capture file opened for viewing");
         }
         String noDisplay = missingDisplay();
         if (noDisplay != null) {
@@ -181,7 +181,7 @@ public final class Main implements Callable<Integer> {
         }
         // JavaFX warns that it was loaded from the class path, which is how a single jar runs it
         java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);
-        wirelens.ui.WirelensApp.launchWindow(listeners, file);
+        wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins);
         return 0;
     }
 

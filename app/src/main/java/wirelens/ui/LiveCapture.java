@@ -2,12 +2,20 @@ package wirelens.ui;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
+import wirelens.capture.CaptureUpdate;
 import wirelens.capture.Recorder;
 import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
+import wirelens.intercept.ChunkPlugin;
+import wirelens.intercept.HoldQueue;
+import wirelens.intercept.InterceptHook;
+import wirelens.intercept.PluginHook;
+import wirelens.intercept.Rule;
+import wirelens.intercept.RulesHook;
 
 /**
  * A live session: the engine, the recorder that consumes its events (to a file the user chose, or a
@@ -18,18 +26,33 @@ final class LiveCapture implements AutoCloseable {
 
     final Engine engine;
     final Recorder recorder;
+    /** The chunks the user holds (intercept), and the rules applied before the hold. */
+    final HoldQueue hold;
+    final RulesHook rules = new RulesHook(List.of());
+    /** Rules from {@code --replace}/{@code --rules}: shown in the rules pane, never saved. */
+    final List<Rule> commandLineRules;
     final CaptureFeed feed = new CaptureFeed();
     /** Why the capture has no file (e.g. the temp dir is not writable), or null. */
     final String problem;
 
-    private LiveCapture(Engine engine, Recorder recorder, String problem) {
+    private LiveCapture(Engine engine, Recorder recorder, String problem, List<Rule> commandLineRules) {
         this.engine = engine;
         this.recorder = recorder;
         this.problem = problem;
+        this.hold = new HoldQueue(engine);
+        this.commandLineRules = List.copyOf(commandLineRules);
     }
 
     /** Starts the engine and recorder; {@code recordTo} null means a temporary file. */
     static LiveCapture start(Path recordTo) {
+        return start(recordTo, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with the hook chain rules, then {@code plugins}, then the intercept hold;
+     * {@code commandLineRules} are for the rules pane to show and apply.
+     */
+    static LiveCapture start(Path recordTo, List<Rule> commandLineRules, List<ChunkPlugin> plugins) {
         EventQueue events = new EventQueue(EVENT_BUDGET_BYTES);
         Recorder recorder;
         String problem = null;
@@ -41,8 +64,20 @@ final class LiveCapture implements AutoCloseable {
             recorder = Recorder.withoutFile(events);
         }
         Engine engine = new Engine(events, EngineOptions.defaults());
-        LiveCapture live = new LiveCapture(engine, recorder, problem);
+        LiveCapture live = new LiveCapture(engine, recorder, problem, commandLineRules);
+        live.rules.setRules(commandLineRules);
+        engine.setHooks(List.of(live.rules,
+                new PluginHook(plugins, warning -> System.err.println("wirelens: " + warning)),
+                new InterceptHook(live.hold)));
         recorder.subscribe(live.feed);
+        // held chunks of a connection that ended leave the intercept queue
+        recorder.subscribe(updates -> {
+            for (CaptureUpdate u : updates) {
+                if (u instanceof CaptureUpdate.ConnectionEnded e) {
+                    live.hold.connectionEnded(e.connection().id());
+                }
+            }
+        });
         recorder.start();
         engine.start();
         return live;

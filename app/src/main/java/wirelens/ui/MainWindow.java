@@ -16,6 +16,7 @@ import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
@@ -25,6 +26,7 @@ import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
@@ -63,6 +65,14 @@ final class MainWindow {
     private final ConnectionTable table;
     private final ListenerPane listeners;
     private final TabPane tabs = new TabPane();
+    /** Live windows only: traffic, intercept and rules as top-level tabs. */
+    private final InterceptPane intercept;
+    private final RulesPane rules;
+    private final TabPane workspace = new TabPane();
+    private final Tab interceptTab = new Tab("Intercept");
+    private final Tab rulesTab = new Tab("Rules");
+    private final CheckMenuItem interceptItem = new CheckMenuItem("Intercept");
+    private final ToggleButton interceptButton = new ToggleButton();
     private final Map<Long, StreamView> views = new LinkedHashMap<>();
     private final Label connectionsStatus = new Label();
     private final Label bytesStatus = new Label();
@@ -83,6 +93,12 @@ final class MainWindow {
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
+        this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine);
+        this.rules = live == null ? null
+                : new RulesPane(setup.settings().file().resolveSibling("rules.json"), live.rules::setRules);
+        if (rules != null && !live.commandLineRules.isEmpty()) {
+            rules.addCommandLineRules(live.commandLineRules);
+        }
 
         BorderPane root = new BorderPane();
         root.setTop(menus());
@@ -94,11 +110,12 @@ final class MainWindow {
             main.setDividerPositions(0.27);
             SplitPane.setResizableWithParent(listeners.node(), false);
         }
-        root.setCenter(new StackPane(main, notifications.node()));
+        root.setCenter(new StackPane(intercept == null ? main : workspace(main), notifications.node()));
         root.setBottom(statusBar());
 
         Scene scene = new Scene(root, WIDTH, HEIGHT);
         scene.getStylesheets().add(Styles.STYLESHEET);
+        scene.getStylesheets().add(InterceptStyles.STYLESHEET);
         stage.setScene(scene);
         stage.setTitle(live != null ? "Wirelens" : "Wirelens \u2014 " + setup.viewed().path().getFileName());
         stage.setOnHidden(e -> dispose());
@@ -153,6 +170,59 @@ final class MainWindow {
         return tabs;
     }
 
+    InterceptPane interceptPane() {
+        return intercept;
+    }
+
+    RulesPane rulesPane() {
+        return rules;
+    }
+
+    TabPane workspace() {
+        return workspace;
+    }
+
+    // ---- intercept and rules (live windows) ------------------------------------------------------
+
+    private TabPane workspace(javafx.scene.Node traffic) {
+        Tab trafficTab = new Tab("Traffic", traffic);
+        interceptTab.setContent(intercept.node());
+        rulesTab.setContent(rules.node());
+        for (Tab t : List.of(trafficTab, interceptTab, rulesTab)) {
+            t.setClosable(false);
+        }
+        trafficTab.setId("tab-traffic");
+        interceptTab.setId("tab-intercept");
+        rulesTab.setId("tab-rules");
+        workspace.setId("workspace");
+        workspace.getTabs().setAll(trafficTab, interceptTab, rulesTab);
+        intercept.enabledProperty().addListener((o, was, on) -> showInterceptState());
+        showInterceptState();
+        return workspace;
+    }
+
+    /** Intercept on/off from the menu or the status bar: on also brings the intercept tab forward. */
+    private void setIntercept(boolean on) {
+        live.hold.setEnabled(on);
+        if (on) {
+            workspace.getSelectionModel().select(interceptTab);
+        }
+        showInterceptState();
+    }
+
+    private void showInterceptState() {
+        boolean on = live.hold.isEnabled();
+        int held = live.hold.size();
+        interceptItem.setSelected(on);
+        interceptButton.setSelected(on);
+        interceptButton.setText((on ? "Intercept ON" : "Intercept off") + (held > 0 ? " \u2014 " + held + " held" : ""));
+        interceptTab.setText(held > 0 ? "Intercept (" + held + ")" : "Intercept");
+        interceptButton.getStyleClass().remove(InterceptStyles.TOGGLE_ON);
+        if (on || held > 0) {
+            interceptButton.getStyleClass().add(InterceptStyles.TOGGLE_ON);
+        }
+    }
+
     // ---- the pulse -------------------------------------------------------------------------
 
     private void pulse(long now) {
@@ -171,6 +241,9 @@ final class MainWindow {
         }
         if (now - lastStatusNanos > STATUS_EVERY_NANOS) {
             lastStatusNanos = now;
+            if (intercept != null) {
+                showInterceptState();
+            }
             updateStatus();
             table.tick();
         }
@@ -192,6 +265,14 @@ final class MainWindow {
             notifications.error(w.message());
         } else if (u instanceof CaptureUpdate.ListenerChanged l && l.event() instanceof EngineEvent.Notice n) {
             notifications.info(n.message());
+        } else if (u instanceof CaptureUpdate.ListenerChanged l && l.event() instanceof EngineEvent.ListenerStarted s
+                && intercept != null) {
+            // the intercept filter and the rules offer the names of the listeners
+            for (List<String> names : List.of(intercept.listenerNames(), rules.listenerNames())) {
+                if (!names.contains(s.config().name())) {
+                    names.add(s.config().name());
+                }
+            }
         }
     }
 
@@ -300,11 +381,30 @@ final class MainWindow {
         textMode.setOnAction(e -> setMode(StreamView.Mode.TEXT));
         hexMode.setOnAction(e -> setMode(StreamView.Mode.HEX));
         Menu view = new Menu("View", null, textMode, hexMode);
+        Menu interceptMenu = null;
+        if (live != null) {
+            interceptItem.setAccelerator(KeyCombination.keyCombination("Shortcut+I"));
+            interceptItem.setOnAction(e -> setIntercept(interceptItem.isSelected()));
+            MenuItem forwardAll = item("Forward all held and turn intercept off", "Shortcut+Shift+A", () -> {
+                live.hold.forwardAllAndDisable();
+                showInterceptState();
+            });
+            MenuItem showTraffic = item("Show traffic", "Shortcut+Shift+T",
+                    () -> workspace.getSelectionModel().select(0));
+            MenuItem showHeld = item("Show held chunks", "Shortcut+Shift+I",
+                    () -> workspace.getSelectionModel().select(interceptTab));
+            MenuItem showRules = item("Show rules", "Shortcut+Shift+R",
+                    () -> workspace.getSelectionModel().select(rulesTab));
+            interceptMenu = new Menu("Intercept", null, interceptItem, forwardAll, new SeparatorMenuItem(),
+                    showTraffic, showHeld, showRules);
+            interceptMenu.setId("menu-intercept");
+        }
 
         MenuItem keys = item("Keyboard shortcuts", "F1", this::showShortcuts);
         MenuItem about = item("About Wirelens", null, this::showAbout);
         Menu help = new Menu("Help", null, keys, about);
-        return new MenuBar(fileMenu, view, help);
+        return interceptMenu == null ? new MenuBar(fileMenu, view, help)
+                : new MenuBar(fileMenu, view, interceptMenu, help);
     }
 
     private static MenuItem item(String text, String accelerator, Runnable action) {
@@ -373,6 +473,12 @@ final class MainWindow {
                 "Ctrl+W\tClose the current stream tab",
                 "Ctrl+Q\tQuit",
                 "Ctrl+1 / Ctrl+2\tShow the current stream as text / hex",
+                "Ctrl+I\tIntercept on / off (hold chunks before they are forwarded)",
+                "Ctrl+Enter\tForward the held chunk as edited (intercept tab)",
+                "Ctrl+Shift+Enter\tForward the held chunk as it was",
+                "Ctrl+D\tDrop the held chunk",
+                "Ctrl+Shift+A\tForward all held chunks and turn intercept off",
+                "Ctrl+Shift+T / I / R\tShow traffic / held chunks / rules",
                 "Enter or double-click\tOpen the selected connection's stream",
                 "Ctrl+C\tCopy the selected lines as text",
                 "Ctrl+Shift+C\tCopy the selected lines as hex",
@@ -403,6 +509,12 @@ final class MainWindow {
         bytesStatus.setId("status-bytes");
         captureStatus.setId("status-capture");
         HBox bar = new HBox(connectionsStatus, bytesStatus, spacer, captureStatus);
+        if (live != null) {
+            interceptButton.setId("status-intercept");
+            interceptButton.setFocusTraversable(false);
+            interceptButton.setOnAction(e -> setIntercept(interceptButton.isSelected()));
+            bar.getChildren().add(0, interceptButton);
+        }
         bar.getStyleClass().add(Styles.STATUS_BAR);
         return bar;
     }
@@ -414,6 +526,9 @@ final class MainWindow {
         }
         disposed = true;
         timer.stop();
+        if (intercept != null) {
+            intercept.dispose();
+        }
         views.values().forEach(StreamView::close);
         views.clear();
         try {

@@ -78,6 +78,7 @@ public final class RulesPane {
             error("Cannot read the saved rules: " + e.getMessage()
                     + ". Rules added now apply but are not saved, so the file stays as it is.");
         }
+        onChange.accept(rules());
     }
 
     public Node node() {

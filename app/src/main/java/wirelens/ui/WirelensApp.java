@@ -11,6 +11,8 @@ import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 import wirelens.capture.CaptureFile;
 import wirelens.engine.ListenerConfig;
+import wirelens.intercept.ChunkPlugin;
+import wirelens.intercept.Rule;
 
 /**
  * The JavaFX application: a live window (listeners from the config directory plus the command line's,
@@ -20,6 +22,8 @@ public final class WirelensApp extends Application {
     private static volatile List<ListenerConfig> initialListeners = List.of();
     private static volatile Path initialViewFile;
     private static volatile Path initialRecordTo;
+    private static volatile List<Rule> initialRules = List.of();
+    private static volatile List<ChunkPlugin> initialPlugins = List.of();
 
     private final List<MainWindow> windows = new ArrayList<>();
 
@@ -44,6 +48,17 @@ public final class WirelensApp extends Application {
         Application.launch(WirelensApp.class);
     }
 
+    /**
+     * As {@link #launchWindow(List, String)}, with match-and-replace rules (shown in the rules pane,
+     * not saved) and plugins from the command line, for the live window.
+     */
+    public static void launchWindow(List<ListenerConfig> listeners, String captureFile, List<Rule> rules,
+            List<ChunkPlugin> plugins) {
+        initialRules = List.copyOf(rules);
+        initialPlugins = List.copyOf(plugins);
+        launchWindow(listeners, captureFile, null);
+    }
+
     @Override
     public void start(Stage stage) {
         if (initialViewFile != null) {
@@ -58,8 +73,9 @@ public final class WirelensApp extends Application {
             }
             return;
         }
-        windows.add(live(stage, initialListeners, initialRecordTo, ListenerSettings.inUserConfigDir(),
-                FileDialogs.NATIVE, this::openViewer));
+        LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins);
+        windows.add(new MainWindow(stage, new MainWindow.Setup(capture, null, ListenerSettings.inUserConfigDir(),
+                initialListeners, FileDialogs.NATIVE, this::openViewer)));
         stage.show();
     }
 

@@ -1,0 +1,126 @@
+package wirelens.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wirelens.ui.InterceptTestRig.await;
+import static wirelens.ui.InterceptTestRig.awaitFx;
+import static wirelens.ui.InterceptTestRig.b;
+import static wirelens.ui.InterceptTestRig.fx;
+import static wirelens.ui.InterceptTestRig.fxRun;
+import static wirelens.ui.InterceptTestRig.send;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import wirelens.engine.ListenerConfig;
+import wirelens.intercept.Rule;
+import wirelens.intercept.RulesFiles;
+
+/**
+ * The live window with the hook chain: command-line rules, then the intercept hold. Ctrl+I turns
+ * intercept on and shows the held chunk; the edit reaches the server and the stream view marks it.
+ */
+@ExtendWith(ApplicationExtension.class)
+class InterceptWindowTest {
+    @TempDir
+    static Path configDir;
+    private MainWindow window;
+    private InterceptTestRig.RecordingServer server;
+    private Path rulesFile;
+
+    private static final class NoDialogs implements FileDialogs {
+        @Override
+        public Optional<Path> open(Window owner, String title) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Path> save(Window owner, String title, String suggestedName) {
+            return Optional.empty();
+        }
+    }
+
+    @Start
+    void start(Stage stage) throws Exception {
+        server = new InterceptTestRig.RecordingServer();
+        Path config = Files.createTempDirectory(configDir, "config");
+        rulesFile = config.resolve("rules.json");
+        RulesFiles.save(rulesFile, List.of(Rule.parse("c2s:text:/pong/PONG/")));
+        LiveCapture live = LiveCapture.start(null, List.of(Rule.parse("c2s:text:/ping/pong/")), List.of());
+        window = new MainWindow(stage, new MainWindow.Setup(live, null,
+                new ListenerSettings(config.resolve("listeners.json")),
+                List.of(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", server.port()).withName("held")),
+                new NoDialogs(), p -> {}));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        fxRun(() -> window.stage().hide());
+        server.close();
+    }
+
+    private int listenerPort() throws Exception {
+        awaitFx("the listener to listen", () -> window.listenerPane().rows().stream()
+                .anyMatch(r -> r.config.name().equals("held") && r.bound != null));
+        return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config.name().equals("held"))
+                .findFirst().orElseThrow().bound.getPort());
+    }
+
+    @Test
+    void ctrlIHoldsTheRewrittenChunkTheEditReachesTheServerAndTheStreamMarksIt(FxRobot robot) throws Exception {
+        int port = listenerPort();
+        RulesPane rules = fx(() -> window.rulesPane());
+        assertEquals(List.of("ping", "pong"), fx(() -> rules.rules().stream().map(Rule::pattern).toList()),
+                "the command line's rule first, then the saved one");
+
+        robot.clickOn("#status-connections");
+        robot.press(KeyCode.CONTROL, KeyCode.I).release(KeyCode.I, KeyCode.CONTROL);
+        awaitFx("the intercept tab to show", () -> window.workspace().getSelectionModel().getSelectedItem().getId()
+                .equals("tab-intercept"));
+        assertTrue(fx(() -> window.interceptPane().enabledProperty().get()));
+
+        try (Socket client = new Socket()) {
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            client.setSoTimeout(10_000);
+            send(client, b("ping\r\n"));
+            InterceptPane pane = fx(() -> window.interceptPane());
+            awaitFx("the held chunk", () -> pane.table().getItems().size() == 1);
+            TextArea text = fx(() -> pane.editor().textArea());
+            assertEquals("PONG\\r\\n\n", fx(text::getText), "the rules ran before the hold, in their order");
+            awaitFx("the tab to count it", () -> window.workspace().getTabs().get(1).getText().equals("Intercept (1)"));
+            robot.clickOn(text);
+            fxRun(() -> text.positionCaret(4));
+            robot.write(" from wirelens");
+            InterceptTestRig.screenshot(window.stage().getScene(), "intercept-window");
+            robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+            await("the server to receive the edit", () -> server.received().length >= 20);
+            client.shutdownOutput();
+            await("the server to see the client's EOF", server::sawEof);
+            assertEquals("PONG from wirelens\r\n", server.receivedText());
+        }
+
+        // the traffic tab's stream view marks the chunk as edited
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.T).release(KeyCode.T, KeyCode.SHIFT, KeyCode.CONTROL);
+        awaitFx("the connection row", () -> window.connections().shownCount() == 1);
+        fxRun(() -> window.openStream(window.connections().table().getItems().get(0)));
+        awaitFx("the stream view to show the edited chunk", () -> {
+            StreamView v = window.view(window.connections().table().getItems().get(0).id());
+            return v != null && v.lineCount() >= 2 && v.lineText(0).contains("edited");
+        });
+    }
+}
