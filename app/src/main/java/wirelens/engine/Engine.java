@@ -222,7 +222,7 @@ public final class Engine implements AutoCloseable {
                     long timeoutMillis = runDueTimers();
                     selector.select(this::dispatch, timeoutMillis);
                     runTasks();
-                    events.signal();
+                    events.nudge();
                 } catch (IOException | RuntimeException x) {
                     // one bad connection or hook must never stop the loop for everyone else
                     emit(new EngineEvent.Notice(0, EpochClock.nowNanos(), "engine: " + describe(x)));

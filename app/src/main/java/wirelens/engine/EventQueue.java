@@ -11,9 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * never drops: instead the queue keeps a byte budget, and while it is over budget the engine stops
  * reading from its sockets (so TCP pushes back on the peers) until the consumer has caught up.
  *
- * <p>The engine publishes many events per loop turn and wakes the consumer once per turn
- * ({@link #signal()}), not once per event: a wake-up costs more than a small event.
- * One consumer thread at a time.
+ * <p>The engine publishes without waking the consumer and calls {@link #nudge()} once per loop turn,
+ * which wakes it only when a good part of the budget is waiting. Consumers poll with a short
+ * timeout (the capture writer every 50 ms, the window once per pulse), so a trickle of small events
+ * costs no cross-thread wake-up per connection — on a busy two-core machine such a wake-up costs more
+ * than the event itself. One consumer thread at a time.
  */
 public final class EventQueue {
     private final ConcurrentLinkedQueue<EngineEvent> queue = new ConcurrentLinkedQueue<>();
@@ -27,7 +29,7 @@ public final class EventQueue {
         this.budgetBytes = budgetBytes;
     }
 
-    /** Adds an event without waking the consumer; the publisher calls {@link #signal()} after a batch. */
+    /** Adds an event without waking the consumer; the publisher calls {@link #nudge()} after a batch. */
     public void publish(EngineEvent event) {
         weight.addAndGet(event.weight());
         queue.add(event);
@@ -37,6 +39,13 @@ public final class EventQueue {
     public void publishNow(EngineEvent event) {
         publish(event);
         signal();
+    }
+
+    /** Wakes the consumer if enough is waiting that it should not sit out its poll timeout. */
+    public void nudge() {
+        if (weight.get() > budgetBytes / 8) {
+            signal();
+        }
     }
 
     /** Wakes the consumer if it waits. */
