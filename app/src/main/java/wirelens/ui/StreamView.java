@@ -106,6 +106,8 @@ final class StreamView {
     private final ChoiceBox<StreamText.Charset> charsetBox = new ChoiceBox<>();
     private final Label summary = new Label();
     private final BorderPane root = new BorderPane();
+    /** Original and forwarded bytes of the selected chunk, when a rule or the user changed it. */
+    private final InterceptCompare compare = new InterceptCompare();
 
     StreamView(ConnectionInfo connection, CaptureIndex index, CaptureFile file, Mode mode, Notifier notifier,
             FileDialogs dialogs) {
@@ -186,6 +188,8 @@ final class StreamView {
         ToolBar bar = new ToolBar(textButton, hexButton, charsetBox, follow, copy, save, spacer, summary);
         root.setTop(bar);
         root.setCenter(list);
+        root.setBottom(compare.node());
+        list.getSelectionModel().selectedIndexProperty().addListener((o, was, now) -> showCompare());
         updateSummary();
     }
 
@@ -263,6 +267,7 @@ final class StreamView {
         (mode == Mode.TEXT ? textButton : hexButton).setSelected(true);
         lines = new LineList(modeLineCount());
         list.setItems(lines);
+        showCompare();
         if (follow.isSelected() || topChunk < 0) {
             scrollToEnd();
         } else {
@@ -356,6 +361,15 @@ final class StreamView {
 
     private int modeLineCount() {
         return (int) Math.min(Integer.MAX_VALUE - 8, mode == Mode.TEXT ? textLines : hexLines);
+    }
+
+    InterceptCompare compare() {
+        return compare;
+    }
+
+    private void showCompare() {
+        int c = chunkAtLine(list.getSelectionModel().getSelectedIndex());
+        compare.show(c < 0 ? null : index.chunk(connectionId, c), file, mode == Mode.HEX);
     }
 
     /** The chunk that line {@code line} belongs to, or -1. */

@@ -122,5 +122,16 @@ class InterceptWindowTest {
             StreamView v = window.view(window.connections().table().getItems().get(0).id());
             return v != null && v.lineCount() >= 2 && v.lineText(0).contains("edited");
         });
+        // selecting a line of it shows the original and the forwarded bytes side by side
+        StreamView view = fx(() -> window.view(window.connections().table().getItems().get(0).id()));
+        assertTrue(!fx(() -> view.compare().isShowing()), "hidden until an edited chunk is selected");
+        fxRun(() -> view.list().getSelectionModel().select(1));
+        assertTrue(fx(() -> view.compare().isShowing()));
+        assertEquals("ping\\r\\n\n", fx(() -> robot.lookup("#compare-original").queryAs(TextArea.class).getText()));
+        assertEquals("PONG from wirelens\\r\\n\n",
+                fx(() -> robot.lookup("#compare-forwarded").queryAs(TextArea.class).getText()));
+        assertTrue(fx(() -> robot.lookup("#compare-title").queryLabeled().getText())
+                .contains("edited: 6 bytes read, 20 bytes sent"));
+        InterceptTestRig.screenshot(window.stage().getScene(), "intercept-compare");
     }
 }
