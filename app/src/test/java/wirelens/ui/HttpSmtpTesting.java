@@ -1,0 +1,129 @@
+package wirelens.ui;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.image.WritableImage;
+import javax.imageio.ImageIO;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Helpers for the SMTP and HTTP view tests: FX thread calls, bounded waits, screenshots, external tools. */
+final class HttpSmtpTesting {
+    private HttpSmtpTesting() {}
+
+    static <T> T fx(Callable<T> action) throws Exception {
+        return WaitForAsyncUtils.asyncFx(action).get(10, TimeUnit.SECONDS);
+    }
+
+    static void fxRun(Runnable action) throws Exception {
+        fx(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Waits (at most 20 s) until the condition, checked on the FX thread, holds. */
+    static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (Boolean.TRUE.equals(fx(condition))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new TimeoutException("timed out waiting until " + what);
+    }
+
+    /** Where tests put PNGs: {@code screenshots/} at the repository root. */
+    static Path screenshotDir() throws IOException {
+        String repo = System.getProperty("wirelens.repo");
+        Path base = repo != null && !repo.isBlank() ? Path.of(repo) : Path.of("..").toAbsolutePath().normalize();
+        if (!Files.exists(base.resolve("app"))) {
+            base = Path.of("").toAbsolutePath().getParent();
+        }
+        Path dir = base.resolve("screenshots");
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** Lays out, snapshots the scene on the FX thread and writes {@code screenshots/NAME.png}. */
+    static Path screenshot(Scene scene, String name) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        WritableImage image = fx(() -> {
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            return scene.snapshot(null);
+        });
+        BufferedImage buffered = SwingFXUtils.fromFXImage(image, null);
+        Path file = screenshotDir().resolve(name + ".png");
+        ImageIO.write(buffered, "png", file.toFile());
+        return file;
+    }
+
+    /** Every node under {@code root} with that style class that is a labeled with that text. */
+    static long countLabeled(Node root, String styleClass, String text) {
+        return root.lookupAll("." + styleClass).stream()
+                .filter(n -> n instanceof javafx.scene.control.Labeled l && text.equals(l.getText()))
+                .count();
+    }
+
+    /** Runs a command to completion (bounded, 60 s) and returns its exit code and output. */
+    static Ran run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("did not finish: " + String.join(" ", command));
+        }
+        return new Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    record Ran(int exit, String output) {}
+
+    static boolean works(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits (about 20 s at most) until something accepts on 127.0.0.1:port while {@code alive}. */
+    static void awaitListening(int port, Process process, Path log) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited early: " + Files.readString(log));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("nothing listened on " + port + " within 20 s");
+    }
+}
