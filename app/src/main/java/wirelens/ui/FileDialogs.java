@@ -15,6 +15,13 @@ interface FileDialogs {
 
     Optional<Path> save(Window owner, String title, String suggestedName);
 
+    /** Asks for a folder (e.g. to export .eml files into). */
+    default Optional<Path> folder(Window owner, String title) {
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle(title);
+        return Optional.ofNullable(chooser.showDialog(owner)).map(File::toPath);
+    }
+
     FileDialogs NATIVE = new FileDialogs() {
         @Override
         public Optional<Path> open(Window owner, String title) {

@@ -74,6 +74,8 @@ final class MainWindow {
     private final CheckMenuItem interceptItem = new CheckMenuItem("Intercept");
     private final ToggleButton interceptButton = new ToggleButton();
     private final Map<Long, StreamView> views = new LinkedHashMap<>();
+    /** Each tab's switch between its byte views and its SMTP / HTTP view (see HttpSmtpViewSwitch). */
+    private final Map<StreamView, HttpSmtpViewSwitch> protocolViews = new java.util.HashMap<>();
     private final Label connectionsStatus = new Label();
     private final Label bytesStatus = new Label();
     private final Label captureStatus = new Label();
@@ -314,15 +316,31 @@ final class MainWindow {
         }
         StreamView view = new StreamView(row.info(), index, file, defaultMode, notifications, setup.dialogs());
         views.put(row.id(), view);
-        Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), view.node());
+        HttpSmtpViewSwitch protocols = new HttpSmtpViewSwitch(view.node(), file, row.info());
+        protocolViews.put(view, protocols);
+        Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), protocols);
         tab.setUserData(view);
         tab.setOnClosed(e -> {
             view.close();
+            closeProtocolViews(view);
             views.remove(row.id());
         });
         tabs.getTabs().add(tab);
         tabs.getSelectionModel().select(tab);
         view.pulse();
+    }
+
+    private void closeProtocolViews(StreamView view) {
+        HttpSmtpViewSwitch protocols = protocolViews.remove(view);
+        if (protocols != null) {
+            protocols.close();
+        }
+    }
+
+    /** The SMTP / HTTP switch of a connection's open tab, or null. */
+    HttpSmtpViewSwitch protocolViews(long connectionId) {
+        StreamView view = views.get(connectionId);
+        return view == null ? null : protocolViews.get(view);
     }
 
     private StreamView currentView() {
@@ -364,11 +382,15 @@ final class MainWindow {
             if (t != null) {
                 tabs.getTabs().remove(t);
                 ((StreamView) t.getUserData()).close();
+                closeProtocolViews((StreamView) t.getUserData());
                 views.values().remove(t.getUserData());
             }
         });
         MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
-        Menu fileMenu = new Menu("File", null, open, saveAs, new SeparatorMenuItem(), clear, closeTab,
+        Menu export = HttpSmtpExports.menu(() -> file, () -> stage, notifications::info,
+                w -> setup.dialogs().save(w, "Export HTTP exchanges as HAR", "wirelens.har").orElse(null),
+                w -> setup.dialogs().folder(w, "Export SMTP messages (.eml) into folder").orElse(null));
+        Menu fileMenu = new Menu("File", null, open, saveAs, export, new SeparatorMenuItem(), clear, closeTab,
                 new SeparatorMenuItem(), quit);
         fileMenu.setId("menu-file");
 
@@ -458,6 +480,7 @@ final class MainWindow {
     void clear() {
         for (Tab t : List.copyOf(tabs.getTabs())) {
             ((StreamView) t.getUserData()).close();
+            closeProtocolViews((StreamView) t.getUserData());
         }
         tabs.getTabs().clear();
         views.clear();
@@ -531,6 +554,8 @@ final class MainWindow {
         }
         views.values().forEach(StreamView::close);
         views.clear();
+        protocolViews.values().forEach(HttpSmtpViewSwitch::close);
+        protocolViews.clear();
         try {
             if (live != null) {
                 live.close();

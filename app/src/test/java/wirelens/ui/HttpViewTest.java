@@ -132,7 +132,7 @@ class HttpViewTest {
         assertTrue(fx(() -> live.response().note().getText()).contains("gzip decoded: " + JSON.length() + " B"),
                 fx(() -> live.response().note().getText()));
         assertTrue(fx(() -> live.request().head().getText()).startsWith("GET " + origin + "/data.json?pretty=no HTTP/1.1"));
-        HttpSmtpTesting.screenshot(scene, "http-view");
+        HttpSmtpTesting.screenshot(scene, "http-view-alone");
 
         // Hex of the decoded body.
         robot.clickOn("#http-response-hex");

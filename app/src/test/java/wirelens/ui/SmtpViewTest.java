@@ -210,7 +210,7 @@ class SmtpViewTest {
         assertArrayEquals(stored, Files.readAllBytes(export.resolve("conn-1-msg-1.eml")));
 
         fxRun(() -> live.attachments().getSelectionModel().select(0));
-        HttpSmtpTesting.screenshot(scene, "smtp-view");
+        HttpSmtpTesting.screenshot(scene, "smtp-view-alone");
 
         // Commands out of order and unknown ones: 503 and 500 are coloured as permanent failures.
         List<String> replies = speak(port, "EHLO client.test", "RCPT TO:<bob@example.test>", "BOGUS", "QUIT");
