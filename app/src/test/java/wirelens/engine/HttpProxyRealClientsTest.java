@@ -170,6 +170,8 @@ class HttpProxyRealClientsTest {
                 "http://127.0.0.1:" + httpPort2 + "/other.txt");
         assertEquals(0, run.exit(), run.err());
         assertEquals("A\nB\nC\nother origin\n", run.text());
+        // The rig learns of connections from the event queue, which its consumer polls: wait (bounded) for it.
+        HttpProxyRig.await(() -> rig.connections.size() > before);
         assertEquals(before + 1, rig.connections.size(), "curl kept one connection to the proxy for all URLs");
 
         List<String> lines = accessLogLines("?three");
