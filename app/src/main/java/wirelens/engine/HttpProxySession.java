@@ -248,6 +248,9 @@ public final class HttpProxySession implements Session {
     static String upstreamHead(MessageHead head, Target t) {
         boolean upgrade = HttpDecoder.isUpgradeRequest(head);
         List<String> dropped = connectionTokens(head);
+        if (head.header("Transfer-Encoding") != null) {
+            dropped.add("content-length"); // chunked framing wins; never pass both on (RFC 9112 6.3)
+        }
         StringBuilder sb = new StringBuilder(256);
         sb.append(head.method()).append(' ').append(t.path()).append(' ').append(head.version()).append("\r\n");
         boolean hostWritten = false;
@@ -372,6 +375,9 @@ public final class HttpProxySession implements Session {
         responseStarted = true;
         boolean switching = head.status() == 101;
         List<String> dropped = connectionTokens(head);
+        if (head.header("Transfer-Encoding") != null) {
+            dropped.add("content-length");
+        }
         boolean upstreamKeepsAlive = head.isHttp10() ? head.hasToken("Connection", "keep-alive")
                 : !head.hasToken("Connection", "close");
         if (!upstreamKeepsAlive || responses.readsUntilClose()) {

@@ -83,6 +83,14 @@ class HttpProxySessionTest {
     }
 
     @Test
+    void contentLengthNextToTransferEncodingIsNotPassedOn() {
+        assertEquals(List.of("connect a.test:80", "send TARGET POST / HTTP/1.1\r\nHost: a.test\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"),
+                client("POST http://a.test/ HTTP/1.1\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "1\r\nx\r\n0\r\n\r\n"));
+    }
+
+    @Test
     void bodyUntilCloseEndsTheClientConnection() {
         client("GET http://a.test/ HTTP/1.1\r\n\r\n");
         assertEquals(List.of("send CLIENT HTTP/1.0 200 OK\r\nConnection: close\r\n\r\nabc"),
