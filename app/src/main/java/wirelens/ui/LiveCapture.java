@@ -31,6 +31,8 @@ final class LiveCapture implements AutoCloseable {
     final RulesHook rules = new RulesHook(List.of());
     /** Rules from {@code --replace}/{@code --rules}: shown in the rules pane, never saved. */
     final List<Rule> commandLineRules;
+    /** Where plugin failures are told (rate-limited by the hook); the window points it at its notifications. */
+    volatile java.util.function.Consumer<String> pluginWarnings = w -> System.err.println("wirelens: " + w);
     final CaptureFeed feed = new CaptureFeed();
     /** Why the capture has no file (e.g. the temp dir is not writable), or null. */
     final String problem;
@@ -67,7 +69,7 @@ final class LiveCapture implements AutoCloseable {
         LiveCapture live = new LiveCapture(engine, recorder, problem, commandLineRules);
         live.rules.setRules(commandLineRules);
         engine.setHooks(List.of(live.rules,
-                new PluginHook(plugins, warning -> System.err.println("wirelens: " + warning)),
+                new PluginHook(plugins, warning -> live.pluginWarnings.accept(warning)),
                 new InterceptHook(live.hold)));
         recorder.subscribe(live.feed);
         // held chunks of a connection that ended leave the intercept queue

@@ -101,6 +101,9 @@ final class MainWindow {
         if (rules != null && !live.commandLineRules.isEmpty()) {
             rules.addCommandLineRules(live.commandLineRules);
         }
+        if (live != null) {
+            live.pluginWarnings = w -> Platform.runLater(() -> notifications.error(w));
+        }
 
         BorderPane root = new BorderPane();
         root.setTop(menus());

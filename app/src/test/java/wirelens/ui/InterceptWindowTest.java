@@ -133,5 +133,24 @@ class InterceptWindowTest {
         assertTrue(fx(() -> robot.lookup("#compare-title").queryLabeled().getText())
                 .contains("edited: 6 bytes read, 20 bytes sent"));
         InterceptTestRig.screenshot(window.stage().getScene(), "intercept-compare");
+
+        // the saved capture reopens with both: what the client sent and what the server got
+        Path saved = configDir.resolve("edited-" + System.nanoTime() + ".pcapng");
+        fxRun(() -> window.saveCapture(saved));
+        awaitFx("the capture to be saved", () -> window.notifications().history().stream()
+                .anyMatch(m -> m.contains("Saved the capture")));
+        await("the copy to be readable", () -> {
+            try (wirelens.capture.CaptureFile reopened = wirelens.capture.CaptureFile.open(saved)) {
+                return reopened.index().chunks(1).size() == 1;
+            } catch (java.io.IOException e) {
+                return false; // still being written
+            }
+        });
+        try (wirelens.capture.CaptureFile reopened = wirelens.capture.CaptureFile.open(saved)) {
+            wirelens.capture.ChunkInfo chunk = reopened.index().chunk(1, 0);
+            assertTrue(chunk.edited());
+            assertEquals("ping\r\n", InterceptTestRig.s(reopened.original(chunk)));
+            assertEquals("PONG from wirelens\r\n", InterceptTestRig.s(reopened.forwarded(chunk)));
+        }
     }
 }
