@@ -42,7 +42,10 @@ final class InterceptEditor {
     private final TextArea text = new TextArea();
     private final TextArea hex = new TextArea();
     private final Tab textTab = new Tab("Text", text);
-    private final Tab hexTab = new Tab("Hex", hex);
+    /** Beside the hex: each line's offset and its bytes as ASCII, recomputed as the user types. */
+    private final TextArea offsets = gutter("intercept-hex-offsets", 7);
+    private final TextArea ascii = gutter("intercept-hex-ascii", HEX_PER_LINE + 1);
+    private final Tab hexTab = new Tab("Hex", hexWithGutters());
     private final TabPane tabs = new TabPane(textTab, hexTab);
     private final Label status = new Label();
     private final VBox root;
@@ -57,6 +60,9 @@ final class InterceptEditor {
             area.getStyleClass().add(InterceptStyles.EDITOR);
             area.setWrapText(false);
             area.textProperty().addListener((o, was, now) -> {
+                if (area == hex) {
+                    updateGutters();
+                }
                 if (!loading) {
                     check();
                 }
@@ -78,6 +84,58 @@ final class InterceptEditor {
 
     Node node() {
         return root;
+    }
+
+    private static TextArea gutter(String id, int columns) {
+        TextArea g = new TextArea();
+        g.setId(id);
+        g.setEditable(false);
+        g.setFocusTraversable(false);
+        g.setWrapText(false);
+        g.setPrefColumnCount(columns);
+        g.getStyleClass().addAll(InterceptStyles.EDITOR, InterceptStyles.HEX_GUTTER);
+        return g;
+    }
+
+    private Node hexWithGutters() {
+        // the gutters follow the hex area's scrolling, line for line
+        hex.scrollTopProperty().addListener((o, was, top) -> {
+            offsets.setScrollTop(top.doubleValue());
+            ascii.setScrollTop(top.doubleValue());
+        });
+        javafx.scene.layout.HBox box = new javafx.scene.layout.HBox(2, offsets, hex, ascii);
+        javafx.scene.layout.HBox.setHgrow(hex, Priority.ALWAYS);
+        offsets.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        ascii.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return box;
+    }
+
+    /** Offsets and ASCII per line of the hex as typed; a line that does not parse shows "?". */
+    private void updateGutters() {
+        StringBuilder off = new StringBuilder();
+        StringBuilder chars = new StringBuilder();
+        String[] lines = hex.getText().split("\n", -1);
+        long offset = 0;
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                off.append('\n');
+                chars.append('\n');
+            }
+            off.append(String.format("%06x", offset));
+            try {
+                byte[] b = parseHex(lines[i]);
+                for (byte x : b) {
+                    chars.append(x >= 0x20 && x < 0x7f ? (char) x : '.');
+                }
+                offset += b.length;
+            } catch (EditError e) {
+                chars.append('?');
+            }
+        }
+        offsets.setText(off.toString());
+        ascii.setText(chars.toString());
+        offsets.setScrollTop(hex.getScrollTop());
+        ascii.setScrollTop(hex.getScrollTop());
     }
 
     TextArea textArea() {

@@ -16,6 +16,8 @@ final class InterceptStyles {
     static final String TOGGLE_ON = "wl-intercept-on";
     /** The chunk editors (text and hex): monospaced. */
     static final String EDITOR = "wl-intercept-editor";
+    /** The offset and ASCII columns beside the hex editor: dimmed, no scroll bars. */
+    static final String HEX_GUTTER = "wl-intercept-hex-gutter";
     /** An input whose content does not parse (bad pattern, bad hex, bad escape). */
     static final String INVALID = "wl-invalid";
     /** A line telling the user what is wrong. */

@@ -123,6 +123,10 @@ class InterceptPaneTest {
         assertEquals("g", fx(hex::getSelectedText), "the faulty digit is selected");
 
         // overwrite, insert and append pairs; a line break is just whitespace
+        typeInto(robot, hex, "41 7f 80 ff\n0d 0a 42");
+        assertEquals("000000\n000004", fx(() -> robot.lookup("#intercept-hex-offsets").queryAs(TextArea.class).getText()),
+                "each line's offset follows the edit");
+        assertEquals("A...\n..B", fx(() -> robot.lookup("#intercept-hex-ascii").queryAs(TextArea.class).getText()));
         typeInto(robot, hex, "01 7f 80 ff\n0d 0a");
         robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
 
