@@ -253,12 +253,12 @@ final class ConnectionTable {
 
         TableColumn<ConnectionRow, Long> id = numberColumn("#", r -> r.id(), 50);
         table.getColumns().add(id);
-        table.getColumns().add(textColumn("Started", ConnectionRow::startText, 95));
-        table.getColumns().add(textColumn("Listener", r -> r.info().listenerName(), 120));
-        table.getColumns().add(textColumn("Client", ConnectionRow::clientText, 140));
-        table.getColumns().add(textColumn("Target", ConnectionRow::targetText, 140));
+        table.getColumns().add(textColumn("Started", ConnectionRow::startText, 100));
+        table.getColumns().add(textColumn("Listener", r -> r.info().listenerName(), 90));
+        table.getColumns().add(textColumn("Client", ConnectionRow::clientText, 130));
+        table.getColumns().add(textColumn("Target", ConnectionRow::targetText, 130));
         table.getColumns().add(textColumn("State", ConnectionRow::stateText, 130));
-        table.getColumns().add(numberColumn("Client \u2192 server", r -> r.info().bytesClientToServer(), 110));
+        table.getColumns().add(numberColumn("Client \u2192 server", r -> r.info().bytesClientToServer(), 105));
         table.getColumns().add(numberColumn("Server \u2192 client", r -> r.info().bytesServerToClient(), 110));
         table.getColumns().add(numberColumn("Chunks", r -> (long) r.info().chunkCount(), 65));
         TableColumn<ConnectionRow, Long> duration = new TableColumn<>("Duration");

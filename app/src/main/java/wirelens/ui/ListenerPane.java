@@ -161,7 +161,7 @@ final class ListenerPane {
             if (error == null) {
                 row.engineId = bound.listenerId();
                 row.bound = bound.address();
-                row.status.set("listening on " + Hosts.format(bound.address()));
+                row.status.set("listening");
             } else {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 String message = cause instanceof ListenerException ? cause.getMessage() : String.valueOf(cause);
@@ -325,11 +325,21 @@ final class ListenerPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No listeners. Fill in the form below and press Add."));
         table.getColumns().add(column("Name", r -> r.config.name(), 90));
-        table.getColumns().add(column("Listen", r -> Hosts.format(r.config.bindHost(), r.config.bindPort()), 100));
-        table.getColumns().add(column("Target", r -> r.config.targetText(), 100));
+        // a running listener shows the port it really got (the user may have asked for port 0)
+        table.getColumns().add(column("Listen", r -> r.bound != null ? Hosts.format(r.bound)
+                : Hosts.format(r.config.bindHost(), r.config.bindPort()), 105));
+        table.getColumns().add(column("Target", r -> r.config.targetText(), 105));
         TableColumn<Row, String> status = new TableColumn<>("Status");
         status.setCellValueFactory(c -> c.getValue().status);
-        status.setPrefWidth(150);
+        status.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                setText(empty ? null : text);
+                setTooltip(empty || text == null ? null : new javafx.scene.control.Tooltip(text));
+            }
+        });
+        status.setPrefWidth(70);
         table.getColumns().add(status);
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> fillForm(now));
         table.setPrefHeight(180);

@@ -112,7 +112,7 @@ final class MainWindow {
         right.setDividerPositions(0.42);
         SplitPane main = listeners == null ? right : new SplitPane(listeners.node(), right);
         if (listeners != null) {
-            main.setDividerPositions(0.27);
+            main.setDividerPositions(0.3);
             SplitPane.setResizableWithParent(listeners.node(), false);
         }
         root.setCenter(new StackPane(intercept == null ? main : workspace(main), notifications.node()));

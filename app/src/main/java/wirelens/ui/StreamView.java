@@ -258,6 +258,11 @@ final class StreamView {
         return lines.size();
     }
 
+    /** Chunks laid out so far. */
+    int chunkCount() {
+        return chunks;
+    }
+
     void setMode(Mode newMode) {
         if (newMode == mode) {
             return;

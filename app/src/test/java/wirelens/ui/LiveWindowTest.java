@@ -49,6 +49,7 @@ class LiveWindowTest {
     Path dir;
 
     private MainWindow window;
+    private volatile MainWindow viewer;
     private final ScriptedDialogs dialogs = new ScriptedDialogs();
 
     /** Answers file dialogs from a queue the test fills (a native chooser cannot run headless). */
@@ -71,7 +72,8 @@ class LiveWindowTest {
         Path config = Files.createTempDirectory(configDir, "config");
         settingsPath = config.resolve("listeners.json");
         window = WirelensApp.live(stage, List.of(), null, new ListenerSettings(settingsPath),
-                dialogs, path -> {});
+                dialogs, path -> WirelensApp.openViewerWindow(path, dialogs, p -> {}, w -> viewer = w,
+                        message -> window.notifications().error(message)));
         stage.show();
     }
 
@@ -179,8 +181,6 @@ class LiveWindowTest {
                         && t.getStyleClass().contains(Styles.ESCAPE)
                         && t.getStyleClass().contains(Styles.CLIENT_TO_SERVER)), "escapes are dimmed");
                 assertTrue(shown.stream().anyMatch(t -> t.getStyleClass().contains(Styles.SEPARATOR)), "separators");
-                UiTesting.screenshot(window.stage().getScene(), "main-window");
-                UiTesting.screenshot(window.stage().getScene(), "text-view");
 
                 // charset ISO-8859-1 shows the two bytes of é as two characters
                 fxRun(() -> ((javafx.scene.control.ChoiceBox<StreamText.Charset>) robot.lookup("#charset").query())
@@ -199,7 +199,6 @@ class LiveWindowTest {
                         .filter(t -> t.getScene() != null).toList());
                 assertTrue(hasText(hexTexts, "48 45 4c 4c 4f", Styles.SERVER_TO_CLIENT), "s2c hex styled");
                 assertTrue(hasText(hexTexts, "68 65 6c 6c 6f", Styles.CLIENT_TO_SERVER), "c2s hex styled");
-                UiTesting.screenshot(window.stage().getScene(), "hex-view");
 
                 // save the client's bytes through the stream's Save menu
                 Path c2s = dir.resolve("c2s.bin");
@@ -334,6 +333,47 @@ class LiveWindowTest {
             robot.push(KeyCode.ENTER);
             waitUntil("the hex search keeps the other row", () -> table.getItems().size() == 1
                     && ((ConnectionRow) table.getItems().get(0)).id() == 1);
+        }
+    }
+
+    @Test
+    void aSavedCaptureReopensInAViewerWindow(FxRobot robot) throws Exception {
+        byte[] hello = "EHLO wirelens.test\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] quit = "QUIT\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (UiTesting.UpperCaseEcho echo = new UiTesting.UpperCaseEcho()) {
+            int port = addListener(robot, "mail", "127.0.0.1", echo.port());
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.setSoTimeout(10_000);
+                roundTrip(client, hello);
+                roundTrip(client, quit);
+            }
+            waitUntil("the row says closed", () -> window.connections().row(1) != null
+                    && "closed".equals(window.connections().row(1).stateText()));
+        }
+        Path saved = dir.resolve("session.pcapng");
+        dialogs.answers.add(saved);
+        robot.push(KeyCode.SHORTCUT, KeyCode.S);
+        waitUntil("the capture is saved", () -> window.notifications().history().stream()
+                .anyMatch(m -> m.startsWith("Saved the capture") && m.contains(saved.toString())));
+        assertTrue(Files.size(saved) > hello.length + quit.length);
+
+        dialogs.answers.add(saved);
+        robot.push(KeyCode.SHORTCUT, KeyCode.O);
+        waitUntil("a viewer window shows the connection", () -> viewer != null && viewer.connections().row(1) != null);
+        try {
+            ConnectionRow row = fx(() -> viewer.connections().row(1));
+            assertEquals("closed", fx(row::stateText));
+            assertEquals("mail", row.info().listenerName());
+            assertEquals(hello.length + quit.length, row.info().bytesClientToServer());
+            assertEquals(hello.length + quit.length, row.info().bytesServerToClient());
+            assertTrue(fx(() -> viewer.stage().getTitle()).contains("session.pcapng"));
+            fxRun(() -> viewer.openStream(row));
+            StreamView view = fx(() -> viewer.view(1));
+            waitUntil("the viewer shows the four chunks", () -> view.lineCount() == 8);
+            assertEquals("EHLO WIRELENS.TEST\\r\\n", fx(() -> view.lineText(3)));
+            assertEquals("QUIT\\r\\n", fx(() -> view.lineText(5)));
+        } finally {
+            fxRun(() -> viewer.stage().hide());
         }
     }
 

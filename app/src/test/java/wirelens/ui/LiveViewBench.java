@@ -1,0 +1,313 @@
+package wirelens.ui;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import wirelens.engine.ListenerConfig;
+
+/**
+ * Not a test: pushes N MiB (default 1024) at full speed through one connection, first headless (engine
+ * and recorder, a thread draining the feed as the window would), then with the window open and the
+ * connection's text view following the stream. Reports throughput of both, the longest gap between
+ * FX pulses while the traffic flows (an AnimationTimer measures it), and the peak heap. Run headless
+ * on Monocle (the default) or under xvfb-run with {@code -Dglass.platform=gtk}, e.g.
+ * <pre>
+ * mvn -B -ntp -o -pl app test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -Xmx512m -cp app/target/classes:app/target/test-classes:$(cat app/target/cp.txt) wirelens.ui.LiveViewBench 1024
+ * </pre>
+ */
+public final class LiveViewBench {
+    private LiveViewBench() {}
+
+    public static void main(String[] args) throws Exception {
+        long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+        String mode = args.length > 1 ? args[1] : "text";
+        setIfAbsent("glass.platform", "Monocle");
+        setIfAbsent("monocle.platform", "Headless");
+        setIfAbsent("prism.order", "sw");
+        Path config = Files.createTempDirectory("wirelens-bench-config");
+        System.setProperty(ListenerSettings.CONFIG_DIR_PROPERTY, config.toString());
+        long bytes = mib << 20;
+
+        PeakHeap heap = new PeakHeap();
+        double headless = headless(bytes);
+        long headlessPeak = heap.peakAndReset();
+        System.gc();
+        heap.peakAndReset();
+        Result window = withWindow(bytes, "hex".equals(mode));
+        long windowPeak = heap.peakAndReset();
+
+        System.out.printf(Locale.ROOT, "%d MiB through one connection, -Xmx%d MiB%n", mib,
+                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "headless (engine + recorder):  %7.1f MiB/s   peak heap %4d MiB%n", headless,
+                headlessPeak >> 20);
+        System.out.printf(Locale.ROOT, "window, %s view following:    %7.1f MiB/s   peak heap %4d MiB   (%.2fx headless)%n",
+                mode, window.mibPerSecond, windowPeak >> 20, window.mibPerSecond / headless);
+        System.out.printf(Locale.ROOT, "FX thread: longest pulse gap %.1f ms, %d pulses, %d gaps over 100 ms; "
+                + "view caught up %.2f s after the last byte (%d lines)%n", window.longestGapMillis, window.pulses,
+                window.gapsOver100, window.catchUpSeconds, window.lines);
+        Platform.exit();
+        System.exit(0);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    record Result(double mibPerSecond, double longestGapMillis, long pulses, long gapsOver100, double catchUpSeconds,
+            int lines) {}
+
+    /** Engine and recorder to a temp file, the feed drained 60 times a second by a plain thread. */
+    private static double headless(long bytes) throws Exception {
+        try (Sink sink = new Sink(); LiveCapture live = LiveCapture.start(null)) {
+            int port = live.engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", sink.port()))
+                    .get(10, TimeUnit.SECONDS).address().getPort();
+            Thread drainer = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    live.feed.drain();
+                    try {
+                        Thread.sleep(16);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-drain");
+            drainer.setDaemon(true);
+            drainer.start();
+            double rate = push(port, bytes, sink);
+            drainer.interrupt();
+            return rate;
+        }
+    }
+
+    private static Result withWindow(long bytes, boolean hex) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Platform.startup(started::countDown);
+        started.await();
+        try (Sink sink = new Sink()) {
+            AtomicReference<MainWindow> window = new AtomicReference<>();
+            CompletableFuture<Void> shown = new CompletableFuture<>();
+            Platform.runLater(() -> {
+                Stage stage = new Stage();
+                window.set(WirelensApp.live(stage, List.of(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", sink.port())),
+                        null, ListenerSettings.inUserConfigDir(), FileDialogs.NATIVE, p -> {}));
+                stage.show();
+                shown.complete(null);
+            });
+            shown.get(10, TimeUnit.SECONDS);
+            int port = waitFor(() -> {
+                var rows = window.get().listenerPane().rows();
+                return rows.isEmpty() || rows.get(0).bound == null ? null : rows.get(0).bound.getPort();
+            });
+
+            PulseGaps gaps = new PulseGaps();
+            Platform.runLater(gaps::start);
+            Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+            OutputStream out = client.getOutputStream();
+            out.write(new byte[] {'h', 'i', '\n'});
+            out.flush();
+            waitFor(() -> {
+                ConnectionRow row = window.get().connections().row(1);
+                return row != null && row.info().chunkCount() > 0 ? row : null;
+            });
+            CompletableFuture<Void> opened = new CompletableFuture<>();
+            Platform.runLater(() -> {
+                window.get().openStream(window.get().connections().row(1));
+                if (hex) {
+                    window.get().view(1).setMode(StreamView.Mode.HEX);
+                }
+                opened.complete(null);
+            });
+            opened.get(10, TimeUnit.SECONDS);
+            waitFor(() -> sink.received.get() >= 3 ? Boolean.TRUE : null);
+            gaps.measuring = true;
+            double rate = push(out, bytes, sink);
+            long doneNanos = System.nanoTime();
+            gaps.measuring = false;
+            // how long until the view has laid out every chunk
+            int expectedChunks = waitFor(() -> {
+                ConnectionRow row = window.get().connections().row(1);
+                return row == null || row.info().bytesClientToServer() < bytes + 3 ? null : row.info().chunkCount();
+            });
+            int lines = waitFor(() -> fxCall(() -> {
+                StreamView v = window.get().view(1);
+                return v.chunkCount() == expectedChunks && v.lastVisibleLine() == v.lineCount() - 1
+                        ? v.lineCount() : null;
+            }));
+            double catchUp = (System.nanoTime() - doneNanos) / 1e9;
+            client.close();
+            Platform.runLater(() -> window.get().stage().hide());
+            return new Result(rate, gaps.longest / 1e6, gaps.pulses, gaps.over100, catchUp, lines);
+        }
+    }
+
+    private static <T> T fxCall(java.util.concurrent.Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Exception e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    private static <T> T waitFor(java.util.concurrent.Callable<T> c) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            T t = c.call();
+            if (t != null) {
+                return t;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("timed out");
+    }
+
+    private static double push(int port, long bytes, Sink sink) throws Exception {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return push(client.getOutputStream(), bytes, sink);
+        }
+    }
+
+    /** Writes {@code bytes} and waits until the sink has them all; returns MiB/s. */
+    private static double push(OutputStream out, long bytes, Sink sink) throws Exception {
+        byte[] block = new byte[64 * 1024];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i % 64 == 63 ? '\n' : 'a' + i % 26);
+        }
+        long goal = sink.received.get() + bytes;
+        long start = System.nanoTime();
+        long sent = 0;
+        while (sent < bytes) {
+            int n = (int) Math.min(block.length, bytes - sent);
+            out.write(block, 0, n);
+            sent += n;
+        }
+        out.flush();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (sink.received.get() < goal && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return (bytes / 1048576.0) / seconds;
+    }
+
+    /** Measures the gaps between FX pulses. */
+    private static final class PulseGaps extends AnimationTimer {
+        volatile boolean measuring;
+        private long last;
+        volatile long longest;
+        volatile long pulses;
+        volatile long over100;
+
+        @Override
+        public void handle(long now) {
+            if (measuring && last != 0) {
+                long gap = now - last;
+                longest = Math.max(longest, gap);
+                pulses++;
+                if (gap > 100_000_000L) {
+                    over100++;
+                }
+            }
+            last = now;
+        }
+    }
+
+    /** Samples the used heap every 5 ms and keeps the peak; also reads the pools' own peaks. */
+    private static final class PeakHeap {
+        private final AtomicLong peak = new AtomicLong();
+
+        PeakHeap() {
+            Thread t = new Thread(() -> {
+                var memory = ManagementFactory.getMemoryMXBean();
+                while (true) {
+                    long used = memory.getHeapMemoryUsage().getUsed();
+                    peak.accumulateAndGet(used, Math::max);
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        long peakAndReset() {
+            long pools = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    pools += pool.getPeakUsage().getUsed();
+                    pool.resetPeakUsage();
+                }
+            }
+            return Math.max(peak.getAndSet(0), Math.min(pools, Runtime.getRuntime().maxMemory()));
+        }
+    }
+
+    /** A server on 127.0.0.1 that reads and counts everything. */
+    private static final class Sink implements AutoCloseable {
+        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicLong received = new AtomicLong();
+
+        Sink() throws IOException {
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket s = socket.accept();
+                        Thread reader = new Thread(() -> {
+                            byte[] buffer = new byte[256 * 1024];
+                            try (s; InputStream in = s.getInputStream()) {
+                                int n;
+                                while ((n = in.read(buffer)) > 0) {
+                                    received.addAndGet(n);
+                                }
+                            } catch (IOException e) {
+                                // the bench closed it
+                            }
+                        }, "bench-sink-reader");
+                        reader.setDaemon(true);
+                        reader.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "bench-sink");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package wirelens.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wirelens.ui.UiTesting.fx;
+import static wirelens.ui.UiTesting.fxRun;
+import static wirelens.ui.UiTesting.waitUntil;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import wirelens.engine.ListenerConfig;
+
+/**
+ * The README's pictures: the window while a mail client talks to a (scripted) SMTP server through a
+ * forward listener, next to a few other connections, in the text and the hex view. Also checks that
+ * what the pictures show is what was sent.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ScreenshotsTest {
+    @TempDir
+    static Path configDir;
+
+    private MainWindow window;
+    private ServerSocket smtp;
+    private int refusedPort;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        smtp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread server = new Thread(this::serveSmtp, "test-smtp");
+        server.setDaemon(true);
+        server.start();
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusedPort = s.getLocalPort();
+        }
+        Path config = Files.createTempDirectory(configDir, "config");
+        List<ListenerConfig> listeners = List.of(
+                new ListenerConfig("smtp", wirelens.engine.ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1", smtp.getLocalPort()),
+                new ListenerConfig("billing api", wirelens.engine.ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1", refusedPort));
+        window = WirelensApp.live(stage, listeners, null, new ListenerSettings(config.resolve("listeners.json")),
+                FileDialogs.NATIVE, p -> {});
+        stage.show();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        fxRun(() -> window.stage().hide());
+        smtp.close();
+    }
+
+    /** Answers like a small mail server, one reply per command line, until QUIT. */
+    private void serveSmtp() {
+        while (!smtp.isClosed()) {
+            try (Socket s = smtp.accept();
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                    OutputStream out = s.getOutputStream()) {
+                s.setSoTimeout(10_000);
+                reply(out, "220 mail.example.test ESMTP ready\r\n");
+                String line;
+                boolean data = false;
+                boolean quit = false;
+                while (!quit && (line = in.readLine()) != null) {
+                    if (data) {
+                        if (line.equals(".")) {
+                            data = false;
+                            reply(out, "250 2.0.0 Ok: queued as 4F2A1C\r\n");
+                        }
+                        continue;
+                    }
+                    String verb = line.split(" ")[0].toUpperCase(java.util.Locale.ROOT);
+                    switch (verb) {
+                        case "EHLO" -> reply(out, "250-mail.example.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+                                + "250-8BITMIME\r\n250 SMTPUTF8\r\n");
+                        case "MAIL" -> reply(out, "250 2.1.0 Ok\r\n");
+                        case "RCPT" -> reply(out, "250 2.1.5 Ok\r\n");
+                        case "DATA" -> {
+                            data = true;
+                            reply(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
+                        }
+                        case "QUIT" -> {
+                            reply(out, "221 2.0.0 Bye\r\n");
+                            quit = true;
+                        }
+                        default -> reply(out, "502 5.5.2 Error: command not recognized\r\n");
+                    }
+                }
+            } catch (IOException e) {
+                // the client went away (or the test closed the server); serve the next one
+            }
+        }
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void send(Socket client, String text, String expectReplyStart) throws IOException {
+        client.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().flush();
+        if (expectReplyStart != null) {
+            byte[] buffer = new byte[4096];
+            int n = client.getInputStream().read(buffer);
+            String reply = new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8);
+            if (!reply.startsWith(expectReplyStart)) {
+                throw new IOException("expected " + expectReplyStart + " but got " + reply);
+            }
+        }
+    }
+
+    @Test
+    void mailSessionInTheTextAndHexViews() throws Exception {
+        waitUntil("both listeners are up", () -> window.listenerPane().rows().stream().allMatch(r -> r.bound != null));
+        int smtpPort = fx(() -> window.listenerPane().rows().get(0).bound.getPort());
+        int billingPort = fx(() -> window.listenerPane().rows().get(1).bound.getPort());
+
+        // an earlier mail session, closed
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
+            client.setSoTimeout(10_000);
+            send(client, "", "220 ");
+            send(client, "EHLO build-7.ci.example.test\r\n", "250-");
+            send(client, "QUIT\r\n", "221 ");
+        }
+        // a client of a service that is down
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), billingPort)) {
+            client.setSoTimeout(10_000);
+            client.getInputStream().read();
+        }
+        // the session in the pictures, still open
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
+            client.setSoTimeout(10_000);
+            send(client, "", "220 ");
+            send(client, "EHLO laptop.example.test\r\n", "250-");
+            send(client, "MAIL FROM:<ana@example.test> SIZE=412\r\n", "250 ");
+            send(client, "RCPT TO:<ops@example.test>\r\n", "250 ");
+            send(client, "DATA\r\n", "354 ");
+            send(client, "From: Ana <ana@example.test>\r\nTo: ops@example.test\r\nSubject: Nightly report \u2713\r\n"
+                    + "Content-Type: text/plain; charset=utf-8\r\n\r\nAll 212 checks passed.\r\nCaf\u00e9 opens at 9.\r\n"
+                    + "\t-- sent through Wirelens\r\n.\r\n", "250 ");
+
+            waitUntil("three rows", () -> window.connections().shownCount() == 3
+                    && window.connections().row(3) != null && window.connections().row(3).info().chunkCount() == 11);
+            fxRun(() -> {
+                window.connections().table().getSelectionModel().select(window.connections().row(3));
+                window.openStream(window.connections().row(3));
+            });
+            StreamView view = fx(() -> window.view(3));
+            waitUntil("the view shows all chunks", () -> view.chunkCount() == 11 && view.lastVisibleLine() == view.lineCount() - 1);
+            List<String> lines = fx(() -> java.util.stream.IntStream.range(0, view.lineCount()).mapToObj(view::lineText).toList());
+            assertEquals("220 mail.example.test ESMTP ready\\r\\n", lines.get(1));
+            assertTrue(lines.contains("Subject: Nightly report \u2713\\r\\n"), lines.toString());
+            assertTrue(lines.contains("\\t-- sent through Wirelens\\r\\n"), lines.toString());
+            waitUntil("the failed row", () -> window.connections().row(2).state() == ConnectionRow.State.ERROR);
+            Thread.sleep(300); // let the status bar catch up (it refreshes 4 times a second)
+            UiTesting.screenshot(window.stage().getScene(), "main-window");
+            fxRun(() -> {
+                window.connections().table().getSelectionModel().clearSelection();
+                window.notifications().node().getChildren().clear(); // shown in main-window.png already
+            });
+            UiTesting.screenshot(window.stage().getScene(), "text-view");
+            fxRun(() -> view.setMode(StreamView.Mode.HEX));
+            waitUntil("the hex view is at the end", () -> view.lastVisibleLine() == view.lineCount() - 1);
+            assertTrue(fx(() -> view.lineText(1)).startsWith("00000000  32 32 30 20 6d 61 69 6c"));
+            UiTesting.screenshot(window.stage().getScene(), "hex-view");
+            send(client, "QUIT\r\n", "221 ");
+        }
+    }
+}
