@@ -70,7 +70,7 @@ class ScreenshotsTest {
             try (Socket s = smtp.accept();
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                     OutputStream out = s.getOutputStream()) {
-                s.setSoTimeout(10_000);
+                s.setSoTimeout(120_000); // the test takes screenshots mid-session; a loaded machine is slow
                 reply(out, "220 mail.example.test ESMTP ready\r\n");
                 String line;
                 boolean data = false;
