@@ -40,7 +40,8 @@ final class Headless {
         }
         EngineOptions engineOptions = EngineOptions.defaults()
                 .withRecordChunks(options.capture() != null)
-                .withConnectTimeoutMillis(options.connectTimeoutMillis());
+                .withConnectTimeoutMillis(options.connectTimeoutMillis())
+                .withResponseTimeoutMillis(options.responseTimeoutMillis());
         Engine engine = new Engine(events, engineOptions);
         engine.setHooks(hooks(options, err));
         HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());

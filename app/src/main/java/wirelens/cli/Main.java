@@ -42,6 +42,10 @@ public final class Main implements Callable<Integer> {
             description = "Give up an upstream connect after this long (default: ${DEFAULT-VALUE}).")
     double connectTimeoutSeconds;
 
+    @Option(names = "--response-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "HTTP proxy: answer 504 when an origin sends nothing this long after a request (default: ${DEFAULT-VALUE}).")
+    double responseTimeoutSeconds;
+
     @Option(names = "--replace", paramLabel = "DIRECTION:KIND:/PATTERN/REPLACEMENT/",
             description = "Rewrite matching bytes of every chunk, e.g. 'c2s:regex:/^EHLO \\S+/EHLO wirelens.test/'."
                     + " DIRECTION: c2s, s2c or both; KIND: text, regex or hex; the character after KIND: is the"
@@ -146,6 +150,9 @@ public final class Main implements Callable<Integer> {
         if (connectTimeoutSeconds <= 0 || connectTimeoutSeconds > 3600) {
             throw new IllegalArgumentException("--connect-timeout must be between 0 and 3600 seconds");
         }
+        if (responseTimeoutSeconds <= 0 || responseTimeoutSeconds > 86400) {
+            throw new IllegalArgumentException("--response-timeout must be between 0 and 86400 seconds");
+        }
         List<Rule> rules = new ArrayList<>();
         for (Path f : rulesFiles) {
             rules.addAll(RulesFiles.readRulesFile(f));
@@ -166,7 +173,7 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--headless needs at least one listener (--forward or --http-proxy)");
             }
             HeadlessOptions options = new HeadlessOptions(listeners, quiet, (int) Math.round(connectTimeoutSeconds * 1000),
-                    rules, plugins, capture);
+                    rules, plugins, capture, (int) Math.round(responseTimeoutSeconds * 1000));
             return Headless.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (file != null && (!rules.isEmpty() || !plugins.isEmpty())) {

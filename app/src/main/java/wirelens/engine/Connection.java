@@ -119,6 +119,9 @@ final class Connection implements SessionOutput {
         if (n == 0) {
             return;
         }
+        if (e.side == Side.TARGET) {
+            loop.responseTimeouts.forget(e);
+        }
         buf.flip();
         List<ChunkHook> hooks = loop.hooks;
         if (hooks.isEmpty()) {
@@ -251,6 +254,26 @@ final class Connection implements SessionOutput {
             return;
         }
         loop.connectTimeouts.watch(t);
+    }
+
+    @Override
+    public void awaitTarget(boolean waiting) {
+        if (target == null || target.closed) {
+            return;
+        }
+        if (waiting) {
+            loop.responseTimeouts.watch(target);
+        } else {
+            loop.responseTimeouts.forget(target);
+        }
+    }
+
+    /** Called by the loop when the target stayed silent for the response timeout. */
+    void targetSilent(Endpoint t) {
+        if (target == t && !ended) {
+            handle(new SessionEvent.TargetSilent(loop.options.responseTimeoutMillis()));
+            updateInterest();
+        }
     }
 
     /** Called by the loop when a connect has taken longer than the connect timeout. */
@@ -478,6 +501,7 @@ final class Connection implements SessionOutput {
         if (e.connecting) {
             loop.connectTimeouts.forget(e);
         }
+        loop.responseTimeouts.forget(e);
         if (e.pending != null) {
             loop.buffers.giveBack(e.pending);
             e.pending = null;

@@ -164,7 +164,8 @@ public final class Engine implements AutoCloseable {
         final EngineOptions options;
         final ByteBuffer readBuffer;
         final BufferPool buffers;
-        final ConnectTimeouts connectTimeouts;
+        final Deadlines connectTimeouts;
+        final Deadlines responseTimeouts;
         private final SessionEvent.Received receivedFromClient;
         private final SessionEvent.Received receivedFromTarget;
         volatile List<ChunkHook> hooks = List.of();
@@ -197,7 +198,8 @@ public final class Engine implements AutoCloseable {
             this.options = Objects.requireNonNull(options);
             this.readBuffer = ByteBuffer.allocateDirect(options.bufferBytes());
             this.buffers = new BufferPool(options.bufferBytes(), 64);
-            this.connectTimeouts = new ConnectTimeouts(TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis()));
+            this.connectTimeouts = new Deadlines(TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis()));
+            this.responseTimeouts = new Deadlines(TimeUnit.MILLISECONDS.toNanos(options.responseTimeoutMillis()));
             this.receivedFromClient = new SessionEvent.Received(Side.CLIENT, readBuffer);
             this.receivedFromTarget = new SessionEvent.Received(Side.TARGET, readBuffer);
         }
@@ -253,7 +255,10 @@ public final class Engine implements AutoCloseable {
             while ((late = connectTimeouts.expired(now)) != null) {
                 late.connection.connectTimedOut(late);
             }
-            long connectWait = connectTimeouts.nanosUntilNext(now);
+            while ((late = responseTimeouts.expired(now)) != null) {
+                late.connection.targetSilent(late);
+            }
+            long connectWait = Math.min(connectTimeouts.nanosUntilNext(now), responseTimeouts.nanosUntilNext(now));
             Timer t;
             while ((t = timers.peek()) != null && t.deadlineNanos <= now) {
                 timers.poll();

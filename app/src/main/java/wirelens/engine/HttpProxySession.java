@@ -104,6 +104,11 @@ public final class HttpProxySession implements Session {
             }
         } else if (event instanceof SessionEvent.Broken b) {
             broken(b, out);
+        } else if (event instanceof SessionEvent.TargetSilent t) {
+            if (mode == Mode.HTTP && request != null && !responseStarted) {
+                errorReply(out, 504, "Gateway Timeout", Hosts.format(upstreamTarget.host(), upstreamTarget.port())
+                        + " did not answer within " + (t.waitedMillis() / 1000.0) + " s");
+            }
         }
     }
 
@@ -149,6 +154,9 @@ public final class HttpProxySession implements Session {
             }
             if (last instanceof HttpEvent.End) {
                 requestComplete = true;
+                if (!responseStarted && targetHost != null) {
+                    out.awaitTarget(true); // the clock for a 504 starts once the whole request is out
+                }
             }
             off += n;
             if (n == 0) {

@@ -24,6 +24,9 @@ public sealed interface SessionEvent {
     /** The side finished sending (it shut down its output). */
     record Eof(Side from) implements SessionEvent {}
 
+    /** The target sent nothing for the response timeout while the session awaited it. */
+    record TargetSilent(long waitedMillis) implements SessionEvent {}
+
     /** Reading from or writing to the side failed, e.g. connection reset by peer. */
     record Broken(Side side, String reason) implements SessionEvent {}
 }

@@ -26,6 +26,12 @@ public interface SessionOutput {
      */
     void pauseReading(Side side, boolean paused);
 
+    /**
+     * Starts (true) or ends (false) a wait for the target to answer. If the target sends nothing for
+     * the response timeout while waiting, the session gets {@link SessionEvent.TargetSilent}.
+     */
+    default void awaitTarget(boolean waiting) {}
+
     /** Shuts down the output towards a side once everything queued for it has been sent. */
     void shutdownOutput(Side side);
 

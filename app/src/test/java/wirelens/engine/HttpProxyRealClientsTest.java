@@ -117,7 +117,7 @@ class HttpProxyRealClientsTest {
         assertTrue(HttpProxyRig.await(() -> accepts(httpPort) && accepts(httpPort2) && accepts(httpsPort)),
                 "nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
 
-        rig = new HttpProxyRig(EngineOptions.defaults().withConnectTimeoutMillis(1500));
+        rig = new HttpProxyRig(EngineOptions.defaults().withConnectTimeoutMillis(1500).withResponseTimeoutMillis(2000));
         proxy = "http://127.0.0.1:" + rig.port;
     }
 
@@ -360,6 +360,22 @@ class HttpProxyRealClientsTest {
                     f.close();
                 }
             }
+        }
+
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread origin = new Thread(() -> {
+                try (Socket s = silent.accept()) {
+                    s.getInputStream().read(new byte[4096]); // takes the request, never answers
+                    Thread.sleep(15_000);
+                } catch (IOException | InterruptedException ignored) {
+                    // the proxy gives up first and closes
+                }
+            });
+            origin.setDaemon(true);
+            origin.start();
+            HttpProxyRig.Run silence = curl("-w", " %{http_code}", "http://127.0.0.1:" + silent.getLocalPort() + "/slow");
+            assertEquals("wirelens: 127.0.0.1:" + silent.getLocalPort() + " did not answer within 2.0 s\n 504",
+                    silence.text());
         }
 
         HttpProxyRig.Run fine = curl(url("/a.txt"));

@@ -48,6 +48,25 @@ class HttpProxySessionTest {
     }
 
     @Test
+    void anOriginThatStaysSilentGetsTheClientA504() {
+        client("GET http://slow.test/ HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+        connected();
+        List<String> answer = on(new SessionEvent.TargetSilent(60_000));
+        assertEquals("closeTarget", answer.get(0));
+        assertTrue(answer.get(1).startsWith("reply CLIENT HTTP/1.1 504 Gateway Timeout\r\n"), answer.get(1));
+        assertTrue(answer.get(1).endsWith("wirelens: slow.test:80 did not answer within 60.0 s\n"), answer.get(1));
+        assertEquals("finish", answer.get(answer.size() - 1));
+    }
+
+    @Test
+    void silenceAfterTheResponseStartedChangesNothing() {
+        client("GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        connected();
+        target("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf");
+        assertEquals(List.of(), on(new SessionEvent.TargetSilent(60_000)));
+    }
+
+    @Test
     void keepAliveReusesTheSameOriginAndSwitchesForAnother() {
         client("GET http://a.test/1 HTTP/1.1\r\nHost: a.test\r\n\r\n");
         connected();

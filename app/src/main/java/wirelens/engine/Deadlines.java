@@ -5,19 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Upstream connects in progress, oldest first. Every connect gets the same timeout, so insertion
- * order is deadline order: the oldest entry is the next to expire, and a connect that completes is
- * removed at once rather than lingering (with its connection) until its deadline passes.
+ * Endpoints waiting for something that may not come (a connect, a response), oldest first. Every
+ * entry of one set gets the same timeout, so insertion order is deadline order: the oldest entry is
+ * the next to expire, and an entry whose wait ends is removed at once rather than lingering (with its
+ * connection) until its deadline passes.
  */
-final class ConnectTimeouts {
+final class Deadlines {
     private final long timeoutNanos;
     private final LinkedHashMap<Connection.Endpoint, Long> deadlines = new LinkedHashMap<>();
 
-    ConnectTimeouts(long timeoutNanos) {
+    Deadlines(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
     }
 
+    /** Starts (or restarts) the wait of {@code e}. */
     void watch(Connection.Endpoint e) {
+        deadlines.remove(e);
         deadlines.put(e, System.nanoTime() + timeoutNanos);
     }
 
@@ -25,7 +28,7 @@ final class ConnectTimeouts {
         deadlines.remove(e);
     }
 
-    /** Removes and returns one connect whose deadline has passed, or null. */
+    /** Removes and returns one endpoint whose deadline has passed, or null. */
     Connection.Endpoint expired(long now) {
         Iterator<Map.Entry<Connection.Endpoint, Long>> it = deadlines.entrySet().iterator();
         if (it.hasNext()) {
@@ -38,7 +41,7 @@ final class ConnectTimeouts {
         return null;
     }
 
-    /** Nanoseconds until the next deadline, or Long.MAX_VALUE when no connect is in progress. */
+    /** Nanoseconds until the next deadline, or Long.MAX_VALUE when nothing waits. */
     long nanosUntilNext(long now) {
         Iterator<Long> it = deadlines.values().iterator();
         return it.hasNext() ? Math.max(0, it.next() - now) : Long.MAX_VALUE;
