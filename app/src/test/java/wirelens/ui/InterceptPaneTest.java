@@ -96,6 +96,7 @@ class InterceptPaneTest {
         assertEquals("HELLO WORLD", server.receivedText());
         awaitHeld(0);
         assertTrue(fx(pane::message).contains("forwarded 11 edited bytes"), fx(pane::message));
+        await("the chunk event", () -> !rig.all(EngineEvent.Chunk.class).isEmpty());
         EngineEvent.Chunk chunk = rig.all(EngineEvent.Chunk.class).get(0);
         assertEquals("HELLO", s(chunk.original()));
         assertEquals("HELLO WORLD", s(chunk.forwarded()));
@@ -156,6 +157,7 @@ class InterceptPaneTest {
         client.shutdownOutput();
         await("the server to see the client's EOF", server::sawEof);
         assertEquals("NEXT", server.receivedText());
+        await("the chunk event", () -> !rig.all(EngineEvent.Chunk.class).isEmpty());
         EngineEvent.Chunk dropped = rig.all(EngineEvent.Chunk.class).get(0);
         assertTrue(dropped.dropped());
         assertEquals("SECRET", s(dropped.original()), "the capture keeps what was dropped");
@@ -263,5 +265,56 @@ class InterceptPaneTest {
         await("the mail server to receive the edited commands", () -> mail.received().length >= 99);
         assertEquals("EHLO client.example\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<carol@example.net>\r\n"
                 + "RCPT TO:<bob@example.net>\r\n", mail.receivedText());
+    }
+
+    @Test
+    void injectSendsTextOrHexIntoALiveConnectionAndCloseConnectionEndsIt(FxRobot robot) throws Exception {
+        InterceptTestRig.RecordingServer server = rig.server();
+        int port = rig.forwardTo(server, "inject");
+        Socket client = rig.connect(port);
+        send(client, b("hi\n"));
+        await("the server to receive the first line", () -> server.received().length >= 3);
+        await("the connection's Opened event", () -> !rig.all(EngineEvent.Opened.class).isEmpty());
+        long id = rig.all(EngineEvent.Opened.class).get(0).connectionId();
+
+        robot.clickOn("#intercept-inject-connection").write(Long.toString(id));
+        robot.clickOn("#intercept-inject-bytes").write("NOOP\\r\\n");
+        robot.clickOn("#intercept-inject");
+        await("the server to receive the injected command", () -> server.received().length >= 9);
+        assertEquals("hi\nNOOP\r\n", server.receivedText());
+        assertTrue(fx(pane::message).startsWith("Injected 6 bytes"), fx(pane::message));
+
+        @SuppressWarnings("unchecked")
+        ChoiceBox<String> kind = (ChoiceBox<String>) robot.lookup("#intercept-inject-kind").query();
+        @SuppressWarnings("unchecked")
+        ChoiceBox<Direction> toward = (ChoiceBox<Direction>) robot.lookup("#intercept-inject-direction").query();
+        fxRun(() -> {
+            kind.setValue("hex");
+            toward.setValue(Direction.SERVER_TO_CLIENT);
+        });
+        fxRun(() -> robot.lookup("#intercept-inject-bytes").queryAs(javafx.scene.control.TextField.class).clear());
+        robot.clickOn("#intercept-inject-bytes").write("32 35 30 zz");
+        robot.type(KeyCode.ENTER);
+        assertTrue(fx(pane::message).startsWith("Inject: not a hex digit"), fx(pane::message));
+        fxRun(() -> robot.lookup("#intercept-inject-bytes").queryAs(javafx.scene.control.TextField.class)
+                .setText("32 35 30 0d 0a"));
+        robot.clickOn("#intercept-inject");
+        assertEquals("250\r\n", s(client.getInputStream().readNBytes(5)), "the client got the injected reply");
+
+        // hold the next chunk, then close the connection from the pane: nothing more reaches the server
+        robot.clickOn("#intercept-toggle");
+        send(client, b("QUIT\r\n"));
+        awaitHeld(1);
+        robot.clickOn("#intercept-close");
+        await("the server to see the connection end", server::sawEof);
+        awaitHeld(0);
+        assertEquals("hi\nNOOP\r\n", server.receivedText(), "the held chunk was never sent");
+        int end;
+        try {
+            end = client.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+            end = -1; // the engine aborts both sides: a reset is how the client learns it
+        }
+        assertEquals(-1, end, "the client's side is closed too");
     }
 }
