@@ -36,6 +36,8 @@ final class ListenerPane {
     /** The first-start template: filled in by the user, not started. */
     static final ListenerConfig TEMPLATE =
             new ListenerConfig("my service", ListenerKind.FORWARD, "127.0.0.1", 8025, "localhost", 25);
+    /** The first-start proxy, started at once, so a browser or curl can use Wirelens right away. */
+    static final ListenerConfig DEFAULT_PROXY = new ListenerConfig("http proxy", ListenerKind.HTTP, "127.0.0.1", 8080, null, 0);
 
     /** One listener as the window shows it. */
     static final class Row {
@@ -62,6 +64,8 @@ final class ListenerPane {
     private final Runnable onChange;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final TableView<Row> table = new TableView<>(rows);
+    private final javafx.scene.control.ChoiceBox<ListenerKind> kind = new javafx.scene.control.ChoiceBox<>(
+            FXCollections.observableArrayList(ListenerKind.FORWARD, ListenerKind.HTTP));
     private final TextField name = field("name", "a name");
     private final TextField bindHost = field("bind-host", "127.0.0.1");
     private final TextField bindPort = field("bind-port", "port (0 = any free)");
@@ -108,7 +112,8 @@ final class ListenerPane {
             }
         }
         if (!loaded.existed() && fromCommandLine.isEmpty()) {
-            rows.add(new Row(TEMPLATE, false));
+            rows.add(new Row(TEMPLATE, false)); // first, so the form opens on it
+            rows.add(new Row(DEFAULT_PROXY, true));
         }
         for (Row r : rows) {
             if (r.wanted) {
@@ -131,7 +136,13 @@ final class ListenerPane {
 
     /** A line telling the user how to point a client at a running listener, for the empty table. */
     String hint() {
-        for (Row r : rows) {
+        // the listener started last is the one the user is most likely about to use
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            Row r = rows.get(i);
+            if (r.running() && r.bound != null && r.config.kind() == ListenerKind.HTTP) {
+                return "No connections yet. Set your client's HTTP proxy to " + Hosts.format(r.bound)
+                        + " (e.g. curl -x http://" + Hosts.format(r.bound) + " http://example.com/); every byte shows up here.";
+            }
             if (r.running() && r.bound != null) {
                 return "No connections yet. Point a client at " + Hosts.format(r.bound) + " (listener \u201c"
                         + r.config.name() + "\u201d) and it is forwarded to " + r.config.targetText()
@@ -162,6 +173,10 @@ final class ListenerPane {
                 row.engineId = bound.listenerId();
                 row.bound = bound.address();
                 row.status.set("listening");
+                if (!Hosts.isLoopbackOnly(bound.address())) {
+                    notifier.error("Listener \u201c" + config.name() + "\u201d on " + Hosts.format(bound.address())
+                            + " is reachable from other machines: anyone who can reach it can use it.");
+                }
             } else {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 String message = cause instanceof ListenerException ? cause.getMessage() : String.valueOf(cause);
@@ -250,6 +265,13 @@ final class ListenerPane {
         if (bp == null) {
             return null;
         }
+        if (bh.startsWith("[") && bh.endsWith("]")) {
+            bh = bh.substring(1, bh.length() - 1);
+        }
+        if (kind.getValue() == ListenerKind.HTTP) {
+            return new ListenerConfig(n.isEmpty() ? ListenerConfig.http(bh, bp).name() : n, ListenerKind.HTTP, bh, bp,
+                    null, 0);
+        }
         if (th.isEmpty()) {
             formError.setText("Target host is missing (e.g. localhost or 192.0.2.10).");
             return null;
@@ -257,9 +279,6 @@ final class ListenerPane {
         Integer tp = port(targetPort.getText(), "Target port", false);
         if (tp == null) {
             return null;
-        }
-        if (bh.startsWith("[") && bh.endsWith("]")) {
-            bh = bh.substring(1, bh.length() - 1);
         }
         if (th.startsWith("[") && th.endsWith("]")) {
             th = th.substring(1, th.length() - 1);
@@ -291,6 +310,7 @@ final class ListenerPane {
             return;
         }
         ListenerConfig c = row.config;
+        kind.setValue(c.kind());
         name.setText(c.name());
         bindHost.setText(c.bindHost());
         bindPort.setText(Integer.toString(c.bindPort()));
@@ -353,11 +373,28 @@ final class ListenerPane {
         ColumnConstraints fields = new ColumnConstraints();
         fields.setHgrow(Priority.ALWAYS);
         form.getColumnConstraints().addAll(labels, fields);
-        form.addRow(0, new Label("Name"), name);
-        form.addRow(1, new Label("Listen on"), bindHost);
-        form.addRow(2, new Label("Port"), bindPort);
-        form.addRow(3, new Label("Target host"), targetHost);
-        form.addRow(4, new Label("Target port"), targetPort);
+        kind.setId("listener-kind");
+        kind.setValue(ListenerKind.FORWARD);
+        kind.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(ListenerKind k) {
+                return k == ListenerKind.HTTP ? "HTTP proxy" : "Forward to a target";
+            }
+
+            @Override
+            public ListenerKind fromString(String text) {
+                return "HTTP proxy".equals(text) ? ListenerKind.HTTP : ListenerKind.FORWARD;
+            }
+        });
+        // an HTTP proxy finds its targets in the requests
+        targetHost.disableProperty().bind(kind.valueProperty().isEqualTo(ListenerKind.HTTP));
+        targetPort.disableProperty().bind(kind.valueProperty().isEqualTo(ListenerKind.HTTP));
+        form.addRow(0, new Label("Kind"), kind);
+        form.addRow(1, new Label("Name"), name);
+        form.addRow(2, new Label("Listen on"), bindHost);
+        form.addRow(3, new Label("Port"), bindPort);
+        form.addRow(4, new Label("Target host"), targetHost);
+        form.addRow(5, new Label("Target port"), targetPort);
 
         Button add = button("Add", "listener-add", this::addFromForm);
         Button apply = button("Apply", "listener-apply", this::applyForm);

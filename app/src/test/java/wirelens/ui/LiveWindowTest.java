@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -116,13 +117,27 @@ class LiveWindowTest {
     }
 
     @Test
-    void firstStartShowsTheTemplateAndAHint(FxRobot robot) throws Exception {
+    void firstStartRunsAnHttpProxyShowsTheTemplateAndAHint(FxRobot robot) throws Exception {
         List<ListenerPane.Row> rows = fx(() -> window.listenerPane().rows());
-        assertEquals(1, rows.size());
+        assertEquals(2, rows.size());
         assertEquals(ListenerPane.TEMPLATE, rows.get(0).config);
         assertFalse(rows.get(0).running());
+        assertEquals(ListenerPane.DEFAULT_PROXY, rows.get(1).config);
+        ListenerPane.Row proxy = rows.get(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (fx(() -> proxy.status.get()).startsWith("starting") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        String status = fx(() -> proxy.status.get());
         String hint = fx(() -> robot.lookup("#empty-hint").queryLabeled().getText());
-        assertTrue(hint.contains("No listener is running"), hint);
+        if (status.equals("listening")) {
+            assertTrue(hint.contains("HTTP proxy to 127.0.0.1:8080"), hint);
+            assertTrue(hint.contains("curl -x http://127.0.0.1:8080"), hint);
+        } else {
+            // something else holds 8080 on this machine: the row says so and the hint asks for a listener
+            assertTrue(status.startsWith("failed: cannot listen on 127.0.0.1:8080"), status);
+            assertTrue(hint.contains("No listener is running"), hint);
+        }
     }
 
     @Test
