@@ -7,6 +7,7 @@ import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
 import wirelens.capture.CaptureUpdate;
 import wirelens.capture.Recorder;
+import wirelens.engine.ChunkHook;
 import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
@@ -31,6 +32,10 @@ final class LiveCapture implements AutoCloseable {
     final RulesHook rules = new RulesHook(List.of());
     /** Rules from {@code --replace}/{@code --rules}: shown in the rules pane, never saved. */
     final List<Rule> commandLineRules;
+    private final InterceptHook interceptHook;
+    private PluginHook pluginHook; // null without plugins
+    private String activeHooks; // which hooks the engine has now, guarded by this
+
     /** Where plugin failures are told (rate-limited by the hook); the window points it at its notifications. */
     volatile java.util.function.Consumer<String> pluginWarnings = w -> System.err.println("wirelens: " + w);
     final CaptureFeed feed = new CaptureFeed();
@@ -42,6 +47,7 @@ final class LiveCapture implements AutoCloseable {
         this.recorder = recorder;
         this.problem = problem;
         this.hold = new HoldQueue(engine);
+        this.interceptHook = new InterceptHook(hold);
         this.commandLineRules = List.copyOf(commandLineRules);
     }
 
@@ -67,10 +73,11 @@ final class LiveCapture implements AutoCloseable {
         }
         Engine engine = new Engine(events, EngineOptions.defaults());
         LiveCapture live = new LiveCapture(engine, recorder, problem, commandLineRules);
-        live.rules.setRules(commandLineRules);
-        engine.setHooks(List.of(live.rules,
-                new PluginHook(plugins, warning -> live.pluginWarnings.accept(warning)),
-                new InterceptHook(live.hold)));
+        if (!plugins.isEmpty()) {
+            live.pluginHook = new PluginHook(plugins, warning -> live.pluginWarnings.accept(warning));
+        }
+        live.hold.addListener(live::updateHooks);
+        live.setRules(commandLineRules);
         recorder.subscribe(live.feed);
         // held chunks of a connection that ended leave the intercept queue
         recorder.subscribe(updates -> {
@@ -83,6 +90,39 @@ final class LiveCapture implements AutoCloseable {
         recorder.start();
         engine.start();
         return live;
+    }
+
+    /** Applies these rules to chunks read from now on. */
+    void setRules(List<Rule> newRules) {
+        rules.setRules(newRules);
+        updateHooks();
+    }
+
+    /**
+     * Gives the engine only the hooks that can do something: rules while one is enabled, plugins if
+     * any, the hold while intercept is on. With none, the engine forwards straight from its read
+     * buffer, which keeps the window as fast as headless. Chunks already held are released without
+     * the hook, so turning intercept off never strands them.
+     */
+    synchronized void updateHooks() {
+        boolean rulesOn = rules.rules().stream().anyMatch(Rule::enabled);
+        boolean interceptOn = hold.isEnabled();
+        String wanted = (rulesOn ? "r" : "") + (pluginHook != null ? "p" : "") + (interceptOn ? "i" : "");
+        if (wanted.equals(activeHooks)) {
+            return;
+        }
+        activeHooks = wanted;
+        List<ChunkHook> chain = new java.util.ArrayList<>();
+        if (rulesOn) {
+            chain.add(rules);
+        }
+        if (pluginHook != null) {
+            chain.add(pluginHook);
+        }
+        if (interceptOn) {
+            chain.add(interceptHook);
+        }
+        engine.setHooks(chain);
     }
 
     CaptureIndex index() {

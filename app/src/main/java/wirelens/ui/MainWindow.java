@@ -97,7 +97,7 @@ final class MainWindow {
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
         this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine);
         this.rules = live == null ? null
-                : new RulesPane(setup.settings().file().resolveSibling("rules.json"), live.rules::setRules);
+                : new RulesPane(setup.settings().file().resolveSibling("rules.json"), live::setRules);
         if (rules != null && !live.commandLineRules.isEmpty()) {
             rules.addCommandLineRules(live.commandLineRules);
         }

@@ -153,4 +153,26 @@ class InterceptWindowTest {
             assertEquals("PONG from wirelens\r\n", InterceptTestRig.s(reopened.forwarded(chunk)));
         }
     }
+
+    @Test
+    void afterInterceptIsTurnedOffTheHeldChunkAndLaterOnesFlowThroughTheRules(FxRobot robot) throws Exception {
+        int port = listenerPort();
+        fxRun(() -> window.interceptPane().toggleIntercept());
+        try (Socket client = new Socket()) {
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            client.setSoTimeout(10_000);
+            send(client, b("ping 1\n"));
+            InterceptPane pane = fx(() -> window.interceptPane());
+            awaitFx("the held chunk", () -> pane.table().getItems().size() == 1);
+            fxRun(pane::toggleIntercept); // off: the held chunk stays held until the user acts
+            awaitFx("the status bar to say intercept is off", () -> window.stage().getScene()
+                    .lookup("#status-intercept").toString().contains("Intercept off"));
+            send(client, b("ping 2\n"));
+            fxRun(pane::forwardOriginal);
+            await("the server to receive both", () -> server.received().length >= 14);
+            client.shutdownOutput();
+            await("the server to see the client's EOF", server::sawEof);
+            assertEquals("PONG 1\nPONG 2\n", server.receivedText(), "in order, rules applied, nothing held");
+        }
+    }
 }
