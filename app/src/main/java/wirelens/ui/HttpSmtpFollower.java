@@ -40,6 +40,8 @@ final class HttpSmtpFollower<S> {
 
     /** Most bytes read in one background step, so a huge reopened capture shows progress as it goes. */
     private static final long STEP_BYTES = 8L << 20;
+    /** Most chunks looked at in one step (a connection of a million one-byte chunks still makes progress). */
+    private static final int STEP_CHUNKS = 4096;
 
     /** Two threads shared by every open view: decoding is cheap next to reading; never one per connection. */
     private static final ExecutorService DECODING = Executors.newFixedThreadPool(2, r -> {
@@ -140,7 +142,7 @@ final class HttpSmtpFollower<S> {
             }
             String trouble = null;
             int known = file.index().chunkCount(connectionId);
-            List<ChunkInfo> chunks = file.index().chunks(connectionId, next, known - next);
+            List<ChunkInfo> chunks = file.index().chunks(connectionId, next, Math.min(known - next, STEP_CHUNKS));
             long bytes = 0;
             for (ChunkInfo chunk : chunks) {
                 if (bytes >= STEP_BYTES) {

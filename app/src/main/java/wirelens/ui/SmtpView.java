@@ -102,8 +102,10 @@ public final class SmtpView extends BorderPane {
         return t;
     });
 
-    /** One transcript row: an exchange, or a note such as the TLS marker. */
-    public record TranscriptRow(Exchange exchange, String note) {}
+    /**
+     * One transcript row: an exchange, or (exchange null) the TLS marker with a note for each side.
+     */
+    public record TranscriptRow(Exchange exchange, String note, String serverNote) {}
 
     /** One envelope row: MAIL FROM, RCPT TO, the message, or the result of a transaction. */
     public record EnvelopeRow(int transaction, String field, String value, SmtpReply reply) {}
@@ -507,9 +509,11 @@ public final class SmtpView extends BorderPane {
         }
         List<TranscriptRow> rows = new ArrayList<>(s.exchanges().size() + 1);
         for (Exchange e : s.exchanges()) {
-            rows.add(new TranscriptRow(e, null));
+            rows.add(new TranscriptRow(e, null, null));
             if (s.tls() && e.number() == s.tlsAfterExchange()) {
-                rows.add(new TranscriptRow(null, tlsNote(s)));
+                rows.add(new TranscriptRow(null,
+                        "TLS from here on (STARTTLS accepted): the client sent " + bytes(s.tlsClientBytes()),
+                        "the server sent " + bytes(s.tlsServerBytes()) + "; relayed untouched, not decoded"));
             }
         }
         update(transcriptRows, rows);
@@ -584,11 +588,6 @@ public final class SmtpView extends BorderPane {
         return sb.toString();
     }
 
-    private static String tlsNote(SmtpSession s) {
-        return "\uD83D\uDD12 TLS from here on (STARTTLS accepted): " + bytes(s.tlsClientBytes()) + " from the client, "
-                + bytes(s.tlsServerBytes()) + " from the server, relayed untouched and not decoded";
-    }
-
     private static List<EnvelopeRow> envelopeOf(SmtpSession s) {
         List<EnvelopeRow> rows = new ArrayList<>();
         for (SmtpTransaction t : s.transactions()) {
@@ -632,7 +631,7 @@ public final class SmtpView extends BorderPane {
 
     private static String replyText(TranscriptRow row) {
         if (row.exchange() == null) {
-            return "";
+            return row.serverNote();
         }
         SmtpReply reply = row.exchange().reply();
         return reply == null ? "(waiting for the reply)" : oneLine(reply);

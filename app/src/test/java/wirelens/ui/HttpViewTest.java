@@ -159,6 +159,35 @@ class HttpViewTest {
     }
 
     @Test
+    void aBigBodyIsReadBackCappedAndSaysSo() throws Exception {
+        startServer(png(2, 2));
+        EventQueue queue = new EventQueue(16L << 20);
+        engine = new Engine(queue, EngineOptions.defaults());
+        engine.start();
+        recorder = Recorder.toFile(queue, dir.resolve("big.pcapng"));
+        recorder.start();
+        int proxyPort = engine.addListener(ListenerConfig.http("127.0.0.1", 0)).get(10, TimeUnit.SECONDS)
+                .address().getPort();
+        HttpView view = show(recorder.file().orElseThrow(), 1);
+        byte[] big = bigText();
+        try (HttpClientHolder client = new HttpClientHolder(proxyPort)) {
+            HttpResponse<byte[]> r = client.get("http://127.0.0.1:" + server.getAddress().getPort() + "/big.txt");
+            assertEquals(big.length, r.body().length);
+        }
+        waitUntil("the big exchange is complete", () -> view.table().getItems().size() == 1
+                && view.table().getItems().get(0).state() == Exchange.State.COMPLETE);
+        waitUntil("the body is shown", () -> view.response().note().getText().contains("showing the first"));
+        String text = fx(() -> view.response().body().getText());
+        assertTrue(text.startsWith("line 0 of a big body"), text.substring(0, 40));
+        assertTrue(text.length() <= HttpView.MAX_TEXT_CHARS + 200, "rendered " + text.length() + " chars");
+        assertTrue(text.endsWith(")"), "says it was cut");
+        assertTrue(fx(() -> view.response().note().getText()).contains(SmtpView.bytes(big.length) + " on the wire"));
+        fxRun(() -> view.response().setMode(HttpView.Mode.HEX));
+        String hex = fx(() -> view.response().body().getText());
+        assertTrue(hex.split("\n").length <= HttpView.MAX_HEX_BYTES / 16 + 1, "hex is capped");
+    }
+
+    @Test
     void hexDumpHasOffsetsBytesAndAscii() {
         String dump = HttpView.hexDump("Hello, world!\n\0\1xyz".getBytes(StandardCharsets.ISO_8859_1), 1024);
         assertEquals("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 0a 00 01  Hello, world!...\n"
@@ -189,6 +218,10 @@ class HttpViewTest {
             ex.getResponseHeaders().add("Content-Type", "image/png");
             send(ex, 200, png, false);
         });
+        server.createContext("/big.txt", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            send(ex, 200, bigText(), false);
+        });
         server.createContext("/", ex -> {
             ex.getResponseHeaders().add("Content-Type", "text/plain");
             send(ex, 404, "not here\n".getBytes(StandardCharsets.US_ASCII), false);
@@ -210,6 +243,15 @@ class HttpViewTest {
                 out.write(body);
             }
         }
+    }
+
+    /** About 6 MiB of numbered lines. */
+    private static byte[] bigText() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; sb.length() < 6 << 20; i++) {
+            sb.append("line ").append(i).append(" of a big body that the view must not render whole\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] png(int width, int height) throws IOException {

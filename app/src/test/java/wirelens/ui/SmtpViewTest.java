@@ -269,6 +269,49 @@ class SmtpViewTest {
         return sb.toString();
     }
     @Test
+    void startTlsMarksTheRestOfTheSessionAsTls() throws Exception {
+        assumeTrue(HttpSmtpTesting.works(PYTHON, "-c", "import aiosmtpd"), "python3-aiosmtpd is not installed");
+        assumeTrue(HttpSmtpTesting.works("swaks", "--version"), "swaks is not installed");
+        assumeTrue(HttpSmtpTesting.works("openssl", "version"), "openssl is not installed");
+        assumeTrue(HttpSmtpTesting.works("perl", "-MNet::SSLeay", "-e", "1"), "swaks --tls needs libnet-ssleay-perl");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        HttpSmtpTesting.Ran openssl = HttpSmtpTesting.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost");
+        assertEquals(0, openssl.exit(), openssl.output());
+        int smtpPort = HttpSmtpTesting.freePort();
+        Path log = dir.resolve("aiosmtpd-tls.log");
+        server = new ProcessBuilder(PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + smtpPort,
+                "--tlscert", cert.toString(), "--tlskey", key.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HttpSmtpTesting.awaitListening(smtpPort, server, log);
+        int port = startProxy(smtpPort);
+
+        SmtpView view = show(recorder.file().orElseThrow(), 1);
+        HttpSmtpTesting.Ran swaks = HttpSmtpTesting.run("swaks", "--server", "127.0.0.1:" + port, "--helo", "client.test",
+                "--tls", "--from", "alice@example.test", "--to", "bob@example.test", "--body", "sent over TLS");
+        assertEquals(0, swaks.exit(), swaks.output());
+        waitUntil("the connection ended", () -> !recorder.index().connections().get(0).isOpen());
+        SmtpSession decoded = wirelens.capture.SmtpTranscripts.decode(recorder.file().orElseThrow(), 1);
+        waitUntil("the view caught up with the whole connection", () -> decoded.equals(view.session()));
+        List<SmtpView.TranscriptRow> rows = fx(() -> List.copyOf(view.transcript().getItems()));
+        assertEquals(List.of("", "EHLO", "STARTTLS"), rows.subList(0, 3).stream().map(r -> r.exchange().verb()).toList());
+        assertEquals(220, rows.get(2).exchange().reply().code());
+        assertEquals(4, rows.size(), rows.toString());
+        SmtpView.TranscriptRow tls = rows.get(3);
+        assertEquals(null, tls.exchange());
+        SmtpSession s = fx(view::session);
+        assertTrue(tls.note().contains("TLS from here on") && tls.note().contains(SmtpView.bytes(s.tlsClientBytes()))
+                && tls.serverNote().contains(SmtpView.bytes(s.tlsServerBytes())), tls.toString());
+        assertTrue(s.tlsServerBytes() > 0 && s.tlsClientBytes() > 0);
+        assertTrue(fx(() -> view.lookupAll(".table-row-cell." + SmtpView.TLS).stream()
+                .anyMatch(n -> ((javafx.scene.control.TableRow<?>) n).getItem() == tls)));
+        assertTrue(fx(() -> view.lookup("#smtp-summary").getStyleClass().contains(SmtpView.TLS)));
+        assertTrue(fx(() -> ((Labeled) view.lookup("#smtp-summary")).getText()).contains("TLS after #3"));
+        HttpSmtpTesting.screenshot(scene, "smtp-view-starttls");
+    }
+
+    @Test
     void replyClassesHaveTheirOwnStyleClass() {
         assertEquals(SmtpView.REPLY_2XX, SmtpView.styleOf(new SmtpReply(250, List.of("250 OK"), 0)));
         assertEquals(SmtpView.REPLY_3XX, SmtpView.styleOf(new SmtpReply(354, List.of("354 go"), 0)));
@@ -312,6 +355,10 @@ class SmtpViewTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         server = pb.start();
         HttpSmtpTesting.awaitListening(smtpPort, server, log);
+        return startProxy(smtpPort);
+    }
+
+    private int startProxy(int smtpPort) throws Exception {
         EventQueue queue = new EventQueue(16L << 20);
         engine = new Engine(queue, EngineOptions.defaults());
         engine.start();
