@@ -15,20 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
-import javafx.collections.ObservableList;
-import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.SelectionMode;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
@@ -94,12 +88,12 @@ final class StreamView {
 
     private Mode mode;
     private StreamText.Charset charset = StreamText.Charset.UTF_8;
-    private LineList lines = new LineList(0);
     private boolean userMoved;
     /** Pulses to wait after the user moved before judging "at the end" (the list lays out in between). */
     private int settle;
 
-    private final ListView<Integer> list = new ListView<>();
+    private final LineView list = new LineView(this::render, LINE_HEIGHT);
+    private final Label placeholder = new Label();
     private final ToggleButton follow = new ToggleButton("Follow");
     private final ToggleButton textButton = new ToggleButton("Text");
     private final ToggleButton hexButton = new ToggleButton("Hex");
@@ -119,14 +113,9 @@ final class StreamView {
         this.mode = mode;
         this.cache = new ChunkCache(file);
 
-        list.getStyleClass().add(Styles.STREAM);
         list.setId("stream-" + connectionId);
-        list.setFixedCellSize(LINE_HEIGHT);
-        list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        list.setCellFactory(v -> new LineCell());
-        list.setItems(lines);
-        list.setPlaceholder(new Label(file == null ? "This session is not recorded to a file: no bytes to show."
-                : "No bytes yet."));
+        placeholder.setText(file == null ? "This session is not recorded to a file: no bytes to show." : "No bytes yet.");
+        placeholder.setMouseTransparent(true);
         for (var type : List.of(ScrollEvent.SCROLL, MouseEvent.MOUSE_DRAGGED, MouseEvent.MOUSE_RELEASED)) {
             list.addEventFilter(type, e -> userMoved = true);
         }
@@ -187,9 +176,9 @@ final class StreamView {
         summary.setId("stream-summary");
         ToolBar bar = new ToolBar(textButton, hexButton, charsetBox, follow, copy, save, spacer, summary);
         root.setTop(bar);
-        root.setCenter(list);
+        root.setCenter(new javafx.scene.layout.StackPane(list, placeholder));
         root.setBottom(compare.node());
-        list.getSelectionModel().selectedIndexProperty().addListener((o, was, now) -> showCompare());
+        list.setOnSelectionChanged(this::showCompare);
         updateSummary();
     }
 
@@ -201,7 +190,7 @@ final class StreamView {
         return connectionId;
     }
 
-    ListView<Integer> list() {
+    LineView list() {
         return list;
     }
 
@@ -228,7 +217,8 @@ final class StreamView {
             grew = true;
         }
         if (grew) {
-            lines.growTo(modeLineCount());
+            list.setLineCount(modeLineCount());
+            placeholder.setVisible(list.lineCount() == 0);
             updateSummary();
             if (follow.isSelected() && settle == 0) {
                 scrollToEnd();
@@ -255,7 +245,7 @@ final class StreamView {
     }
 
     int lineCount() {
-        return lines.size();
+        return list.lineCount();
     }
 
     /** Chunks laid out so far. */
@@ -270,8 +260,8 @@ final class StreamView {
         int topChunk = chunkAtLine(firstVisibleLine());
         mode = newMode;
         (mode == Mode.TEXT ? textButton : hexButton).setSelected(true);
-        lines = new LineList(modeLineCount());
-        list.setItems(lines);
+        list.setLineCount(modeLineCount());
+        list.refresh();
         showCompare();
         if (follow.isSelected() || topChunk < 0) {
             scrollToEnd();
@@ -373,7 +363,7 @@ final class StreamView {
     }
 
     private void showCompare() {
-        int c = chunkAtLine(list.getSelectionModel().getSelectedIndex());
+        int c = chunkAtLine(list.caretLine());
         compare.show(c < 0 ? null : index.chunk(connectionId, c), file, mode == Mode.HEX);
     }
 
@@ -387,27 +377,6 @@ final class StreamView {
     }
 
     // ---- rendering ---------------------------------------------------------------------
-
-    private final class LineCell extends ListCell<Integer> {
-        private final HBox box = new HBox();
-
-        LineCell() {
-            box.getStyleClass().add(Styles.STREAM_LINE);
-            getStyleClass().add(Styles.STREAM_LINE);
-            setPadding(Insets.EMPTY);
-        }
-
-        @Override
-        protected void updateItem(Integer line, boolean empty) {
-            super.updateItem(line, empty);
-            if (empty || line == null) {
-                setGraphic(null);
-            } else {
-                render(line, box.getChildren());
-                setGraphic(box);
-            }
-        }
-    }
 
     /** Fills {@code out} with the Text nodes of one line. */
     private void render(int line, List<Node> out) {
@@ -461,42 +430,29 @@ final class StreamView {
 
     // ---- follow ------------------------------------------------------------------------
 
-    private VirtualFlow<?> flow() {
-        Node n = list.lookup(".virtual-flow");
-        return n instanceof VirtualFlow<?> f ? f : null;
-    }
-
     int firstVisibleLine() {
-        VirtualFlow<?> f = flow();
-        var cell = f == null ? null : f.getFirstVisibleCell();
-        return cell == null ? 0 : cell.getIndex();
+        return list.firstVisibleLine();
     }
 
     int lastVisibleLine() {
-        VirtualFlow<?> f = flow();
-        var cell = f == null ? null : f.getLastVisibleCell();
-        return cell == null ? -1 : cell.getIndex();
+        return list.lastVisibleLine();
     }
 
     private boolean atEnd() {
-        int last = lastVisibleLine();
-        return last < 0 || last >= lines.size() - 1;
+        return list.atEnd();
     }
 
     private void scrollToEnd() {
-        if (lines.size() > 0) {
-            list.scrollTo(lines.size() - 1);
-        }
+        list.scrollToEnd();
     }
 
     // ---- copy and save -----------------------------------------------------------------
 
     /** The bytes of the selected lines, in order (separators contribute nothing). */
     byte[] selectedBytes() throws IOException {
-        ObservableList<Integer> selected = list.getSelectionModel().getSelectedIndices();
-        int[] sorted = selected.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+        int[] range = list.selection();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int line : sorted) {
+        for (int line = range == null ? 0 : range[0]; range != null && line <= range[1]; line++) {
             int c = chunkAtLine(line);
             long k = c < 0 ? 0 : line - first()[c];
             if (k == 0) {

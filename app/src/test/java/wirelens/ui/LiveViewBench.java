@@ -50,6 +50,7 @@ public final class LiveViewBench {
         PeakHeap heap = new PeakHeap();
         double headless = headless(bytes);
         long headlessPeak = heap.peakAndReset();
+        System.out.printf(Locale.ROOT, "headless: %.1f MiB/s, peak heap %d MiB%n", headless, headlessPeak >> 20);
         System.gc();
         heap.peakAndReset();
         Result window = withWindow(bytes, "hex".equals(mode));
@@ -108,13 +109,17 @@ public final class LiveViewBench {
             AtomicReference<MainWindow> window = new AtomicReference<>();
             CompletableFuture<Void> shown = new CompletableFuture<>();
             Platform.runLater(() -> {
-                Stage stage = new Stage();
-                window.set(WirelensApp.live(stage, List.of(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", sink.port())),
-                        null, ListenerSettings.inUserConfigDir(), FileDialogs.NATIVE, p -> {}));
-                stage.show();
-                shown.complete(null);
+                try {
+                    Stage stage = new Stage();
+                    window.set(WirelensApp.live(stage, List.of(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1",
+                            sink.port())), null, ListenerSettings.inUserConfigDir(), FileDialogs.NATIVE, p -> {}));
+                    stage.show();
+                    shown.complete(null);
+                } catch (RuntimeException e) {
+                    shown.completeExceptionally(e);
+                }
             });
-            shown.get(10, TimeUnit.SECONDS);
+            shown.get(60, TimeUnit.SECONDS);
             int port = waitFor(() -> {
                 var rows = window.get().listenerPane().rows();
                 return rows.isEmpty() || rows.get(0).bound == null ? null : rows.get(0).bound.getPort();

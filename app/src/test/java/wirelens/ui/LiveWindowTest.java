@@ -188,6 +188,7 @@ class LiveWindowTest {
                 assertEquals("bin\\x00\\x01\\t\u00e9\\xff\\n", text.get(5));
 
                 // style classes per direction, escapes dimmed
+                waitUntil("the rows are drawn", () -> hasText(texts(robot), "hello wirelens", Styles.CLIENT_TO_SERVER));
                 List<Text> shown = fx(() -> robot.lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
                         .filter(t -> t.getScene() != null).toList());
                 assertTrue(hasText(shown, "hello wirelens", Styles.CLIENT_TO_SERVER), "c2s text styled");
@@ -210,6 +211,7 @@ class LiveWindowTest {
                 assertTrue(hex.get(1).endsWith("hello wirelens.."), hex.get(1));
                 assertTrue(hex.get(3).startsWith("00000000  48 45 4c 4c 4f"), hex.get(3));
                 assertTrue(hex.get(5).startsWith("00000010  62 69 6e 00 01 09 c3 a9  ff 0a"), hex.get(5));
+                waitUntil("the hex rows are drawn", () -> hasText(texts(robot), "48 45 4c 4c 4f", Styles.SERVER_TO_CLIENT));
                 List<Text> hexTexts = fx(() -> robot.lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
                         .filter(t -> t.getScene() != null).toList());
                 assertTrue(hasText(hexTexts, "48 45 4c 4c 4f", Styles.SERVER_TO_CLIENT), "s2c hex styled");
@@ -235,6 +237,11 @@ class LiveWindowTest {
                 .skip(n).findFirst().orElseThrow());
     }
 
+    private static List<Text> texts(FxRobot robot) {
+        return robot.lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
+                .filter(t -> t.getScene() != null && t.getParent() != null && t.getParent().isVisible()).toList();
+    }
+
     private static boolean hasText(List<Text> texts, String content, String styleClass) {
         return texts.stream().anyMatch(t -> t.getText().contains(content) && t.getStyleClass().contains(styleClass));
     }
@@ -257,7 +264,7 @@ class LiveWindowTest {
             assertTrue(fx(view::following));
 
             // the user goes to the top: the view stays there while traffic goes on
-            robot.clickOn(shown(robot, "#stream-1 .list-cell", 2));
+            robot.clickOn(fx(() -> robot.lookup("#stream-1").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
             robot.push(KeyCode.HOME);
             waitUntil("follow mode is off", () -> !view.following());
             for (int i = 40; i < 50; i++) {
