@@ -89,17 +89,22 @@ class LiveWindowTest {
         type(robot, "#bind-port", "0");
         type(robot, "#target-host", targetHost);
         type(robot, "#target-port", Integer.toString(targetPort));
-        robot.clickOn(fx(() -> robot.lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+        robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
         waitUntil("the listener is listening", () -> listener(name).map(r -> r.bound != null).orElse(false));
         return fx(() -> listener(name).orElseThrow().bound.getPort());
     }
 
+    /** Queries within this test's window only (other test classes may leave windows with the same ids). */
+    private org.testfx.service.query.NodeQuery here(FxRobot robot) {
+        return robot.from(window.stage().getScene().getRoot());
+    }
+
     /** Empties a text field and types into it, as a user would after selecting its text. */
-    private static void type(FxRobot robot, String query, String text) throws Exception {
+    private void type(FxRobot robot, String query, String text) throws Exception {
         // focus on the FX thread: TestFX's clickOn(query) computes scene bounds off the FX thread, racing
         // with notifications that come and go
         fxRun(() -> {
-            var field = robot.lookup(query).queryAs(javafx.scene.control.TextInputControl.class);
+            var field = here(robot).lookup(query).queryAs(javafx.scene.control.TextInputControl.class);
             field.clear();
             field.requestFocus();
         });
@@ -129,7 +134,7 @@ class LiveWindowTest {
             Thread.sleep(20);
         }
         String status = fx(() -> proxy.status.get());
-        String hint = fx(() -> robot.lookup("#empty-hint").queryLabeled().getText());
+        String hint = fx(() -> here(robot).lookup("#empty-hint").queryLabeled().getText());
         if (status.equals("listening")) {
             assertTrue(hint.contains("HTTP proxy to 127.0.0.1:8080"), hint);
             assertTrue(hint.contains("curl -x http://127.0.0.1:8080"), hint);
@@ -144,7 +149,7 @@ class LiveWindowTest {
     void liveTrafficShowsInTheTableAndInTextAndHexViews(FxRobot robot) throws Exception {
         try (UiTesting.UpperCaseEcho echo = new UiTesting.UpperCaseEcho()) {
             int port = addListener(robot, "echo", "127.0.0.1", echo.port());
-            String hint = fx(() -> robot.lookup("#empty-hint").queryLabeled().getText());
+            String hint = fx(() -> here(robot).lookup("#empty-hint").queryLabeled().getText());
             assertTrue(hint.contains("127.0.0.1:" + port), hint);
 
             ByteArrayOutputStream sent = new ByteArrayOutputStream();
@@ -168,7 +173,7 @@ class LiveWindowTest {
                 assertEquals("127.0.0.1:" + echo.port(), fx(row::targetText));
                 assertEquals(4, row.info().chunkCount());
                 // the byte counts as the user sees them in the table's cells
-                Set<String> cells = fx(() -> robot.lookup("#connections .table-cell").queryAll().stream()
+                Set<String> cells = fx(() -> here(robot).lookup("#connections .table-cell").queryAll().stream()
                         .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getText()).filter(t -> t != null)
                         .collect(Collectors.toSet()));
                 assertTrue(cells.contains(Integer.toString(sent.size())), cells.toString());
@@ -189,7 +194,7 @@ class LiveWindowTest {
 
                 // style classes per direction, escapes dimmed
                 waitUntil("the rows are drawn", () -> hasText(texts(robot), "hello wirelens", Styles.CLIENT_TO_SERVER));
-                List<Text> shown = fx(() -> robot.lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
+                List<Text> shown = fx(() -> here(robot).lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
                         .filter(t -> t.getScene() != null).toList());
                 assertTrue(hasText(shown, "hello wirelens", Styles.CLIENT_TO_SERVER), "c2s text styled");
                 assertTrue(hasText(shown, "HELLO WIRELENS", Styles.SERVER_TO_CLIENT), "s2c text styled");
@@ -199,12 +204,12 @@ class LiveWindowTest {
                 assertTrue(shown.stream().anyMatch(t -> t.getStyleClass().contains(Styles.SEPARATOR)), "separators");
 
                 // charset ISO-8859-1 shows the two bytes of é as two characters
-                fxRun(() -> ((javafx.scene.control.ChoiceBox<StreamText.Charset>) robot.lookup("#charset").query())
+                fxRun(() -> ((javafx.scene.control.ChoiceBox<StreamText.Charset>) here(robot).lookup("#charset").query())
                         .setValue(StreamText.Charset.ISO_8859_1));
                 assertEquals("bin\\x00\\x01\\t\u00c3\u00a9\u00ff\\n", fx(() -> view.lineText(5)));
 
                 // hex view
-                robot.clickOn(fx(() -> robot.lookup("#mode-hex").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+                robot.clickOn(fx(() -> here(robot).lookup("#mode-hex").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
                 List<String> hex = fx(() -> lines(view));
                 assertTrue(hex.get(1).startsWith("00000000  68 65 6c 6c 6f 20 77 69  72 65 6c 65 6e 73 0d 0a"),
                         hex.get(1));
@@ -212,7 +217,7 @@ class LiveWindowTest {
                 assertTrue(hex.get(3).startsWith("00000000  48 45 4c 4c 4f"), hex.get(3));
                 assertTrue(hex.get(5).startsWith("00000010  62 69 6e 00 01 09 c3 a9  ff 0a"), hex.get(5));
                 waitUntil("the hex rows are drawn", () -> hasText(texts(robot), "48 45 4c 4c 4f", Styles.SERVER_TO_CLIENT));
-                List<Text> hexTexts = fx(() -> robot.lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
+                List<Text> hexTexts = fx(() -> here(robot).lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
                         .filter(t -> t.getScene() != null).toList());
                 assertTrue(hasText(hexTexts, "48 45 4c 4c 4f", Styles.SERVER_TO_CLIENT), "s2c hex styled");
                 assertTrue(hasText(hexTexts, "68 65 6c 6c 6f", Styles.CLIENT_TO_SERVER), "c2s hex styled");
@@ -220,7 +225,7 @@ class LiveWindowTest {
                 // save the client's bytes through the stream's Save menu
                 Path c2s = dir.resolve("c2s.bin");
                 dialogs.answers.add(c2s);
-                robot.clickOn(fx(() -> robot.lookup("#save-stream").<Node>query()), javafx.scene.input.MouseButton.PRIMARY).clickOn("Save client \u2192 server bytes\u2026");
+                robot.clickOn(fx(() -> here(robot).lookup("#save-stream").<Node>query()), javafx.scene.input.MouseButton.PRIMARY).clickOn("Save client \u2192 server bytes\u2026");
                 waitUntil("the saved file is complete", () -> Files.exists(c2s) && Files.size(c2s) == sent.size());
                 assertArrayEquals(sent.toByteArray(), Files.readAllBytes(c2s));
             }
@@ -229,16 +234,16 @@ class LiveWindowTest {
     }
 
     /** The n-th node matching the query that is in a scene and shows an item (VirtualFlow keeps spare cells). */
-    private static Node shown(FxRobot robot, String query, int n) throws Exception {
-        return fx(() -> robot.lookup(query).match((Node node) -> node.getScene() != null && node.isVisible()
+    private Node shown(FxRobot robot, String query, int n) throws Exception {
+        return fx(() -> here(robot).lookup(query).match((Node node) -> node.getScene() != null && node.isVisible()
                 && node instanceof javafx.scene.control.IndexedCell<?> c && !c.isEmpty() && c.getIndex() >= 0)
                 .queryAll().stream()
                 .sorted(java.util.Comparator.comparingInt(node -> ((javafx.scene.control.IndexedCell<?>) node).getIndex()))
                 .skip(n).findFirst().orElseThrow());
     }
 
-    private static List<Text> texts(FxRobot robot) {
-        return robot.lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
+    private List<Text> texts(FxRobot robot) {
+        return here(robot).lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
                 .filter(t -> t.getScene() != null && t.getParent() != null && t.getParent().isVisible()).toList();
     }
 
@@ -264,7 +269,7 @@ class LiveWindowTest {
             assertTrue(fx(view::following));
 
             // the user goes to the top: the view stays there while traffic goes on
-            robot.clickOn(fx(() -> robot.lookup("#stream-1").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+            robot.clickOn(fx(() -> here(robot).lookup("#stream-1").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
             robot.push(KeyCode.HOME);
             waitUntil("follow mode is off", () -> !view.following());
             for (int i = 40; i < 50; i++) {
@@ -308,7 +313,7 @@ class LiveWindowTest {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             type(robot, "#name", "busy");
             type(robot, "#bind-port", Integer.toString(busy.getLocalPort()));
-            robot.clickOn(fx(() -> robot.lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+            robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
             waitUntil("the listener failed", () -> listener("busy").map(r -> r.status.get().startsWith("failed"))
                     .orElse(false));
             String status = fx(() -> listener("busy").orElseThrow().status.get());
@@ -317,8 +322,8 @@ class LiveWindowTest {
         }
         // a bad port in the form is explained next to the form
         type(robot, "#bind-port", "70000");
-        robot.clickOn(fx(() -> robot.lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
-        String formError = fx(() -> robot.lookup("#listener-form-error").queryLabeled().getText());
+        robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+        String formError = fx(() -> here(robot).lookup("#listener-form-error").queryLabeled().getText());
         assertTrue(formError.contains("0 to 65535"), formError);
     }
 
@@ -349,7 +354,7 @@ class LiveWindowTest {
             robot.push(KeyCode.ENTER);
             waitUntil("the search keeps one row", () -> table.getItems().size() == 1);
             assertEquals(2L, (long) fx(() -> ((ConnectionRow) table.getItems().get(0)).id()));
-            fxRun(() -> ((javafx.scene.control.ChoiceBox<String>) robot.lookup("#content-search-kind").query())
+            fxRun(() -> ((javafx.scene.control.ChoiceBox<String>) here(robot).lookup("#content-search-kind").query())
                     .setValue("Hex"));
             type(robot, "#content-search", "61 70 70");
             robot.push(KeyCode.ENTER);
