@@ -295,6 +295,8 @@ final class LineView extends Region {
         clip.setX(hbar.getValue());
         clip.setWidth(width);
         clip.setHeight(height);
+        // a taller view shows more lines: never leave rows empty below the last line
+        top = clamp(top, 0, maxTop());
         updateBar();
 
         int needed = (int) Math.ceil(height / lineHeight);

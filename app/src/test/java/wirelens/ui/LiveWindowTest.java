@@ -193,9 +193,16 @@ class LiveWindowTest {
                 assertEquals("bin\\x00\\x01\\t\u00e9\\xff\\n", text.get(5));
 
                 // style classes per direction, escapes dimmed
-                waitUntil("the rows are drawn", () -> hasText(texts(robot), "hello wirelens", Styles.CLIENT_TO_SERVER));
-                List<Text> shown = fx(() -> here(robot).lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
-                        .filter(t -> t.getScene() != null).toList());
+                try {
+                    waitUntil("the rows are drawn", () -> hasText(texts(robot), "hello wirelens", Styles.CLIENT_TO_SERVER));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError(fx(() -> "view " + view.list().getWidth() + "x" + view.list().getHeight()
+                            + " visible=" + view.list().isVisible() + " scene=" + (view.list().getScene() != null)
+                            + " lines=" + view.lineCount() + " last=" + view.lastVisibleLine() + " texts="
+                            + texts(robot).stream().map(Text::getText).toList() + " stage="
+                            + window.stage().getWidth() + "x" + window.stage().getHeight()), e);
+                }
+                List<Text> shown = fx(() -> texts(robot));
                 assertTrue(hasText(shown, "hello wirelens", Styles.CLIENT_TO_SERVER), "c2s text styled");
                 assertTrue(hasText(shown, "HELLO WIRELENS", Styles.SERVER_TO_CLIENT), "s2c text styled");
                 assertTrue(shown.stream().anyMatch(t -> t.getText().equals("\\r\\n")
@@ -217,8 +224,7 @@ class LiveWindowTest {
                 assertTrue(hex.get(3).startsWith("00000000  48 45 4c 4c 4f"), hex.get(3));
                 assertTrue(hex.get(5).startsWith("00000010  62 69 6e 00 01 09 c3 a9  ff 0a"), hex.get(5));
                 waitUntil("the hex rows are drawn", () -> hasText(texts(robot), "48 45 4c 4c 4f", Styles.SERVER_TO_CLIENT));
-                List<Text> hexTexts = fx(() -> here(robot).lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
-                        .filter(t -> t.getScene() != null).toList());
+                List<Text> hexTexts = fx(() -> texts(robot));
                 assertTrue(hasText(hexTexts, "48 45 4c 4c 4f", Styles.SERVER_TO_CLIENT), "s2c hex styled");
                 assertTrue(hasText(hexTexts, "68 65 6c 6c 6f", Styles.CLIENT_TO_SERVER), "c2s hex styled");
 
@@ -242,9 +248,27 @@ class LiveWindowTest {
                 .skip(n).findFirst().orElseThrow());
     }
 
+    /** The Text nodes of the rows the stream view draws now (walks its node tree on the FX thread). */
     private List<Text> texts(FxRobot robot) {
-        return here(robot).lookup("#stream-1").lookup((Node n) -> n instanceof Text).queryAllAs(Text.class).stream()
-                .filter(t -> t.getScene() != null && t.getParent() != null && t.getParent().isVisible()).toList();
+        List<Text> out = new java.util.ArrayList<>();
+        StreamView view = window.view(1);
+        if (view != null) {
+            collect(view.list(), out);
+        }
+        return out;
+    }
+
+    private static void collect(javafx.scene.Parent parent, List<Text> out) {
+        for (Node n : parent.getChildrenUnmodifiable()) {
+            if (!n.isVisible()) {
+                continue;
+            }
+            if (n instanceof Text t) {
+                out.add(t);
+            } else if (n instanceof javafx.scene.Parent p) {
+                collect(p, out);
+            }
+        }
     }
 
     private static boolean hasText(List<Text> texts, String content, String styleClass) {
