@@ -1,7 +1,11 @@
 package wirelens.capture;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import wirelens.engine.Direction;
@@ -20,6 +24,36 @@ public final class HttpExchanges {
     private HttpExchanges() {}
 
     /** True for connections of an HTTP proxy listener, and for others whose client starts with a request line. */
+    /** What {@link #exportHar} wrote. */
+    public record HarWritten(Path file, int exchanges, int httpConnections, int allConnections) {}
+
+    /**
+     * Writes every HTTP exchange of a capture to {@code har} as HAR 1.2. The file appears whole or not
+     * at all: it is written beside the target and moved into place.
+     */
+    public static HarWritten exportHar(CaptureFile file, Path har) throws IOException {
+        List<HarExport.Connection> connections = new ArrayList<>();
+        int exchanges = 0;
+        for (ConnectionInfo c : file.index().connections()) {
+            if (isHttp(file, c)) {
+                HarExport.Connection hc = forHar(file, c);
+                connections.add(hc);
+                exchanges += (int) hc.exchanges().stream().filter(e -> e.request() != null).count();
+            }
+        }
+        Path absolute = har.toAbsolutePath();
+        Path temp = Files.createTempFile(absolute.getParent(), ".wirelens-", ".har");
+        try {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                HarExport.write(connections, out);
+            }
+            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return new HarWritten(absolute, exchanges, connections.size(), file.index().connectionCount());
+    }
+
     public static boolean isHttp(CaptureFile file, ConnectionInfo connection) throws IOException {
         if (connection.listenerKind() == ListenerKind.HTTP) {
             return true;

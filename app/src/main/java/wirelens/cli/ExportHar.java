@@ -29,27 +29,9 @@ final class ExportHar {
         }
         try (CaptureFile file = CaptureFile.open(capture)) {
             file.skipped().forEach(s -> err.println("wirelens: warning: " + capture + ": " + s));
-            List<HarExport.Connection> connections = new ArrayList<>();
-            int exchanges = 0;
-            for (ConnectionInfo c : file.index().connections()) {
-                if (HttpExchanges.isHttp(file, c)) {
-                    HarExport.Connection hc = HttpExchanges.forHar(file, c);
-                    connections.add(hc);
-                    exchanges += (int) hc.exchanges().stream().filter(e -> e.request() != null).count();
-                }
-            }
-            Path absolute = har.toAbsolutePath();
-            Path temp = Files.createTempFile(absolute.getParent(), ".wirelens-", ".har");
-            try {
-                try (OutputStream o = Files.newOutputStream(temp)) {
-                    HarExport.write(connections, o);
-                }
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-            out.println("wrote " + har + ": " + exchanges + " exchange(s) from " + connections.size()
-                    + " HTTP connection(s) of " + file.index().connectionCount());
+            HttpExchanges.HarWritten written = HttpExchanges.exportHar(file, har);
+            out.println("wrote " + har + ": " + written.exchanges() + " exchange(s) from " + written.httpConnections()
+                    + " HTTP connection(s) of " + written.allConnections());
             return 0;
         } catch (IOException e) {
             err.println("wirelens: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

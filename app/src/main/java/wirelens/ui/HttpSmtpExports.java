@@ -45,27 +45,9 @@ final class HttpSmtpExports {
 
     /** Writes every HTTP exchange of {@code file} to {@code har} (atomically); returns what was done. */
     static String exportHar(CaptureFile file, Path har) throws IOException {
-        List<HarExport.Connection> connections = new ArrayList<>();
-        int exchanges = 0;
-        for (ConnectionInfo c : file.index().connections()) {
-            if (HttpExchanges.isHttp(file, c)) {
-                HarExport.Connection hc = HttpExchanges.forHar(file, c);
-                connections.add(hc);
-                exchanges += (int) hc.exchanges().stream().filter(e -> e.request() != null).count();
-            }
-        }
-        Path absolute = har.toAbsolutePath();
-        Path temp = Files.createTempFile(absolute.getParent(), ".wirelens-", ".har");
-        try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                HarExport.write(connections, out);
-            }
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        return "wrote " + exchanges + (exchanges == 1 ? " HTTP exchange" : " HTTP exchanges") + " from "
-                + connections.size() + " connection(s) to " + absolute;
+        HttpExchanges.HarWritten w = HttpExchanges.exportHar(file, har);
+        return "wrote " + w.exchanges() + (w.exchanges() == 1 ? " HTTP exchange" : " HTTP exchanges") + " from "
+                + w.httpConnections() + " connection(s) to " + w.file();
     }
 
     /** Writes every SMTP message of {@code file} into {@code dir}, one .eml each; returns what was done. */
