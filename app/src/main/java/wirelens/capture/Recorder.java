@@ -249,16 +249,16 @@ public final class Recorder implements AutoCloseable {
         // reads on while this thread writes (the batch itself stays referenced until subscribers ran)
         int released = 0;
         long encodedWeight = 0;
+        long[] offsets = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             EngineEvent event = batch.get(i);
-            long offset = -1;
+            offsets[i] = -1;
             if (encoder != null && writeFailure == null) {
-                offset = encoder.event(event);
+                offsets[i] = encoder.event(event);
                 if (writeFailure != null) {
-                    offset = -1;
+                    offsets[i] = -1;
                 }
             }
-            updater.apply(event, offset, updates);
             encodedWeight += event.weight();
             if (encodedWeight >= RELEASE_BYTES) {
                 events.consumed(batch.subList(released, i + 1));
@@ -268,6 +268,12 @@ public final class Recorder implements AutoCloseable {
         }
         if (encoder != null && writeFailure == null) {
             encoder.flush();
+        }
+        // the index learns of a chunk only once its bytes are in the file: a view that polls the index
+        // (rather than subscribing) must never read back bytes still in the encoder's buffer
+        for (int i = 0; i < batch.size(); i++) {
+            long offset = writeFailure != null && offsets[i] >= flushedBytes ? -1 : offsets[i];
+            updater.apply(batch.get(i), offset, updates);
         }
         if (writeFailure != null && !failureReported) {
             failureReported = true;
