@@ -127,17 +127,10 @@ public final class HttpProxySession implements Session {
             }
             boolean wasInBody = requests.inBody();
             long start = requests.position();
-            events.clear();
-            int n = requests.feed(data, off, end - off, events);
-            MessageHead head = null;
-            HttpEvent last = null;
-            for (HttpEvent e : events) {
-                if (e instanceof HttpEvent.Head h) {
-                    head = h.head();
-                } else if (e instanceof HttpEvent.End || e instanceof HttpEvent.Error) {
-                    last = e;
-                }
-            }
+            Fed fed = feed(requests, data, off, end);
+            int n = fed.consumed();
+            MessageHead head = fed.head();
+            HttpEvent last = fed.last();
             if (head != null && !requestHead(head, out)) {
                 return;
             }
@@ -318,6 +311,24 @@ public final class HttpProxySession implements Session {
         }
     }
 
+    /** What one feed of a decoder produced: bytes consumed, the head it completed, and End or Error. */
+    private record Fed(int consumed, MessageHead head, HttpEvent last) {}
+
+    private Fed feed(HttpDecoder decoder, byte[] data, int off, int end) {
+        events.clear();
+        int n = decoder.feed(data, off, end - off, events);
+        MessageHead head = null;
+        HttpEvent last = null;
+        for (HttpEvent e : events) {
+            if (e instanceof HttpEvent.Head h) {
+                head = h.head();
+            } else if (e instanceof HttpEvent.End || e instanceof HttpEvent.Error) {
+                last = e;
+            }
+        }
+        return new Fed(n, head, last);
+    }
+
     // ---- target side ------------------------------------------------------------------------
 
     private void targetBytes(byte[] data, int off, int len, SessionOutput out) {
@@ -334,17 +345,10 @@ public final class HttpProxySession implements Session {
             }
             boolean wasInBody = responses.inBody();
             long start = responses.position();
-            events.clear();
-            int n = responses.feed(data, off, end - off, events);
-            MessageHead head = null;
-            HttpEvent last = null;
-            for (HttpEvent e : events) {
-                if (e instanceof HttpEvent.Head h) {
-                    head = h.head();
-                } else if (e instanceof HttpEvent.End || e instanceof HttpEvent.Error) {
-                    last = e;
-                }
-            }
+            Fed fed = feed(responses, data, off, end);
+            int n = fed.consumed();
+            MessageHead head = fed.head();
+            HttpEvent last = fed.last();
             if (last instanceof HttpEvent.Error err) {
                 responseError("bad response from " + Hosts.format(targetHost, targetPort) + ": "
                         + err.error().message(), out);
