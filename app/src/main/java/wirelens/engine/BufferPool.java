@@ -40,8 +40,4 @@ final class BufferPool {
             free.push(b);
         }
     }
-
-    int pooled() {
-        return free.size();
-    }
 }

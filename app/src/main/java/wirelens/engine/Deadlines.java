@@ -46,8 +46,4 @@ final class Deadlines {
         Iterator<Long> it = deadlines.values().iterator();
         return it.hasNext() ? Math.max(0, it.next() - now) : Long.MAX_VALUE;
     }
-
-    int size() {
-        return deadlines.size();
-    }
 }
