@@ -31,8 +31,11 @@ public final class CaptureIndex {
         return e == null ? Optional.empty() : Optional.of(e.info);
     }
 
-    /** Drops a connection and its chunks (a recorder without a file keeps only open connections). */
-    synchronized void forget(long id) {
+    /**
+     * Drops a connection and its chunks from memory (a recorder without a file keeps only open
+     * connections; the window's Clear forgets finished ones). The capture file keeps their records.
+     */
+    public synchronized void forget(long id) {
         connections.remove(id);
     }
 

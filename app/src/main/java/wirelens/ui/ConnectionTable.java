@@ -108,10 +108,10 @@ final class ConnectionTable {
         List<ConnectionInfo> failed = new ArrayList<>();
         List<ConnectionRow> added = new ArrayList<>();
         for (ConnectionInfo info : changed) {
-            if (info.id() <= hiddenUpTo) {
-                continue;
-            }
             ConnectionRow row = byId.get(info.id());
+            if (row == null && info.id() <= hiddenUpTo) {
+                continue; // cleared
+            }
             if (row == null) {
                 row = new ConnectionRow(info, targetConnected.contains(info.id()));
                 byId.put(info.id(), row);
@@ -140,16 +140,28 @@ final class ConnectionTable {
         bytesServerToClient += sign * info.bytesServerToClient();
     }
 
-    /** Hides every connection shown so far (and later updates of them); the capture file keeps them. */
-    void clear() {
+    /**
+     * Removes every row but those of {@code keep} (the connections still open), and ignores later updates
+     * of the removed ones (the feed may still hold some). Rows for kept connections not shown yet are added.
+     */
+    void clear(List<ConnectionInfo> keep) {
+        apply(keep, Set.of());
+        Set<Long> kept = new java.util.HashSet<>();
+        keep.forEach(c -> kept.add(c.id()));
         for (ConnectionRow r : rows) {
             hiddenUpTo = Math.max(hiddenUpTo, r.id());
         }
-        rows.clear();
-        byId.clear();
+        for (ConnectionInfo c : keep) {
+            hiddenUpTo = Math.max(hiddenUpTo, c.id());
+        }
+        rows.removeIf(r -> !kept.contains(r.id()));
+        byId.keySet().retainAll(kept);
         open = 0;
         bytesClientToServer = 0;
         bytesServerToClient = 0;
+        for (ConnectionRow r : rows) {
+            count(r.info(), 1);
+        }
     }
 
     /** Lets the durations of open connections tick (only visible cells redraw). */

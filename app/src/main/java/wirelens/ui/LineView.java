@@ -5,7 +5,7 @@ import java.util.List;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.control.ScrollBar;
-import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
@@ -18,8 +18,8 @@ import javafx.scene.shape.Rectangle;
  * A list of fixed-height lines of any count (billions are fine): only the rows on screen exist, and
  * every position is plain arithmetic on the line number. The JavaFX ListView walks every cell when its
  * item count changes, which stalls the FX thread for a stream of millions of lines; this does not.
- * Lines are drawn by a {@link Renderer}; selection is a range of whole lines (click, shift-click,
- * drag, shift+arrows, Ctrl+A).
+ * Lines are drawn by a {@link Renderer}; what a press or drag means (selecting bytes) is up to the
+ * {@link Pointer}, which gets the line and the row node under the mouse.
  */
 final class LineView extends Region {
     /** Fills a row with the nodes of one line. */
@@ -27,7 +27,15 @@ final class LineView extends Region {
         void render(int line, List<Node> out);
     }
 
-    static final String SELECTED = "wl-selected";
+    /** Told where the primary button went down ({@code dragging} false) or was dragged to. */
+    interface Pointer {
+        /**
+         * @param row the row node drawing {@code line} (for hit-testing its text), or null
+         * @param sceneX the mouse position in scene coordinates
+         * @param extend shift held (or a drag): extend the selection rather than start one
+         */
+        void at(int line, Node row, double sceneX, boolean extend, boolean dragging);
+    }
 
     private final Renderer renderer;
     private final double lineHeight;
@@ -41,10 +49,9 @@ final class LineView extends Region {
     private long generation;
     private int lineCount;
     private int top;
-    private int anchor = -1;
-    private int caret = -1;
     private boolean syncingBar;
-    private Runnable onSelectionChanged = () -> {};
+    private boolean pressed;
+    private Pointer pointer = (line, row, x, extend, dragging) -> {};
 
     LineView(Renderer renderer, double lineHeight) {
         this.renderer = renderer;
@@ -75,22 +82,26 @@ final class LineView extends Region {
         });
         addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
             requestFocus();
+            pressed = false;
             if (e.getY() > rowsHeight() || e.getX() > rowsWidth()) {
                 return; // on a scroll bar
             }
             e.consume(); // keep the focus here (a parent would take it)
+            if (e.getButton() != MouseButton.PRIMARY) {
+                return; // the context menu acts on the selection as it is
+            }
             int line = lineAt(e.getY());
+            if (line < 0) {
+                line = lineCount - 1; // below the last line: the end
+            }
             if (line < 0) {
                 return;
             }
-            if (!e.isShiftDown() || anchor < 0) {
-                anchor = line;
-            }
-            caret = line;
-            selectionChanged();
+            pressed = true;
+            pointer.at(line, rowOf(line), e.getSceneX(), e.isShiftDown(), false);
         });
         addEventHandler(MouseEvent.MOUSE_DRAGGED, e -> {
-            if (anchor < 0 || e.getX() > rowsWidth()) {
+            if (!pressed) {
                 return;
             }
             e.consume();
@@ -100,11 +111,14 @@ final class LineView extends Region {
                 setTop(top + 1);
             }
             int line = lineAt(Math.max(0, Math.min(e.getY(), rowsHeight() - 1)));
-            if (line >= 0 && line != caret) {
-                caret = line;
-                selectionChanged();
+            if (line < 0) {
+                line = lineCount - 1;
+            }
+            if (line >= 0) {
+                pointer.at(line, rowOf(line), e.getSceneX(), true, true);
             }
         });
+        addEventHandler(MouseEvent.MOUSE_RELEASED, e -> pressed = false);
         addEventHandler(KeyEvent.KEY_PRESSED, this::key);
     }
 
@@ -117,11 +131,6 @@ final class LineView extends Region {
     /** Sets how many lines there are (growing keeps the position; shrinking clamps it). */
     void setLineCount(int count) {
         lineCount = count;
-        if (anchor >= count || caret >= count) {
-            anchor = -1;
-            caret = -1;
-            selectionChanged();
-        }
         top = clamp(top, 0, maxTop());
         updateBar();
         requestLayout();
@@ -153,77 +162,49 @@ final class LineView extends Region {
         setTop(maxTop());
     }
 
-    /** Selected lines as {from, to} inclusive, or null. */
-    int[] selection() {
-        if (anchor < 0 || caret < 0) {
+    /** Shows {@code line}, scrolling as little as possible. */
+    void ensureVisible(int line) {
+        int rowsOnScreen = Math.max(1, fullRows());
+        if (line < top) {
+            setTop(line);
+        } else if (line > top + rowsOnScreen - 1) {
+            setTop(line - rowsOnScreen + 1);
+        }
+    }
+
+    void setPointer(Pointer pointer) {
+        this.pointer = pointer;
+    }
+
+    /** The row node drawing {@code line} now, or null when it is not on screen. */
+    Node rowOf(int line) {
+        int i = line - top;
+        if (i < 0 || i >= rowNodes.size()) {
             return null;
         }
-        return new int[] {Math.min(anchor, caret), Math.max(anchor, caret)};
-    }
-
-    void select(int from, int to) {
-        anchor = clamp(from, 0, lineCount - 1);
-        caret = clamp(to, 0, lineCount - 1);
-        selectionChanged();
-    }
-
-    /** The line the user last clicked or moved to, or -1. */
-    int caretLine() {
-        return caret;
-    }
-
-    void setOnSelectionChanged(Runnable action) {
-        onSelectionChanged = action;
-    }
-
-    private void selectionChanged() {
-        refresh();
-        onSelectionChanged.run();
+        if (i >= shownLines.length || shownLines[i] != line || shownGeneration != generation) {
+            layout(); // scrolled or redrawn since the last pulse: draw it now
+        }
+        return i < shownLines.length && shownLines[i] == line && rowNodes.get(i).isVisible() ? rowNodes.get(i) : null;
     }
 
     // ---- behaviour ---------------------------------------------------------------------------
 
+    /** Paging keys; arrows and shift+keys are the selection's (see {@link StreamView}). */
     private void key(KeyEvent e) {
+        if (e.isShiftDown() || e.isShortcutDown()) {
+            return;
+        }
         int rowsOnScreen = Math.max(1, fullRows());
-        int target;
         switch (e.getCode()) {
-            case UP -> target = (caret < 0 ? top : caret) - 1;
-            case DOWN -> target = (caret < 0 ? top : caret) + 1;
-            case PAGE_UP -> target = (caret < 0 ? top : caret) - rowsOnScreen;
-            case PAGE_DOWN -> target = (caret < 0 ? top : caret) + rowsOnScreen;
-            case HOME -> target = 0;
-            case END -> target = lineCount - 1;
-            case A -> {
-                if (e.isShortcutDown() && lineCount > 0) {
-                    select(0, lineCount - 1);
-                    e.consume();
-                }
-                return;
-            }
+            case PAGE_UP -> setTop(top - rowsOnScreen);
+            case PAGE_DOWN -> setTop(top + rowsOnScreen);
+            case HOME -> setTop(0);
+            case END -> scrollToEnd();
             default -> {
                 return;
             }
         }
-        if (lineCount == 0) {
-            return;
-        }
-        target = clamp(target, 0, lineCount - 1);
-        if (e.isShiftDown()) {
-            if (anchor < 0) {
-                anchor = caret < 0 ? target : caret;
-            }
-        } else {
-            anchor = target;
-        }
-        caret = target;
-        if (e.getCode() == KeyCode.END) {
-            scrollToEnd();
-        } else if (target < top) {
-            setTop(target);
-        } else if (target > top + rowsOnScreen - 1) {
-            setTop(target - rowsOnScreen + 1);
-        }
-        selectionChanged();
         e.consume();
     }
 
@@ -313,7 +294,6 @@ final class LineView extends Region {
         }
         boolean redrawAll = shownGeneration != generation;
         shownGeneration = generation;
-        int[] sel = selection();
         double widest = width;
         for (int i = 0; i < rowNodes.size(); i++) {
             HBox row = rowNodes.get(i);
@@ -322,7 +302,6 @@ final class LineView extends Region {
             if (!visible) {
                 if (shownLines[i] != -1) {
                     row.getChildren().clear();
-                    row.getStyleClass().remove(SELECTED);
                     shownLines[i] = -1;
                 }
                 row.setVisible(false);
@@ -331,12 +310,8 @@ final class LineView extends Region {
             row.setVisible(true);
             if (redrawAll || shownLines[i] != line) {
                 renderer.render(line, row.getChildren());
+                row.applyCss(); // styled now (fonts), so widths and hit-tests are right before the next pulse
                 shownLines[i] = line;
-                boolean selected = sel != null && line >= sel[0] && line <= sel[1];
-                row.getStyleClass().remove(SELECTED);
-                if (selected) {
-                    row.getStyleClass().add(SELECTED);
-                }
             }
             double w = Math.max(width, row.prefWidth(-1));
             row.resizeRelocate(0, i * lineHeight, w, lineHeight);

@@ -159,6 +159,10 @@ final class MainWindow {
         return notifications;
     }
 
+    CaptureIndex index() {
+        return index;
+    }
+
     ConnectionTable connections() {
         return table;
     }
@@ -379,7 +383,7 @@ final class MainWindow {
     private MenuBar menus() {
         MenuItem open = item("Open capture\u2026", "Shortcut+O", this::chooseAndOpen);
         MenuItem saveAs = item("Save capture as\u2026", "Shortcut+S", this::chooseAndSaveCapture);
-        MenuItem clear = item("Clear", "Shortcut+L", this::clear);
+        MenuItem clear = item("Clear finished connections\u2026", "Shortcut+L", this::confirmAndClear);
         MenuItem closeTab = item("Close tab", "Shortcut+W", () -> {
             Tab t = tabs.getSelectionModel().getSelectedItem();
             if (t != null) {
@@ -480,14 +484,59 @@ final class MainWindow {
         t.start();
     }
 
+    /** File → Clear: asks first, saying what goes and what the capture file keeps. */
+    private void confirmAndClear() {
+        long finished = index.connections().stream().filter(c -> !c.isOpen()).count();
+        Alert ask = new Alert(Alert.AlertType.CONFIRMATION, clearQuestion(finished, live != null),
+                new javafx.scene.control.ButtonType("Clear", javafx.scene.control.ButtonBar.ButtonData.OK_DONE),
+                javafx.scene.control.ButtonType.CANCEL);
+        ask.initOwner(stage);
+        ask.setTitle("Clear");
+        ask.setHeaderText("Clear " + finished + (finished == 1 ? " finished connection?" : " finished connections?"));
+        ask.getDialogPane().getStylesheets().add(Styles.STYLESHEET);
+        ask.getDialogPane().setId("clear-dialog");
+        ask.showAndWait().filter(b -> b.getButtonData() == javafx.scene.control.ButtonBar.ButtonData.OK_DONE)
+                .ifPresent(b -> clear());
+    }
+
+    static String clearQuestion(long finished, boolean live) {
+        return "Finished connections leave the list, their tabs close and the window lets go of what it held "
+                + "for them. Open connections stay and keep updating."
+                + (live ? "\n\nThe capture file is written as traffic flows and keeps everything: "
+                        + "\"Save capture as\" still saves all traffic since the start, cleared connections included."
+                        : "\n\nThe capture file itself is not changed.");
+    }
+
+    /**
+     * Removes finished connections: their rows, their tabs (with the bytes those cached) and their
+     * entries in the capture index. Open ones stay and keep updating. The capture file is append-only and
+     * keeps every record, so "Save capture as" still writes all traffic since the start.
+     */
     void clear() {
-        for (Tab t : List.copyOf(tabs.getTabs())) {
-            ((StreamView) t.getUserData()).close();
-            closeProtocolViews((StreamView) t.getUserData());
+        List<ConnectionInfo> known = index.connections();
+        List<ConnectionInfo> open = new java.util.ArrayList<>();
+        for (ConnectionInfo c : known) {
+            if (c.isOpen()) {
+                open.add(c);
+            }
         }
-        tabs.getTabs().clear();
-        views.clear();
-        table.clear();
+        Set<Long> keep = new HashSet<>();
+        open.forEach(c -> keep.add(c.id()));
+        for (Tab t : List.copyOf(tabs.getTabs())) {
+            StreamView v = (StreamView) t.getUserData();
+            if (!keep.contains(v.connectionId())) {
+                tabs.getTabs().remove(t);
+                v.close();
+                closeProtocolViews(v);
+                views.remove(v.connectionId());
+            }
+        }
+        table.clear(open);
+        for (ConnectionInfo c : known) { // connections that came after the snapshot stay
+            if (!keep.contains(c.id())) {
+                index.forget(c.id());
+            }
+        }
         updateStatus();
     }
 
@@ -495,7 +544,7 @@ final class MainWindow {
         info("Keyboard shortcuts", String.join("\n",
                 "Ctrl+O\tOpen a capture file (in a new window)",
                 "Ctrl+S\tSave the capture as a pcapng file",
-                "Ctrl+L\tClear the connection list",
+                "Ctrl+L\tClear finished connections (open ones stay; the capture file keeps all)",
                 "Ctrl+W\tClose the current stream tab",
                 "Ctrl+Q\tQuit",
                 "Ctrl+1 / Ctrl+2\tShow the current stream as text / hex",
@@ -506,9 +555,10 @@ final class MainWindow {
                 "Ctrl+Shift+A\tForward all held chunks and turn intercept off",
                 "Ctrl+Shift+T / I / R\tShow traffic / held chunks / rules",
                 "Enter or double-click\tOpen the selected connection's stream",
-                "Ctrl+C\tCopy the selected lines as text",
-                "Ctrl+Shift+C\tCopy the selected lines as hex",
-                "Ctrl+A\tSelect all lines of a stream",
+                "Drag, shift+click, shift+arrows\tSelect bytes of a stream (text or hex view)",
+                "Ctrl+C\tCopy the selected bytes: as text in the text view, as hex in the hex view",
+                "Ctrl+Shift+C\tCopy the selected bytes as hex",
+                "Ctrl+A\tSelect all bytes of a stream",
                 "End\tGo to the end of a stream and follow it",
                 "F1\tThis list"));
     }

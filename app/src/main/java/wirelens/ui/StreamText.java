@@ -91,11 +91,35 @@ final class StreamText {
         return (length + HEX_BYTES_PER_LINE - 1) / HEX_BYTES_PER_LINE;
     }
 
+    /**
+     * One thing the text view draws for bytes {@code [byteFrom, byteTo)} of a line: a character (1 to 4
+     * bytes) or the escape of a control character or undecodable byte. Selection maps pointer positions
+     * to bytes through these.
+     */
+    record Unit(int byteFrom, int byteTo, String text, boolean escape) {}
+
     /** Decodes bytes {@code [from, to)} for display: control characters and bad bytes as dimmed escapes. */
     static List<Segment> decode(byte[] b, int from, int to, Charset charset) {
         List<Segment> out = new ArrayList<>(4);
-        StringBuilder plain = new StringBuilder(to - from);
-        StringBuilder escaped = new StringBuilder();
+        StringBuilder run = new StringBuilder(to - from);
+        boolean runEscape = false;
+        for (Unit u : units(b, from, to, charset)) {
+            if (run.length() > 0 && u.escape() != runEscape) {
+                out.add(new Segment(run.toString(), runEscape));
+                run.setLength(0);
+            }
+            run.append(u.text());
+            runEscape = u.escape();
+        }
+        if (run.length() > 0) {
+            out.add(new Segment(run.toString(), runEscape));
+        }
+        return out;
+    }
+
+    /** The units of bytes {@code [from, to)}, in order, covering every byte once. */
+    static List<Unit> units(byte[] b, int from, int to, Charset charset) {
+        List<Unit> out = new ArrayList<>(to - from);
         int i = from;
         while (i < to) {
             int v = b[i] & 0xFF;
@@ -136,26 +160,9 @@ final class StreamText {
                     }
                 }
             }
-            if (escape != null) {
-                if (plain.length() > 0) {
-                    out.add(new Segment(plain.toString(), false));
-                    plain.setLength(0);
-                }
-                escaped.append(escape);
-            } else {
-                if (escaped.length() > 0) {
-                    out.add(new Segment(escaped.toString(), true));
-                    escaped.setLength(0);
-                }
-                plain.appendCodePoint(codePoint);
-            }
+            out.add(escape != null ? new Unit(i, i + length, escape, true)
+                    : new Unit(i, i + length, new String(Character.toChars(codePoint)), false));
             i += length;
-        }
-        if (plain.length() > 0) {
-            out.add(new Segment(plain.toString(), false));
-        }
-        if (escaped.length() > 0) {
-            out.add(new Segment(escaped.toString(), true));
         }
         return out;
     }

@@ -77,6 +77,9 @@ final class StreamView {
     private long[] textFirst = new long[64];
     private long[] hexFirst = new long[64];
     private long[] directionOffset = new long[64];
+    /** Where each chunk's bytes start in the whole stream (both directions, in order): selection positions. */
+    private long[] byteFirst = new long[64];
+    private long totalBytes;
     private int[] lengths = new int[64];
     private long textLines;
     private long hexLines;
@@ -89,6 +92,14 @@ final class StreamView {
     private Mode mode;
     private StreamText.Charset charset = StreamText.Charset.UTF_8;
     private boolean userMoved;
+
+    // selection, FX thread only: positions between bytes of the whole stream, so appends never move it
+    private long anchor = -1;
+    private long caret = -1;
+    /** Hex view: the byte the mouse went down on (a press selects whole bytes there). */
+    private long cellAnchor = -1;
+    /** The line of the last click or caret move (the compare pane shows its chunk), or -1. */
+    private int caretLine = -1;
     /** Pulses to wait after the user moved before judging "at the end" (the list lays out in between). */
     private int settle;
 
@@ -120,10 +131,22 @@ final class StreamView {
             list.addEventFilter(type, e -> userMoved = true);
         }
         list.addEventFilter(KeyEvent.KEY_PRESSED, e -> userMoved = true);
-        list.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
-            if (e.isShortcutDown() && e.getCode() == KeyCode.C) {
-                copy(!e.isShiftDown());
-                e.consume();
+        list.addEventHandler(KeyEvent.KEY_PRESSED, this::key);
+        list.setPointer(this::pointerAt);
+        javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu(
+                menuItem("Copy as text", "copy-text", () -> copy(true)),
+                menuItem("Copy as hex", "copy-hex", () -> copy(false)));
+        menu.setId("stream-menu");
+        list.setOnContextMenuRequested(e -> {
+            if (!menu.isShowing()) {
+                menu.show(list, e.getScreenX(), e.getScreenY());
+            }
+            e.consume();
+        });
+        // not every platform makes a context-menu request of a right click (Monocle does not)
+        list.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
+            if (e.getButton() == javafx.scene.input.MouseButton.SECONDARY && !menu.isShowing()) {
+                menu.show(list, e.getScreenX(), e.getScreenY());
             }
         });
 
@@ -156,11 +179,8 @@ final class StreamView {
         });
 
         MenuButton copy = new MenuButton("Copy");
-        MenuItem copyText = new MenuItem("Copy selection as text");
-        copyText.setOnAction(e -> copy(true));
-        MenuItem copyHex = new MenuItem("Copy selection as hex");
-        copyHex.setOnAction(e -> copy(false));
-        copy.getItems().addAll(copyText, copyHex);
+        copy.getItems().addAll(menuItem("Copy selection as text", null, () -> copy(true)),
+                menuItem("Copy selection as hex", null, () -> copy(false)));
         MenuButton save = new MenuButton("Save");
         save.setId("save-stream");
         MenuItem saveC2s = new MenuItem("Save client \u2192 server bytes\u2026");
@@ -178,8 +198,14 @@ final class StreamView {
         root.setTop(bar);
         root.setCenter(new javafx.scene.layout.StackPane(list, placeholder));
         root.setBottom(compare.node());
-        list.setOnSelectionChanged(this::showCompare);
         updateSummary();
+    }
+
+    private static MenuItem menuItem(String text, String id, Runnable action) {
+        MenuItem item = new MenuItem(text);
+        item.setId(id);
+        item.setOnAction(e -> action.run());
+        return item;
     }
 
     Node node() {
@@ -239,7 +265,7 @@ final class StreamView {
         render(line, nodes);
         StringBuilder s = new StringBuilder();
         for (Node n : nodes) {
-            s.append(((Text) n).getText());
+            s.append(textOf(n).getText());
         }
         return s.toString();
     }
@@ -261,6 +287,8 @@ final class StreamView {
         mode = newMode;
         (mode == Mode.TEXT ? textButton : hexButton).setSelected(true);
         list.setLineCount(modeLineCount());
+        // the selection is in bytes and stays; the caret's line is another one in this mode
+        caretLine = anchor < 0 ? -1 : lineOfPosition(Math.min(anchor, caret));
         list.refresh();
         showCompare();
         if (follow.isSelected() || topChunk < 0) {
@@ -330,6 +358,8 @@ final class StreamView {
             int d = info.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1;
             directionOffset[c] = directionTotals[d];
             directionTotals[d] += length;
+            byteFirst[c] = totalBytes;
+            totalBytes += length;
             chunks++;
         }
         requested = chunks; // a job that stopped early (byte limit) is continued from here
@@ -343,6 +373,7 @@ final class StreamView {
             hexFirst = Arrays.copyOf(hexFirst, size);
             directionOffset = Arrays.copyOf(directionOffset, size);
             lengths = Arrays.copyOf(lengths, size);
+            byteFirst = Arrays.copyOf(byteFirst, size);
         }
     }
 
@@ -363,7 +394,7 @@ final class StreamView {
     }
 
     private void showCompare() {
-        int c = chunkAtLine(list.caretLine());
+        int c = chunkAtLine(caretLine);
         compare.show(c < 0 ? null : index.chunk(connectionId, c), file, mode == Mode.HEX);
     }
 
@@ -402,13 +433,42 @@ final class StreamView {
         }
         byte[] bytes = entry.bytes();
         int contentLine = (int) (k - 1);
+        long base = byteFirst[c];
+        long selFrom = Math.min(anchor, caret);
+        long selTo = Math.max(anchor, caret);
         if (mode == Mode.HEX) {
             int from = contentLine * StreamText.HEX_BYTES_PER_LINE;
             int to = Math.min(bytes.length, from + StreamText.HEX_BYTES_PER_LINE);
             String[] parts = StreamText.hexLine(directionOffset[c] + from, bytes, from, to);
             out.add(text(parts[0], Styles.OFFSET));
-            out.add(text(parts[1], dirClass));
-            out.add(text(parts[2], dirClass, Styles.HEX_ASCII));
+            // the hex column: byte i's two digits sit at 3i (+1 past the gap after 8 bytes)
+            String hex = parts[1];
+            long[] pos = new long[hex.length()];
+            boolean[] selected = new boolean[hex.length()];
+            for (int ch = 0; ch < hex.length(); ch++) {
+                int i = Math.min(to - from - 1, (ch - (ch > 24 ? 1 : 0)) / 3);
+                pos[ch] = base + from + Math.max(0, i);
+            }
+            for (int i = 0; i < to - from; i++) {
+                int at = 3 * i + (i >= 8 ? 1 : 0);
+                boolean in = inside(base + from + i, selFrom, selTo);
+                boolean nextIn = i + 1 < to - from && inside(base + from + i + 1, selFrom, selTo);
+                selected[at] = in;
+                selected[at + 1] = in;
+                selected[at + 2] = in && nextIn; // the space between two selected bytes
+                if (i == 7 && in && nextIn) {
+                    selected[at + 3] = true; // the gap after 8 bytes
+                }
+            }
+            addRuns(out, hex, pos, selected, base + to, true, dirClass);
+            String ascii = parts[2];
+            long[] asciiPos = new long[ascii.length()];
+            boolean[] asciiSelected = new boolean[ascii.length()];
+            for (int i = 0; i < ascii.length(); i++) {
+                asciiPos[i] = base + from + i;
+                asciiSelected[i] = inside(asciiPos[i], selFrom, selTo);
+            }
+            addRuns(out, ascii, asciiPos, asciiSelected, base + to, true, dirClass, Styles.HEX_ASCII);
         } else {
             int[] starts = entry.lineStarts();
             if (contentLine >= starts.length) {
@@ -416,10 +476,77 @@ final class StreamView {
             }
             int from = starts[contentLine];
             int to = contentLine + 1 < starts.length ? starts[contentLine + 1] : bytes.length;
-            for (StreamText.Segment s : StreamText.decode(bytes, from, to, charset)) {
-                out.add(s.escape() ? text(s.text(), dirClass, Styles.ESCAPE) : text(s.text(), dirClass));
+            List<StreamText.Unit> units = StreamText.units(bytes, from, to, charset);
+            // runs of escapes and of plain text, each cut where the selection starts or ends
+            int u = 0;
+            while (u < units.size()) {
+                boolean escape = units.get(u).escape();
+                int end = u;
+                StringBuilder run = new StringBuilder();
+                while (end < units.size() && units.get(end).escape() == escape) {
+                    run.append(units.get(end).text());
+                    end++;
+                }
+                long[] pos = new long[run.length()];
+                boolean[] selected = new boolean[run.length()];
+                int ch = 0;
+                for (int i = u; i < end; i++) {
+                    StreamText.Unit unit = units.get(i);
+                    boolean in = inside(base + unit.byteFrom(), selFrom, selTo);
+                    for (int n = 0; n < unit.text().length(); n++, ch++) {
+                        pos[ch] = base + unit.byteFrom();
+                        selected[ch] = in;
+                    }
+                }
+                long runEnd = base + units.get(end - 1).byteTo();
+                if (escape) {
+                    addRuns(out, run.toString(), pos, selected, runEnd, false, dirClass, Styles.ESCAPE);
+                } else {
+                    addRuns(out, run.toString(), pos, selected, runEnd, false, dirClass);
+                }
+                u = end;
             }
         }
+    }
+
+    private static boolean inside(long position, long from, long to) {
+        return position >= from && position < to;
+    }
+
+    /**
+     * Where the characters of a drawn piece of a line are in the stream. {@code pos[i]} is the byte that
+     * character i shows; {@code end} the position just after the piece. With {@code cells} (hex view) a
+     * pointer picks the byte under it, otherwise the gap between characters nearest to it.
+     */
+    private record HitMap(long[] pos, long end, boolean cells) {}
+
+    /** Adds {@code s} as Text nodes, cut into runs of selected and unselected characters; selected ones highlighted. */
+    private static void addRuns(List<Node> out, String s, long[] pos, boolean[] selected, long end, boolean cells,
+            String... styleClasses) {
+        int i = 0;
+        while (i < s.length()) {
+            int j = i;
+            while (j < s.length() && selected[j] == selected[i]) {
+                j++;
+            }
+            Text t = text(s.substring(i, j), styleClasses);
+            HitMap hits = new HitMap(Arrays.copyOfRange(pos, i, j), j < s.length() ? pos[j] : end, cells);
+            t.setUserData(hits);
+            if (selected[i]) {
+                javafx.scene.layout.StackPane highlight = new javafx.scene.layout.StackPane(t);
+                highlight.getStyleClass().add(Styles.SELECTION);
+                highlight.setUserData(hits);
+                out.add(highlight);
+            } else {
+                out.add(t);
+            }
+            i = j;
+        }
+    }
+
+    /** The Text of a node a line is drawn with (a selected run sits in a highlight pane). */
+    private static Text textOf(Node n) {
+        return n instanceof Text t ? t : (Text) ((javafx.scene.Parent) n).getChildrenUnmodifiable().get(0);
     }
 
     private static Text text(String s, String... styleClasses) {
@@ -448,37 +575,31 @@ final class StreamView {
 
     // ---- copy and save -----------------------------------------------------------------
 
-    /** The bytes of the selected lines, in order (separators contribute nothing). */
+    /** The selected bytes, in stream order (both directions as they came), or none. */
     byte[] selectedBytes() throws IOException {
-        int[] range = list.selection();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int line = range == null ? 0 : range[0]; range != null && line <= range[1]; line++) {
-            int c = chunkAtLine(line);
-            long k = c < 0 ? 0 : line - first()[c];
-            if (k == 0) {
+        long from = Math.min(anchor, caret);
+        long to = Math.max(anchor, caret);
+        if (from < 0 || to <= from) {
+            return new byte[0];
+        }
+        if (to - from > COPY_LIMIT) {
+            throw new IOException("the selection is larger than " + (COPY_LIMIT >> 20)
+                    + " MiB; use Save to write it to a file");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) (to - from));
+        for (int c = chunkAtPosition(from); c >= 0 && c < chunks && byteFirst[c] < to; c++) {
+            if (lengths[c] == 0) {
                 continue;
             }
-            ChunkCache.Entry entry = cache.get(index.chunk(connectionId, c));
-            if (entry.error() != null) {
-                throw new IOException(entry.error());
+            byte[] bytes = ChunkCache.readDisplayBytes(file, index.chunk(connectionId, c));
+            if (bytes == null) {
+                throw new IOException("chunk " + (c + 1) + " cannot be read from the capture file");
             }
-            byte[] bytes = entry.bytes();
-            int contentLine = (int) (k - 1);
-            int from;
-            int to;
-            if (mode == Mode.HEX) {
-                from = contentLine * StreamText.HEX_BYTES_PER_LINE;
-                to = Math.min(bytes.length, from + StreamText.HEX_BYTES_PER_LINE);
-            } else {
-                int[] starts = entry.lineStarts();
-                from = starts[contentLine];
-                to = contentLine + 1 < starts.length ? starts[contentLine + 1] : bytes.length;
+            int a = (int) Math.max(0, from - byteFirst[c]);
+            int b = (int) Math.min(bytes.length, to - byteFirst[c]);
+            if (b > a) {
+                out.write(bytes, a, b - a);
             }
-            if (out.size() + (to - from) > COPY_LIMIT) {
-                throw new IOException("the selection is larger than " + (COPY_LIMIT >> 20)
-                        + " MiB; use Save to write it to a file");
-            }
-            out.write(bytes, from, to - from);
         }
         return out.toByteArray();
     }
@@ -487,7 +608,7 @@ final class StreamView {
         try {
             byte[] bytes = selectedBytes();
             if (bytes.length == 0) {
-                notifier.info("Select lines to copy first (click, shift-click, or Ctrl+A).");
+                notifier.info("Select bytes to copy first: drag over them, shift-click, shift+arrows, or Ctrl+A.");
                 return;
             }
             ClipboardContent content = new ClipboardContent();
@@ -496,6 +617,297 @@ final class StreamView {
         } catch (IOException e) {
             notifier.error("Cannot copy: " + e.getMessage());
         }
+    }
+
+    // ---- selection ---------------------------------------------------------------------
+
+    /** Selects the bytes {@code [from, to)} of the stream (a caret when equal). */
+    void select(long from, long to) {
+        anchor = clamp(from);
+        caret = clamp(to);
+        cellAnchor = -1;
+        caretLine = lineOfPosition(Math.min(anchor, caret));
+        selectionChanged();
+    }
+
+    /** The selection as {from, to} stream positions, or null. */
+    long[] selection() {
+        return anchor < 0 ? null : new long[] {Math.min(anchor, caret), Math.max(anchor, caret)};
+    }
+
+    private long clamp(long position) {
+        return Math.max(0, Math.min(totalBytes, position));
+    }
+
+    private void selectionChanged() {
+        list.refresh();
+        showCompare();
+    }
+
+    /** A press (or drag) on a line: the text view puts the caret between bytes, the hex view picks whole bytes. */
+    private void pointerAt(int line, Node row, double sceneX, boolean extend, boolean dragging) {
+        caretLine = line;
+        if (mode == Mode.HEX) {
+            long cell = positionAt(line, row, sceneX, true);
+            if (cell < 0 || totalBytes == 0) {
+                if (!dragging && !extend) {
+                    anchor = caret = cellAnchor = -1; // a separator: nothing selected, its chunk compared
+                }
+                selectionChanged();
+                return;
+            }
+            cell = Math.min(cell, totalBytes - 1);
+            if (!(extend && (cellAnchor >= 0 || anchor >= 0))) {
+                cellAnchor = cell;
+            } else if (cellAnchor < 0) {
+                cellAnchor = anchor == caret ? Math.min(anchor, totalBytes - 1) : anchor;
+            }
+            anchor = cell >= cellAnchor ? cellAnchor : cellAnchor + 1;
+            caret = cell >= cellAnchor ? cell + 1 : cell;
+        } else {
+            long p = positionAt(line, row, sceneX, false);
+            if (!extend || anchor < 0) {
+                anchor = p;
+            }
+            caret = p;
+            cellAnchor = -1;
+        }
+        selectionChanged();
+    }
+
+    /**
+     * The stream position under the pointer on a line: hit-tests the drawn text. Cells: the byte under it
+     * (-1 on a separator); otherwise the gap between bytes nearest to it.
+     */
+    private long positionAt(int line, Node row, double sceneX, boolean cells) {
+        HitMap last = null;
+        if (row instanceof javafx.scene.Parent parent) {
+            for (Node n : parent.getChildrenUnmodifiable()) {
+                if (!(n.getUserData() instanceof HitMap hits)) {
+                    continue;
+                }
+                javafx.geometry.Bounds b = n.localToScene(n.getBoundsInLocal());
+                if (last == null && sceneX < b.getMinX()) {
+                    return hits.pos()[0];
+                }
+                last = hits;
+                if (sceneX < b.getMaxX()) {
+                    Text t = textOf(n);
+                    javafx.geometry.Point2D local = t.sceneToLocal(sceneX, b.getCenterY());
+                    javafx.scene.text.HitInfo hit = t.hitTest(new javafx.geometry.Point2D(local.getX(),
+                            t.getLayoutBounds().getCenterY()));
+                    int length = hits.pos().length;
+                    if (hits.cells()) {
+                        return hits.pos()[Math.max(0, Math.min(length - 1, hit.getCharIndex()))];
+                    }
+                    int i = hit.getInsertionIndex();
+                    return i < length ? hits.pos()[Math.max(0, i)] : hits.end();
+                }
+            }
+        }
+        if (last != null) {
+            return cells ? last.pos()[last.pos().length - 1] : last.end();
+        }
+        long[] range = lineRange(line);
+        return cells && range[0] == range[1] ? -1 : range[0];
+    }
+
+    /** The stream positions {from, to} of the bytes a line shows (equal for a separator). */
+    private long[] lineRange(int line) {
+        int c = chunkAtLine(line);
+        if (c < 0) {
+            return new long[] {0, 0};
+        }
+        long k = line - first()[c];
+        if (k == 0) {
+            return new long[] {byteFirst[c], byteFirst[c]};
+        }
+        int contentLine = (int) (k - 1);
+        int from;
+        int to;
+        if (mode == Mode.HEX) {
+            from = Math.min(lengths[c], contentLine * StreamText.HEX_BYTES_PER_LINE);
+            to = Math.min(lengths[c], from + StreamText.HEX_BYTES_PER_LINE);
+        } else {
+            ChunkCache.Entry entry = cache.get(index.chunk(connectionId, c));
+            int[] starts = entry.lineStarts();
+            if (contentLine >= starts.length) {
+                return new long[] {byteFirst[c] + lengths[c], byteFirst[c] + lengths[c]};
+            }
+            from = starts[contentLine];
+            to = contentLine + 1 < starts.length ? starts[contentLine + 1] : entry.bytes().length;
+        }
+        return new long[] {byteFirst[c] + from, byteFirst[c] + to};
+    }
+
+    /**
+     * For tests that drive the mouse: the screen bounds of the character drawing the byte at stream
+     * position {@code p} (in the hex view, in the hex column or with {@code ascii} in the ASCII column),
+     * or null when it is not on screen.
+     */
+    javafx.geometry.Bounds screenBoundsOf(long p, boolean ascii) {
+        int line = lineOfPosition(p);
+        Node row = line < 0 ? null : list.rowOf(line);
+        if (!(row instanceof javafx.scene.Parent parent)) {
+            return null;
+        }
+        for (Node n : parent.getChildrenUnmodifiable()) {
+            if (!(n.getUserData() instanceof HitMap hits)) {
+                continue;
+            }
+            Text t = textOf(n);
+            if (mode == Mode.HEX && t.getStyleClass().contains(Styles.HEX_ASCII) != ascii) {
+                continue;
+            }
+            for (int i = 0; i < hits.pos().length; i++) {
+                if (hits.pos()[i] == p) {
+                    Text before = new Text(t.getText().substring(0, i));
+                    Text through = new Text(t.getText().substring(0, i + 1));
+                    before.setFont(t.getFont());
+                    through.setFont(t.getFont());
+                    javafx.geometry.Bounds all = t.getLayoutBounds();
+                    double x = all.getMinX() + before.getLayoutBounds().getWidth();
+                    return t.localToScreen(new javafx.geometry.BoundingBox(x, all.getMinY(),
+                            through.getLayoutBounds().getWidth() - before.getLayoutBounds().getWidth(),
+                            all.getHeight()));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Texts drawn highlighted as selected now (for tests). */
+    List<String> highlightedTexts() {
+        List<String> out = new ArrayList<>();
+        collectHighlighted(list, out);
+        return out;
+    }
+
+    private static void collectHighlighted(javafx.scene.Parent parent, List<String> out) {
+        for (Node n : parent.getChildrenUnmodifiable()) {
+            if (n.getStyleClass().contains(Styles.SELECTION) && n.isVisible() && n.getParent().isVisible()) {
+                out.add(textOf(n).getText());
+            } else if (n instanceof javafx.scene.Parent p && n.isVisible()) {
+                collectHighlighted(p, out);
+            }
+        }
+    }
+
+    /** The chunk holding stream position {@code p}: the last one starting at or before it (-1 if none). */
+    private int chunkAtPosition(long p) {
+        int lo = 0;
+        int hi = chunks - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (byteFirst[mid] <= p) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        // a position at the very end belongs to the last chunk with bytes
+        while (found > 0 && p >= byteFirst[found] + lengths[found] && lengths[found] == 0) {
+            found--;
+        }
+        return found;
+    }
+
+    /** The content line showing stream position {@code p} (its chunk's separator when it has no bytes). */
+    private int lineOfPosition(long p) {
+        int c = chunkAtPosition(p);
+        if (c < 0) {
+            return -1;
+        }
+        int offset = (int) (p - byteFirst[c]);
+        long line;
+        if (lengths[c] == 0) {
+            line = first()[c];
+        } else if (mode == Mode.HEX) {
+            line = first()[c] + 1 + Math.min(offset, lengths[c] - 1) / StreamText.HEX_BYTES_PER_LINE;
+        } else {
+            int[] starts = cache.get(index.chunk(connectionId, c)).lineStarts();
+            int i = Arrays.binarySearch(starts, offset);
+            i = i >= 0 ? i : Math.max(0, -i - 2);
+            line = first()[c] + 1 + i;
+        }
+        return (int) Math.min(line, list.lineCount() - 1L);
+    }
+
+    /** Arrows move the caret (shift extends the selection), shift+Home/End select to either end, Ctrl+A all, Ctrl+C copies. */
+    private void key(KeyEvent e) {
+        KeyCode code = e.getCode();
+        if (e.isShortcutDown() && code == KeyCode.C) {
+            copy(!e.isShiftDown() && mode == Mode.TEXT);
+            e.consume();
+            return;
+        }
+        if (e.isShortcutDown() && code == KeyCode.A) {
+            select(0, totalBytes);
+            e.consume();
+            return;
+        }
+        long from = caret < 0 ? (anchor < 0 ? -1 : anchor) : caret;
+        if (from < 0) {
+            int l = list.firstVisibleLine();
+            from = chunks == 0 ? 0 : lineRange(l)[0];
+        }
+        long target;
+        switch (code) {
+            case LEFT -> target = from - 1;
+            case RIGHT -> target = from + 1;
+            case UP, DOWN -> target = verticalMove(from, code == KeyCode.UP ? -1 : 1);
+            case HOME -> {
+                if (!e.isShiftDown()) {
+                    return;
+                }
+                target = 0;
+            }
+            case END -> {
+                if (!e.isShiftDown()) {
+                    return;
+                }
+                target = totalBytes;
+            }
+            default -> {
+                return;
+            }
+        }
+        e.consume();
+        if (chunks == 0) {
+            return;
+        }
+        target = clamp(target);
+        if (!e.isShiftDown() || anchor < 0) {
+            anchor = target;
+        }
+        caret = target;
+        cellAnchor = -1;
+        caretLine = lineOfPosition(target);
+        if (caretLine >= 0) {
+            list.ensureVisible(caretLine);
+        }
+        selectionChanged();
+    }
+
+    /** The position one line up or down from {@code p}, at the same offset within the line where it fits. */
+    private long verticalMove(long p, int step) {
+        int line = lineOfPosition(p);
+        if (line < 0) {
+            return p;
+        }
+        long[] here = lineRange(line);
+        long column = p - here[0];
+        int next = line + step;
+        while (next >= 0 && next < list.lineCount()) {
+            long[] there = lineRange(next);
+            if (there[1] > there[0]) {
+                return there[0] + Math.min(column, there[1] - there[0]);
+            }
+            next += step; // skip separators
+        }
+        return step < 0 ? 0 : totalBytes;
     }
 
     private void chooseAndSave(Direction direction) {

@@ -24,6 +24,8 @@ final class Styles {
     static final String STREAM = "wl-stream";
     /** A cell of the stream list. */
     static final String STREAM_LINE = "wl-stream-line";
+    /** Selected bytes in a stream line (text, or hex and ASCII columns): a highlight behind the text. */
+    static final String SELECTION = "wl-selection";
 
     static final String NOTIFICATIONS = "wl-notifications";
     static final String NOTIFICATION = "wl-notification";
