@@ -4,9 +4,8 @@ import wirelens.engine.EngineEvent;
 
 /**
  * What the {@link Recorder} tells its subscribers, in batches, on its writer thread, after the batch is
- * in the file and in the index. Subscribers must be quick and must not keep the byte arrays of
- * {@link ChunkAdded}: they are there for immediate use (e.g. appending to a live view) and are
- * otherwise read back from the file.
+ * in the file and in the index. Subscribers must be quick and may use the bytes of a
+ * {@link ChunkAdded} only during the call (e.g. to feed a decoder); views read bytes back from the file.
  */
 public sealed interface CaptureUpdate {
 
@@ -26,12 +25,21 @@ public sealed interface CaptureUpdate {
     record ConnectionEnded(ConnectionInfo connection) implements CaptureUpdate {}
 
     /**
-     * A chunk was recorded. {@code connection} is the connection after counting it. {@code original}
-     * and {@code forwarded} are the chunk's bytes ({@code forwarded} is null when dropped) — for
-     * immediate use only.
+     * A chunk was recorded. {@code connection} is the connection after counting it. The chunk's bytes
+     * ({@link #original()}, {@link #forwarded()}) are for immediate use only, inside the subscriber
+     * call: after it they are given back to the engine and read back from the file instead. Asking for
+     * them costs a copy of a large chunk, so subscribers ask only when they need them.
      */
-    record ChunkAdded(ChunkInfo chunk, ConnectionInfo connection, byte[] original, byte[] forwarded)
-            implements CaptureUpdate {}
+    record ChunkAdded(ChunkInfo chunk, ConnectionInfo connection, EngineEvent.Chunk event) implements CaptureUpdate {
+        public byte[] original() {
+            return event.original();
+        }
+
+        /** Null when the chunk was dropped. */
+        public byte[] forwarded() {
+            return event.forwarded();
+        }
+    }
 
     /**
      * Writing the capture file failed (e.g. disk full). Traffic keeps flowing and the index keeps

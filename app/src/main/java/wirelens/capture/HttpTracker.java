@@ -48,10 +48,10 @@ public final class HttpTracker implements Consumer<List<CaptureUpdate>> {
 
     private void chunk(CaptureUpdate.ChunkAdded c) {
         Tracked t = connections.get(c.chunk().connectionId());
-        byte[] bytes = c.forwarded();
-        if (t == null || bytes == null || bytes.length == 0 || Boolean.FALSE.equals(t.http)) {
+        if (t == null || c.chunk().forwardedLength() == 0 || Boolean.FALSE.equals(t.http)) {
             return;
         }
+        byte[] bytes = c.forwarded();
         boolean fromClient = c.chunk().direction() == Direction.CLIENT_TO_SERVER;
         if (t.http == null) {
             t.http = fromClient && ExchangeLog.looksLikeHttpRequest(bytes, bytes.length);

@@ -26,12 +26,11 @@ final class IndexUpdater {
             target(t.connectionId(), t.target(), out);
         } else if (event instanceof EngineEvent.Chunk c) {
             boolean dropped = c.dropped();
-            ChunkInfo chunk = chunk(c.connectionId(), c.direction(), c.timeNanos(), c.original().length,
-                    dropped ? 0 : c.forwarded().length, c.edited(), dropped,
-                    !dropped && c.original().length == 0, chunkOffset);
+            ChunkInfo chunk = chunk(c.connectionId(), c.direction(), c.timeNanos(), c.originalLength(),
+                    c.forwardedLength(), c.edited(), dropped, !dropped && c.originalLength() == 0, chunkOffset);
             if (chunk != null && out != null) {
                 ConnectionInfo info = index.connection(c.connectionId()).orElseThrow();
-                out.add(new CaptureUpdate.ChunkAdded(chunk, info, c.original(), c.forwarded()));
+                out.add(new CaptureUpdate.ChunkAdded(chunk, info, c));
             }
         } else if (event instanceof EngineEvent.HalfClosed h) {
             halfClosed(h.connectionId(), h.direction(), out);

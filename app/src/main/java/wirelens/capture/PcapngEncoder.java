@@ -7,7 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import wirelens.engine.Direction;
@@ -17,42 +19,74 @@ import wirelens.engine.ListenerKind;
 /**
  * Turns engine events into pcapng blocks: a Wirelens record per event plus synthesised TCP packets
  * (handshake, data, FIN, RST) so that Wireshark sees each connection as a TCP stream between the real
- * client and target. Encodes into a buffer and hands whole blocks to the sink; single-threaded.
+ * client and target. Encodes block framing into a buffer; a large chunk's bytes are not copied into
+ * it but handed to the sink in place, between the framing before and after them, as one gathering
+ * write. So chunk payloads must stay untouched until the next {@link #flush()}. Single-threaded.
  */
 final class PcapngEncoder {
     private static final int BUFFER_BYTES = 2 * Recorder.FLUSH_BYTES;
+    /** Payloads at least this large go to the sink in place; smaller ones are cheaper to copy. */
+    private static final int IN_PLACE_AT_LEAST = 4096;
     private static final int TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10, TCP_FIN = 0x01;
 
-    private final Consumer<ByteBuffer> sink;
+    private final Consumer<ByteBuffer[]> sink;
     // direct, so that the file write does not copy it once more into a temporary direct buffer
     private ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    /** What the next flush writes, in order: runs of {@link #buf} and payloads in place. */
+    private final List<ByteBuffer> pieces = new ArrayList<>();
+    /** Where in {@link #buf} the run not yet in {@link #pieces} starts. */
+    private int runStart;
+    /** Bytes of payloads in {@link #pieces} (not in {@link #buf}). */
+    private long inPlaceBytes;
     private long handedOut;
     private final Map<Long, Stream> streams = new HashMap<>();
     private int ipId;
 
-    PcapngEncoder(Consumer<ByteBuffer> sink) {
+    PcapngEncoder(Consumer<ByteBuffer[]> sink) {
         this.sink = sink;
     }
 
     /** Offset in the file of the next block. */
     long position() {
-        return handedOut + buf.position();
+        return handedOut + buf.position() + inPlaceBytes;
     }
 
-    /** Hands everything buffered to the sink. */
+    /** Hands everything encoded so far to the sink, as one array of pieces to write in order. */
     void flush() {
-        if (buf.position() == 0) {
+        if (buf.position() == 0 && pieces.isEmpty()) {
             return;
         }
-        buf.flip();
-        int n = buf.limit();
-        sink.accept(buf);
+        long n = buf.position() + inPlaceBytes;
+        endRun();
+        sink.accept(pieces.toArray(new ByteBuffer[0]));
         handedOut += n;
+        pieces.clear();
+        inPlaceBytes = 0;
+        runStart = 0;
         if (buf.capacity() > BUFFER_BYTES) {
             buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         } else {
             buf.clear();
         }
+    }
+
+    private void endRun() {
+        if (buf.position() > runStart) {
+            pieces.add(buf.slice(runStart, buf.position() - runStart));
+        }
+        runStart = buf.position();
+    }
+
+    /** Appends payload bytes: copied when small, else queued in place between the framing runs. */
+    private void putPayload(ByteBuffer payload, int from, int length) {
+        if (length < IN_PLACE_AT_LEAST) {
+            buf.put(buf.position(), payload, from, length);
+            buf.position(buf.position() + length);
+            return;
+        }
+        endRun();
+        pieces.add(payload.slice(from, length));
+        inPlaceBytes += length;
     }
 
     private void ensure(int bytes) {
@@ -65,7 +99,7 @@ final class PcapngEncoder {
     }
 
     private void flushIfFull() {
-        if (buf.position() >= Recorder.FLUSH_BYTES) {
+        if (buf.position() + inPlaceBytes >= Recorder.FLUSH_BYTES) {
             flush();
         }
     }
@@ -189,22 +223,22 @@ final class PcapngEncoder {
             return -1;
         }
         start(s, c.timeNanos(), null);
-        byte[] forwarded = c.forwarded();
-        boolean dropped = forwarded == null;
-        boolean injected = c.original().length == 0 && !dropped;
+        boolean dropped = c.dropped();
+        boolean injected = c.originalLength() == 0 && !dropped;
         boolean edited = c.edited();
-        int fwdLen = dropped ? 0 : forwarded.length;
+        int fwdLen = c.forwardedLength();
         int segments = (fwdLen + Format.MAX_SEGMENT - 1) / Format.MAX_SEGMENT;
-        byte[] original = edited ? c.original() : new byte[0];
         int flags = (edited ? Format.FLAG_EDITED : 0) | (dropped ? Format.FLAG_DROPPED : 0)
                 | (injected ? Format.FLAG_INJECTED : 0);
         byte[] fields = new RecordBody(Format.REC_CHUNK).i64(c.connectionId())
                 .u8(c.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).u8(flags).u16(0).i64(c.timeNanos())
-                .i32(fwdLen).i32(c.original().length).i32(segments).bytes();
+                .i32(fwdLen).i32(c.originalLength()).i32(segments).bytes();
 
         long offset = position();
         byte[] option = null;
         if (edited || dropped) {
+            // the original bytes of an edited or dropped chunk ride in a custom block of their own
+            byte[] original = edited ? c.original() : new byte[0];
             int blockLen = 8 + Format.CHUNK_FIELDS_LENGTH + Format.pad4(original.length) + 4;
             ensure(blockLen);
             offset = position();
@@ -216,6 +250,7 @@ final class PcapngEncoder {
             option = fields;
         }
 
+        ByteBuffer forwarded = dropped ? null : c.forwardedPayload().buffer();
         boolean c2s = c.direction() == Direction.CLIENT_TO_SERVER;
         for (int at = 0; at < fwdLen; at += Format.MAX_SEGMENT) {
             int n = Math.min(Format.MAX_SEGMENT, fwdLen - at);
@@ -283,13 +318,13 @@ final class PcapngEncoder {
      * {@link Format#RECORD_OPTION}.
      */
     private void packet(Stream s, Direction direction, long timeNanos, int tcpFlags, long seq, long ack,
-            byte[] payload, int from, int length, byte[] record) {
+            ByteBuffer payload, int from, int length, byte[] record) {
         boolean c2s = direction == Direction.CLIENT_TO_SERVER;
         int ipHeader = s.v6 ? 40 : 20;
         int packetLen = ipHeader + 20 + length;
         int optionsLen = record == null ? 0 : 4 + Format.pad4(record.length) + 4;
         int blockLen = 28 + Format.pad4(packetLen) + optionsLen + 4;
-        ensure(blockLen);
+        ensure(length >= IN_PLACE_AT_LEAST ? blockLen - length : blockLen);
         buf.putInt(Format.EPB).putInt(blockLen).putInt(0);
         buf.putInt((int) (timeNanos >>> 32)).putInt((int) timeNanos);
         buf.putInt(packetLen).putInt(packetLen);
@@ -309,7 +344,7 @@ final class PcapngEncoder {
         buf.put((byte) 0x50).put((byte) tcpFlags).putShort((short) 0xFFFF).putShort((short) 0).putShort((short) 0);
         buf.order(ByteOrder.LITTLE_ENDIAN);
         if (length > 0) {
-            buf.put(payload, from, length);
+            putPayload(payload, from, length);
         }
         padTo4(packetLen);
         if (record != null) {

@@ -292,6 +292,12 @@ public final class Recorder implements AutoCloseable {
             if (path == null) {
                 forgetEnded(batch);
             }
+            // lent engine buffers go back only now: the file has them, and subscribers have had them
+            for (EngineEvent e : batch) {
+                if (e instanceof EngineEvent.Chunk c) {
+                    c.release();
+                }
+            }
             events.consumed(batch.subList(released, batch.size()));
             batch.clear();
         }
@@ -320,16 +326,27 @@ public final class Recorder implements AutoCloseable {
     }
 
     /** Appends whole blocks to the file; on failure cuts the file back to the last complete write. */
-    private void writeToFile(ByteBuffer bytes) {
+    private void writeToFile(ByteBuffer[] pieces) {
         if (writeFailure != null) {
             return;
         }
         long before = flushedBytes;
+        long total = 0;
+        for (ByteBuffer p : pieces) {
+            total += p.remaining();
+        }
         try {
-            while (bytes.hasRemaining()) {
-                sink.write(bytes);
+            int first = 0;
+            int idle = 0;
+            while (first < pieces.length) {
+                if (sink.write(pieces, first, pieces.length - first) == 0 && ++idle > 1000) {
+                    throw new IOException("the file takes no more bytes");
+                }
+                while (first < pieces.length && !pieces[first].hasRemaining()) {
+                    first++;
+                }
             }
-            flushedBytes = before + bytes.limit();
+            flushedBytes = before + total;
         } catch (IOException e) {
             String message = "capture file " + path + ": write failed (" + e.getMessage()
                     + "); recording stopped, traffic goes on; the file holds everything up to that point";
@@ -348,9 +365,9 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    /** Where encoded bytes go: the file channel, or in tests a wrapper around it. */
+    /** Where encoded bytes go: the file channel's gathering write, or in tests a wrapper around it. */
     @FunctionalInterface
     interface Sink {
-        int write(ByteBuffer bytes) throws IOException;
+        long write(ByteBuffer[] pieces, int offset, int length) throws IOException;
     }
 }

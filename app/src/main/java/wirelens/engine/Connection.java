@@ -19,6 +19,11 @@ import java.util.List;
  */
 final class Connection implements SessionOutput {
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Reads at least this large are lent to the capture rather than copied: below it a copy is cheaper
+     * than tying up a whole read buffer (which counts in full against the event budget).
+     */
+    private static final int LEND_AT_LEAST = 32 * 1024;
 
     /** One socket of the connection. */
     static final class Endpoint {
@@ -125,17 +130,24 @@ final class Connection implements SessionOutput {
         buf.flip();
         List<ChunkHook> hooks = loop.hooks;
         if (hooks.isEmpty()) {
-            // nothing can change the bytes: forward straight from the direct read buffer, and copy
-            // them only for the capture
+            // nothing can change the bytes: forward straight from the direct read buffer; the capture
+            // gets a copy of a small read, or the buffer itself of a large one
             int dir = e.side.from().ordinal();
+            SessionEvent.Received received = loop.receivedFrom(e.side);
             if (loop.options.recordChunks()) {
-                byte[] copy = new byte[n];
-                buf.get(0, copy);
+                Payload payload;
+                if (n >= LEND_AT_LEAST) {
+                    payload = loop.lendReadBuffer(n);
+                } else {
+                    byte[] copy = new byte[n];
+                    buf.get(0, copy);
+                    payload = Payload.of(copy);
+                }
                 sequence[dir]++;
-                loop.emit(new EngineEvent.Chunk(id, e.side.from(), EpochClock.nowNanos(), copy, copy));
+                loop.emit(new EngineEvent.Chunk(id, e.side.from(), EpochClock.nowNanos(), payload, payload));
             }
             bytes[dir] += n;
-            handle(loop.receivedFrom(e.side));
+            handle(received);
         } else {
             byte[] original = new byte[n];
             buf.get(original);

@@ -162,12 +162,13 @@ public final class Engine implements AutoCloseable {
         final Selector selector;
         final EventQueue events;
         final EngineOptions options;
-        final ByteBuffer readBuffer;
+        /** Where every read lands; replaced when a read is lent to the capture. */
+        ByteBuffer readBuffer;
         final BufferPool buffers;
         final Deadlines connectTimeouts;
         final Deadlines responseTimeouts;
-        private final SessionEvent.Received receivedFromClient;
-        private final SessionEvent.Received receivedFromTarget;
+        private SessionEvent.Received receivedFromClient;
+        private SessionEvent.Received receivedFromTarget;
         volatile List<ChunkHook> hooks = List.of();
         boolean budgetPaused;
         volatile int openConnections;
@@ -196,8 +197,8 @@ public final class Engine implements AutoCloseable {
             this.selector = Selector.open();
             this.events = Objects.requireNonNull(events);
             this.options = Objects.requireNonNull(options);
-            this.readBuffer = ByteBuffer.allocateDirect(options.bufferBytes());
             this.buffers = new BufferPool(options.bufferBytes(), 64);
+            this.readBuffer = buffers.takeDirect();
             this.connectTimeouts = new Deadlines(TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis()));
             this.responseTimeouts = new Deadlines(TimeUnit.MILLISECONDS.toNanos(options.responseTimeoutMillis()));
             this.receivedFromClient = new SessionEvent.Received(Side.CLIENT, readBuffer);
@@ -207,6 +208,20 @@ public final class Engine implements AutoCloseable {
         /** The event for bytes just read into the shared read buffer; reused, as the buffer is. */
         SessionEvent.Received receivedFrom(Side side) {
             return side == Side.CLIENT ? receivedFromClient : receivedFromTarget;
+        }
+
+        /**
+         * Lends the first {@code length} bytes of the read buffer to the capture and puts a fresh
+         * buffer in its place; the caller still forwards from the lent one (it only reads it).
+         */
+        Payload lendReadBuffer(int length) {
+            // a duplicate: the caller moves the original's position while it forwards, and the capture
+            // writer reads the bytes meanwhile
+            Payload lent = Payload.lend(readBuffer.duplicate(), length, buffers::giveBackFromAnyThread);
+            readBuffer = buffers.takeDirect();
+            receivedFromClient = new SessionEvent.Received(Side.CLIENT, readBuffer);
+            receivedFromTarget = new SessionEvent.Received(Side.TARGET, readBuffer);
+            return lent;
         }
 
         void execute(Runnable task) {

@@ -32,24 +32,64 @@ public sealed interface EngineEvent {
     record TargetConnected(long connectionId, InetSocketAddress target, long timeNanos) implements EngineEvent {}
 
     /**
-     * Bytes read from one side. {@code forwarded} is what was sent on: the same array as
-     * {@code original} when nothing changed it, other bytes when a rule or the user edited it, and
-     * {@code null} when the chunk was dropped. Injected chunks have an empty {@code original}.
+     * Bytes read from one side. {@code forwardedPayload} is what was sent on: the same object as
+     * {@code originalPayload} when nothing changed it, other bytes when a rule or the user edited it,
+     * and {@code null} when the chunk was dropped. Injected chunks have an empty original. A payload
+     * may be a lent engine buffer: the consumer of the events releases it ({@link #release()}) once done.
      */
-    record Chunk(long connectionId, Direction direction, long timeNanos, byte[] original, byte[] forwarded)
-            implements EngineEvent {
+    record Chunk(long connectionId, Direction direction, long timeNanos, Payload originalPayload,
+            Payload forwardedPayload) implements EngineEvent {
+
+        /** A chunk of heap arrays; {@code forwarded} may be the same array as {@code original}, or null. */
+        public Chunk(long connectionId, Direction direction, long timeNanos, byte[] original, byte[] forwarded) {
+            this(connectionId, direction, timeNanos, Payload.of(original), forwarded, original);
+        }
+
+        private Chunk(long connectionId, Direction direction, long timeNanos, Payload original, byte[] forwarded,
+                byte[] originalArray) {
+            this(connectionId, direction, timeNanos, original,
+                    forwarded == null ? null : forwarded == originalArray ? original : Payload.of(forwarded));
+        }
+
+        /** The bytes read (copied out of a lent buffer on first use). */
+        public byte[] original() {
+            return originalPayload.bytes();
+        }
+
+        /** The bytes sent on, or null when dropped. */
+        public byte[] forwarded() {
+            return forwardedPayload == null ? null : forwardedPayload.bytes();
+        }
+
+        public int originalLength() {
+            return originalPayload.length();
+        }
+
+        /** Bytes sent on (0 when dropped). */
+        public int forwardedLength() {
+            return forwardedPayload == null ? 0 : forwardedPayload.length();
+        }
+
         public boolean edited() {
-            return forwarded != original;
+            return forwardedPayload != originalPayload;
         }
 
         public boolean dropped() {
-            return forwarded == null;
+            return forwardedPayload == null;
+        }
+
+        /** Gives lent buffers back to the engine. */
+        public void release() {
+            originalPayload.release();
+            if (forwardedPayload != null) {
+                forwardedPayload.release();
+            }
         }
 
         @Override
         public int weight() {
-            int w = 64 + original.length;
-            return forwarded == null || forwarded == original ? w : w + forwarded.length;
+            int w = 64 + originalPayload.weight();
+            return edited() && forwardedPayload != null ? w + forwardedPayload.weight() : w;
         }
     }
 

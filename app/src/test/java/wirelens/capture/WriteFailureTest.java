@@ -27,15 +27,19 @@ class WriteFailureTest {
         EventQueue queue = new EventQueue(4L << 20);
         Path file = dir.resolve("full.pcapng");
         AtomicLong room = new AtomicLong(3L << 20); // the "disk" takes 3 MiB
-        Recorder recorder = Recorder.withSink(queue, file, real -> bytes -> {
-            if (room.addAndGet(-bytes.remaining()) < 0) {
+        Recorder recorder = Recorder.withSink(queue, file, real -> (pieces, offset, length) -> {
+            long size = 0;
+            for (int i = offset; i < offset + length; i++) {
+                size += pieces[i].remaining();
+            }
+            if (room.addAndGet(-size) < 0) {
                 // a partial write, as a full disk gives, then the error
-                ByteBuffer part = bytes.duplicate();
+                ByteBuffer part = pieces[offset].duplicate();
                 part.limit(part.position() + Math.min(part.remaining(), 1000));
-                real.write(part);
+                real.write(new ByteBuffer[] {part}, 0, 1);
                 throw new IOException("No space left on device");
             }
-            return real.write(bytes);
+            return real.write(pieces, offset, length);
         });
         List<String> failures = new CopyOnWriteArrayList<>();
         List<CaptureUpdate> updates = new CopyOnWriteArrayList<>();
