@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import wirelens.engine.Direction;
 
 /**
@@ -89,14 +90,20 @@ public final class CaptureIndex {
         return info;
     }
 
-    /** Replaces a known connection's info; returns false for an unknown id. */
-    synchronized boolean replace(ConnectionInfo info) {
-        Entry e = connections.get(info.id());
+    /**
+     * Replaces a known connection's info by {@code change} applied to it, in one look-up; returns the
+     * new info, or null for an unknown id (or when {@code change} returns null).
+     */
+    synchronized ConnectionInfo update(long id, UnaryOperator<ConnectionInfo> change) {
+        Entry e = connections.get(id);
         if (e == null) {
-            return false;
+            return null;
         }
-        e.info = info;
-        return true;
+        ConnectionInfo changed = change.apply(e.info);
+        if (changed != null) {
+            e.info = changed;
+        }
+        return changed;
     }
 
     /** Appends a chunk to a known connection, counting its bytes; returns the stored chunk or null. */
@@ -124,17 +131,21 @@ public final class CaptureIndex {
     /** Chunks of one connection as parallel primitive arrays. */
     private static final class ChunkTable {
         private static final byte C2S = 1, EDITED = 2, DROPPED = 4, INJECTED = 8;
+        private static final long[] NO_LONGS = {};
+        private static final int[] NO_INTS = {};
+        private static final byte[] NO_BYTES = {};
         int size;
-        long[] times = new long[4];
-        long[] offsets = new long[4];
-        int[] originalLengths = new int[4];
-        int[] forwardedLengths = new int[4];
-        byte[] flags = new byte[4];
+        // empty until the first chunk: a run without chunk recording (headless, no capture file) has none
+        long[] times = NO_LONGS;
+        long[] offsets = NO_LONGS;
+        int[] originalLengths = NO_INTS;
+        int[] forwardedLengths = NO_INTS;
+        byte[] flags = NO_BYTES;
 
         void add(Direction direction, long time, int originalLength, int forwardedLength, boolean edited,
                 boolean dropped, boolean injected, long offset) {
             if (size == times.length) {
-                int n = size * 2;
+                int n = Math.max(4, size * 2);
                 times = Arrays.copyOf(times, n);
                 offsets = Arrays.copyOf(offsets, n);
                 originalLengths = Arrays.copyOf(originalLengths, n);

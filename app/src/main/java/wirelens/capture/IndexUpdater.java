@@ -68,11 +68,11 @@ final class IndexUpdater {
     }
 
     boolean target(long id, InetSocketAddress target, List<CaptureUpdate> out) {
-        return change(id, index.connection(id).map(c -> c.withTarget(target)).orElse(null), out);
+        return changed(index.update(id, c -> c.withTarget(target)), out);
     }
 
     boolean halfClosed(long id, Direction direction, List<CaptureUpdate> out) {
-        return change(id, index.connection(id).map(c -> c.withFinished(direction)).orElse(null), out);
+        return changed(index.update(id, c -> c.withFinished(direction)), out);
     }
 
     ChunkInfo chunk(long id, Direction direction, long timeNanos, int originalLength, int forwardedLength,
@@ -83,9 +83,8 @@ final class IndexUpdater {
 
     boolean ended(long id, ConnectionEnd end, long timeNanos, String failure, long clientToServer,
             long serverToClient, List<CaptureUpdate> out) {
-        ConnectionInfo info = index.connection(id)
-                .map(c -> c.withEnd(end, timeNanos, failure, clientToServer, serverToClient)).orElse(null);
-        if (info == null || !index.replace(info)) {
+        ConnectionInfo info = index.update(id, c -> c.withEnd(end, timeNanos, failure, clientToServer, serverToClient));
+        if (info == null) {
             return false;
         }
         if (out != null) {
@@ -94,8 +93,9 @@ final class IndexUpdater {
         return true;
     }
 
-    private boolean change(long id, ConnectionInfo info, List<CaptureUpdate> out) {
-        if (info == null || !index.replace(info)) {
+    /** Tells of a connection {@code info} changed to (null: the id was unknown, nothing changed). */
+    private boolean changed(ConnectionInfo info, List<CaptureUpdate> out) {
+        if (info == null) {
             return false;
         }
         if (out != null) {

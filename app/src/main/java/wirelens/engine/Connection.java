@@ -232,7 +232,7 @@ final class Connection implements SessionOutput {
         t.host = host;
         t.port = port;
         target = t;
-        InetSocketAddress address = Hosts.addressOf(host, port);
+        InetSocketAddress address = loop.addressOf(host, port);
         if (!address.isUnresolved()) {
             beginConnect(t, host, port, address);
             return;

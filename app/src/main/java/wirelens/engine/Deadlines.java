@@ -25,11 +25,16 @@ final class Deadlines {
     }
 
     void forget(Connection.Endpoint e) {
-        deadlines.remove(e);
+        if (!deadlines.isEmpty()) {
+            deadlines.remove(e);
+        }
     }
 
     /** Removes and returns one endpoint whose deadline has passed, or null. */
     Connection.Endpoint expired(long now) {
+        if (deadlines.isEmpty()) {
+            return null; // asked every loop turn: no iterator then
+        }
         Iterator<Map.Entry<Connection.Endpoint, Long>> it = deadlines.entrySet().iterator();
         if (it.hasNext()) {
             Map.Entry<Connection.Endpoint, Long> oldest = it.next();
@@ -43,6 +48,9 @@ final class Deadlines {
 
     /** Nanoseconds until the next deadline, or Long.MAX_VALUE when nothing waits. */
     long nanosUntilNext(long now) {
+        if (deadlines.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
         Iterator<Long> it = deadlines.values().iterator();
         return it.hasNext() ? Math.max(0, it.next() - now) : Long.MAX_VALUE;
     }

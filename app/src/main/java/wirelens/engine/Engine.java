@@ -181,9 +181,14 @@ public final class Engine implements AutoCloseable {
         private long timerSequence;
         private volatile boolean running = true;
         private ExecutorService resolver;
+        /** Handles each ready key; one instance, so a loop turn allocates no new lambda. */
+        private final Consumer<SelectionKey> dispatcher = this::dispatch;
+        /** IP literals already parsed (a forward listener connects to the same one for every client). */
+        private final Map<String, InetAddress> literals = new HashMap<>();
 
+        /** {@code target}: where a forward listener connects, parsed once at bind (an HTTP proxy: its own address). */
         private record Listener(int id, ListenerConfig config, ServerSocketChannel channel, SelectionKey key,
-                InetSocketAddress bound) {}
+                InetSocketAddress bound, InetSocketAddress target) {}
 
         private record Timer(long deadlineNanos, long sequence, Runnable action) implements Comparable<Timer> {
             @Override
@@ -237,7 +242,7 @@ public final class Engine implements AutoCloseable {
             while (running) {
                 try {
                     long timeoutMillis = runDueTimers();
-                    selector.select(this::dispatch, timeoutMillis);
+                    selector.select(dispatcher, timeoutMillis);
                     runTasks();
                     events.nudge();
                 } catch (IOException | RuntimeException x) {
@@ -310,9 +315,12 @@ public final class Engine implements AutoCloseable {
                 channel.bind(address, 1024);
                 channel.configureBlocking(false);
                 InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
-                Listener listener = new Listener(id, config, channel, null, bound);
+                InetSocketAddress target = config.kind() == ListenerKind.FORWARD
+                        ? addressOf(config.targetHost(), config.targetPort())
+                        : bound;
+                Listener listener = new Listener(id, config, channel, null, bound, target);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
-                listener = new Listener(id, config, channel, key, bound);
+                listener = new Listener(id, config, channel, key, bound, target);
                 key.attach(listener);
                 listeners.put(id, listener);
                 emit(new EngineEvent.ListenerStarted(id, config, bound));
@@ -391,13 +399,10 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             ListenerConfig config = l.config;
-            InetSocketAddress target = config.kind() == ListenerKind.FORWARD
-                    ? Hosts.addressOf(config.targetHost(), config.targetPort())
-                    : l.bound;
             Connection c = new Connection(id, l.id, config, newSession(config), this, ch);
             connections.put(id, c);
             openConnections = connections.size();
-            emit(new EngineEvent.Opened(id, l.id, config, clientAddress, target, EpochClock.nowNanos()));
+            emit(new EngineEvent.Opened(id, l.id, config, clientAddress, l.target, EpochClock.nowNanos()));
             try {
                 c.start(clientAddress);
             } catch (IOException x) {
@@ -452,6 +457,25 @@ public final class Engine implements AutoCloseable {
         }
 
         // ---- name resolution off the loop ----------------------------------------------------
+
+        /**
+         * {@link Hosts#addressOf}, with IP literals parsed once: parsing one (a regular expression, then
+         * the JDK's own parser) for every connection is a good part of a new connection's cost.
+         */
+        InetSocketAddress addressOf(String host, int port) {
+            InetAddress known = literals.get(host);
+            if (known != null) {
+                return new InetSocketAddress(known, port);
+            }
+            InetSocketAddress address = Hosts.addressOf(host, port);
+            if (!address.isUnresolved()) {
+                if (literals.size() >= 256) {
+                    literals.clear(); // an HTTP proxy may see many literals; keep only recent ones
+                }
+                literals.put(host, address.getAddress());
+            }
+            return address;
+        }
 
         void resolve(String host, int port, Consumer<InetSocketAddress> then) {
             if (resolver == null) {
