@@ -32,6 +32,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.StyleClassedTextArea;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.ChunkInfo;
 import wirelens.capture.ConnectionInfo;
@@ -284,7 +286,7 @@ public final class HttpView extends BorderPane {
     final class MessagePane extends VBox {
         private final Direction direction;
         private final Label title = new Label();
-        private final TextArea head = new TextArea();
+        private final StyleClassedTextArea head;
         private final ToggleGroup modes = new ToggleGroup();
         private final ToggleButton textMode = new ToggleButton("Text");
         private final ToggleButton hexMode = new ToggleButton("Hex");
@@ -304,10 +306,10 @@ public final class HttpView extends BorderPane {
             setId("http-" + id);
             title.setText(name);
             title.getStyleClass().add("wl-view-title");
-            head.setEditable(false);
-            head.getStyleClass().add(SmtpView.MONO);
-            head.setId("http-" + id + "-head");
-            head.setPrefRowCount(8);
+            head = HeadText.area("http-" + id + "-head");
+            VirtualizedScrollPane<StyleClassedTextArea> headPane = HeadText.scrolled(head);
+            headPane.setPrefHeight(150);
+            headPane.setMinHeight(60);
             body.setEditable(false);
             body.getStyleClass().add(SmtpView.MONO);
             body.setId("http-" + id + "-body");
@@ -336,7 +338,7 @@ public final class HttpView extends BorderPane {
             VBox.setVgrow(content, Priority.ALWAYS);
             setSpacing(4);
             setPadding(new Insets(4));
-            getChildren().setAll(title, head, bar, note, content);
+            getChildren().setAll(title, headPane, bar, note, content);
             showNothing("");
         }
 
@@ -348,7 +350,7 @@ public final class HttpView extends BorderPane {
             (mode == Mode.HEX ? hexMode : mode == Mode.IMAGE ? imageMode : textMode).setSelected(true);
         }
 
-        TextArea head() {
+        StyleClassedTextArea head() {
             return head;
         }
 
@@ -366,7 +368,7 @@ public final class HttpView extends BorderPane {
 
         private void showNothing(String why) {
             prepared = null;
-            head.setText(why);
+            HeadText.show(head, why);
             body.clear();
             note.setText("");
             image.setImage(null);
@@ -388,7 +390,7 @@ public final class HttpView extends BorderPane {
                         : e.state() == Exchange.State.FAILED ? "(no response: " + e.problem() + ")" : "(waiting for the response)");
                 return;
             }
-            head.setText(headText(e, message, trailers));
+            HeadText.show(head, headText(e, message, trailers));
             boolean sameBody = shownFor != null && shownFor.index() == e.index() && bodyRef.equals(shownBody);
             boolean capped = shownBody != null && shownBody.length() >= MAX_IMAGE_BYTES;
             if (sameBody || (capped && shownFor.index() == e.index())) {

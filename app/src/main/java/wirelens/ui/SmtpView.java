@@ -43,6 +43,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
+import org.fxmisc.richtext.StyleClassedTextArea;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.ChunkInfo;
 import wirelens.capture.ConnectionInfo;
@@ -129,7 +130,7 @@ public final class SmtpView extends BorderPane {
     private final ListView<Credentials> credentials = new ListView<>(credentialRows);
     private final ObservableList<String> problemRows = FXCollections.observableArrayList();
     private final ListView<String> problems = new ListView<>(problemRows);
-    private final TextArea headers = new TextArea();
+    private final StyleClassedTextArea headers = HeadText.area("smtp-headers");
     private final TreeView<MimePart> parts = new TreeView<>();
     private final TextArea partText = new TextArea();
     private final ObservableList<MimePart> attachmentRows = FXCollections.observableArrayList();
@@ -227,7 +228,7 @@ public final class SmtpView extends BorderPane {
         return partText;
     }
 
-    TextArea headers() {
+    StyleClassedTextArea headers() {
         return headers;
     }
 
@@ -410,9 +411,6 @@ public final class SmtpView extends BorderPane {
         });
         messages.getSelectionModel().selectedItemProperty().addListener((obs, old, m) -> showMessage(m));
 
-        headers.setId("smtp-headers");
-        headers.setEditable(false);
-        headers.getStyleClass().add(MONO);
         partText.setId("smtp-part-text");
         partText.setEditable(false);
         partText.setWrapText(true);
@@ -457,7 +455,7 @@ public final class SmtpView extends BorderPane {
         parts.setMinHeight(80);
         VBox tree = new VBox(4, partsTitle, parts, attachmentsTitle, attachments, saveAttachment);
         tree.setPadding(new Insets(4));
-        SplitPane content = new SplitPane(headers, partText);
+        SplitPane content = new SplitPane(HeadText.scrolled(headers), partText);
         content.setOrientation(Orientation.VERTICAL);
         content.setDividerPositions(0.4);
         SplitPane pane = new SplitPane(messages, tree, content);
@@ -671,7 +669,7 @@ public final class SmtpView extends BorderPane {
     private void showMessage(SmtpMessage m) {
         MimeMessage mime = m == null ? null : parsed.get(m.number());
         if (mime == null) {
-            headers.clear();
+            HeadText.show(headers, "");
             parts.setRoot(null);
             partText.clear();
             attachmentRows.clear();
@@ -681,7 +679,7 @@ public final class SmtpView extends BorderPane {
         for (MimeHeader h : mime.root().headers()) {
             sb.append(h.name()).append(": ").append(h.value()).append('\n');
         }
-        headers.setText(sb.toString());
+        HeadText.show(headers, sb.toString().stripTrailing());
         TreeItem<MimePart> root = treeOf(mime.root());
         parts.setRoot(root);
         attachmentRows.setAll(mime.attachments());

@@ -127,6 +127,11 @@ class HttpViewTest {
         assertTrue(shown.contains("\"text\" : \"gzip'd and chunked\""), shown);
         String head = fx(() -> live.response().head().getText());
         assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
+        assertTrue(fx(() -> live.response().head().getStyleOfChar(10)).contains(HeadText.STATUS_PREFIX + "2xx"),
+                "the status code is coloured as a success");
+        int nameAt = head.toLowerCase(java.util.Locale.ROOT).indexOf("\ncontent-encoding") + 2;
+        assertTrue(fx(() -> live.response().head().getStyleOfChar(nameAt)).contains(HeadText.NAME),
+                "header names are styled as names");
         String lower = head.toLowerCase(java.util.Locale.ROOT);
         assertTrue(lower.contains("\ncontent-encoding: gzip") && lower.contains("\ntransfer-encoding: chunked"), head);
         assertTrue(fx(() -> live.response().note().getText()).contains("gzip decoded: " + JSON.length() + " B"),

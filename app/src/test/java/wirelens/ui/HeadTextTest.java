@@ -1,0 +1,46 @@
+package wirelens.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.fxmisc.richtext.model.StyleSpan;
+import org.fxmisc.richtext.model.StyleSpans;
+import org.junit.jupiter.api.Test;
+
+class HeadTextTest {
+    /** Each styled run as "class:text", to read the result at a glance. */
+    private static List<String> runs(String text) {
+        StyleSpans<Collection<String>> spans = HeadText.styles(text);
+        List<String> out = new ArrayList<>();
+        int at = 0;
+        for (StyleSpan<Collection<String>> span : spans) {
+            String part = text.substring(at, at + span.getLength());
+            at += span.getLength();
+            if (!span.getStyle().isEmpty()) {
+                out.add(String.join(",", span.getStyle()) + ":" + part);
+            }
+        }
+        assertEquals(text.length(), at, "the spans cover the whole text");
+        return out;
+    }
+
+    @Test
+    void aRequestHeadIsSplitIntoMethodTargetVersionAndFields() {
+        assertEquals(List.of("wl-head-method:GET", "wl-head-target: http://example.test/a?b=c:d",
+                "wl-head-version: HTTP/1.1", "wl-head-name:Host", "wl-head-value:: example.test",
+                "wl-head-name:X-Empty", "wl-head-value::"),
+                runs("GET http://example.test/a?b=c:d HTTP/1.1\nHost: example.test\nX-Empty:"));
+    }
+
+    @Test
+    void statusCodesAreClassedAndInterimResponsesToo() {
+        assertEquals(List.of("wl-head-version:HTTP/1.1 ", "wl-head-status-1xx:100", "wl-head-value: Continue",
+                "wl-head-version:HTTP/1.1 ", "wl-head-status-5xx:502", "wl-head-value: Bad Gateway",
+                "wl-head-name:Content-Length", "wl-head-value:: 0", "wl-head-note:(trailers)"),
+                runs("HTTP/1.1 100 Continue\n\nHTTP/1.1 502 Bad Gateway\nContent-Length: 0\n(trailers)"));
+        assertEquals(List.of("wl-head-version:HTTP/1.1 ", "wl-head-status-other:abc"),
+                runs("HTTP/1.1 abc"));
+    }
+}
