@@ -39,11 +39,16 @@ final class HeadText {
         return new VirtualizedScrollPane<>(area);
     }
 
-    /** Replaces the text and styles it. */
+    /** Replaces the text and styles it as a message head. */
     static void show(StyleClassedTextArea area, String text) {
+        show(area, text, text.isEmpty() ? null : styles(text));
+    }
+
+    /** Replaces the text, styles it with {@code spans} (none: plain), and scrolls to the top. */
+    static void show(StyleClassedTextArea area, String text, StyleSpans<Collection<String>> spans) {
         area.replaceText(text);
-        if (!text.isEmpty()) {
-            area.setStyleSpans(0, styles(text));
+        if (spans != null && !text.isEmpty()) {
+            area.setStyleSpans(0, spans);
         }
         area.moveTo(0);
         area.requestFollowCaret();

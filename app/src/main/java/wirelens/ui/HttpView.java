@@ -2,6 +2,7 @@ package wirelens.ui;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,6 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.image.Image;
@@ -32,6 +32,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import org.fxmisc.richtext.model.StyleSpans;
 import org.fxmisc.flowless.VirtualizedScrollPane;
 import org.fxmisc.richtext.StyleClassedTextArea;
 import wirelens.capture.CaptureFile;
@@ -66,6 +67,7 @@ public final class HttpView extends BorderPane {
     public static final String FAILED = "wl-http-failed";
     public static final String NOTE = "wl-http-note";
     public static final String IMAGE_PANE = "wl-http-image-pane";
+    public static final String BODY = "wl-http-body";
 
     /** Most decoded body bytes read for text and hex. */
     static final int MAX_BODY_BYTES = 2 << 20;
@@ -280,7 +282,12 @@ public final class HttpView extends BorderPane {
     }
 
     /** A body as prepared off the FX thread. */
-    record Prepared(String text, String hex, Image image, String note, long generation) {}
+    record Prepared(String text, StyleSpans<Collection<String>> textStyles, String hex,
+            StyleSpans<Collection<String>> hexStyles, Image image, String note, long generation) {
+        static Prepared empty(String note, long generation) {
+            return new Prepared("", null, "", null, null, note, generation);
+        }
+    }
 
     /** One side of the selected exchange: head, and the body as text, hex or image. */
     final class MessagePane extends VBox {
@@ -292,7 +299,8 @@ public final class HttpView extends BorderPane {
         private final ToggleButton hexMode = new ToggleButton("Hex");
         private final ToggleButton imageMode = new ToggleButton("Image");
         private final Label note = new Label();
-        private final TextArea body = new TextArea();
+        private final StyleClassedTextArea body;
+        private final VirtualizedScrollPane<StyleClassedTextArea> bodyPane;
         private final ImageView image = new ImageView();
         private final ScrollPane imagePane = new ScrollPane(new StackPane(image));
         private Prepared prepared;
@@ -310,9 +318,8 @@ public final class HttpView extends BorderPane {
             VirtualizedScrollPane<StyleClassedTextArea> headPane = HeadText.scrolled(head);
             headPane.setPrefHeight(150);
             headPane.setMinHeight(60);
-            body.setEditable(false);
-            body.getStyleClass().add(SmtpView.MONO);
-            body.setId("http-" + id + "-body");
+            body = HeadText.area("http-" + id + "-body");
+            body.getStyleClass().add(BODY);
             note.getStyleClass().add(NOTE);
             note.setId("http-" + id + "-note");
             for (ToggleButton b : List.of(textMode, hexMode, imageMode)) {
@@ -334,7 +341,8 @@ public final class HttpView extends BorderPane {
             HBox.setHgrow(grow, Priority.ALWAYS);
             HBox bar = new HBox(4, new Label("Body"), grow, textMode, hexMode, imageMode);
             bar.setPadding(new Insets(4, 0, 0, 0));
-            StackPane content = new StackPane(body, imagePane);
+            bodyPane = HeadText.scrolled(body);
+            StackPane content = new StackPane(bodyPane, imagePane);
             VBox.setVgrow(content, Priority.ALWAYS);
             setSpacing(4);
             setPadding(new Insets(4));
@@ -354,7 +362,7 @@ public final class HttpView extends BorderPane {
             return head;
         }
 
-        TextArea body() {
+        StyleClassedTextArea body() {
             return body;
         }
 
@@ -369,7 +377,7 @@ public final class HttpView extends BorderPane {
         private void showNothing(String why) {
             prepared = null;
             HeadText.show(head, why);
-            body.clear();
+            HeadText.show(body, "");
             note.setText("");
             image.setImage(null);
             imageMode.setDisable(true);
@@ -428,7 +436,7 @@ public final class HttpView extends BorderPane {
                 long gen) {
             String tunnelNote = tunnel ? "tunnel: " + SmtpView.bytes(tunnelBytes) + " relayed after the switch, not decoded" : "";
             if (ref.isEmpty()) {
-                return new Prepared("", "", null, tunnel ? tunnelNote : "no body", gen);
+                return Prepared.empty(tunnel ? tunnelNote : "no body", gen);
             }
             try {
                 boolean imageLike = ContentTypes.isPreviewableImage(contentType);
@@ -467,9 +475,12 @@ public final class HttpView extends BorderPane {
                 if (forText.length < bytes.length || c.truncated()) {
                     text += "\n\u2026 (cut: showing the first " + SmtpView.bytes(forText.length) + ")";
                 }
-                return new Prepared(text, hexDump(bytes, MAX_HEX_BYTES), img, n.toString(), gen);
+                String hex = hexDump(bytes, MAX_HEX_BYTES);
+                StyleSpans<Collection<String>> textStyles =
+                        contentType != null && ContentTypes.mediaType(contentType).contains("json") ? BodyText.json(text) : null;
+                return new Prepared(text, textStyles, hex, BodyText.hex(hex), img, n.toString(), gen);
             } catch (IOException | RuntimeException e) {
-                return new Prepared("", "", null, "cannot read the body back: " + e.getMessage(), gen);
+                return Prepared.empty("cannot read the body back: " + e.getMessage(), gen);
             }
         }
 
@@ -477,15 +488,16 @@ public final class HttpView extends BorderPane {
             Mode m = mode();
             boolean showImage = m == Mode.IMAGE && prepared != null && prepared.image() != null;
             imagePane.setVisible(showImage);
-            body.setVisible(!showImage);
+            bodyPane.setVisible(!showImage);
             if (prepared == null) {
                 return;
             }
             note.setText(prepared.note());
             image.setImage(prepared.image());
             if (!showImage) {
-                body.setText(m == Mode.HEX ? prepared.hex() : prepared.text());
-                body.setWrapText(m == Mode.TEXT);
+                boolean hex = m == Mode.HEX;
+                body.setWrapText(!hex);
+                HeadText.show(body, hex ? prepared.hex() : prepared.text(), hex ? prepared.hexStyles() : prepared.textStyles());
             }
         }
     }

@@ -125,6 +125,8 @@ class HttpViewTest {
         String shown = fx(() -> live.response().body().getText());
         assertTrue(shown.startsWith("{\n  \"name\" : \"wirelens\",\n  \"items\" : [ 1, 2, 3 ],"), shown);
         assertTrue(shown.contains("\"text\" : \"gzip'd and chunked\""), shown);
+        assertTrue(fx(() -> live.response().body().getStyleOfChar(shown.indexOf("\"name\"") + 1)).contains(BodyText.KEY),
+                "JSON keys are styled as keys");
         String head = fx(() -> live.response().head().getText());
         assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
         assertTrue(fx(() -> live.response().head().getStyleOfChar(10)).contains(HeadText.STATUS_PREFIX + "2xx"),
