@@ -16,11 +16,15 @@ import wirelens.engine.Hosts;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
 import wirelens.engine.ListenerKind;
+import wirelens.engine.WarmUp;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.RulesHook;
 
 /** Runs the engine without a window until SIGINT/SIGTERM, printing one line per listener and connection. */
 final class Headless {
+    /** How long the JIT warm-up before the listeners open may take ({@code -Dwirelens.warmupMillis=0}: none). */
+    static final long WARM_UP_MILLIS = 400;
+
     private Headless() {}
 
     static int run(HeadlessOptions options, PrintWriter out, PrintWriter err) throws InterruptedException {
@@ -42,6 +46,13 @@ final class Headless {
                 .withRecordChunks(options.capture() != null)
                 .withConnectTimeoutMillis(options.connectTimeoutMillis())
                 .withResponseTimeoutMillis(options.responseTimeoutMillis());
+        // before any listener opens: a fresh JVM would otherwise serve its first few thousand
+        // connections with interpreted code while its JIT compilers compete for the CPU
+        WarmUp.Result warmUp = WarmUp.run(engineOptions, Long.getLong("wirelens.warmupMillis", WARM_UP_MILLIS), 5000);
+        if (Boolean.getBoolean("wirelens.warmupReport")) {
+            err.println("wirelens: warm-up: " + warmUp.connections() + " connections in " + warmUp.millis() + " ms"
+                    + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")"));
+        }
         Engine engine = new Engine(events, engineOptions);
         engine.setHooks(hooks(options, err));
         HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());
