@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WarmUp {
     private static final int MESSAGE_BYTES = 64;
+    /** Every so many connections also carries this much each way, so bulk relaying (partial writes) is warm too. */
+    private static final int BULK_EVERY = 16;
+    private static final int BULK_BYTES = 1 << 20;
     private static final int SOCKET_TIMEOUT_MILLIS = 1000;
 
     /**
@@ -63,10 +66,12 @@ public final class WarmUp {
             echoPort = echoServer.getLocalPort();
             byte[] message = new byte[MESSAGE_BYTES];
             byte[] reply = new byte[MESSAGE_BYTES];
+            byte[] bulk = new byte[64 * 1024];
             int failures = 0;
             while (done < maxConnections && System.nanoTime() < deadline && failures < 3) {
                 try {
-                    oneConnection(proxy, message, reply);
+                    message[0] = (byte) (done % BULK_EVERY == BULK_EVERY - 1 ? 1 : 0);
+                    oneConnection(proxy, message, reply, bulk);
                     done++;
                 } catch (IOException e) {
                     failures++;
@@ -92,8 +97,12 @@ public final class WarmUp {
                 echoPort);
     }
 
-    /** One client: connect, 64 bytes there and back, half-close, then wait for the reset. */
-    private static void oneConnection(InetSocketAddress proxy, byte[] message, byte[] reply) throws IOException {
+    /**
+     * One client: connect, 64 bytes there and back (then {@link #BULK_BYTES} each way if the first byte
+     * is 1), half-close, then wait for the reset.
+     */
+    private static void oneConnection(InetSocketAddress proxy, byte[] message, byte[] reply, byte[] bulk)
+            throws IOException {
         try (Socket s = new Socket()) {
             s.setSoLinger(true, 0);
             s.setTcpNoDelay(true);
@@ -101,6 +110,10 @@ public final class WarmUp {
             s.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             s.getOutputStream().write(message);
             readFully(s.getInputStream(), reply);
+            if (message[0] == 1) {
+                writeBulk(s.getOutputStream(), bulk);
+                readBulk(s.getInputStream(), bulk);
+            }
             s.shutdownOutput();
             try {
                 while (s.getInputStream().read(reply) >= 0) {
@@ -112,9 +125,13 @@ public final class WarmUp {
         }
     }
 
-    /** Echoes each connection's first 64 bytes, waits for its EOF, then resets it (no TIME_WAIT). */
+    /**
+     * Echoes each connection's first 64 bytes (and takes then sends the bulk bytes if asked), waits for
+     * its EOF, then resets it (no TIME_WAIT).
+     */
     private static void serveEcho(ServerSocket server) {
         byte[] buffer = new byte[MESSAGE_BYTES];
+        byte[] bulk = new byte[64 * 1024];
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
                 s.setSoLinger(true, 0);
@@ -124,12 +141,33 @@ public final class WarmUp {
                 OutputStream out = s.getOutputStream();
                 readFully(in, buffer);
                 out.write(buffer);
+                if (buffer[0] == 1) {
+                    readBulk(in, bulk);
+                    writeBulk(out, bulk);
+                }
                 while (in.read(buffer) >= 0) {
                     // until the engine passes on the client's half-close
                 }
             } catch (IOException e) {
                 // the server socket was closed (the warm-up is over), or one connection went wrong
             }
+        }
+    }
+
+    private static void writeBulk(OutputStream out, byte[] chunk) throws IOException {
+        for (int sent = 0; sent < BULK_BYTES; sent += chunk.length) {
+            out.write(chunk, 0, Math.min(chunk.length, BULK_BYTES - sent));
+        }
+    }
+
+    private static void readBulk(InputStream in, byte[] chunk) throws IOException {
+        int got = 0;
+        while (got < BULK_BYTES) {
+            int r = in.read(chunk, 0, Math.min(chunk.length, BULK_BYTES - got));
+            if (r < 0) {
+                throw new IOException("closed after " + got + " bulk bytes");
+            }
+            got += r;
         }
     }
 
