@@ -82,9 +82,36 @@ final class StreamText {
         return java.util.Arrays.copyOf(starts, n);
     }
 
-    /** Number of text lines of a chunk (what {@link #lineStarts} would return, without keeping it). */
+    /**
+     * Number of text lines of a chunk: what {@link #lineStarts} would return, counted without building
+     * the array (the layout thread runs this over every byte of a stream while it arrives).
+     */
     static int lineCount(byte[] bytes) {
-        return lineStarts(bytes).length;
+        int n = 0;
+        int start = 0;
+        int length = bytes.length;
+        while (start < length) {
+            n++;
+            int limit = Math.min(length, start + WRAP_BYTES);
+            int end = limit;
+            for (int i = start; i < limit; i++) {
+                if (bytes[i] == '\n') {
+                    end = i + 1;
+                    break;
+                }
+            }
+            if (end == limit && limit < length && bytes[limit - 1] != '\n') {
+                int back = end;
+                while (back > start + 1 && back > end - 3 && (bytes[back] & 0xC0) == 0x80) {
+                    back--;
+                }
+                if ((bytes[back] & 0xC0) != 0x80) {
+                    end = back;
+                }
+            }
+            start = end;
+        }
+        return n;
     }
 
     static int hexLineCount(int length) {

@@ -53,6 +53,7 @@ class StreamTextTest {
             byte[] b = new byte[random.nextInt(2000)];
             random.nextBytes(b);
             int[] starts = StreamText.lineStarts(b);
+            assertEquals(starts.length, StreamText.lineCount(b), "the layout's count agrees with the drawn lines");
             if (b.length > 0) {
                 assertEquals(0, starts[0]);
             }
@@ -60,6 +61,21 @@ class StreamTextTest {
                 int length = starts[i] - starts[i - 1];
                 assertEquals(true, length > 0 && length <= StreamText.WRAP_BYTES, "line " + i + " has " + length + " bytes");
             }
+        }
+    }
+
+    @Test
+    void lineCountAgreesWithLineStartsOnTextWithLongRunsAndUtf8() {
+        Random random = new Random(7);
+        byte[] alphabet = "ab \n\u00e9\u20ac".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int round = 0; round < 300; round++) {
+            byte[] b = new byte[random.nextInt(3000)];
+            boolean longLines = random.nextBoolean();
+            for (int i = 0; i < b.length; i++) {
+                byte v = alphabet[random.nextInt(alphabet.length)];
+                b[i] = longLines && v == '\n' ? (byte) 'x' : v;
+            }
+            assertEquals(StreamText.lineStarts(b).length, StreamText.lineCount(b));
         }
     }
 
