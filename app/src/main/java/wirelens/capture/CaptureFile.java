@@ -70,6 +70,18 @@ public final class CaptureFile implements Closeable {
         return ChunkRecords.readForwarded(channel, path, chunk);
     }
 
+    /**
+     * The bytes sent on for this chunk, read into {@code reuse} when it is long enough (else into a new
+     * array): only the first {@code forwardedLength} bytes of the result are the chunk's.
+     */
+    public byte[] forwarded(ChunkInfo chunk, byte[] reuse) throws IOException {
+        if (chunk.dropped() || chunk.forwardedLength() == 0) {
+            return reuse;
+        }
+        byte[] out = reuse.length >= chunk.forwardedLength() ? reuse : new byte[chunk.forwardedLength()];
+        return ChunkRecords.readForwarded(channel, path, chunk, out);
+    }
+
     /** The bytes as read from the sender (same as {@link #forwarded} unless edited or dropped). */
     public byte[] original(ChunkInfo chunk) throws IOException {
         if (!chunk.edited() && !chunk.dropped()) {

@@ -62,6 +62,15 @@ final class ChunkRecords {
     }
 
     static byte[] readForwarded(FileChannel channel, Path path, ChunkInfo chunk) throws IOException {
+        return readForwarded(channel, path, chunk, new byte[chunk.forwardedLength()]);
+    }
+
+    /**
+     * Reads the forwarded bytes into {@code out} (at least {@code forwardedLength} long) and returns it.
+     * Payloads go straight from the file into {@code out}: a view that reads a whole stream back (the
+     * window's line layout) makes no garbage per chunk.
+     */
+    static byte[] readForwarded(FileChannel channel, Path path, ChunkInfo chunk, byte[] out) throws IOException {
         checkInFile(chunk);
         long at = chunk.fileOffset();
         int type = read(channel, path, at, 8, chunk).getInt(0);
@@ -101,7 +110,7 @@ final class ChunkRecords {
             throw damaged(path, chunk, "its record says " + fields.forwardedLength + " bytes, the index "
                     + chunk.forwardedLength());
         }
-        byte[] out = new byte[chunk.forwardedLength()];
+        int expected = chunk.forwardedLength();
         int filled = 0;
         for (int i = 0; i < fields.segments; i++) {
             ByteBuffer epbHeader = read(channel, path, at, 28, chunk);
@@ -113,7 +122,9 @@ final class ChunkRecords {
             if (capLen < 40 || capLen > Format.MAX_SEGMENT + 60 || epbLen < 32 + capLen) {
                 throw damaged(path, chunk, "packet " + (i + 1) + " has a bad length");
             }
-            ByteBuffer packet = read(channel, path, at + 28, (int) capLen, chunk).order(ByteOrder.BIG_ENDIAN);
+            // the IP and TCP headers (at most 60 + 60 bytes) first, then the payload straight into out
+            ByteBuffer packet = read(channel, path, at + 28, (int) Math.min(capLen, 120), chunk)
+                    .order(ByteOrder.BIG_ENDIAN);
             int version = (packet.get(0) & 0xF0) >>> 4;
             int ipLen = version == 4 ? (packet.get(0) & 0x0F) * 4 : version == 6 ? 40 : -1;
             if (ipLen < 20 || ipLen + 20 > capLen) {
@@ -121,17 +132,27 @@ final class ChunkRecords {
             }
             int tcpLen = ((packet.get(ipLen + 12) & 0xF0) >>> 4) * 4;
             long payload = capLen - ipLen - tcpLen;
-            if (tcpLen < 20 || payload < 0 || filled + payload > out.length) {
+            if (tcpLen < 20 || payload < 0 || filled + payload > expected || ipLen + tcpLen > packet.limit()) {
                 throw damaged(path, chunk, "packet " + (i + 1) + " does not fit the chunk");
             }
-            packet.get(ipLen + tcpLen, out, filled, (int) payload);
+            readInto(channel, path, at + 28 + ipLen + tcpLen, ByteBuffer.wrap(out, filled, (int) payload), chunk);
             filled += (int) payload;
             at += epbLen;
         }
-        if (filled != out.length) {
-            throw damaged(path, chunk, "its packets hold " + filled + " of " + out.length + " bytes");
+        if (filled != expected) {
+            throw damaged(path, chunk, "its packets hold " + filled + " of " + expected + " bytes");
         }
         return out;
+    }
+
+    private static void readInto(FileChannel channel, Path path, long at, ByteBuffer into, ChunkInfo chunk)
+            throws IOException {
+        long start = at - into.position();
+        while (into.hasRemaining()) {
+            if (channel.read(into, start + into.position()) < 0) {
+                throw damaged(path, chunk, "the file ends before its bytes");
+            }
+        }
     }
 
     static byte[] readOriginal(FileChannel channel, Path path, ChunkInfo chunk) throws IOException {

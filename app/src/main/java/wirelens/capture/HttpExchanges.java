@@ -58,7 +58,8 @@ public final class HttpExchanges {
         if (connection.listenerKind() == ListenerKind.HTTP) {
             return true;
         }
-        for (ChunkInfo chunk : file.index().chunks(connection.id())) {
+        // the first client bytes decide: look at the first chunks only, not a snapshot of the whole index
+        for (ChunkInfo chunk : file.index().chunks(connection.id(), 0, 1024)) {
             if (chunk.direction() == Direction.CLIENT_TO_SERVER && chunk.forwardedLength() > 0 && chunk.inFile()) {
                 byte[] first = file.forwarded(chunk);
                 return ExchangeLog.looksLikeHttpRequest(first, first.length);

@@ -19,12 +19,16 @@ public final class SmtpTranscripts {
 
     private SmtpTranscripts() {}
 
+    /** How many chunks from the start {@link #detect} looks at (a window sniffs while traffic flows). */
+    static final int DETECT_CHUNKS = 1024;
+
     /** Whether the connection looks like SMTP: the server greets with 220, the client says EHLO/HELO. */
     public static SmtpDetection.Verdict detect(CaptureFile file, long connectionId) throws IOException {
         ByteArrayOutputStream server = new ByteArrayOutputStream();
         ByteArrayOutputStream client = new ByteArrayOutputStream();
         Boolean clientFirst = null;
-        for (ChunkInfo chunk : file.index().chunks(connectionId)) {
+        // the verdict rests on the first bytes of each side: never snapshot a long connection's whole index
+        for (ChunkInfo chunk : file.index().chunks(connectionId, 0, DETECT_CHUNKS)) {
             if (chunk.forwardedLength() == 0 || !chunk.inFile()) {
                 continue;
             }

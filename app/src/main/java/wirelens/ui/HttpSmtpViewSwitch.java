@@ -187,7 +187,7 @@ final class HttpSmtpViewSwitch extends BorderPane {
         boolean ended = !info.isOpen();
         SNIFFING.execute(() -> {
             // Looked at before sniffing, so "the client spoke" is never newer than what isHttp saw.
-            boolean clientSpoke = file.index().chunks(connectionId).stream()
+            boolean clientSpoke = file.index().chunks(connectionId, 0, 1024).stream()
                     .anyMatch(c -> c.direction() == wirelens.engine.Direction.CLIENT_TO_SERVER && c.forwardedLength() > 0);
             SmtpDetection.Verdict smtpVerdict;
             boolean isHttp;

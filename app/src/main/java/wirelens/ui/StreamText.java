@@ -87,9 +87,13 @@ final class StreamText {
      * the array (the layout thread runs this over every byte of a stream while it arrives).
      */
     static int lineCount(byte[] bytes) {
+        return lineCount(bytes, bytes.length);
+    }
+
+    /** {@link #lineCount(byte[])} of the first {@code length} bytes. */
+    static int lineCount(byte[] bytes, int length) {
         int n = 0;
         int start = 0;
-        int length = bytes.length;
         while (start < length) {
             n++;
             int limit = Math.min(length, start + WRAP_BYTES);

@@ -335,12 +335,34 @@ final class StreamView {
                 break;
             }
             displayLengths[n] = displayLength(c);
-            byte[] bytes = ChunkCache.readDisplayBytes(file, c);
-            textLineCounts[n] = bytes == null ? 1 : StreamText.lineCount(bytes);
+            textLineCounts[n] = textLineCount(c);
             read += displayLengths[n];
             n++;
         }
         return new Piece(from, Arrays.copyOf(displayLengths, n), Arrays.copyOf(textLineCounts, n));
+    }
+
+    /** Reused by the layout thread (one thread for all views): reading a whole stream back makes no garbage. */
+    private static byte[] layoutBuffer = new byte[256 << 10];
+
+    /** On the layout thread: how many text lines a chunk shows (1 for a chunk that cannot be read). */
+    private int textLineCount(ChunkInfo c) {
+        if (file == null) {
+            return 1;
+        }
+        if (c.dropped()) {
+            byte[] bytes = ChunkCache.readDisplayBytes(file, c);
+            return bytes == null ? 1 : StreamText.lineCount(bytes);
+        }
+        try {
+            byte[] bytes = file.forwarded(c, layoutBuffer);
+            if (bytes.length <= 4 << 20) {
+                layoutBuffer = bytes; // keep a grown buffer, within reason
+            }
+            return StreamText.lineCount(bytes, c.forwardedLength());
+        } catch (IOException e) {
+            return 1;
+        }
     }
 
     private void apply(Piece p) {

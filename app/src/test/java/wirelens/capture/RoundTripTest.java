@@ -104,6 +104,7 @@ class RoundTripTest {
         try (CaptureFile read = CaptureFile.open(file)) {
             assertEquals(List.of(), read.skipped());
             assertEquals(recorder.index().connections(), read.index().connections());
+            byte[] reuse = new byte[7];
             for (ConnectionInfo c : read.index().connections()) {
                 assertEquals(recorder.index().chunks(c.id()), read.index().chunks(c.id()));
                 List<EngineEvent.Chunk> expected = sent.chunks.getOrDefault(c.id(), List.of());
@@ -118,6 +119,12 @@ class RoundTripTest {
                     assertEquals(e.edited(), chunk.edited());
                     assertArrayEquals(e.original(), read.original(chunk), "original of chunk " + i);
                     assertArrayEquals(e.forwarded() == null ? new byte[0] : e.forwarded(), read.forwarded(chunk));
+                    // read into a reused buffer (as the window's layout does): the same bytes, garbage-free
+                    byte[] into = read.forwarded(chunk, reuse);
+                    byte[] want = read.forwarded(chunk);
+                    assertArrayEquals(want, java.util.Arrays.copyOf(into, want.length), "reused read of chunk " + i);
+                    assertTrue(into == reuse || into.length >= want.length);
+                    reuse = into;
                 }
             }
             ConnectionInfo c1 = read.index().connection(1).orElseThrow();
