@@ -114,9 +114,13 @@ class LentChunksTest {
         }
     }
 
-    /** Writes {@code data} then half-closes, while reading everything the other side sends; returns that. */
+    /**
+     * Writes {@code data} then half-closes, while reading everything the other side sends; returns that.
+     * The socket is closed only once both are done: closing it when the reading ends would cut off a
+     * write still under way.
+     */
     private Future<byte[]> streamBothWays(Socket socket, byte[] data) {
-        pool.submit(() -> {
+        Future<?> writing = pool.submit(() -> {
             OutputStream out = socket.getOutputStream();
             for (int at = 0; at < data.length; at += 256 * 1024) {
                 out.write(data, at, Math.min(256 * 1024, data.length - at));
@@ -127,7 +131,9 @@ class LentChunksTest {
         return pool.submit(() -> {
             try (socket) {
                 InputStream in = socket.getInputStream();
-                return in.readAllBytes();
+                byte[] got = in.readAllBytes();
+                writing.get(60, TimeUnit.SECONDS);
+                return got;
             }
         });
     }
