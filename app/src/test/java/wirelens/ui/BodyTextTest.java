@@ -10,7 +10,8 @@ import org.fxmisc.richtext.model.StyleSpans;
 import org.junit.jupiter.api.Test;
 
 class BodyTextTest {
-    private static List<String> runs(String text, StyleSpans<Collection<String>> spans) {
+    /** Each styled run as "class:text", to read a result at a glance; checks the spans cover the text. */
+    static List<String> runs(String text, StyleSpans<Collection<String>> spans) {
         List<String> out = new ArrayList<>();
         int at = 0;
         for (StyleSpan<Collection<String>> span : spans) {

@@ -2,28 +2,12 @@ package wirelens.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import org.fxmisc.richtext.model.StyleSpan;
-import org.fxmisc.richtext.model.StyleSpans;
 import org.junit.jupiter.api.Test;
 
 class HeadTextTest {
-    /** Each styled run as "class:text", to read the result at a glance. */
     private static List<String> runs(String text) {
-        StyleSpans<Collection<String>> spans = HeadText.styles(text);
-        List<String> out = new ArrayList<>();
-        int at = 0;
-        for (StyleSpan<Collection<String>> span : spans) {
-            String part = text.substring(at, at + span.getLength());
-            at += span.getLength();
-            if (!span.getStyle().isEmpty()) {
-                out.add(String.join(",", span.getStyle()) + ":" + part);
-            }
-        }
-        assertEquals(text.length(), at, "the spans cover the whole text");
-        return out;
+        return BodyTextTest.runs(text, HeadText.styles(text));
     }
 
     @Test

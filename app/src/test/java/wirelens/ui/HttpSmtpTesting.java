@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -24,38 +23,15 @@ final class HttpSmtpTesting {
     private HttpSmtpTesting() {}
 
     static <T> T fx(Callable<T> action) throws Exception {
-        return WaitForAsyncUtils.asyncFx(action).get(10, TimeUnit.SECONDS);
+        return UiTesting.fx(action);
     }
 
     static void fxRun(Runnable action) throws Exception {
-        fx(() -> {
-            action.run();
-            return null;
-        });
+        UiTesting.fxRun(action);
     }
 
-    /** Waits (at most 20 s) until the condition, checked on the FX thread, holds. */
     static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (Boolean.TRUE.equals(fx(condition))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new TimeoutException("timed out waiting until " + what);
-    }
-
-    /** Where tests put PNGs: {@code screenshots/} at the repository root. */
-    static Path screenshotDir() throws IOException {
-        String repo = System.getProperty("wirelens.repo");
-        Path base = repo != null && !repo.isBlank() ? Path.of(repo) : Path.of("..").toAbsolutePath().normalize();
-        if (!Files.exists(base.resolve("app"))) {
-            base = Path.of("").toAbsolutePath().getParent();
-        }
-        Path dir = base.resolve("screenshots");
-        Files.createDirectories(dir);
-        return dir;
+        UiTesting.waitUntil(what, condition);
     }
 
     /** Lays out, snapshots the scene on the FX thread and writes {@code screenshots/NAME.png}. */
@@ -67,7 +43,7 @@ final class HttpSmtpTesting {
             return scene.snapshot(null);
         });
         BufferedImage buffered = SwingFXUtils.fromFXImage(image, null);
-        Path file = screenshotDir().resolve(name + ".png");
+        Path file = UiTesting.screenshotDir().resolve(name + ".png");
         ImageIO.write(buffered, "png", file.toFile());
         return file;
     }

@@ -36,9 +36,9 @@ final class UiTesting {
         });
     }
 
-    /** Waits (at most 15 s) until the condition, checked on the FX thread, holds. */
+    /** Waits (at most 20 s) until the condition, checked on the FX thread, holds. */
     static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (Boolean.TRUE.equals(fx(condition))) {
                 return;
