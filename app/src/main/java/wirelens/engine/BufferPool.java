@@ -47,10 +47,6 @@ final class BufferPool {
         return b.isDirect() ? b : ByteBuffer.allocateDirect(bufferBytes);
     }
 
-    int bufferBytes() {
-        return bufferBytes;
-    }
-
     void giveBack(ByteBuffer b) {
         if (b.isDirect() && b.capacity() == bufferBytes && free.size() < limit) {
             free.push(b);

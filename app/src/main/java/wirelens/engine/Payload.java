@@ -16,8 +16,6 @@ import java.util.function.Consumer;
  * before {@link #release()}.
  */
 public final class Payload {
-    private static final byte[] NO_BYTES = new byte[0];
-
     private final int length;
     private final ByteBuffer lent;
     private final Consumer<ByteBuffer> giveBack;
@@ -34,11 +32,6 @@ public final class Payload {
     /** Bytes in a heap array (kept, not copied). */
     public static Payload of(byte[] bytes) {
         return new Payload(Objects.requireNonNull(bytes), null, bytes.length, null);
-    }
-
-    /** No bytes (an injected chunk's original). */
-    public static Payload empty() {
-        return of(NO_BYTES);
     }
 
     /**

@@ -529,21 +529,15 @@ public final class InterceptPane {
     }
 
     private void filterNote(String text, boolean error) {
-        filterError.setText(text);
-        filterError.getStyleClass().removeAll(InterceptStyles.ERROR, InterceptStyles.INFO);
-        filterError.getStyleClass().add(error ? InterceptStyles.ERROR : InterceptStyles.INFO);
+        InterceptStyles.note(filterError, text, error);
     }
 
     private void info(String text) {
-        message.setText(text);
-        message.getStyleClass().removeAll(InterceptStyles.ERROR, InterceptStyles.INFO);
-        message.getStyleClass().add(InterceptStyles.INFO);
+        InterceptStyles.note(message, text, false);
     }
 
     private void error(String text) {
-        message.setText(text);
-        message.getStyleClass().removeAll(InterceptStyles.ERROR, InterceptStyles.INFO);
-        message.getStyleClass().add(InterceptStyles.ERROR);
+        InterceptStyles.note(message, text, true);
     }
 
     // ---- for tests and the window ------------------------------------------------------------

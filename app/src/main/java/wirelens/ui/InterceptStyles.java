@@ -1,5 +1,6 @@
 package wirelens.ui;
 
+import javafx.scene.control.Labeled;
 import wirelens.engine.Direction;
 
 /** Style class names of the intercept and rules panes; their looks live in {@code intercept.css}. */
@@ -52,5 +53,12 @@ final class InterceptStyles {
     /** "→ server" or "← client": where the chunk is going. */
     static String arrow(Direction d) {
         return d == Direction.CLIENT_TO_SERVER ? "c2s \u2192" : "\u2190 s2c";
+    }
+
+    /** Shows {@code text} in a pane's message label, styled as an error or as information. */
+    static void note(Labeled label, String text, boolean error) {
+        label.setText(text);
+        label.getStyleClass().removeAll(ERROR, INFO);
+        label.getStyleClass().add(error ? ERROR : INFO);
     }
 }

@@ -339,14 +339,10 @@ public final class RulesPane {
     }
 
     private void info(String text) {
-        message.setText(text);
-        message.getStyleClass().removeAll(InterceptStyles.ERROR, InterceptStyles.INFO);
-        message.getStyleClass().add(InterceptStyles.INFO);
+        InterceptStyles.note(message, text, false);
     }
 
     private void error(String text) {
-        message.setText(text);
-        message.getStyleClass().removeAll(InterceptStyles.ERROR, InterceptStyles.INFO);
-        message.getStyleClass().add(InterceptStyles.ERROR);
+        InterceptStyles.note(message, text, true);
     }
 }
