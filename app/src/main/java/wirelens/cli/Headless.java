@@ -22,8 +22,12 @@ import wirelens.intercept.RulesHook;
 
 /** Runs the engine without a window until SIGINT/SIGTERM, printing one line per listener and connection. */
 final class Headless {
-    /** How long the JIT warm-up before the listeners open may take ({@code -Dwirelens.warmupMillis=0}: none). */
-    static final long WARM_UP_MILLIS = 400;
+    /**
+     * The most the JIT warm-up before the listeners open may take ({@code -Dwirelens.warmupMillis=0}: none);
+     * it ends sooner once the compilers are idle.
+     */
+    static final long WARM_UP_MILLIS = 3000;
+    static final int WARM_UP_CONNECTIONS = 20_000;
 
     private Headless() {}
 
@@ -48,9 +52,10 @@ final class Headless {
                 .withResponseTimeoutMillis(options.responseTimeoutMillis());
         // before any listener opens: a fresh JVM would otherwise serve its first few thousand
         // connections with interpreted code while its JIT compilers compete for the CPU
-        WarmUp.Result warmUp = WarmUp.run(engineOptions, Long.getLong("wirelens.warmupMillis", WARM_UP_MILLIS), 5000);
+        WarmUp.Result warmUp = warmUp(engineOptions, options.capture() != null);
         if (Boolean.getBoolean("wirelens.warmupReport")) {
-            err.println("wirelens: warm-up: " + warmUp.connections() + " connections in " + warmUp.millis() + " ms"
+            err.println("wirelens: warm-up: " + warmUp.connections() + " connections in " + warmUp.millis() + " ms, "
+                    + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
                     + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")"));
         }
         Engine engine = new Engine(events, engineOptions);
@@ -64,6 +69,34 @@ final class Headless {
         } finally {
             engine.close();
             closeRecorder(recorder, options, out, err);
+        }
+    }
+
+    /**
+     * Warms up through a throwaway engine whose events go to a throwaway recorder of the same kind as
+     * the real one (a temporary file when capturing), so that the recorder's code is compiled too.
+     */
+    private static WarmUp.Result warmUp(EngineOptions engineOptions, boolean capturing) {
+        long budget = Long.getLong("wirelens.warmupMillis", WARM_UP_MILLIS);
+        if (budget <= 0) {
+            return WarmUp.run(engineOptions, 0, 0);
+        }
+        EventQueue events = new EventQueue(32L * 1024 * 1024);
+        Recorder recorder = null;
+        try {
+            recorder = capturing ? Recorder.toTemporaryFile(events) : Recorder.withoutFile(events);
+        } catch (IOException e) {
+            recorder = Recorder.withoutFile(events); // no temporary file: warm up the rest all the same
+        }
+        recorder.start();
+        try {
+            return WarmUp.run(engineOptions, events, budget, WARM_UP_CONNECTIONS);
+        } finally {
+            try {
+                recorder.close();
+            } catch (IOException ignored) {
+                // only the throwaway temporary file could not be deleted
+            }
         }
     }
 

@@ -10,39 +10,57 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Runs short-lived connections through a throwaway engine on loopback before the real listeners open,
  * so that the JIT has compiled the accept → connect → relay → close path before the first client
- * arrives. A fresh JVM otherwise interprets that path for its first few thousand connections while
- * its compiler threads take CPU from it.
+ * arrives. A fresh JVM otherwise interprets that path for its first few thousand connections, and its
+ * C2 compiler then takes up to half a core for seconds (measured: 1.2 s of C2 time after the first
+ * 400 ms warm-up), which on a small machine halves the connection rate. So the warm-up goes on until
+ * the compiler threads have been idle for a while, within a time budget.
  *
  * <p>Everything stays on 127.0.0.1 with ephemeral ports: a throwaway engine (its own event queue, so
- * nothing reaches the capture, the log or the connection ids), a forward listener on port 0, and an
+ * nothing reaches the real capture, the log or the connection ids), a forward listener on port 0, and an
  * echo server on port 0 on its own thread. Each warm-up connection sends 64 bytes, reads them back,
  * half-closes, and is then reset by the echo server (SO_LINGER 0), which the engine passes on as a
- * reset: no socket is left open or in TIME_WAIT. It stops at its time budget or connection count, and
- * any failure only ends it early — it never stops the real start.
+ * reset: no socket is left open or in TIME_WAIT. It stops once the JIT is quiet, or at its time
+ * budget or connection count, and any failure only ends it early — it never stops the real start.
  */
 public final class WarmUp {
     private static final int MESSAGE_BYTES = 64;
     /** Every so many connections also carries this much each way, so bulk relaying (partial writes) is warm too. */
-    private static final int BULK_EVERY = 16;
-    private static final int BULK_BYTES = 1 << 20;
+    private static final int BULK_EVERY = 32;
+    /** Small enough that a capturing warm-up writes only tens of MB to its throwaway file. */
+    private static final int BULK_BYTES = 256 * 1024;
     private static final int SOCKET_TIMEOUT_MILLIS = 1000;
 
     /**
-     * What a warm-up did: connections completed, how long it took, why it stopped early (or null), and
-     * the two loopback ports it used (0 if none), so that a test can check nothing is left on them.
+     * What a warm-up did: connections completed, how long it took, why it stopped early (or null), the
+     * two loopback ports it used (0 if none), so that a test can check nothing is left on them, and
+     * whether it ended because the JIT compilers had gone quiet (rather than at its budget).
      */
-    public record Result(int connections, long millis, String stoppedBecause, int listenerPort, int echoPort) {}
+    public record Result(int connections, long millis, String stoppedBecause, int listenerPort, int echoPort,
+            boolean jitSettled) {}
 
     private WarmUp() {}
 
-    /** Runs up to {@code maxConnections} warm-up connections within about {@code budgetMillis}. */
+    /** Runs up to {@code maxConnections} warm-up connections within about {@code budgetMillis}, draining its own events. */
     public static Result run(EngineOptions options, long budgetMillis, int maxConnections) {
+        return run(options, null, budgetMillis, maxConnections);
+    }
+
+    /**
+     * Runs warm-up connections until the JIT compilers have gone quiet, {@code maxConnections} are done or
+     * {@code budgetMillis} are spent, whichever comes first. The throwaway engine publishes to
+     * {@code events} when given, so that whoever consumes them (a throwaway recorder) is warmed too;
+     * with null, the warm-up drains and drops its events itself.
+     */
+    public static Result run(EngineOptions options, EventQueue events, long budgetMillis, int maxConnections) {
         if (budgetMillis <= 0 || maxConnections <= 0) {
-            return new Result(0, 0, null, 0, 0);
+            return new Result(0, 0, null, 0, 0, false);
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
@@ -51,10 +69,12 @@ public final class WarmUp {
         String stopped = null;
         int listenerPort = 0;
         int echoPort = 0;
-        EventQueue events = new EventQueue(options.eventBudgetBytes());
+        boolean drainHere = events == null;
+        EventQueue queue = drainHere ? new EventQueue(options.eventBudgetBytes()) : events;
         List<EngineEvent> drained = new ArrayList<>();
+        JitWatch jit = new JitWatch(start);
         try (ServerSocket echoServer = new ServerSocket(0, 50, loopback);
-                Engine engine = new Engine(events, options)) {
+                Engine engine = new Engine(queue, options)) {
             Thread echo = new Thread(() -> serveEcho(echoServer), "wirelens-warmup-echo");
             echo.setDaemon(true);
             echo.start();
@@ -68,7 +88,11 @@ public final class WarmUp {
             byte[] reply = new byte[MESSAGE_BYTES];
             byte[] bulk = new byte[64 * 1024];
             int failures = 0;
-            while (done < maxConnections && System.nanoTime() < deadline && failures < 3) {
+            while (done < maxConnections && failures < 3) {
+                long now = System.nanoTime();
+                if (now >= deadline || jit.settled(now, done)) {
+                    break;
+                }
                 try {
                     message[0] = (byte) (done % BULK_EVERY == BULK_EVERY - 1 ? 1 : 0);
                     oneConnection(proxy, message, reply, bulk);
@@ -77,10 +101,11 @@ public final class WarmUp {
                     failures++;
                     stopped = e.toString();
                 }
-                // nobody records the throwaway engine's events: let them go as they come
-                drained.clear();
-                events.drainTo(drained, Integer.MAX_VALUE, 0, TimeUnit.MILLISECONDS);
-                events.consumed(drained);
+                if (drainHere) {
+                    drained.clear();
+                    queue.drainTo(drained, Integer.MAX_VALUE, 0, TimeUnit.MILLISECONDS);
+                    queue.consumed(drained);
+                }
             }
             if (failures < 3) {
                 stopped = null;
@@ -94,8 +119,83 @@ public final class WarmUp {
             stopped = e.toString();
         }
         return new Result(done, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), stopped, listenerPort,
-                echoPort);
+                echoPort, jit.isSettled());
     }
+
+    /**
+     * Watches the JIT compiler threads: the warm-up has done its job once they have been idle for a few
+     * windows in a row, after enough connections that the hot methods have crossed the C2 thresholds (a
+     * few thousand calls each). Their CPU time comes from /proc (the JVM hides compiler threads from
+     * its own thread bean, and its total compilation time only grows when a compilation ends, so a long
+     * one would look like quiet). Without /proc the warm-up simply runs its time budget.
+     */
+    private static final class JitWatch {
+        private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+        /** At most one clock tick (10 ms) of compiler CPU in a window counts as quiet. */
+        private static final long QUIET_TICKS = 1;
+        private static final int QUIET_WINDOWS = 3;
+        private static final int MIN_CONNECTIONS = 8000;
+        private long windowStart;
+        private long ticksAtWindowStart;
+        private int quietWindows;
+
+        JitWatch(long start) {
+            windowStart = start;
+            ticksAtWindowStart = compilerTicks();
+        }
+
+        boolean settled(long now, int connections) {
+            if (now - windowStart >= WINDOW_NANOS) {
+                long ticks = compilerTicks();
+                long spent = ticks < 0 || ticksAtWindowStart < 0 ? Long.MAX_VALUE : ticks - ticksAtWindowStart;
+                if (TRACE) {
+                    System.err.println("wirelens: warm-up: " + TimeUnit.NANOSECONDS.toMillis(now) + " ms, "
+                            + connections + " connections, compiler threads used " + spent + " ticks");
+                }
+                quietWindows = spent <= QUIET_TICKS ? quietWindows + 1 : 0;
+                windowStart = now;
+                ticksAtWindowStart = ticks;
+            }
+            return isSettled() && connections >= MIN_CONNECTIONS;
+        }
+
+        boolean isSettled() {
+            return quietWindows >= QUIET_WINDOWS;
+        }
+
+        /** CPU clock ticks (user + system) of this JVM's JIT compiler threads so far, or -1 without /proc. */
+        private static long compilerTicks() {
+            Path tasks = Path.of("/proc/self/task");
+            if (!Files.isDirectory(tasks)) {
+                return -1;
+            }
+            long total = 0;
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+                for (Path thread : threads) {
+                    String stat;
+                    try {
+                        stat = Files.readString(thread.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // the thread ended meanwhile
+                    }
+                    int nameStart = stat.indexOf('(');
+                    int nameEnd = stat.lastIndexOf(')');
+                    if (nameStart < 0 || nameEnd < nameStart || !stat.startsWith("C", nameStart + 1)
+                            || !stat.substring(nameStart + 1, nameEnd).contains("CompilerThre")) {
+                        continue;
+                    }
+                    // after the name: state, then 10 more fields before utime (14th) and stime (15th)
+                    String[] f = stat.substring(nameEnd + 2).split(" ");
+                    total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+            return total;
+        }
+    }
+
+    static final boolean TRACE = Boolean.getBoolean("wirelens.warmupTrace");
 
     /**
      * One client: connect, 64 bytes there and back (then {@link #BULK_BYTES} each way if the first byte

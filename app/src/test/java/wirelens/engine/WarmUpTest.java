@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +31,43 @@ class WarmUpTest {
             List<String> left = socketsOnPorts(Set.of(r.listenerPort(), r.echoPort()));
             assertEquals(0, left.size(), () -> left.size() + " sockets left, e.g. " + left.subList(0, Math.min(3, left.size())));
         }
+    }
+
+    @Test
+    void publishesToTheGivenQueueSoThatItsConsumerIsWarmedToo() throws Exception {
+        EventQueue events = new EventQueue(EngineOptions.defaults().eventBudgetBytes());
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread consumer = new Thread(() -> {
+            List<EngineEvent> batch = new ArrayList<>();
+            while (!stop.get() || !events.isEmpty()) {
+                batch.clear();
+                try {
+                    events.drainTo(batch, 256, 20, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (EngineEvent e : batch) {
+                    if (e instanceof EngineEvent.Opened) {
+                        opened.incrementAndGet();
+                    } else if (e instanceof EngineEvent.Closed || e instanceof EngineEvent.Failed) {
+                        ended.incrementAndGet();
+                    }
+                }
+                events.consumed(batch);
+            }
+        });
+        consumer.start();
+        WarmUp.Result r = WarmUp.run(EngineOptions.defaults(), events, 60_000, 100);
+        stop.set(true);
+        consumer.join(10_000);
+
+        assertNull(r.stoppedBecause());
+        assertEquals(100, r.connections());
+        assertEquals(100, opened.get(), "every warm-up connection reached the given queue's consumer");
+        assertEquals(100, ended.get());
+        assertEquals(0, events.pendingBytes());
     }
 
     @Test
