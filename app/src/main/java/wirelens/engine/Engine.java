@@ -1,7 +1,6 @@
 package wirelens.engine;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -28,35 +27,77 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The forwarding engine. All public methods are thread-safe: they hand a task to the selector thread
+ * The forwarding engine. All public methods are thread-safe: they hand a task to a selector thread
  * and return at once. Results arrive as {@link EngineEvent}s on the queue given at construction.
+ *
+ * <p>The engine runs {@link #loopCount()} loops, each a selector thread with its own buffers, timers
+ * and connections. A listener gets one listening socket per loop, all bound to the same port with
+ * {@code SO_REUSEPORT}, so the kernel spreads new clients over the loops and a connection lives its
+ * whole life on the thread that accepted it: no hand-off between threads per connection. Where
+ * {@code SO_REUSEPORT} is missing, every listener has one socket, on the first loop.
  */
 public final class Engine implements AutoCloseable {
 
     /** A listener that is bound and accepting. */
     public record Bound(int listenerId, ListenerConfig config, InetSocketAddress address) {}
 
-    private final Loop loop;
-    private final Thread thread;
+    /** The first loop binds every listener and reports it started and stopped. */
+    private final Loop home;
+    private final Loop[] loops;
+    private final Thread[] threads;
+    private final EventQueue events;
     private final AtomicInteger nextListenerId = new AtomicInteger(1);
     private volatile boolean started;
 
+    /** Runs {@code wirelens.engineThreads} loops (default: one per core, at most 4). */
     public Engine(EventQueue events, EngineOptions options) {
-        try {
-            this.loop = new Loop(events, options);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot open a selector: " + e.getMessage(), e);
-        }
-        this.thread = new Thread(loop::run, "wirelens-engine");
-        this.thread.setDaemon(true);
-        events.onRelieved(() -> loop.execute(loop::resumeAfterBudget));
+        this(events, options, Integer.getInteger("wirelens.engineThreads",
+                Math.min(4, Runtime.getRuntime().availableProcessors())));
     }
 
-    /** Starts the selector thread. */
+    /** Runs {@code loopCount} loops (at least one). */
+    Engine(EventQueue events, EngineOptions options, int loopCount) {
+        this.events = Objects.requireNonNull(events);
+        int n = Math.max(1, loopCount);
+        AtomicLong connectionIds = new AtomicLong(1);
+        loops = new Loop[n];
+        threads = new Thread[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                loops[i] = new Loop(events, options, connectionIds);
+            }
+        } catch (IOException e) {
+            for (Loop loop : loops) {
+                if (loop != null) {
+                    loop.closeSelector();
+                }
+            }
+            throw new IllegalStateException("cannot open a selector: " + e.getMessage(), e);
+        }
+        home = loops[0];
+        for (int i = 0; i < n; i++) {
+            threads[i] = new Thread(loops[i]::run, i == 0 ? "wirelens-engine" : "wirelens-engine-" + (i + 1));
+            threads[i].setDaemon(true);
+        }
+        events.onRelieved(() -> {
+            for (Loop loop : loops) {
+                loop.execute(loop::resumeAfterBudget);
+            }
+        });
+    }
+
+    /** How many selector threads this engine runs. */
+    public int loopCount() {
+        return loops.length;
+    }
+
+    /** Starts the selector threads. */
     public synchronized void start() {
         if (!started) {
             started = true;
-            thread.start();
+            for (Thread t : threads) {
+                t.start();
+            }
         }
     }
 
@@ -73,71 +114,173 @@ public final class Engine implements AutoCloseable {
         } catch (UnknownHostException e) {
             String message = "cannot listen on " + Hosts.format(config.bindHost(), config.bindPort())
                     + ": unknown address " + config.bindHost();
-            loop.events.publishNow(new EngineEvent.ListenerFailed(id, config, message));
+            events.publishNow(new EngineEvent.ListenerFailed(id, config, message));
             result.completeExceptionally(new ListenerException(message));
             return result;
         }
-        loop.execute(() -> loop.bind(id, config, bindAddress, result));
+        home.execute(() -> bind(id, config, bindAddress, result));
         return result;
     }
 
-    /** Stops accepting on a listener; its open connections go on. */
-    public CompletableFuture<Void> removeListener(int listenerId) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            loop.unbind(listenerId);
-            done.complete(null);
+    /**
+     * On the first loop: opens the listener's sockets, reports it started, and has each loop take
+     * its socket; the future completes once every loop accepts on it.
+     */
+    private void bind(int id, ListenerConfig config, InetSocketAddress address, CompletableFuture<Bound> result) {
+        List<ServerSocketChannel> channels;
+        InetSocketAddress bound;
+        InetSocketAddress target;
+        try {
+            channels = ListeningSockets.open(address, loops.length);
+            bound = (InetSocketAddress) channels.get(0).getLocalAddress();
+            target = config.kind() == ListenerKind.FORWARD ? home.addressOf(config.targetHost(), config.targetPort()) : bound;
+        } catch (IOException | RuntimeException x) {
+            String where = Hosts.format(address.getAddress().getHostAddress(), address.getPort());
+            String message = "cannot listen on " + where + ": " + ListeningSockets.describeBindFailure(x);
+            home.emit(new EngineEvent.ListenerFailed(id, config, message));
+            result.completeExceptionally(new ListenerException(message));
+            return;
+        }
+        // reported before any loop accepts, so that it comes before the listener's first connection
+        home.emit(new EngineEvent.ListenerStarted(id, config, bound));
+        List<CompletableFuture<Void>> accepting = new ArrayList<>();
+        for (int i = 0; i < channels.size(); i++) {
+            Loop loop = loops[i];
+            ServerSocketChannel channel = channels.get(i);
+            CompletableFuture<Void> registered = new CompletableFuture<>();
+            accepting.add(registered);
+            Runnable listen = () -> loop.listen(id, config, channel, bound, target, registered);
+            if (loop == home) {
+                listen.run();
+            } else {
+                loop.execute(listen);
+            }
+        }
+        allOf(accepting).whenComplete((ignored, x) -> {
+            if (x == null) {
+                result.complete(new Bound(id, config, bound));
+            } else {
+                result.completeExceptionally(new ListenerException("cannot listen on " + Hosts.format(bound) + ": "
+                        + describe(x instanceof java.util.concurrent.CompletionException ? x.getCause() : x)));
+            }
         });
-        return done;
+    }
+
+    /** Stops accepting on a listener; its open connections go on. The port refuses clients once this completes. */
+    public CompletableFuture<Void> removeListener(int listenerId) {
+        List<CompletableFuture<Void>> closed = new ArrayList<>();
+        for (Loop loop : loops) {
+            if (loop != home) {
+                closed.add(onLoop(loop, () -> loop.unbind(listenerId, false)));
+            }
+        }
+        // the first loop reports the listener stopped once the other loops have let go of their sockets
+        return allOf(closed).thenCompose(ignored -> onLoop(home, () -> home.unbind(listenerId, true)));
     }
 
     /** Replaces the hook chain (applied to chunks read from now on). */
     public void setHooks(List<ChunkHook> hooks) {
         List<ChunkHook> copy = List.copyOf(hooks);
-        loop.execute(() -> loop.hooks = copy);
+        for (Loop loop : loops) {
+            loop.execute(() -> loop.hooks = copy);
+        }
     }
 
     /** Ends the hold of the held chunk of that direction: forward {@code bytes}, or drop on null. */
     public void release(long connectionId, Direction direction, byte[] bytes) {
-        loop.execute(() -> loop.withConnection(connectionId, c -> c.release(direction, bytes)));
+        onConnection(connectionId, c -> c.release(direction, bytes));
     }
 
     /** Sends bytes that no peer sent into a live connection (after anything already queued). */
     public void inject(long connectionId, Direction direction, byte[] bytes) {
         byte[] copy = bytes.clone();
-        loop.execute(() -> loop.withConnection(connectionId, c -> c.inject(direction, copy)));
+        onConnection(connectionId, c -> c.inject(direction, copy));
     }
 
     /** Closes both sides of a connection at once. */
     public void closeConnection(long connectionId) {
-        loop.execute(() -> loop.withConnection(connectionId, c -> c.abort("closed by the user")));
+        onConnection(connectionId, c -> c.abort("closed by the user"));
+    }
+
+    /**
+     * Runs an action on a connection on the loop that owns it. Every loop is asked and only the owner
+     * finds it: these are rare user actions, and no map from connection to loop then has to be kept
+     * up to date for every connection opened and closed.
+     */
+    private void onConnection(long connectionId, Consumer<Connection> action) {
+        for (Loop loop : loops) {
+            loop.execute(() -> loop.withConnection(connectionId, action));
+        }
     }
 
     /** Connections currently open (read on any thread; exact once the engine is idle). */
     public int openConnections() {
-        return loop.openConnections;
+        int n = 0;
+        for (Loop loop : loops) {
+            n += loop.openConnections;
+        }
+        return n;
     }
 
     /** Bytes waiting in the engine's buffers across all connections (for tests and benchmarks). */
     public CompletableFuture<Long> bufferedBytes() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(loop.connections.values().stream().mapToLong(Connection::bufferedBytes).sum()));
-        return f;
+        List<CompletableFuture<Long>> perLoop = new ArrayList<>();
+        for (Loop loop : loops) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            loop.execute(() -> f.complete(loop.connections.values().stream().mapToLong(Connection::bufferedBytes).sum()));
+            perLoop.add(f);
+        }
+        return allOf(perLoop).thenApply(ignored -> perLoop.stream().mapToLong(CompletableFuture::join).sum());
     }
 
-    /** Closes every listener and connection and stops the selector thread. */
+    /** Connections each loop has accepted so far, in loop order (for tests). */
+    long[] acceptedPerLoop() {
+        long[] n = new long[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            n[i] = loops[i].accepted;
+        }
+        return n;
+    }
+
+    /** Closes every listener and connection and stops the selector threads. */
     @Override
     public void close() {
         if (!started) {
-            loop.shutdown();
+            for (Loop loop : loops) {
+                loop.shutdown(loop == home);
+                loop.closeSelector();
+            }
             return;
         }
-        loop.execute(loop::shutdown);
+        for (Loop loop : loops) {
+            loop.execute(() -> loop.shutdown(loop == home));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
-            thread.join(5000);
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static CompletableFuture<Void> onLoop(Loop loop, Runnable task) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (RuntimeException x) {
+                done.completeExceptionally(x);
+                throw x;
+            }
+        });
+        return done;
+    }
+
+    private static CompletableFuture<Void> allOf(List<? extends CompletableFuture<?>> futures) {
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
     }
 
     /** A short reason for a failure, fit for a user: no class names where the message says enough. */
@@ -157,7 +300,7 @@ public final class Engine implements AutoCloseable {
         return Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
-    /** Everything the selector thread owns. */
+    /** Everything one selector thread owns. */
     static final class Loop {
         final Selector selector;
         final EventQueue events;
@@ -172,12 +315,15 @@ public final class Engine implements AutoCloseable {
         volatile List<ChunkHook> hooks = List.of();
         boolean budgetPaused;
         volatile int openConnections;
+        /** Connections this loop has accepted (for tests: evidence that the kernel spreads clients). */
+        volatile long accepted;
 
         private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         private final Map<Integer, Listener> listeners = new HashMap<>();
         final Map<Long, Connection> connections = new HashMap<>();
         private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-        private final AtomicLong nextConnectionId = new AtomicLong(1);
+        /** Shared by all loops, so that ids are unique and increasing across the engine. */
+        private final AtomicLong nextConnectionId;
         private long timerSequence;
         private volatile boolean running = true;
         private ExecutorService resolver;
@@ -198,7 +344,8 @@ public final class Engine implements AutoCloseable {
             }
         }
 
-        Loop(EventQueue events, EngineOptions options) throws IOException {
+        Loop(EventQueue events, EngineOptions options, AtomicLong connectionIds) throws IOException {
+            this.nextConnectionId = connectionIds;
             this.selector = Selector.open();
             this.events = Objects.requireNonNull(events);
             this.options = Objects.requireNonNull(options);
@@ -250,6 +397,10 @@ public final class Engine implements AutoCloseable {
                     emit(new EngineEvent.Notice(0, EpochClock.nowNanos(), "engine: " + describe(x)));
                 }
             }
+            closeSelector();
+        }
+
+        void closeSelector() {
             try {
                 selector.close();
             } catch (IOException ignored) {
@@ -306,44 +457,29 @@ public final class Engine implements AutoCloseable {
 
         // ---- listeners ---------------------------------------------------------------------
 
-        void bind(int id, ListenerConfig config, InetSocketAddress address, CompletableFuture<Bound> result) {
-            ServerSocketChannel channel = null;
+        /** Starts accepting on a listening socket the engine has bound for this loop. */
+        void listen(int id, ListenerConfig config, ServerSocketChannel channel, InetSocketAddress bound,
+                InetSocketAddress target, CompletableFuture<Void> done) {
             try {
-                channel = ServerSocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
-                        ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
-                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                channel.bind(address, 1024);
                 channel.configureBlocking(false);
-                InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
-                InetSocketAddress target = config.kind() == ListenerKind.FORWARD
-                        ? addressOf(config.targetHost(), config.targetPort())
-                        : bound;
                 Listener listener = new Listener(id, config, channel, null, bound, target);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
                 listener = new Listener(id, config, channel, key, bound, target);
                 key.attach(listener);
                 listeners.put(id, listener);
-                emit(new EngineEvent.ListenerStarted(id, config, bound));
-                result.complete(new Bound(id, config, bound));
+                done.complete(null);
             } catch (IOException | RuntimeException x) {
-                if (channel != null) {
-                    try {
-                        channel.close();
-                    } catch (IOException ignored) {
-                        // it never accepted anything
-                    }
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // it never accepted anything
                 }
-                String where = Hosts.format(address.getAddress().getHostAddress(), address.getPort());
-                String why = x instanceof BindException && String.valueOf(x.getMessage()).contains("in use")
-                        ? "the port is already in use"
-                        : describe(x);
-                String message = "cannot listen on " + where + ": " + why;
-                emit(new EngineEvent.ListenerFailed(id, config, message));
-                result.completeExceptionally(new ListenerException(message));
+                done.completeExceptionally(x);
             }
         }
 
-        void unbind(int id) {
+        /** Closes this loop's socket of a listener; {@code report}: say that the listener stopped. */
+        void unbind(int id, boolean report) {
             Listener l = listeners.remove(id);
             if (l != null) {
                 l.key.cancel();
@@ -355,7 +491,9 @@ public final class Engine implements AutoCloseable {
                 } catch (IOException ignored) {
                     // closing a listening socket has nothing to report
                 }
-                emit(new EngineEvent.ListenerStopped(id, l.config));
+                if (report) {
+                    emit(new EngineEvent.ListenerStopped(id, l.config));
+                }
             }
         }
 
@@ -401,6 +539,7 @@ public final class Engine implements AutoCloseable {
             ListenerConfig config = l.config;
             Connection c = new Connection(id, l.id, config, newSession(config), this, ch);
             connections.put(id, c);
+            accepted++;
             openConnections = connections.size();
             emit(new EngineEvent.Opened(id, l.id, config, clientAddress, l.target, EpochClock.nowNanos()));
             try {
@@ -497,9 +636,10 @@ public final class Engine implements AutoCloseable {
             });
         }
 
-        void shutdown() {
+        /** {@code home}: this loop reports the listeners stopped (the others only close their sockets). */
+        void shutdown(boolean home) {
             for (Integer id : new ArrayList<>(listeners.keySet())) {
-                unbind(id);
+                unbind(id, home);
             }
             for (Connection c : new ArrayList<>(connections.values())) {
                 c.abort("engine stopped");

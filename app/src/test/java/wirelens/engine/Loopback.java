@@ -92,7 +92,12 @@ final class Loopback {
         private final Thread consumer;
 
         Rig(EngineOptions options) {
-            engine = new Engine(queue, options);
+            this(options, 0);
+        }
+
+        /** An engine with {@code loops} selector threads (0: the engine's default). */
+        Rig(EngineOptions options, int loops) {
+            engine = loops == 0 ? new Engine(queue, options) : new Engine(queue, options, loops);
             engine.start();
             consumer = new Thread(() -> {
                 List<EngineEvent> batch = new ArrayList<>();
