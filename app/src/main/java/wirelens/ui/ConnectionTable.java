@@ -300,16 +300,13 @@ final class ConnectionTable {
                     style();
                 }
 
+                /** Touches the style classes only when they change: each change restyles the row's cells. */
                 private void style() {
-                    getStyleClass().removeAll(Styles.ROW_ERROR, Styles.ROW_OPEN);
                     ConnectionRow item = watched;
-                    if (item != null) {
-                        if (item.state() == ConnectionRow.State.ERROR) {
-                            getStyleClass().add(Styles.ROW_ERROR);
-                        } else if (item.info().isOpen()) {
-                            getStyleClass().add(Styles.ROW_OPEN);
-                        }
-                    }
+                    boolean error = item != null && item.state() == ConnectionRow.State.ERROR;
+                    boolean open = item != null && !error && item.info().isOpen();
+                    Styles.toggle(this, Styles.ROW_ERROR, error);
+                    Styles.toggle(this, Styles.ROW_OPEN, open);
                 }
             };
             row.setOnMouseClicked(e -> {

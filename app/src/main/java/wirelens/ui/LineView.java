@@ -13,6 +13,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
 import javafx.scene.shape.Rectangle;
+import javafx.scene.text.Text;
 
 /**
  * A list of fixed-height lines of any count (billions are fine): only the rows on screen exist, and
@@ -20,9 +21,15 @@ import javafx.scene.shape.Rectangle;
  * item count changes, which stalls the FX thread for a stream of millions of lines; this does not.
  * Lines are drawn by a {@link Renderer}; what a press or drag means (selecting bytes) is up to the
  * {@link Pointer}, which gets the line and the row node under the mouse.
+ * <p>
+ * Rows are drawn before the pulse's CSS pass (a scene pre-layout listener), not in
+ * {@link #layoutChildren()}: nodes added during layout leave the scene root's CSS flag dirty after the
+ * sync, so JavaFX runs one more pulse that changes nothing, finds no dirty region, and then repaints
+ * the whole window (with the software renderer that is 100 ms or more, every other pulse while a
+ * stream follows).
  */
 final class LineView extends Region {
-    /** Fills a row with the nodes of one line. */
+    /** Puts the nodes of one line into {@code out}; a row shows them (or takes their texts, see {@link #draw}). */
     interface Renderer {
         void render(int line, List<Node> out);
     }
@@ -44,6 +51,8 @@ final class LineView extends Region {
     private final Pane rows = new Pane();
     private final Rectangle clip = new Rectangle();
     private final List<HBox> rowNodes = new ArrayList<>();
+    /** The nodes of a line being drawn, before they go into (or update) a row. */
+    private final List<Node> scratch = new ArrayList<>();
     private int[] shownLines = new int[0];
     private long shownGeneration = -1;
     private long generation;
@@ -52,6 +61,11 @@ final class LineView extends Region {
     private boolean syncingBar;
     private boolean pressed;
     private Pointer pointer = (line, row, x, extend, dragging) -> {};
+    private final Runnable drawBeforeCss = () -> {
+        if (drawRows(false)) {
+            requestLayout();
+        }
+    };
 
     LineView(Renderer renderer, double lineHeight) {
         this.renderer = renderer;
@@ -120,6 +134,14 @@ final class LineView extends Region {
         });
         addEventHandler(MouseEvent.MOUSE_RELEASED, e -> pressed = false);
         addEventHandler(KeyEvent.KEY_PRESSED, this::key);
+        sceneProperty().addListener((o, was, now) -> {
+            if (was != null) {
+                was.removePreLayoutPulseListener(drawBeforeCss);
+            }
+            if (now != null) {
+                now.addPreLayoutPulseListener(drawBeforeCss);
+            }
+        });
     }
 
     // ---- model -----------------------------------------------------------------------------
@@ -183,7 +205,10 @@ final class LineView extends Region {
             return null;
         }
         if (i >= shownLines.length || shownLines[i] != line || shownGeneration != generation) {
-            layout(); // scrolled or redrawn since the last pulse: draw it now
+            if (drawRows(true)) { // scrolled or redrawn since the last pulse: draw it now
+                requestLayout();
+            }
+            layout();
         }
         return i < shownLines.length && shownLines[i] == line && rowNodes.get(i).isVisible() ? rowNodes.get(i) : null;
     }
@@ -279,12 +304,41 @@ final class LineView extends Region {
         // a taller view shows more lines: never leave rows empty below the last line
         top = clamp(top, 0, maxTop());
         updateBar();
+        // normally drawn before the CSS pass already; here only when the size changed since
+        drawRows(true);
 
-        int needed = (int) Math.ceil(height / lineHeight);
+        double widest = width;
+        for (int i = 0; i < rowNodes.size(); i++) {
+            HBox row = rowNodes.get(i);
+            if (!row.isVisible()) {
+                continue;
+            }
+            double w = Math.max(width, row.prefWidth(-1));
+            row.resizeRelocate(0, i * lineHeight, w, lineHeight);
+            widest = Math.max(widest, w);
+        }
+        hbar.setMin(0);
+        hbar.setMax(Math.max(0, widest - width));
+        hbar.setVisibleAmount(width);
+        hbar.setDisable(widest <= width);
+        if (hbar.getValue() > hbar.getMax()) {
+            hbar.setValue(hbar.getMax());
+        }
+    }
+
+    /**
+     * Fills the rows with the lines from {@link #top} on, redrawing only rows whose line changed (or all
+     * after {@link #refresh()}). {@code styleNow}: apply CSS to redrawn rows at once (outside the pulse's
+     * CSS pass, where widths and hit-tests need the fonts). Returns whether a row was redrawn.
+     */
+    private boolean drawRows(boolean styleNow) {
+        boolean drawn = false;
+        int needed = (int) Math.ceil(rowsHeight() / lineHeight);
         while (rowNodes.size() < needed) {
             HBox row = new HBox();
             row.getStyleClass().add(Styles.STREAM_LINE);
             row.setManaged(false);
+            row.setVisible(false);
             rowNodes.add(row);
             rows.getChildren().add(row);
         }
@@ -294,7 +348,6 @@ final class LineView extends Region {
         }
         boolean redrawAll = shownGeneration != generation;
         shownGeneration = generation;
-        double widest = width;
         for (int i = 0; i < rowNodes.size(); i++) {
             HBox row = rowNodes.get(i);
             int line = top + i;
@@ -309,21 +362,43 @@ final class LineView extends Region {
             }
             row.setVisible(true);
             if (redrawAll || shownLines[i] != line) {
-                renderer.render(line, row.getChildren());
-                row.applyCss(); // styled now (fonts), so widths and hit-tests are right before the next pulse
+                if (draw(line, row) && styleNow) {
+                    row.applyCss();
+                }
                 shownLines[i] = line;
+                drawn = true;
             }
-            double w = Math.max(width, row.prefWidth(-1));
-            row.resizeRelocate(0, i * lineHeight, w, lineHeight);
-            widest = Math.max(widest, w);
         }
-        hbar.setMin(0);
-        hbar.setMax(Math.max(0, widest - width));
-        hbar.setVisibleAmount(width);
-        hbar.setDisable(widest <= width);
-        if (hbar.getValue() > hbar.getMax()) {
-            hbar.setValue(hbar.getMax());
+        return drawn;
+    }
+
+    /**
+     * Draws {@code line} into {@code row}. When the line has the same pieces as the row shows (the same
+     * kinds of nodes with the same style classes, as most lines of a stream do), only their texts change:
+     * that needs no CSS, while every new node must be styled (the bulk of a pulse's work when a followed
+     * stream redraws every row). Returns whether new nodes were put in.
+     */
+    private boolean draw(int line, HBox row) {
+        scratch.clear();
+        renderer.render(line, scratch);
+        javafx.collections.ObservableList<Node> shown = row.getChildren();
+        boolean same = shown.size() == scratch.size();
+        for (int i = 0; same && i < scratch.size(); i++) {
+            same = shown.get(i) instanceof Text old && scratch.get(i) instanceof Text now
+                    && old.getStyleClass().equals(now.getStyleClass());
         }
+        if (same) {
+            for (int i = 0; i < scratch.size(); i++) {
+                Text old = (Text) shown.get(i);
+                Text now = (Text) scratch.get(i);
+                old.setText(now.getText());
+                old.setUserData(now.getUserData());
+            }
+        } else {
+            shown.setAll(scratch);
+        }
+        scratch.clear();
+        return !same;
     }
 
     @Override

@@ -226,10 +226,7 @@ final class MainWindow {
         interceptButton.setSelected(on);
         interceptButton.setText((on ? "Intercept ON" : "Intercept off") + (held > 0 ? " \u2014 " + held + " held" : ""));
         interceptTab.setText(held > 0 ? "Intercept (" + held + ")" : "Intercept");
-        interceptButton.getStyleClass().remove(InterceptStyles.TOGGLE_ON);
-        if (on || held > 0) {
-            interceptButton.getStyleClass().add(InterceptStyles.TOGGLE_ON);
-        }
+        Styles.toggle(interceptButton, InterceptStyles.TOGGLE_ON, on || held > 0);
     }
 
     // ---- the pulse -------------------------------------------------------------------------

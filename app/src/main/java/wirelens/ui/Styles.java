@@ -42,6 +42,20 @@ final class Styles {
     static final String ROW_OPEN = "wl-row-open";
     static final String STATE_FAILED = "wl-state-failed";
 
+    /**
+     * Adds or removes a style class only when it is not already so: every change of a node's classes
+     * makes JavaFX restyle the node and what is below it.
+     */
+    static void toggle(javafx.scene.Node node, String styleClass, boolean on) {
+        if (node.getStyleClass().contains(styleClass) != on) {
+            if (on) {
+                node.getStyleClass().add(styleClass);
+            } else {
+                node.getStyleClass().removeAll(styleClass);
+            }
+        }
+    }
+
     static String of(Direction direction) {
         return direction == Direction.CLIENT_TO_SERVER ? CLIENT_TO_SERVER : SERVER_TO_CLIENT;
     }
