@@ -48,6 +48,8 @@ public final class Engine implements AutoCloseable {
     private final EventQueue events;
     private final AtomicInteger nextListenerId = new AtomicInteger(1);
     private volatile boolean started;
+    private volatile boolean closed;
+    private static final String STOPPED = "the engine is stopped";
 
     /** Runs {@code wirelens.engineThreads} loops (default: one per core, at most 4). */
     public Engine(EventQueue events, EngineOptions options) {
@@ -118,6 +120,11 @@ public final class Engine implements AutoCloseable {
             result.completeExceptionally(new ListenerException(message));
             return result;
         }
+        if (closed) {
+            result.completeExceptionally(new ListenerException("cannot listen on "
+                    + Hosts.format(config.bindHost(), config.bindPort()) + ": " + STOPPED));
+            return result;
+        }
         home.execute(() -> bind(id, config, bindAddress, result));
         return result;
     }
@@ -131,6 +138,9 @@ public final class Engine implements AutoCloseable {
         InetSocketAddress bound;
         InetSocketAddress target;
         try {
+            if (closed) {
+                throw new IOException(STOPPED);
+            }
             channels = ListeningSockets.open(address, loops.length);
             bound = (InetSocketAddress) channels.get(0).getLocalAddress();
             target = config.kind() == ListenerKind.FORWARD ? home.addressOf(config.targetHost(), config.targetPort()) : bound;
@@ -160,6 +170,10 @@ public final class Engine implements AutoCloseable {
             if (x == null) {
                 result.complete(new Bound(id, config, bound));
             } else {
+                // only when the engine closes meanwhile: let go of the sockets the other loops took
+                for (Loop loop : loops) {
+                    loop.execute(() -> loop.unbind(id, loop == home));
+                }
                 result.completeExceptionally(new ListenerException("cannot listen on " + Hosts.format(bound) + ": "
                         + describe(x instanceof java.util.concurrent.CompletionException ? x.getCause() : x)));
             }
@@ -245,6 +259,7 @@ public final class Engine implements AutoCloseable {
     /** Closes every listener and connection and stops the selector threads. */
     @Override
     public void close() {
+        closed = true;
         if (!started) {
             for (Loop loop : loops) {
                 loop.shutdown(loop == home);
@@ -398,6 +413,10 @@ public final class Engine implements AutoCloseable {
                 }
             }
             closeSelector();
+            // tasks that came in meanwhile (e.g. another loop handing over a listener's socket while the
+            // engine closed) run once more against the closed selector: they close what they hold and
+            // complete their futures instead of leaving them waiting
+            runTasks();
         }
 
         void closeSelector() {

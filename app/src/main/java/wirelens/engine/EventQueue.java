@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * which wakes it only when a good part of the budget is waiting. Consumers poll with a short
  * timeout (the capture writer every 50 ms, the window once per pulse), so a trickle of small events
  * costs no cross-thread wake-up per connection — on a busy two-core machine such a wake-up costs more
- * than the event itself. One consumer thread at a time.
+ * than the event itself. Any number of engine loops publish at once (each one the events of its own
+ * connections, in order); one consumer thread at a time.
  */
 public final class EventQueue {
     private final ConcurrentLinkedQueue<EngineEvent> queue = new ConcurrentLinkedQueue<>();

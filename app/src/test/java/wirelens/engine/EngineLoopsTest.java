@@ -288,6 +288,31 @@ class EngineLoopsTest {
         }
     }
 
+    @Test
+    void closeLetsGoOfThePortOnEveryLoopAndLaterListenersFailPlainly() throws Exception {
+        try (Loopback.Server echo = Loopback.Server.echo()) {
+            Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS);
+            int port;
+            try {
+                port = rig.forward(echo.port());
+                for (int i = 0; i < 20; i++) {
+                    try (Socket s = Loopback.connect(port)) {
+                        s.getOutputStream().write(ascii("x"));
+                        assertEquals('x', s.getInputStream().read());
+                    }
+                }
+            } finally {
+                rig.close();
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThrows(ConnectException.class, () -> Loopback.connect(port).close(), "attempt " + i);
+            }
+            ExecutionException e = assertThrows(ExecutionException.class, () -> rig.engine
+                    .addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", echo.port())).get(5, TimeUnit.SECONDS));
+            assertEquals("cannot listen on 127.0.0.1:0: the engine is stopped", e.getCause().getMessage());
+        }
+    }
+
     private static void assertPortInUse(Loopback.Rig rig, int port) throws Exception {
         ExecutionException e = assertThrows(ExecutionException.class, () -> rig.engine
                 .addListener(ListenerConfig.forward("127.0.0.1", port, "127.0.0.1", 9))
