@@ -134,7 +134,7 @@ public final class Engine implements AutoCloseable {
      * its socket; the future completes once every loop accepts on it.
      */
     private void bind(int id, ListenerConfig config, InetSocketAddress address, CompletableFuture<Bound> result) {
-        List<ServerSocketChannel> channels;
+        List<ServerSocketChannel> channels = List.of();
         InetSocketAddress bound;
         InetSocketAddress target;
         try {
@@ -145,6 +145,13 @@ public final class Engine implements AutoCloseable {
             bound = (InetSocketAddress) channels.get(0).getLocalAddress();
             target = config.kind() == ListenerKind.FORWARD ? home.addressOf(config.targetHost(), config.targetPort()) : bound;
         } catch (IOException | RuntimeException x) {
+            for (ServerSocketChannel c : channels) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // it never accepted anything
+                }
+            }
             String where = Hosts.format(address.getAddress().getHostAddress(), address.getPort());
             String message = "cannot listen on " + where + ": " + ListeningSockets.describeBindFailure(x);
             home.emit(new EngineEvent.ListenerFailed(id, config, message));
