@@ -16,6 +16,10 @@ final class Deadlines {
 
     Deadlines(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
+        // create the map's lazy views now: otherwise the first expiry check of every new engine takes
+        // a branch the warm-up's engine took only once, and the JIT throws away code compiled without it
+        deadlines.entrySet();
+        deadlines.values();
     }
 
     /** Starts (or restarts) the wait of {@code e}. */

@@ -488,6 +488,11 @@ public final class Engine implements AutoCloseable {
                 InetSocketAddress target, CompletableFuture<Void> done) {
             try {
                 channel.configureBlocking(false);
+                if (config.kind() == ListenerKind.FORWARD && !target.isUnresolved()) {
+                    // this loop's first client must not be the one to parse the target: a branch that
+                    // only a fresh loop takes would throw away code the JIT compiled during the warm-up
+                    literals.putIfAbsent(config.targetHost(), target.getAddress());
+                }
                 Listener listener = new Listener(id, config, channel, null, bound, target);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
                 listener = new Listener(id, config, channel, key, bound, target);

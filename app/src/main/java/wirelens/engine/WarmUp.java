@@ -26,7 +26,8 @@ import java.nio.file.Path;
  * nothing reaches the real capture, the log or the connection ids), a forward listener on port 0, and an
  * echo server on port 0 on its own thread. Each warm-up connection sends 64 bytes, reads them back,
  * half-closes, and is then reset by the echo server (SO_LINGER 0), which the engine passes on as a
- * reset: no socket is left open or in TIME_WAIT. It stops once the JIT is quiet, or at its time
+ * reset: no socket is left open or in TIME_WAIT; every {@link #CLOSE_NORMALLY_EVERY}th closes normally
+ * instead, and a spare listener comes and goes now and then. It stops once the JIT is quiet, or at its time
  * budget or connection count, and any failure only ends it early — it never stops the real start.
  */
 public final class WarmUp {
@@ -36,6 +37,14 @@ public final class WarmUp {
     /** Small enough that a capturing warm-up writes only tens of MB to its throwaway file. */
     private static final int BULK_BYTES = 256 * 1024;
     private static final int SOCKET_TIMEOUT_MILLIS = 1000;
+    /**
+     * Every so many connections end normally (a FIN each way, then the engine closes both sides), as
+     * most real ones do: code compiled without that path in its profile is thrown away and compiled
+     * anew (hundreds of ms of C2 each) when the first real connection closes. Each such connection
+     * leaves two sockets in TIME_WAIT for a minute, which is why the others end with a reset.
+     */
+    static final int CLOSE_NORMALLY_EVERY = 8;
+    private static final int LISTENER_CHURN_EVERY = 500;
 
     /**
      * What a warm-up did: connections completed, how long it took, why it stopped early (or null), the
@@ -95,8 +104,12 @@ public final class WarmUp {
                 }
                 try {
                     message[0] = (byte) (done % BULK_EVERY == BULK_EVERY - 1 ? 1 : 0);
+                    message[1] = (byte) (done % CLOSE_NORMALLY_EVERY == CLOSE_NORMALLY_EVERY - 1 ? 1 : 0);
                     oneConnection(proxy, message, reply, bulk);
                     done++;
+                    if (done % LISTENER_CHURN_EVERY == 0) {
+                        churnListener(engine, loopback, echoPort, budgetMillis);
+                    }
                 } catch (IOException e) {
                     failures++;
                     stopped = e.toString();
@@ -198,6 +211,25 @@ public final class WarmUp {
     static final boolean TRACE = Boolean.getBoolean("wirelens.warmupTrace");
 
     /**
+     * Adds a second listener and removes it again, so that the paths real use takes now and then
+     * (tasks from other threads waking a selector, a listening socket deregistered) are in the JIT's
+     * profiles: code compiled without them is thrown away and compiled anew when they first happen.
+     */
+    private static void churnListener(Engine engine, InetAddress loopback, int echoPort, long budgetMillis)
+            throws IOException {
+        try {
+            Engine.Bound spare = engine.addListener(ListenerConfig.forward(loopback.getHostAddress(), 0,
+                    loopback.getHostAddress(), echoPort)).get(budgetMillis, TimeUnit.MILLISECONDS);
+            engine.removeListener(spare.listenerId()).get(budgetMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("a spare listener failed: " + e);
+        }
+    }
+
+    /**
      * One client: connect, 64 bytes there and back (then {@link #BULK_BYTES} each way if the first byte
      * is 1), half-close, then wait for the reset.
      */
@@ -217,17 +249,17 @@ public final class WarmUp {
             s.shutdownOutput();
             try {
                 while (s.getInputStream().read(reply) >= 0) {
-                    // the echo server sends nothing more; the engine ends this connection with a reset
+                    // the echo server sends nothing more; it ends the connection with a reset or a close
                 }
             } catch (IOException reset) {
-                // expected: the reset that ends the connection without a TIME_WAIT
+                // expected unless the connection closes normally: the reset that leaves no TIME_WAIT
             }
         }
     }
 
     /**
      * Echoes each connection's first 64 bytes (and takes then sends the bulk bytes if asked), waits for
-     * its EOF, then resets it (no TIME_WAIT).
+     * its EOF, then resets it (no TIME_WAIT), or closes it normally if the second byte is 1.
      */
     private static void serveEcho(ServerSocket server) {
         byte[] buffer = new byte[MESSAGE_BYTES];
@@ -245,8 +277,12 @@ public final class WarmUp {
                     readBulk(in, bulk);
                     writeBulk(out, bulk);
                 }
+                boolean closeNormally = buffer[1] == 1;
                 while (in.read(buffer) >= 0) {
                     // until the engine passes on the client's half-close
+                }
+                if (closeNormally) {
+                    s.setSoLinger(false, 0);
                 }
             } catch (IOException e) {
                 // the server socket was closed (the warm-up is over), or one connection went wrong
