@@ -45,6 +45,7 @@ public final class WarmUp {
      */
     static final int CLOSE_NORMALLY_EVERY = 8;
     private static final int LISTENER_CHURN_EVERY = 500;
+    private static final int COLLECT_EVERY = 2000;
 
     /**
      * What a warm-up did: connections completed, how long it took, why it stopped early (or null), the
@@ -109,6 +110,11 @@ public final class WarmUp {
                     done++;
                     if (done % LISTENER_CHURN_EVERY == 0) {
                         churnListener(engine, loopback, echoPort, budgetMillis);
+                    }
+                    if (done % COLLECT_EVERY == 0) {
+                        // the warm-up's garbage would otherwise grow the young generation, and with it
+                        // the process's resident memory for good, by a hundred MiB or so
+                        System.gc();
                     }
                 } catch (IOException e) {
                     failures++;
