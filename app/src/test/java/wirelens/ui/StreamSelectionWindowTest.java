@@ -235,7 +235,10 @@ class StreamSelectionWindowTest {
                 later.setSoTimeout(10_000);
                 roundTrip(later, ascii("later\n"));
             }
-            waitUntil("a new row", () -> window.connections().row(3) != null && window.connections().shownCount() == 2);
+            // until it has ended: the file has a connection from its first packet on, which comes after the
+            // row (the row appears with the connection's opening, before its target has answered)
+            waitUntil("a new row, ended", () -> window.connections().row(3) != null
+                    && !window.connections().row(3).info().isOpen() && window.connections().shownCount() == 2);
 
             // as the question said, the saved capture still holds everything since the start
             Path saved = dir.resolve("after-clear.pcapng");
