@@ -141,6 +141,10 @@ final class HttpSmtpFollower<S> {
                 return;
             }
             String trouble = null;
+            // the state first, then the chunk count: a connection seen ended has all its chunks counted
+            // then; the other way round, chunks and the end arriving in between would reach the decoder
+            // after it was told the connection ended
+            ConnectionInfo info = file.index().connection(connectionId).orElse(null);
             int known = file.index().chunkCount(connectionId);
             List<ChunkInfo> chunks = file.index().chunks(connectionId, next, Math.min(known - next, STEP_CHUNKS));
             long bytes = 0;
@@ -168,7 +172,6 @@ final class HttpSmtpFollower<S> {
                 bytes += forwarded.length;
             }
             boolean caughtUp = next >= known;
-            ConnectionInfo info = file.index().connection(connectionId).orElse(null);
             if (caughtUp && info != null && !info.equals(lastInfo)) {
                 lastInfo = info;
                 decoder.connection(info);
