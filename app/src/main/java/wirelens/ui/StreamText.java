@@ -59,27 +59,35 @@ final class StreamText {
                 starts = java.util.Arrays.copyOf(starts, n * 2);
             }
             starts[n++] = start;
-            int limit = Math.min(bytes.length, start + WRAP_BYTES);
-            int end = limit;
-            for (int i = start; i < limit; i++) {
-                if (bytes[i] == '\n') {
-                    end = i + 1;
-                    break;
-                }
-            }
-            if (end == limit && limit < bytes.length && bytes[limit - 1] != '\n') {
-                // do not cut a UTF-8 sequence: back off over continuation bytes (at most 3)
-                int back = end;
-                while (back > start + 1 && back > end - 3 && (bytes[back] & 0xC0) == 0x80) {
-                    back--;
-                }
-                if ((bytes[back] & 0xC0) != 0x80) {
-                    end = back;
-                }
-            }
-            start = end;
+            start = lineEnd(bytes, start, bytes.length);
         }
         return java.util.Arrays.copyOf(starts, n);
+    }
+
+    /**
+     * Where the text line starting at {@code start} ends (exclusive) within the first {@code length}
+     * bytes: after its {@code \n}, or after {@link #WRAP_BYTES} bytes, backed off so as not to cut a
+     * UTF-8 sequence.
+     */
+    private static int lineEnd(byte[] bytes, int start, int length) {
+        int limit = Math.min(length, start + WRAP_BYTES);
+        for (int i = start; i < limit; i++) {
+            if (bytes[i] == '\n') {
+                return i + 1;
+            }
+        }
+        int end = limit;
+        if (limit < length && bytes[limit - 1] != '\n') {
+            // back off over continuation bytes (at most 3)
+            int back = end;
+            while (back > start + 1 && back > end - 3 && (bytes[back] & 0xC0) == 0x80) {
+                back--;
+            }
+            if ((bytes[back] & 0xC0) != 0x80) {
+                end = back;
+            }
+        }
+        return end;
     }
 
     /**
@@ -96,24 +104,7 @@ final class StreamText {
         int start = 0;
         while (start < length) {
             n++;
-            int limit = Math.min(length, start + WRAP_BYTES);
-            int end = limit;
-            for (int i = start; i < limit; i++) {
-                if (bytes[i] == '\n') {
-                    end = i + 1;
-                    break;
-                }
-            }
-            if (end == limit && limit < length && bytes[limit - 1] != '\n') {
-                int back = end;
-                while (back > start + 1 && back > end - 3 && (bytes[back] & 0xC0) == 0x80) {
-                    back--;
-                }
-                if ((bytes[back] & 0xC0) != 0x80) {
-                    end = back;
-                }
-            }
-            start = end;
+            start = lineEnd(bytes, start, length);
         }
         return n;
     }
