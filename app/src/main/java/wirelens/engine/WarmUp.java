@@ -167,10 +167,6 @@ public final class WarmUp {
             if (now - windowStart >= WINDOW_NANOS) {
                 long ticks = compilerTicks();
                 long spent = ticks < 0 || ticksAtWindowStart < 0 ? Long.MAX_VALUE : ticks - ticksAtWindowStart;
-                if (TRACE) {
-                    System.err.println("wirelens: warm-up: " + TimeUnit.NANOSECONDS.toMillis(now) + " ms, "
-                            + connections + " connections, compiler threads used " + spent + " ticks");
-                }
                 quietWindows = spent <= QUIET_TICKS ? quietWindows + 1 : 0;
                 windowStart = now;
                 ticksAtWindowStart = ticks;
@@ -213,8 +209,6 @@ public final class WarmUp {
             return total;
         }
     }
-
-    static final boolean TRACE = Boolean.getBoolean("wirelens.warmupTrace");
 
     /**
      * Adds a second listener and removes it again, so that the paths real use takes now and then
