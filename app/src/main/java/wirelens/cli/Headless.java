@@ -50,21 +50,24 @@ final class Headless {
                 .withRecordChunks(options.capture() != null)
                 .withConnectTimeoutMillis(options.connectTimeoutMillis())
                 .withResponseTimeoutMillis(options.responseTimeoutMillis());
-        // before any listener opens: a fresh JVM would otherwise serve its first few thousand
-        // connections with interpreted code while its JIT compilers compete for the CPU
-        WarmUp.Result warmUp = warmUp(engineOptions, options.capture() != null);
-        if (Boolean.getBoolean("wirelens.warmupReport")) {
-            err.println("wirelens: warm-up: " + warmUp.connections() + " connections in " + warmUp.millis() + " ms, "
-                    + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
-                    + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")"));
-        }
+        // started before the warm-up, with no listener yet: each selector's first blocking select
+        // takes a path no later one takes, and if that first time came after the warm-up it would throw
+        // away the compiled selector loop just as the first clients arrive
         Engine engine = new Engine(events, engineOptions);
         engine.setHooks(hooks(options, err));
+        engine.start();
         HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());
         recorder.subscribe(printer::print);
         recorder.start();
-        engine.start();
         try {
+            // before any listener opens: a fresh JVM would otherwise serve its first few thousand
+            // connections with interpreted code while its JIT compilers compete for the CPU
+            WarmUp.Result warmUp = warmUp(engineOptions, options.capture() != null);
+            if (Boolean.getBoolean("wirelens.warmupReport")) {
+                err.println("wirelens: warm-up: " + warmUp.connections() + " connections in " + warmUp.millis()
+                        + " ms, " + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
+                        + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")"));
+            }
             return serve(options, engine, out, err);
         } finally {
             engine.close();

@@ -9,7 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +27,8 @@ import java.nio.file.Path;
  *
  * <p>Everything stays on 127.0.0.1 with ephemeral ports: a throwaway engine (its own event queue, so
  * nothing reaches the real capture, the log or the connection ids), a forward listener on port 0, and an
- * echo server on port 0 on its own thread. Each warm-up connection sends 64 bytes, reads them back,
+ * echo server on port 0. One client per engine loop runs connections back to back, so the loops work at
+ * the same time as they do under real load. Each warm-up connection sends 64 bytes, reads them back,
  * half-closes, and is then reset by the echo server (SO_LINGER 0), which the engine passes on as a
  * reset: no socket is left open or in TIME_WAIT; every {@link #CLOSE_NORMALLY_EVERY}th closes normally
  * instead, and a spare listener comes and goes now and then. It stops once the JIT is quiet, or at its time
@@ -74,8 +78,8 @@ public final class WarmUp {
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+        loadClassesUsedLater();
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        int done = 0;
         String stopped = null;
         int listenerPort = 0;
         int echoPort = 0;
@@ -83,62 +87,146 @@ public final class WarmUp {
         EventQueue queue = drainHere ? new EventQueue(options.eventBudgetBytes()) : events;
         List<EngineEvent> drained = new ArrayList<>();
         JitWatch jit = new JitWatch(start);
+        Clients clients = null;
         try (ServerSocket echoServer = new ServerSocket(0, 50, loopback);
                 Engine engine = new Engine(queue, options)) {
-            Thread echo = new Thread(() -> serveEcho(echoServer), "wirelens-warmup-echo");
-            echo.setDaemon(true);
-            echo.start();
             engine.start();
             Engine.Bound bound = engine.addListener(ListenerConfig.forward(loopback.getHostAddress(), 0,
                     loopback.getHostAddress(), echoServer.getLocalPort())).get(budgetMillis, TimeUnit.MILLISECONDS);
-            InetSocketAddress proxy = bound.address();
-            listenerPort = proxy.getPort();
+            listenerPort = bound.address().getPort();
             echoPort = echoServer.getLocalPort();
-            byte[] message = new byte[MESSAGE_BYTES];
-            byte[] reply = new byte[MESSAGE_BYTES];
-            byte[] bulk = new byte[64 * 1024];
-            int failures = 0;
-            while (done < maxConnections && failures < 3) {
+            // as many clients at once as the engine has loops: paths that only concurrent connections
+            // take (two loops publishing events at the same moment) must be in the profiles as well
+            int count = engine.loopCount();
+            for (int i = 0; i < count; i++) {
+                Thread echo = new Thread(() -> serveEcho(echoServer), "wirelens-warmup-echo");
+                echo.setDaemon(true);
+                echo.start();
+            }
+            clients = new Clients(bound.address(), maxConnections, count);
+            int churned = 0;
+            int collected = 0;
+            while (clients.running()) {
                 long now = System.nanoTime();
+                int done = clients.done.get();
                 if (now >= deadline || jit.settled(now, done)) {
                     break;
                 }
-                try {
-                    message[0] = (byte) (done % BULK_EVERY == BULK_EVERY - 1 ? 1 : 0);
-                    message[1] = (byte) (done % CLOSE_NORMALLY_EVERY == CLOSE_NORMALLY_EVERY - 1 ? 1 : 0);
-                    oneConnection(proxy, message, reply, bulk);
-                    done++;
-                    if (done % LISTENER_CHURN_EVERY == 0) {
-                        churnListener(engine, loopback, echoPort, budgetMillis);
-                    }
-                    if (done % COLLECT_EVERY == 0) {
-                        // the warm-up's garbage would otherwise grow the young generation, and with it
-                        // the process's resident memory for good, by a hundred MiB or so
-                        System.gc();
-                    }
-                } catch (IOException e) {
-                    failures++;
-                    stopped = e.toString();
+                if (done / LISTENER_CHURN_EVERY > churned) {
+                    churned = done / LISTENER_CHURN_EVERY;
+                    churnListener(engine, loopback, echoPort, budgetMillis);
+                }
+                if (done / COLLECT_EVERY > collected) {
+                    collected = done / COLLECT_EVERY;
+                    // the warm-up's garbage would otherwise grow the young generation, and with it
+                    // the process's resident memory for good, by a hundred MiB or so
+                    System.gc();
                 }
                 if (drainHere) {
                     drained.clear();
-                    queue.drainTo(drained, Integer.MAX_VALUE, 0, TimeUnit.MILLISECONDS);
+                    queue.drainTo(drained, Integer.MAX_VALUE, 5, TimeUnit.MILLISECONDS);
                     queue.consumed(drained);
+                } else {
+                    Thread.sleep(5);
                 }
             }
-            if (failures < 3) {
-                stopped = null;
-            }
+            clients.stop();
+            stopped = clients.failure();
             echoServer.close();
-            echo.join(SOCKET_TIMEOUT_MILLIS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             stopped = e.toString();
+            if (clients != null) {
+                clients.stopSoon();
+            }
         }
-        return new Result(done, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), stopped, listenerPort,
-                echoPort, jit.isSettled());
+        return new Result(clients == null ? 0 : clients.done.get(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), stopped, listenerPort, echoPort,
+                jit.isSettled());
+    }
+
+    /**
+     * Loads classes that ordinary use first needs only after the warm-up. A class loaded then can break
+     * what C2 assumed about the class hierarchy and throw away the compiled relay path just as the
+     * first clients arrive: every channel read and write releases a lock, and while the JDK's lock
+     * queue has known one kind of waiting node, C2 compiles that release for that kind alone. The first
+     * wait on a {@link CountDownLatch} (the headless main thread waiting for a signal) loads the other
+     * kind (measured: dispatch, read and the session's handling compiled anew, 1.2 s of C2 time).
+     */
+    private static void loadClassesUsedLater() {
+        try {
+            new CountDownLatch(1).await(1, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The warm-up's client threads, each running one connection after another through the engine. */
+    private static final class Clients {
+        /** A client gives up after this many failed connections; the warm-up only ends early then. */
+        private static final int MAX_FAILURES = 3;
+        final AtomicInteger done = new AtomicInteger();
+        private final AtomicInteger started = new AtomicInteger();
+        private final AtomicInteger failures = new AtomicInteger();
+        private final AtomicReference<String> lastFailure = new AtomicReference<>();
+        private final List<Thread> threads = new ArrayList<>();
+        private final int maxConnections;
+        private volatile boolean stopping;
+
+        Clients(InetSocketAddress proxy, int maxConnections, int count) {
+            this.maxConnections = maxConnections;
+            for (int i = 0; i < count; i++) {
+                Thread t = new Thread(() -> connectRepeatedly(proxy), "wirelens-warmup-client");
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        private void connectRepeatedly(InetSocketAddress proxy) {
+            byte[] message = new byte[MESSAGE_BYTES];
+            byte[] reply = new byte[MESSAGE_BYTES];
+            byte[] bulk = new byte[64 * 1024];
+            while (!stopping && failures.get() < MAX_FAILURES) {
+                int n = started.getAndIncrement();
+                if (n >= maxConnections) {
+                    return;
+                }
+                message[0] = (byte) (n % BULK_EVERY == BULK_EVERY - 1 ? 1 : 0);
+                message[1] = (byte) (n % CLOSE_NORMALLY_EVERY == CLOSE_NORMALLY_EVERY - 1 ? 1 : 0);
+                try {
+                    oneConnection(proxy, message, reply, bulk);
+                    done.incrementAndGet();
+                } catch (IOException e) {
+                    failures.incrementAndGet();
+                    lastFailure.set(e.toString());
+                }
+            }
+        }
+
+        boolean running() {
+            return threads.stream().anyMatch(Thread::isAlive);
+        }
+
+        /** Tells the clients to stop after their connection in flight, without waiting for them. */
+        void stopSoon() {
+            stopping = true;
+        }
+
+        void stop() throws InterruptedException {
+            stopping = true;
+            for (Thread t : threads) {
+                // a connection in flight ends within its socket timeout
+                t.join(2L * SOCKET_TIMEOUT_MILLIS);
+            }
+        }
+
+        /** Why the clients gave up early, or null if they did not. */
+        String failure() {
+            return failures.get() >= MAX_FAILURES ? lastFailure.get() : null;
+        }
     }
 
     /**
@@ -211,16 +299,23 @@ public final class WarmUp {
     }
 
     /**
-     * Adds a second listener and removes it again, so that the paths real use takes now and then
-     * (tasks from other threads waking a selector, a listening socket deregistered) are in the JIT's
-     * profiles: code compiled without them is thrown away and compiled anew when they first happen.
+     * Adds a second listener and removes it again, then once more on the port it had, so that the
+     * paths real use takes now and then (tasks from other threads waking a selector, a listening
+     * socket's first client, a listening socket deregistered, the probe before a bind to a named port) are in the JIT's profiles: code
+     * compiled without them is thrown away and compiled anew when they first happen.
      */
     private static void churnListener(Engine engine, InetAddress loopback, int echoPort, long budgetMillis)
             throws IOException {
         try {
             Engine.Bound spare = engine.addListener(ListenerConfig.forward(loopback.getHostAddress(), 0,
                     loopback.getHostAddress(), echoPort)).get(budgetMillis, TimeUnit.MILLISECONDS);
+            // a listening socket's first client takes a branch that its later ones do not
+            oneConnection(spare.address(), new byte[MESSAGE_BYTES], new byte[MESSAGE_BYTES], null);
             engine.removeListener(spare.listenerId()).get(budgetMillis, TimeUnit.MILLISECONDS);
+            Engine.Bound again = engine.addListener(ListenerConfig.forward(loopback.getHostAddress(),
+                    spare.address().getPort(), loopback.getHostAddress(), echoPort))
+                    .get(budgetMillis, TimeUnit.MILLISECONDS);
+            engine.removeListener(again.listenerId()).get(budgetMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
