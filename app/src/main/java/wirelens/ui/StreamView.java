@@ -91,6 +91,8 @@ final class StreamView {
 
     private Mode mode;
     private StreamText.Charset charset = StreamText.Charset.UTF_8;
+    /** The shortest time between two showings of a growing stream's new lines (20 a second). */
+    private static final long SHOW_GROWTH_EVERY_NANOS = 50_000_000L;
     private boolean userMoved;
 
     // selection, FX thread only: positions between bytes of the whole stream, so appends never move it
@@ -102,6 +104,11 @@ final class StreamView {
     private int caretLine = -1;
     /** Pulses to wait after the user moved before judging "at the end" (the list lays out in between). */
     private int settle;
+    /** When the view last showed new lines, and whether more have been laid out since (System.nanoTime). */
+    private long grewShownAt;
+    private boolean grewUnshown;
+    /** Chunks whose lines the view shows (laid out ones may wait for the next showing). */
+    private int shownChunks;
 
     private final LineView list = new LineView(this::render, LINE_HEIGHT);
     private final Label placeholder = new Label();
@@ -236,13 +243,21 @@ final class StreamView {
         } else if (settle > 0 && --settle == 0) {
             follow.setSelected(atEnd());
         }
-        boolean grew = false;
         Piece p;
         while ((p = pieces.poll()) != null) {
             apply(p);
-            grew = true;
+            grewUnshown = true;
         }
-        if (grew) {
+        // a stream that grows on every pulse is shown at most SHOW_GROWTH_EVERY_NANOS apart: each
+        // showing redraws every row (a followed stream's rows all change), and at 60 a second that work
+        // and its painting take the FX and render threads more CPU than a small machine can spare while
+        // it also relays and records the traffic (pulses then came up to 100 ms apart); nobody reads
+        // faster than 20 screens a second, and a quiet stream's new chunk still shows at the next pulse
+        long now = System.nanoTime();
+        if (grewUnshown && now - grewShownAt >= SHOW_GROWTH_EVERY_NANOS) {
+            grewUnshown = false;
+            grewShownAt = now;
+            shownChunks = chunks;
             list.setLineCount(modeLineCount());
             placeholder.setVisible(list.lineCount() == 0);
             updateSummary();
@@ -274,9 +289,9 @@ final class StreamView {
         return list.lineCount();
     }
 
-    /** Chunks laid out so far. */
+    /** Chunks shown so far. */
     int chunkCount() {
-        return chunks;
+        return shownChunks;
     }
 
     void setMode(Mode newMode) {
@@ -540,7 +555,35 @@ final class StreamView {
      * character i shows; {@code end} the position just after the piece. With {@code cells} (hex view) a
      * pointer picks the byte under it, otherwise the gap between characters nearest to it.
      */
-    private record HitMap(long[] pos, long end, boolean cells) {}
+    /**
+     * Where each character of a Text node came from. A class, not a record: the node keeps it in its
+     * properties map, which compares old and new values on every redraw, and a record's generated
+     * equals makes its first caller spin method handles for tens of ms (measured: 50 ms on the FX thread,
+     * the longest stall of a live view's first second of traffic). Identity is also what it means here.
+     */
+    private static final class HitMap {
+        private final long[] pos;
+        private final long end;
+        private final boolean cells;
+
+        HitMap(long[] pos, long end, boolean cells) {
+            this.pos = pos;
+            this.end = end;
+            this.cells = cells;
+        }
+
+        long[] pos() {
+            return pos;
+        }
+
+        long end() {
+            return end;
+        }
+
+        boolean cells() {
+            return cells;
+        }
+    }
 
     /** Adds {@code s} as Text nodes, cut into runs of selected and unselected characters; selected ones highlighted. */
     private static void addRuns(List<Node> out, String s, long[] pos, boolean[] selected, long end, boolean cells,
