@@ -51,6 +51,12 @@ final class MainWindow {
     static final double WIDTH = 1280;
     static final double HEIGHT = 800;
     private static final long STATUS_EVERY_NANOS = 250_000_000L;
+    /**
+     * The shortest time between two drains of the capture feed (20 a second). Each drain that changes
+     * a row makes the next frame dirty, and a dirty pulse waits until the previous frame is painted: at
+     * one drain per pulse a flood of traffic kept every pulse waiting for the software renderer.
+     */
+    private static final long DRAIN_EVERY_NANOS = 50_000_000L;
 
     /** What the window shows: a live capture, or a capture file opened for viewing. */
     record Setup(LiveCapture live, CaptureFile viewed, ListenerSettings settings, List<ListenerConfig> commandLine,
@@ -84,6 +90,7 @@ final class MainWindow {
     private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
     private final AnimationTimer timer;
     private long lastStatusNanos;
+    private long lastDrainNanos;
     private boolean disposed;
 
     MainWindow(Stage stage, Setup setup) {
@@ -232,7 +239,8 @@ final class MainWindow {
     // ---- the pulse -------------------------------------------------------------------------
 
     private void pulse(long now) {
-        if (live != null) {
+        if (live != null && now - lastDrainNanos >= DRAIN_EVERY_NANOS) {
+            lastDrainNanos = now;
             CaptureFeed.Batch batch = live.feed.drain();
             if (!batch.isEmpty()) {
                 List<ConnectionInfo> failed = table.apply(batch.connections(), batch.targetConnected());
