@@ -27,7 +27,8 @@ import wirelens.engine.ListenerConfig;
  * Not a test: pushes N MiB (default 1024) at full speed through one connection, first headless (engine
  * and recorder, a thread draining the feed as the window would), then with the window open and the
  * connection's text view following the stream. Reports throughput of both, the longest gap between
- * FX pulses while the traffic flows (an AnimationTimer measures it), and the peak heap. Run headless
+ * FX pulses while the traffic flows (an AnimationTimer measures it; the traffic starts once the opened
+ * view is on screen, and how long that took is reported apart), and the peak heap. Run headless
  * on Monocle (the default) or under xvfb-run with {@code -Dglass.platform=gtk}, e.g.
  * <pre>
  * mvn -B -ntp -o -pl app test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -62,9 +63,12 @@ public final class LiveViewBench {
                 headlessPeak >> 20);
         System.out.printf(Locale.ROOT, "window, %s view following:    %7.1f MiB/s   peak heap %4d MiB   (%.2fx headless)%n",
                 mode, window.mibPerSecond, windowPeak >> 20, window.mibPerSecond / headless);
-        System.out.printf(Locale.ROOT, "FX thread: longest pulse gap %.1f ms, %d pulses, %d gaps over 100 ms; "
-                + "view caught up %.2f s after the last byte (%d lines)%n", window.longestGapMillis, window.pulses,
-                window.gapsOver100, window.catchUpSeconds, window.lines);
+        System.out.printf(Locale.ROOT, "FX thread while the traffic flows: longest pulse gap %.1f ms (%.0f ms into it; "
+                + "the FX thread ran %.0f ms of it, the renderer %.0f ms), %d pulses, %d gaps over 50 ms, %d over 100 ms%n",
+                window.longestGapMillis, window.longestGapAtMillis, window.longestGapFxMillis,
+                window.longestGapRenderMillis, window.pulses, window.gapsOver50, window.gapsOver100);
+        System.out.printf(Locale.ROOT, "view on screen %.0f ms after it was opened; caught up %.2f s after the last "
+                + "byte (%d lines)%n", window.openMillis, window.catchUpSeconds, window.lines);
         Platform.exit();
         System.exit(0);
     }
@@ -75,8 +79,9 @@ public final class LiveViewBench {
         }
     }
 
-    record Result(double mibPerSecond, double longestGapMillis, long pulses, long gapsOver100, double catchUpSeconds,
-            int lines) {}
+    record Result(double mibPerSecond, double longestGapMillis, double longestGapAtMillis, double longestGapFxMillis,
+            double longestGapRenderMillis, long pulses, long gapsOver50,
+            long gapsOver100, double openMillis, double catchUpSeconds, int lines) {}
 
     /** Engine and recorder to a temp file, the feed drained 60 times a second by a plain thread. */
     private static double headless(long bytes) throws Exception {
@@ -136,6 +141,7 @@ public final class LiveViewBench {
                 return row != null && row.info().chunkCount() > 0 ? row : null;
             });
             CompletableFuture<Void> opened = new CompletableFuture<>();
+            long openNanos = System.nanoTime();
             Platform.runLater(() -> {
                 window.get().openStream(window.get().connections().row(1));
                 if (hex) {
@@ -144,8 +150,14 @@ public final class LiveViewBench {
                 opened.complete(null);
             });
             opened.get(10, TimeUnit.SECONDS);
+            // the traffic starts once the view is on screen: its first frames (cold code, the tab's
+            // first CSS and layout) are the cost of opening a view, reported on their own, not a stall
+            // that the traffic causes
+            long pulsesAtOpen = gaps.seen;
+            waitFor(() -> gaps.seen >= pulsesAtOpen + 3 ? Boolean.TRUE : null);
+            double openMillis = (System.nanoTime() - openNanos) / 1e6;
             waitFor(() -> sink.received.get() >= 3 ? Boolean.TRUE : null);
-            gaps.measuring = true;
+            gaps.measureFrom(System.nanoTime());
             double rate = push(out, bytes, sink);
             long doneNanos = System.nanoTime();
             gaps.measuring = false;
@@ -162,7 +174,8 @@ public final class LiveViewBench {
             double catchUp = (System.nanoTime() - doneNanos) / 1e9;
             client.close();
             Platform.runLater(() -> window.get().stage().hide());
-            return new Result(rate, gaps.longest / 1e6, gaps.pulses, gaps.over100, catchUp, lines);
+            return new Result(rate, gaps.longest / 1e6, gaps.longestAt / 1e6, gaps.longestCpu / 1e6,
+                    gaps.longestRenderCpu / 1e6, gaps.pulses, gaps.over50, gaps.over100, openMillis, catchUp, lines);
         }
     }
 
@@ -222,22 +235,57 @@ public final class LiveViewBench {
     /** Measures the gaps between FX pulses. */
     private static final class PulseGaps extends AnimationTimer {
         volatile boolean measuring;
+        private volatile long from;
         private long last;
+        volatile long seen;
         volatile long longest;
+        volatile long longestAt;
         volatile long pulses;
+        volatile long over50;
         volatile long over100;
+
+        /** Measures the gaps of pulses from {@code nanos} (System.nanoTime) on. */
+        void measureFrom(long nanos) {
+            from = nanos;
+            measuring = true;
+        }
+
+        private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private long lastCpu;
+        private long renderId;
+        private long lastRcpu;
+        /**
+         * How much of the longest gap the FX thread and the render thread ran: the rest they waited for
+         * each other or for a core.
+         */
+        volatile long longestCpu;
+        volatile long longestRenderCpu;
 
         @Override
         public void handle(long now) {
+            seen++;
+            long cpu = threads.getCurrentThreadCpuTime();
+            if (renderId == 0) { // looked up once, at the first pulse (before the traffic): -1 if not found
+                renderId = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("QuantumRenderer")).mapToLong(Thread::getId)
+                        .findFirst().orElse(-1);
+            }
+            long rcpu = renderId < 0 ? 0 : threads.getThreadCpuTime(renderId);
             if (measuring && last != 0) {
-                long gap = now - last;
-                longest = Math.max(longest, gap);
-                pulses++;
-                if (gap > 100_000_000L) {
-                    over100++;
+                long gap = now - Math.max(last, from);
+                if (gap > longest) {
+                    longest = gap;
+                    longestAt = now - from;
+                    longestCpu = cpu - lastCpu;
+                    longestRenderCpu = rcpu - lastRcpu;
                 }
+                pulses++;
+                over50 += gap > 50_000_000L ? 1 : 0;
+                over100 += gap > 100_000_000L ? 1 : 0;
             }
             last = now;
+            lastCpu = cpu;
+            lastRcpu = rcpu;
         }
     }
 
