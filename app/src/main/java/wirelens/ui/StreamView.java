@@ -554,12 +554,11 @@ final class StreamView {
      * Where the characters of a drawn piece of a line are in the stream. {@code pos[i]} is the byte that
      * character i shows; {@code end} the position just after the piece. With {@code cells} (hex view) a
      * pointer picks the byte under it, otherwise the gap between characters nearest to it.
-     */
-    /**
-     * Where each character of a Text node came from. A class, not a record: the node keeps it in its
-     * properties map, which compares old and new values on every redraw, and a record's generated
-     * equals makes its first caller spin method handles for tens of ms (measured: 50 ms on the FX thread,
-     * the longest stall of a live view's first second of traffic). Identity is also what it means here.
+     * <p>
+     * A class, not a record: the node keeps it in its properties map, which compares old and new values
+     * on every redraw, and a record's generated equals makes its first caller spin method handles for
+     * tens of ms (measured: 50 ms on the FX thread, the longest stall of a live view's first second of
+     * traffic). Identity is also what equality means here.
      */
     private static final class HitMap {
         private final long[] pos;
