@@ -47,6 +47,8 @@ public final class Engine implements AutoCloseable {
     private final Thread[] threads;
     private final EventQueue events;
     private final AtomicInteger nextListenerId = new AtomicInteger(1);
+    /** Until when (System.nanoTime) the selector threads give way to the window; 0 if never asked. */
+    private final AtomicLong giveWayUntil = new AtomicLong();
     private volatile boolean started;
     private volatile boolean closed;
     private static final String STOPPED = "the engine is stopped";
@@ -66,7 +68,7 @@ public final class Engine implements AutoCloseable {
         threads = new Thread[n];
         try {
             for (int i = 0; i < n; i++) {
-                loops[i] = new Loop(events, options, connectionIds);
+                loops[i] = new Loop(events, options, connectionIds, giveWayUntil);
             }
         } catch (IOException e) {
             for (Loop loop : loops) {
@@ -86,6 +88,16 @@ public final class Engine implements AutoCloseable {
                 loop.execute(loop::resumeAfterBudget);
             }
         });
+    }
+
+    /**
+     * Asks the selector threads to give way to the window for {@code nanos}: after each round they
+     * yield their core to any thread waiting for one, so that a flood of traffic cannot starve the
+     * threads that lay out and paint it (the JVM cannot lower a thread's priority on Linux). The window
+     * asks when its pulses come late; headless, nobody asks and nothing changes.
+     */
+    public void giveWay(long nanos) {
+        giveWayUntil.set(System.nanoTime() + nanos);
     }
 
     /** How many selector threads this engine runs. */
@@ -344,6 +356,8 @@ public final class Engine implements AutoCloseable {
         private final Map<Integer, Listener> listeners = new HashMap<>();
         final Map<Long, Connection> connections = new HashMap<>();
         private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+        /** While the window is behind, each round ends with a yield (see {@link Engine#giveWay}). */
+        private final AtomicLong giveWayUntil;
         /** Shared by all loops, so that ids are unique and increasing across the engine. */
         private final AtomicLong nextConnectionId;
         private long timerSequence;
@@ -366,8 +380,10 @@ public final class Engine implements AutoCloseable {
             }
         }
 
-        Loop(EventQueue events, EngineOptions options, AtomicLong connectionIds) throws IOException {
+        Loop(EventQueue events, EngineOptions options, AtomicLong connectionIds, AtomicLong giveWayUntil)
+                throws IOException {
             this.nextConnectionId = connectionIds;
+            this.giveWayUntil = giveWayUntil;
             this.selector = Selector.open();
             this.events = Objects.requireNonNull(events);
             this.options = Objects.requireNonNull(options);
@@ -414,6 +430,10 @@ public final class Engine implements AutoCloseable {
                     selector.select(dispatcher, timeoutMillis);
                     runTasks();
                     events.nudge();
+                    long until = giveWayUntil.get();
+                    if (until != 0 && System.nanoTime() - until < 0) {
+                        Thread.yield();
+                    }
                 } catch (IOException | RuntimeException x) {
                     // one bad connection or hook must never stop the loop for everyone else
                     emit(new EngineEvent.Notice(0, EpochClock.nowNanos(), "engine: " + describe(x)));

@@ -57,6 +57,14 @@ final class MainWindow {
      * one drain per pulse a flood of traffic kept every pulse waiting for the software renderer.
      */
     private static final long DRAIN_EVERY_NANOS = 50_000_000L;
+    /**
+     * A pulse this much later than the one before means the window's threads are short of a core;
+     * the engine then gives way for {@link #GIVE_WAY_NANOS} (see {@link wirelens.engine.Engine#giveWay}).
+     * Measured (LiveViewBench, 2 cores): without it pulses came up to 153 ms apart under a flood;
+     * giving way from 40 ms late on, or for longer, cost more throughput than the view needed.
+     */
+    private static final long LATE_PULSE_NANOS = 70_000_000L;
+    private static final long GIVE_WAY_NANOS = 100_000_000L;
 
     /** What the window shows: a live capture, or a capture file opened for viewing. */
     record Setup(LiveCapture live, CaptureFile viewed, ListenerSettings settings, List<ListenerConfig> commandLine,
@@ -91,6 +99,7 @@ final class MainWindow {
     private final AnimationTimer timer;
     private long lastStatusNanos;
     private long lastDrainNanos;
+    private long lastPulseNanos;
     private boolean disposed;
 
     MainWindow(Stage stage, Setup setup) {
@@ -239,6 +248,10 @@ final class MainWindow {
     // ---- the pulse -------------------------------------------------------------------------
 
     private void pulse(long now) {
+        if (live != null && lastPulseNanos != 0 && now - lastPulseNanos > LATE_PULSE_NANOS) {
+            live.engine.giveWay(GIVE_WAY_NANOS);
+        }
+        lastPulseNanos = now;
         if (live != null && now - lastDrainNanos >= DRAIN_EVERY_NANOS) {
             lastDrainNanos = now;
             CaptureFeed.Batch batch = live.feed.drain();

@@ -56,6 +56,22 @@ class EngineSocketTest {
     }
 
     @Test
+    void keepsForwardingEveryByteWhileGivingWayToTheWindow() throws Exception {
+        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig()) {
+            int port = rig.forward(echo.port());
+            // as the window asks when its pulses come late: the loops pause after each round
+            rig.engine.giveWay(TimeUnit.SECONDS.toNanos(60));
+            byte[] data = random(7, 4 << 20);
+            try (Socket s = Loopback.connect(port)) {
+                assertArrayEquals(data, roundTrip(s, data));
+            }
+            EngineEvent.Closed closed = rig.await(EngineEvent.Closed.class, c -> true);
+            assertEquals(data.length, closed.bytesClientToServer());
+            assertEquals(data.length, closed.bytesServerToClient());
+        }
+    }
+
+    @Test
     void echoesConcurrentConnectionsByteForByte() throws Exception {
         try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig()) {
             int port = rig.forward(echo.port());
