@@ -15,8 +15,8 @@ import wirelens.engine.Direction;
 /**
  * The bridge from the recorder's writer thread to the FX thread. The writer thread only puts the latest
  * state of each changed connection into concurrent maps (chunk bytes are never kept: views read them
- * back from the capture file), and the window drains everything once per pulse. So a burst of a
- * million chunks costs the FX thread one row update per connection per pulse, never one
+ * back from the capture file), and the window drains everything at most once per pulse. So a burst of
+ * a million chunks costs the FX thread one row update per connection per drain, never one
  * {@code runLater} per chunk.
  */
 final class CaptureFeed implements Consumer<List<CaptureUpdate>> {
@@ -54,7 +54,7 @@ final class CaptureFeed implements Consumer<List<CaptureUpdate>> {
         }
     }
 
-    /** Takes everything collected so far (FX thread, once per pulse). */
+    /** Takes everything collected so far (FX thread, at most once per pulse). */
     Batch drain() {
         List<ConnectionInfo> connections = new ArrayList<>();
         for (Long id : changed.keySet()) {

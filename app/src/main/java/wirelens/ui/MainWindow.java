@@ -45,7 +45,8 @@ import wirelens.engine.ListenerConfig;
 
 /**
  * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. One
- * {@link AnimationTimer} drains the capture feed once per pulse and lets each open stream view catch up.
+ * {@link AnimationTimer} drains the capture feed (at most once per pulse, 20 times a second) and lets
+ * each open stream view catch up.
  */
 final class MainWindow {
     static final double WIDTH = 1280;
