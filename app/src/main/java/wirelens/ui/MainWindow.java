@@ -58,6 +58,8 @@ final class MainWindow {
      * one drain per pulse a flood of traffic kept every pulse waiting for the software renderer.
      */
     private static final long DRAIN_EVERY_NANOS = 50_000_000L;
+    /** The same while the window is behind (its pulses came late). */
+    private static final long DRAIN_BEHIND_NANOS = 150_000_000L;
     /**
      * A pulse this much later than the one before means the window's threads are short of a core;
      * the engine then gives way for {@link #GIVE_WAY_NANOS} (see {@link wirelens.engine.Engine#giveWay}).
@@ -66,6 +68,8 @@ final class MainWindow {
      */
     private static final long LATE_PULSE_NANOS = 70_000_000L;
     private static final long GIVE_WAY_NANOS = 100_000_000L;
+    /** After a late pulse, growing stream views show their new lines less often for this long. */
+    private static final long BEHIND_FOR_NANOS = 1_000_000_000L;
 
     /** What the window shows: a live capture, or a capture file opened for viewing. */
     record Setup(LiveCapture live, CaptureFile viewed, ListenerSettings settings, List<ListenerConfig> commandLine,
@@ -101,6 +105,7 @@ final class MainWindow {
     private long lastStatusNanos;
     private long lastDrainNanos;
     private long lastPulseNanos;
+    private long behindUntilNanos;
     private boolean disposed;
 
     MainWindow(Stage stage, Setup setup) {
@@ -249,11 +254,15 @@ final class MainWindow {
     // ---- the pulse -------------------------------------------------------------------------
 
     private void pulse(long now) {
-        if (live != null && lastPulseNanos != 0 && now - lastPulseNanos > LATE_PULSE_NANOS) {
-            live.engine.giveWay(GIVE_WAY_NANOS);
+        if (lastPulseNanos != 0 && now - lastPulseNanos > LATE_PULSE_NANOS) {
+            behindUntilNanos = now + BEHIND_FOR_NANOS;
+            if (live != null) {
+                live.engine.giveWay(GIVE_WAY_NANOS);
+            }
         }
+        boolean behind = now - behindUntilNanos < 0;
         lastPulseNanos = now;
-        if (live != null && now - lastDrainNanos >= DRAIN_EVERY_NANOS) {
+        if (live != null && now - lastDrainNanos >= (behind ? DRAIN_BEHIND_NANOS : DRAIN_EVERY_NANOS)) {
             lastDrainNanos = now;
             CaptureFeed.Batch batch = live.feed.drain();
             if (!batch.isEmpty()) {
@@ -265,7 +274,7 @@ final class MainWindow {
             }
         }
         for (StreamView v : views.values()) {
-            v.pulse();
+            v.pulse(behind);
         }
         if (now - lastStatusNanos > STATUS_EVERY_NANOS) {
             lastStatusNanos = now;
@@ -353,7 +362,7 @@ final class MainWindow {
         });
         tabs.getTabs().add(tab);
         tabs.getSelectionModel().select(tab);
-        view.pulse();
+        view.pulse(false);
     }
 
     private void closeProtocolViews(StreamView view) {

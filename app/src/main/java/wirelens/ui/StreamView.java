@@ -93,6 +93,8 @@ final class StreamView {
     private StreamText.Charset charset = StreamText.Charset.UTF_8;
     /** The shortest time between two showings of a growing stream's new lines (20 a second). */
     private static final long SHOW_GROWTH_EVERY_NANOS = 50_000_000L;
+    /** The same while the window is behind (its pulses came late): a full frame is what it cannot afford. */
+    private static final long SHOW_GROWTH_BEHIND_NANOS = 150_000_000L;
     private boolean userMoved;
 
     // selection, FX thread only: positions between bytes of the whole stream, so appends never move it
@@ -235,8 +237,11 @@ final class StreamView {
         return follow.isSelected();
     }
 
-    /** Called once per pulse on the FX thread: takes finished layout work, starts more, follows. */
-    void pulse() {
+    /**
+     * Called once per pulse on the FX thread: takes finished layout work, starts more, follows.
+     * {@code windowBehind}: the window's pulses came late lately, so new lines are shown less often.
+     */
+    void pulse(boolean windowBehind) {
         if (userMoved) {
             userMoved = false;
             settle = 2;
@@ -254,7 +259,7 @@ final class StreamView {
         // it also relays and records the traffic (pulses then came up to 100 ms apart); nobody reads
         // faster than 20 screens a second, and a quiet stream's new chunk still shows at the next pulse
         long now = System.nanoTime();
-        if (grewUnshown && now - grewShownAt >= SHOW_GROWTH_EVERY_NANOS) {
+        if (grewUnshown && now - grewShownAt >= (windowBehind ? SHOW_GROWTH_BEHIND_NANOS : SHOW_GROWTH_EVERY_NANOS)) {
             grewUnshown = false;
             grewShownAt = now;
             shownChunks = chunks;
