@@ -28,7 +28,9 @@ import wirelens.engine.ListenerConfig;
  * and recorder, a thread draining the feed as the window would), then with the window open and the
  * connection's text view following the stream. Reports throughput of both, the longest gap between
  * FX pulses while the traffic flows (an AnimationTimer measures it; the traffic starts once the opened
- * view is on screen, and how long that took is reported apart), and the peak heap. Run headless
+ * view is on screen, and how long that took is reported apart), and the peak heap. With
+ * {@code -Dbench.prewarm=true} the window first relays 256 MiB and rests 4 s before the measured push,
+ * to compare with a JVM that has run a while (the JIT done with the view's and the renderer's code). Run headless
  * on Monocle (the default) or under xvfb-run with {@code -Dglass.platform=gtk}, e.g.
  * <pre>
  * mvn -B -ntp -o -pl app test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -157,6 +159,13 @@ public final class LiveViewBench {
             waitFor(() -> gaps.seen >= pulsesAtOpen + 3 ? Boolean.TRUE : null);
             double openMillis = (System.nanoTime() - openNanos) / 1e6;
             waitFor(() -> sink.received.get() >= 3 ? Boolean.TRUE : null);
+            long before = 3;
+            if (Boolean.getBoolean("bench.prewarm")) {
+                push(out, 256L << 20, sink);
+                before += 256L << 20;
+                Thread.sleep(4000);
+            }
+            long total = before + bytes;
             gaps.measureFrom(System.nanoTime());
             double rate = push(out, bytes, sink);
             long doneNanos = System.nanoTime();
@@ -164,7 +173,7 @@ public final class LiveViewBench {
             // how long until the view has laid out every chunk
             int expectedChunks = waitFor(() -> {
                 ConnectionRow row = window.get().connections().row(1);
-                return row == null || row.info().bytesClientToServer() < bytes + 3 ? null : row.info().chunkCount();
+                return row == null || row.info().bytesClientToServer() < total ? null : row.info().chunkCount();
             });
             int lines = waitFor(() -> fxCall(() -> {
                 StreamView v = window.get().view(1);
