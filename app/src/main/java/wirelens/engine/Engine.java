@@ -214,8 +214,11 @@ public final class Engine implements AutoCloseable {
     /** Replaces the hook chain (applied to chunks read from now on). */
     public void setHooks(List<ChunkHook> hooks) {
         List<ChunkHook> copy = List.copyOf(hooks);
+        // set here, not as a task for the loop: a task runs after the round the wake-up ends, so a chunk
+        // read in that round (say, a client's first bytes, read as soon as its target is connected)
+        // would still pass the old hooks, e.g. slip past an intercept the user has just turned on
         for (Loop loop : loops) {
-            loop.execute(() -> loop.hooks = copy);
+            loop.hooks = copy;
         }
     }
 
