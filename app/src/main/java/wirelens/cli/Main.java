@@ -46,6 +46,10 @@ public final class Main implements Callable<Integer> {
             description = "HTTP proxy: answer 504 when an origin sends nothing this long after a request (default: ${DEFAULT-VALUE}).")
     double responseTimeoutSeconds;
 
+    @Option(names = "--engine-threads", paramLabel = "N",
+            description = "Selector threads that relay the traffic (default: one per core, at most 4).")
+    Integer engineThreads;
+
     @Option(names = "--replace", paramLabel = "DIRECTION:KIND:/PATTERN/REPLACEMENT/",
             description = "Rewrite matching bytes of every chunk, e.g. 'c2s:regex:/^EHLO \\S+/EHLO wirelens.test/'."
                     + " DIRECTION: c2s, s2c or both; KIND: text, regex or hex; the character after KIND: is the"
@@ -152,6 +156,13 @@ public final class Main implements Callable<Integer> {
         }
         if (responseTimeoutSeconds <= 0 || responseTimeoutSeconds > 86400) {
             throw new IllegalArgumentException("--response-timeout must be between 0 and 86400 seconds");
+        }
+        if (engineThreads != null) {
+            if (engineThreads < 1 || engineThreads > 64) {
+                throw new IllegalArgumentException("--engine-threads must be between 1 and 64");
+            }
+            // the engine reads its thread count from this property, in the window as headless
+            System.setProperty("wirelens.engineThreads", engineThreads.toString());
         }
         List<Rule> rules = new ArrayList<>();
         for (Path f : rulesFiles) {

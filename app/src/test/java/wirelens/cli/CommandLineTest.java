@@ -68,6 +68,9 @@ class CommandLineTest {
         Result empty = run("--headless");
         assertEquals(2, empty.code());
         assertTrue(empty.err().contains("at least one listener"), empty.err());
+        Result threads = run("--headless", "--forward", "0:127.0.0.1:9", "--engine-threads", "0");
+        assertEquals(2, threads.code());
+        assertTrue(threads.err().contains("--engine-threads must be between 1 and 64"), threads.err());
     }
 
     @Test

@@ -12,10 +12,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The headless command in a real child JVM: its output lines, real traffic, and a clean SIGTERM. */
@@ -60,6 +62,37 @@ class HeadlessProcessTest {
                 String closed = out.readLine();
                 assertTrue(closed.matches("#1 closed c2s=6 s2c=11 bytes in [0-9.]+s"), closed);
                 p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue());
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void engineThreadsSetsHowManySelectorThreadsRelay() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs /proc (Linux)");
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Process p = start("--headless", "--quiet", "--engine-threads", "3", "--forward",
+                    "0:127.0.0.1:" + backend.getLocalPort());
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                String first = out.readLine();
+                assertTrue(LISTENING.matcher(first == null ? "" : first).matches(), "first line: " + first);
+                List<String> engineThreads = new java.util.ArrayList<>();
+                try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+                    for (Path task : (Iterable<Path>) tasks::iterator) {
+                        String name = Files.readString(task.resolve("comm")).trim();
+                        if (name.startsWith("wirelens-engine")) {
+                            engineThreads.add(name);
+                        }
+                    }
+                }
+                // the kernel keeps 15 characters of a thread's name: all of them read "wirelens-engine" (the
+                // warm-up's engine joined its threads before the listeners opened)
+                assertEquals(3, engineThreads.size(), engineThreads.toString());
+                p.destroy();
                 assertTrue(p.waitFor(10, TimeUnit.SECONDS));
                 assertEquals(0, p.exitValue());
             } finally {
