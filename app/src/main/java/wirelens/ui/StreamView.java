@@ -106,9 +106,8 @@ final class StreamView {
     private int caretLine = -1;
     /** Pulses to wait after the user moved before judging "at the end" (the list lays out in between). */
     private int settle;
-    /** When the view last showed new lines, and whether more have been laid out since (System.nanoTime). */
+    /** When the view last showed new lines (System.nanoTime). */
     private long grewShownAt;
-    private boolean grewUnshown;
     /** Chunks whose lines the view shows (laid out ones may wait for the next showing). */
     private int shownChunks;
 
@@ -251,7 +250,6 @@ final class StreamView {
         Piece p;
         while ((p = pieces.poll()) != null) {
             apply(p);
-            grewUnshown = true;
         }
         // a stream that grows on every pulse is shown at most SHOW_GROWTH_EVERY_NANOS apart: each
         // showing redraws every row (a followed stream's rows all change), and at 60 a second that work
@@ -259,8 +257,7 @@ final class StreamView {
         // it also relays and records the traffic (pulses then came up to 100 ms apart); nobody reads
         // faster than 20 screens a second, and a quiet stream's new chunk still shows at the next pulse
         long now = System.nanoTime();
-        if (grewUnshown && now - grewShownAt >= (windowBehind ? SHOW_GROWTH_BEHIND_NANOS : SHOW_GROWTH_EVERY_NANOS)) {
-            grewUnshown = false;
+        if (shownChunks != chunks && now - grewShownAt >= (windowBehind ? SHOW_GROWTH_BEHIND_NANOS : SHOW_GROWTH_EVERY_NANOS)) {
             grewShownAt = now;
             shownChunks = chunks;
             list.setLineCount(modeLineCount());
