@@ -59,6 +59,10 @@ final class Headless {
         HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());
         recorder.subscribe(printer::print);
         recorder.start();
+        // before the warm-up and the listeners: a SIGTERM that came before the handler would end the
+        // JVM with status 143, even right after the "listening" line a script waits for
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
         try {
             // before any listener opens: a fresh JVM would otherwise serve its first few thousand
             // connections with interpreted code while its JIT compilers compete for the CPU
@@ -68,7 +72,7 @@ final class Headless {
                         + " ms, " + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
                         + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")"));
             }
-            return serve(options, engine, out, err);
+            return stop.getCount() == 0 ? 0 : serve(options, engine, out, err, stop);
         } finally {
             engine.close();
             closeRecorder(recorder, options, out, err);
@@ -121,8 +125,8 @@ final class Headless {
         out.flush();
     }
 
-    private static int serve(HeadlessOptions options, Engine engine, PrintWriter out, PrintWriter err)
-            throws InterruptedException {
+    private static int serve(HeadlessOptions options, Engine engine, PrintWriter out, PrintWriter err,
+            CountDownLatch stop) throws InterruptedException {
 
         for (ListenerConfig config : options.listeners()) {
             try {
@@ -143,8 +147,6 @@ final class Headless {
             }
         }
 
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onTermination(stop::countDown);
         stop.await();
         return 0;
     }
