@@ -252,13 +252,7 @@ public final class Recorder implements AutoCloseable {
         long[] offsets = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             EngineEvent event = batch.get(i);
-            offsets[i] = -1;
-            if (encoder != null && writeFailure == null) {
-                offsets[i] = encoder.event(event);
-                if (writeFailure != null) {
-                    offsets[i] = -1;
-                }
-            }
+            offsets[i] = encode(event);
             encodedWeight += event.weight();
             if (encodedWeight >= RELEASE_BYTES) {
                 events.consumed(batch.subList(released, i + 1));
@@ -272,8 +266,7 @@ public final class Recorder implements AutoCloseable {
         // the index learns of a chunk only once its bytes are in the file: a view that polls the index
         // (rather than subscribing) must never read back bytes still in the encoder's buffer
         for (int i = 0; i < batch.size(); i++) {
-            long offset = writeFailure != null && offsets[i] >= flushedBytes ? -1 : offsets[i];
-            updater.apply(batch.get(i), offset, updates);
+            index(batch.get(i), offsets[i], updates);
         }
         if (writeFailure != null && !failureReported) {
             failureReported = true;
@@ -289,14 +282,9 @@ public final class Recorder implements AutoCloseable {
                 }
             }
         } finally {
-            if (path == null) {
-                forgetEnded(batch);
-            }
             // lent engine buffers go back only now: the file has them, and subscribers have had them
-            for (EngineEvent e : batch) {
-                if (e instanceof EngineEvent.Chunk c) {
-                    c.release();
-                }
+            for (int i = 0; i < batch.size(); i++) {
+                done(batch.get(i));
             }
             events.consumed(batch.subList(released, batch.size()));
             batch.clear();
@@ -304,18 +292,40 @@ public final class Recorder implements AutoCloseable {
         return n;
     }
 
-    private boolean failureReported;
+    // Each event's work is a method of its own, called once per event: it is then compiled by how
+    // often it is called (thousands of times during the start-up warm-up), whereas the loops of
+    // drainOnce, which runs a few times a second, would be compiled one at a time, after start-up,
+    // each with the whole loop body (measured: four compilations of drainOnce, 210 ms of C2 time, in
+    // the first two seconds of traffic).
 
-    /** Without a file nothing can be reopened, so ended connections leave the index: a long run stays small. */
-    private void forgetEnded(List<EngineEvent> handled) {
-        for (EngineEvent e : handled) {
-            if (e instanceof EngineEvent.Closed c) {
-                index.forget(c.connectionId());
-            } else if (e instanceof EngineEvent.Failed f) {
-                index.forget(f.connectionId());
-            }
+    /** Writes an event to the file; its offset there, or -1 if it has no bytes there or writing failed. */
+    private long encode(EngineEvent event) {
+        if (encoder == null || writeFailure != null) {
+            return -1;
+        }
+        long offset = encoder.event(event);
+        return writeFailure != null ? -1 : offset;
+    }
+
+    private void index(EngineEvent event, long offset, List<CaptureUpdate> updates) {
+        updater.apply(event, writeFailure != null && offset >= flushedBytes ? -1 : offset, updates);
+    }
+
+    /**
+     * Gives a chunk's lent buffer back; without a file, an ended connection also leaves the index, as
+     * nothing can be reopened: a long run stays small.
+     */
+    private void done(EngineEvent event) {
+        if (event instanceof EngineEvent.Chunk c) {
+            c.release();
+        } else if (path == null && event instanceof EngineEvent.Closed c) {
+            index.forget(c.connectionId());
+        } else if (path == null && event instanceof EngineEvent.Failed f) {
+            index.forget(f.connectionId());
         }
     }
+
+    private boolean failureReported;
 
     /** Writes connections that were opened but never got further, then the last bytes. */
     private void finishFile() {

@@ -542,10 +542,14 @@ final class Connection implements SessionOutput {
             } catch (IOException | RuntimeException ignored) {
                 // a reset is best effort; the close below still happens
             }
-            try {
-                e.channel.close();
-            } catch (IOException ignored) {
-                // nothing is left to tell the peer; the channel is released either way
+            if (e.key != null) {
+                loop.closeAfterSelect(e.channel);
+            } else {
+                try {
+                    e.channel.close();
+                } catch (IOException ignored) {
+                    // nothing is left to tell the peer; the channel is released either way
+                }
             }
         }
     }

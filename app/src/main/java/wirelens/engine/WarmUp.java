@@ -26,13 +26,17 @@ import java.nio.file.Path;
  * the compiler threads have been idle for a while, within a time budget.
  *
  * <p>Everything stays on 127.0.0.1 with ephemeral ports: a throwaway engine (its own event queue, so
- * nothing reaches the real capture, the log or the connection ids), a forward listener on port 0, and an
- * echo server on port 0. One client per engine loop runs connections back to back, so the loops work at
- * the same time as they do under real load. Each warm-up connection sends 64 bytes, reads them back,
- * half-closes, and is then reset by the echo server (SO_LINGER 0), which the engine passes on as a
- * reset: no socket is left open or in TIME_WAIT; every {@link #CLOSE_NORMALLY_EVERY}th closes normally
- * instead, and a spare listener comes and goes now and then. It stops once the JIT is quiet, or at its time
- * budget or connection count, and any failure only ends it early — it never stops the real start.
+ * nothing reaches the real capture, the log or the connection ids), an echo server on port 0, and a
+ * chain of {@link #HOPS} forward listeners on port 0, each forwarding to the next and the last to the
+ * echo server, so that each client connection is {@link #HOPS} connections through the engine for the
+ * cost of one client and one echo. One client per engine loop runs connections back to back, so the
+ * loops work at the same time as they do under real load. Each warm-up connection sends 64 bytes, reads
+ * them back, half-closes, and is then reset by the echo server (SO_LINGER 0), which the engine passes on
+ * as a reset: no socket is left open or in TIME_WAIT; every {@link #CLOSE_NORMALLY_EVERY}th closes
+ * normally instead, and a spare listener comes and goes now and then. The traffic stops once the JIT is
+ * quiet after enough connections, or at {@link #ENGINE_CONNECTIONS}, or at the time budget; whatever is
+ * left of the budget then goes to the compiler, which works through its queue with no traffic competing
+ * for the cores. Any failure only ends the warm-up early; it never stops the real start.
  */
 public final class WarmUp {
     private static final int MESSAGE_BYTES = 64;
@@ -49,15 +53,22 @@ public final class WarmUp {
      */
     static final int CLOSE_NORMALLY_EVERY = 8;
     private static final int LISTENER_CHURN_EVERY = 500;
+    /** How many of the warm-up's listeners each client connection crosses (see {@link #run}). */
+    static final int HOPS = 3;
+    /**
+     * Engine connections after which the traffic stops: enough that methods called once per connection
+     * have crossed the C2 thresholds (several thousand calls, more while C2 has a queue).
+     */
+    static final int ENGINE_CONNECTIONS = 30_000;
     private static final int COLLECT_EVERY = 2000;
 
     /**
-     * What a warm-up did: connections completed, how long it took, why it stopped early (or null), the
-     * two loopback ports it used (0 if none), so that a test can check nothing is left on them, and
-     * whether it ended because the JIT compilers had gone quiet (rather than at its budget).
+     * What a warm-up did: client connections completed (each crossed the engine {@link #HOPS} times), how
+     * long it took, why it stopped early (or null), the loopback ports it used (its listeners' and its
+     * echo server's), so that a test can check nothing is left on them, and whether it ended because
+     * the JIT compilers had gone quiet (rather than at its budget).
      */
-    public record Result(int connections, long millis, String stoppedBecause, int listenerPort, int echoPort,
-            boolean jitSettled) {}
+    public record Result(int connections, long millis, String stoppedBecause, List<Integer> ports, boolean jitSettled) {}
 
     private WarmUp() {}
 
@@ -74,27 +85,36 @@ public final class WarmUp {
      */
     public static Result run(EngineOptions options, EventQueue events, long budgetMillis, int maxConnections) {
         if (budgetMillis <= 0 || maxConnections <= 0) {
-            return new Result(0, 0, null, 0, 0, false);
+            return new Result(0, 0, null, List.of(), false);
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
         loadClassesUsedLater();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         String stopped = null;
-        int listenerPort = 0;
         int echoPort = 0;
         boolean drainHere = events == null;
         EventQueue queue = drainHere ? new EventQueue(options.eventBudgetBytes()) : events;
         List<EngineEvent> drained = new ArrayList<>();
         JitWatch jit = new JitWatch(start);
+        List<Integer> ports = new ArrayList<>();
         Clients clients = null;
         try (ServerSocket echoServer = new ServerSocket(0, 50, loopback);
                 Engine engine = new Engine(queue, options)) {
             engine.start();
-            Engine.Bound bound = engine.addListener(ListenerConfig.forward(loopback.getHostAddress(), 0,
-                    loopback.getHostAddress(), echoServer.getLocalPort())).get(budgetMillis, TimeUnit.MILLISECONDS);
-            listenerPort = bound.address().getPort();
             echoPort = echoServer.getLocalPort();
+            ports.add(echoPort);
+            // a chain of listeners, each forwarding to the next and the last to the echo server: every
+            // client connection then crosses the engine HOPS times, so the engine's per-connection code
+            // is called HOPS times as often for what one client and one echo cost
+            Engine.Bound bound = null;
+            int next = echoPort;
+            for (int i = 0; i < HOPS; i++) {
+                bound = engine.addListener(ListenerConfig.forward(loopback.getHostAddress(), 0,
+                        loopback.getHostAddress(), next)).get(budgetMillis, TimeUnit.MILLISECONDS);
+                next = bound.address().getPort();
+                ports.add(next);
+            }
             // as many clients at once as the engine has loops: paths that only concurrent connections
             // take (two loops publishing events at the same moment) must be in the profiles as well
             int count = engine.loopCount();
@@ -109,7 +129,7 @@ public final class WarmUp {
             while (clients.running()) {
                 long now = System.nanoTime();
                 int done = clients.done.get();
-                if (now >= deadline || jit.settled(now, done)) {
+                if (now >= deadline || done * HOPS >= ENGINE_CONNECTIONS || jit.settled(now, done * HOPS)) {
                     break;
                 }
                 if (done / LISTENER_CHURN_EVERY > churned) {
@@ -133,6 +153,11 @@ public final class WarmUp {
             clients.stop();
             stopped = clients.failure();
             echoServer.close();
+            // the traffic has queued what it made hot; with the cores to itself, C2 now works through
+            // that queue before the first client comes, instead of competing with it for a core
+            while (stopped == null && System.nanoTime() < deadline && !jit.settled(System.nanoTime(), Integer.MAX_VALUE)) {
+                Thread.sleep(20);
+            }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -143,7 +168,7 @@ public final class WarmUp {
             }
         }
         return new Result(clients == null ? 0 : clients.done.get(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), stopped, listenerPort, echoPort,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), stopped, List.copyOf(ports),
                 jit.isSettled());
     }
 
@@ -241,7 +266,7 @@ public final class WarmUp {
         /** At most one clock tick (10 ms) of compiler CPU in a window counts as quiet. */
         private static final long QUIET_TICKS = 1;
         private static final int QUIET_WINDOWS = 3;
-        private static final int MIN_CONNECTIONS = 8000;
+        private static final int MIN_CONNECTIONS = 24_000;
         private long windowStart;
         private long ticksAtWindowStart;
         private int quietWindows;
