@@ -26,7 +26,7 @@ final class Headless {
      * The most the JIT warm-up before the listeners open may take ({@code -Dwirelens.warmupMillis=0}: none);
      * it ends sooner once the compilers are idle.
      */
-    static final long WARM_UP_MILLIS = 3000;
+    static final long WARM_UP_MILLIS = 4000;
     static final int WARM_UP_CONNECTIONS = 20_000;
 
     private Headless() {}

@@ -104,7 +104,7 @@ final class Connection implements SessionOutput {
         if (!canRead(e)) {
             return;
         }
-        if (loop.events.overBudget()) {
+        if (loop.overBudget()) {
             loop.pauseForBudget();
             return;
         }

@@ -168,11 +168,13 @@ public final class Engine implements AutoCloseable {
             String where = Hosts.format(address.getAddress().getHostAddress(), address.getPort());
             String message = "cannot listen on " + where + ": " + ListeningSockets.describeBindFailure(x);
             home.emit(new EngineEvent.ListenerFailed(id, config, message));
+            home.publishEmitted();
             result.completeExceptionally(new ListenerException(message));
             return;
         }
         // reported before any loop accepts, so that it comes before the listener's first connection
         home.emit(new EngineEvent.ListenerStarted(id, config, bound));
+        home.publishEmitted();
         List<CompletableFuture<Void>> accepting = new ArrayList<>();
         for (int i = 0; i < channels.size(); i++) {
             Loop loop = loops[i];
@@ -287,6 +289,7 @@ public final class Engine implements AutoCloseable {
             for (Loop loop : loops) {
                 loop.shutdown(loop == home);
                 loop.closeSelector();
+                loop.publishEmitted();
             }
             return;
         }
@@ -360,6 +363,9 @@ public final class Engine implements AutoCloseable {
         private final Map<Integer, Listener> listeners = new HashMap<>();
         final Map<Long, Connection> connections = new HashMap<>();
         private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+        /** Events of the current round, in order, and their weight (see {@link #publishEmitted}). */
+        private List<EngineEvent> emitted = new ArrayList<>();
+        private long emittedWeight;
         /** Channels whose keys are cancelled, in order, closed once a select has dropped the keys. */
         private final ArrayDeque<SocketChannel> toClose = new ArrayDeque<>();
         /** While the window is behind, each round ends with a yield (see {@link Engine#giveWay}). */
@@ -425,8 +431,27 @@ public final class Engine implements AutoCloseable {
             selector.wakeup();
         }
 
+        /** Adds an event to this round's batch, published when the round ends ({@link #publishEmitted}). */
         void emit(EngineEvent event) {
-            events.publish(event);
+            emitted.add(event);
+            emittedWeight += event.weight();
+        }
+
+        /**
+         * Publishes this round's events as one batch: one hand-over to the consumer per round, not one
+         * per event, and the racy paths of a concurrent queue stay out of the code that relays bytes.
+         */
+        void publishEmitted() {
+            if (!emitted.isEmpty()) {
+                events.publishAll(emitted, emittedWeight);
+                emitted = new ArrayList<>();
+                emittedWeight = 0;
+            }
+        }
+
+        /** True while the consumer is too far behind, counting what this round has yet to publish. */
+        boolean overBudget() {
+            return events.overBudget(emittedWeight);
         }
 
         void run() {
@@ -444,6 +469,8 @@ public final class Engine implements AutoCloseable {
             // complete their futures instead of leaving them waiting
             runTasks();
             closeChannels(toClose.size());
+            publishEmitted();
+            events.signal();
         }
 
         /**
@@ -462,6 +489,7 @@ public final class Engine implements AutoCloseable {
                 closeChannels(cancelled);
             }
             runTasks();
+            publishEmitted();
             events.nudge();
             long until = giveWayUntil.get();
             if (until != 0 && System.nanoTime() - until < 0) {
@@ -590,6 +618,8 @@ public final class Engine implements AutoCloseable {
                 }
                 if (report) {
                     emit(new EngineEvent.ListenerStopped(id, l.config));
+                    // out before the removal's future completes, so that whoever waited on it finds it
+                    publishEmitted();
                 }
             }
         }
@@ -676,7 +706,7 @@ public final class Engine implements AutoCloseable {
             }
             // the consumer's relief callback resumes us; a timer guards against a missed wake-up
             schedule(50, () -> {
-                if (budgetPaused && !events.overBudget()) {
+                if (budgetPaused && !overBudget()) {
                     resumeAfterBudget();
                 }
             });

@@ -1,6 +1,7 @@
 package wirelens.engine;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,20 +12,24 @@ import java.util.concurrent.locks.LockSupport;
  * never drops: instead the queue keeps a byte budget, and while it is over budget the engine stops
  * reading from its sockets (so TCP pushes back on the peers) until the consumer has caught up.
  *
- * <p>The engine publishes without waking the consumer and calls {@link #nudge()} once per loop turn,
- * which wakes it only when a good part of the budget is waiting. Consumers poll with a short
- * timeout (the capture writer every 50 ms, the window once per pulse), so a trickle of small events
- * costs no cross-thread wake-up per connection — on a busy two-core machine such a wake-up costs more
- * than the event itself. Any number of engine loops publish at once (each one the events of its own
- * connections, in order); one consumer thread at a time.
+ * <p>An engine loop collects the events of a round and publishes them as one batch at its end
+ * ({@link #publishAll}), then calls {@link #nudge()}, which wakes the consumer only when a good part of
+ * the budget is waiting. Consumers poll with a short timeout (the capture writer every 50 ms, the
+ * window once per pulse), so a trickle of small events costs no cross-thread wake-up per connection —
+ * on a busy two-core machine such a wake-up costs more than the event itself — and one hand-over
+ * between threads per round, not one per event. Any number of engine loops publish at once (each one
+ * the events of its own connections, in order); one consumer thread at a time.
  */
 public final class EventQueue {
-    private final ConcurrentLinkedQueue<EngineEvent> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<List<EngineEvent>> queue = new ConcurrentLinkedQueue<>();
     private volatile Thread waiter;
     private final AtomicLong weight = new AtomicLong();
     private final long budgetBytes;
     private volatile Runnable onRelieved = () -> {};
     private volatile boolean pausedProducer;
+    /** What the consumer's last drain had no room for, from {@code restIndex} on; the consumer's own. */
+    private List<EngineEvent> rest = List.of();
+    private int restIndex;
 
     public EventQueue(long budgetBytes) {
         this.budgetBytes = budgetBytes;
@@ -33,7 +38,16 @@ public final class EventQueue {
     /** Adds an event without waking the consumer; the publisher calls {@link #nudge()} after a batch. */
     public void publish(EngineEvent event) {
         weight.addAndGet(event.weight());
-        queue.add(event);
+        queue.add(List.of(event));
+    }
+
+    /**
+     * Adds events in order, {@code batchWeight} being the sum of their weights, without waking the
+     * consumer. The list is the queue's from then on: the publisher must not touch it again.
+     */
+    public void publishAll(List<EngineEvent> batch, long batchWeight) {
+        weight.addAndGet(batchWeight);
+        queue.add(batch);
     }
 
     /** Adds an event and wakes the consumer at once. */
@@ -59,7 +73,12 @@ public final class EventQueue {
 
     /** True while the consumer is behind by more than the budget; the engine then pauses reading. */
     public boolean overBudget() {
-        if (weight.get() > budgetBytes) {
+        return overBudget(0);
+    }
+
+    /** As {@link #overBudget()}, counting {@code unpublished} bytes of events the caller has yet to publish. */
+    public boolean overBudget(long unpublished) {
+        if (weight.get() + unpublished > budgetBytes) {
             pausedProducer = true;
             return true;
         }
@@ -76,11 +95,12 @@ public final class EventQueue {
             throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (true) {
-            int n = 0;
-            EngineEvent e;
-            while (n < max && (e = queue.poll()) != null) {
-                out.add(e);
-                n++;
+            int n = takeRest(out, max);
+            List<EngineEvent> batch;
+            while (n < max && (batch = queue.poll()) != null) {
+                rest = batch;
+                restIndex = 0;
+                n += takeRest(out, max - n);
             }
             if (n > 0) {
                 return n;
@@ -100,6 +120,15 @@ public final class EventQueue {
         }
     }
 
+    private int takeRest(Collection<? super EngineEvent> out, int max) {
+        int n = 0;
+        while (n < max && restIndex < rest.size()) {
+            out.add(rest.get(restIndex++));
+            n++;
+        }
+        return n;
+    }
+
     /** The consumer calls this once it has finished with drained events, releasing their budget. */
     public void consumed(Collection<? extends EngineEvent> events) {
         long total = 0;
@@ -113,8 +142,9 @@ public final class EventQueue {
         }
     }
 
+    /** True if nothing waits to be drained (exact on the consumer's thread). */
     public boolean isEmpty() {
-        return queue.isEmpty();
+        return restIndex >= rest.size() && queue.isEmpty();
     }
 
     public long pendingBytes() {
