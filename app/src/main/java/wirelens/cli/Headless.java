@@ -27,7 +27,12 @@ final class Headless {
      * it ends sooner once the compilers are idle.
      */
     static final long WARM_UP_MILLIS = 4000;
-    static final int WARM_UP_CONNECTIONS = 20_000;
+    /**
+     * Client connections after which the warm-up's traffic stops: each crosses its engine three times, and
+     * 30,000 engine connections get what runs once per connection past the C2 thresholds (several thousand
+     * calls, more while C2 has a queue).
+     */
+    static final int WARM_UP_CONNECTIONS = 10_000;
 
     private Headless() {}
 

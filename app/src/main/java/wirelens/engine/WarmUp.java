@@ -34,7 +34,7 @@ import java.nio.file.Path;
  * them back, half-closes, and is then reset by the echo server (SO_LINGER 0), which the engine passes on
  * as a reset: no socket is left open or in TIME_WAIT; every {@link #CLOSE_NORMALLY_EVERY}th closes
  * normally instead, and a spare listener comes and goes now and then. The traffic stops once the JIT is
- * quiet after enough connections, or at {@link #ENGINE_CONNECTIONS}, or at the time budget; whatever is
+ * quiet after enough connections, or after the connections it was asked for, or at the time budget; whatever is
  * left of the budget then goes to the compiler, which works through its queue with no traffic competing
  * for the cores. Any failure only ends the warm-up early; it never stops the real start.
  */
@@ -55,11 +55,6 @@ public final class WarmUp {
     private static final int LISTENER_CHURN_EVERY = 500;
     /** How many of the warm-up's listeners each client connection crosses (see {@link #run}). */
     static final int HOPS = 3;
-    /**
-     * Engine connections after which the traffic stops: enough that methods called once per connection
-     * have crossed the C2 thresholds (several thousand calls, more while C2 has a queue).
-     */
-    static final int ENGINE_CONNECTIONS = 30_000;
     private static final int COLLECT_EVERY = 2000;
 
     /**
@@ -129,7 +124,7 @@ public final class WarmUp {
             while (clients.running()) {
                 long now = System.nanoTime();
                 int done = clients.done.get();
-                if (now >= deadline || done * HOPS >= ENGINE_CONNECTIONS || jit.settled(now, done * HOPS)) {
+                if (now >= deadline || jit.settled(now, done * HOPS)) {
                     break;
                 }
                 if (done / LISTENER_CHURN_EVERY > churned) {
