@@ -51,10 +51,7 @@ final class Headless {
         } else {
             recorder = Recorder.withoutFile(events);
         }
-        EngineOptions engineOptions = EngineOptions.defaults()
-                .withRecordChunks(options.capture() != null)
-                .withConnectTimeoutMillis(options.connectTimeoutMillis())
-                .withResponseTimeoutMillis(options.responseTimeoutMillis());
+        EngineOptions engineOptions = options.engine().withRecordChunks(options.capture() != null);
         // started before the warm-up, with no listener yet: each selector's first blocking select
         // takes a path no later one takes, and if that first time came after the warm-up it would throw
         // away the compiled selector loop just as the first clients arrive

@@ -26,6 +26,12 @@ final class Connection implements SessionOutput {
      * than tying up a whole read buffer (which counts in full against the event budget).
      */
     private static final int LEND_AT_LEAST = 32 * 1024;
+    /**
+     * After this many changes of direction a connection counts as a conversation (requests and
+     * answers, as SMTP or keep-alive HTTP), whose loop may poll for the next answer. Short connections
+     * (connect, one exchange, close) never get there, so a stream of them never makes a loop poll.
+     */
+    private static final int CONVERSATION_TURNS = 8;
 
     /** One socket of the connection. */
     static final class Endpoint {
@@ -61,6 +67,9 @@ final class Connection implements SessionOutput {
     private final boolean[] readPaused = new boolean[2];
     private boolean finishing;
     private boolean ended;
+    /** Changes of direction between reads so far, and the side of the last read (null before any). */
+    private int turns;
+    private Side lastReadFrom;
 
     Connection(long id, int listenerId, ListenerConfig listener, Session session, Engine.Loop loop,
             SocketChannel clientChannel) {
@@ -149,7 +158,15 @@ final class Connection implements SessionOutput {
                 loop.emit(new EngineEvent.Chunk(id, e.side.from(), EpochClock.nowNanos(), payload, payload));
             }
             bytes[dir] += n;
+            if (e.side != lastReadFrom) {
+                lastReadFrom = e.side;
+                turns++;
+            }
             handle(received);
+            Endpoint to = endpoint(e.side.opposite());
+            if (turns > CONVERSATION_TURNS && to != null && to.pending == null) {
+                loop.expectAnswer();
+            }
         } else {
             byte[] original = new byte[n];
             buf.get(original);

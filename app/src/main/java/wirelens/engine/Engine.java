@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +51,8 @@ public final class Engine implements AutoCloseable {
     private final AtomicInteger nextListenerId = new AtomicInteger(1);
     /** Until when (System.nanoTime) the selector threads give way to the window; 0 if never asked. */
     private final AtomicLong giveWayUntil = new AtomicLong();
+    /** The loop that is busy-polling now, if any: at most one at a time, so at most one core spins. */
+    private final AtomicReference<Loop> spinner = new AtomicReference<>();
     private volatile boolean started;
     private volatile boolean closed;
     private static final String STOPPED = "the engine is stopped";
@@ -69,7 +72,7 @@ public final class Engine implements AutoCloseable {
         threads = new Thread[n];
         try {
             for (int i = 0; i < n; i++) {
-                loops[i] = new Loop(events, options, connectionIds, giveWayUntil);
+                loops[i] = new Loop(events, options, connectionIds, giveWayUntil, spinner);
             }
         } catch (IOException e) {
             for (Loop loop : loops) {
@@ -273,6 +276,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Connections each loop has accepted so far, in loop order (for tests). */
+    /** Busy polls of all loops so far: {found what they waited for, gave up}. */
+    long[] pollCounts() {
+        long[] n = new long[2];
+        for (Loop loop : loops) {
+            n[0] += loop.pollsAnswered;
+            n[1] += loop.pollsMissed;
+        }
+        return n;
+    }
+
     long[] acceptedPerLoop() {
         long[] n = new long[loops.length];
         for (int i = 0; i < loops.length; i++) {
@@ -343,6 +356,11 @@ public final class Engine implements AutoCloseable {
 
     /** Everything one selector thread owns. */
     static final class Loop {
+        /**
+         * Polling stops after one miss and comes back after this many answers that came (or would have
+         * come) within the poll window: a conversation whose answers are slow costs one poll in this many.
+         */
+        private static final int SPIN_CREDIT_MAX = 8;
         final Selector selector;
         final EventQueue events;
         final EngineOptions options;
@@ -370,6 +388,20 @@ public final class Engine implements AutoCloseable {
         private final ArrayDeque<SocketChannel> toClose = new ArrayDeque<>();
         /** While the window is behind, each round ends with a yield (see {@link Engine#giveWay}). */
         private final AtomicLong giveWayUntil;
+        private final AtomicReference<Loop> spinner;
+        /** How long a loop may poll for an expected answer before it blocks; 0 = never poll. */
+        private final long spinNanos;
+        /** When this round relayed a chunk that a conversation answers (System.nanoTime), 0 if not. */
+        private long answerExpectedAt;
+        /**
+         * Whether polling has paid off lately: up on a poll that found the answer (or a blocking wait
+         * that would have), down on one that did not. Polling only while it is above zero keeps a
+         * conversation whose answers come slowly (a person typing) from costing CPU for nothing.
+         */
+        private int spinCredit = 1;
+        /** Polls that found something and polls that gave up, for tests and the warm-up report. */
+        volatile long pollsAnswered;
+        volatile long pollsMissed;
         /** Shared by all loops, so that ids are unique and increasing across the engine. */
         private final AtomicLong nextConnectionId;
         private long timerSequence;
@@ -392,10 +424,12 @@ public final class Engine implements AutoCloseable {
             }
         }
 
-        Loop(EventQueue events, EngineOptions options, AtomicLong connectionIds, AtomicLong giveWayUntil)
-                throws IOException {
+        Loop(EventQueue events, EngineOptions options, AtomicLong connectionIds, AtomicLong giveWayUntil,
+                AtomicReference<Loop> spinner) throws IOException {
             this.nextConnectionId = connectionIds;
             this.giveWayUntil = giveWayUntil;
+            this.spinner = spinner;
+            this.spinNanos = TimeUnit.MICROSECONDS.toNanos(options.busyPollMicros());
             this.selector = Selector.open();
             this.events = Objects.requireNonNull(events);
             this.options = Objects.requireNonNull(options);
@@ -482,7 +516,7 @@ public final class Engine implements AutoCloseable {
             long timeoutMillis = runDueTimers();
             int cancelled = toClose.size();
             if (cancelled == 0) {
-                selector.select(dispatcher, timeoutMillis);
+                awaitReady(timeoutMillis);
             } else {
                 // the select drops the keys cancelled before it; then closing is a plain close
                 selector.selectNow(dispatcher);
@@ -491,9 +525,53 @@ public final class Engine implements AutoCloseable {
             runTasks();
             publishEmitted();
             events.nudge();
-            long until = giveWayUntil.get();
-            if (until != 0 && System.nanoTime() - until < 0) {
+            if (givingWay()) {
                 Thread.yield();
+            }
+        }
+
+        private boolean givingWay() {
+            long until = giveWayUntil.get();
+            return until != 0 && System.nanoTime() - until < 0;
+        }
+
+        /**
+         * Waits for and handles ready keys. After relaying a chunk of a conversation, the loop first
+         * polls for the answer for up to {@code spinNanos}: a blocking wait costs a thread wake-up on
+         * each of the proxy's two hops, which on a virtual machine can take longer than the answer.
+         * Only one loop polls at a time, so the clients and servers keep the other cores.
+         */
+        private void awaitReady(long timeoutMillis) throws IOException {
+            long expected = answerExpectedAt;
+            answerExpectedAt = 0;
+            if (expected != 0 && spinCredit > 0 && !givingWay() && spinner.compareAndSet(null, this)) {
+                try {
+                    do {
+                        if (selector.selectNow(dispatcher) > 0 || !tasks.isEmpty()) {
+                            spinCredit = Math.min(SPIN_CREDIT_MAX, spinCredit + 1);
+                            pollsAnswered++;
+                            return;
+                        }
+                        Thread.onSpinWait();
+                    } while (System.nanoTime() - expected < spinNanos);
+                } finally {
+                    spinner.set(null);
+                }
+                spinCredit -= SPIN_CREDIT_MAX;
+                pollsMissed++;
+            }
+            selector.select(dispatcher, timeoutMillis);
+            // an answer that woke a blocked loop within twice the window would have been found by a
+            // poll: the wake-up itself takes part of that time, which is what polling saves
+            if (expected != 0 && spinCredit <= 0 && System.nanoTime() - expected < 2 * spinNanos) {
+                spinCredit++;
+            }
+        }
+
+        /** Called after a chunk of a conversation (see {@link Connection}) is relayed in full. */
+        void expectAnswer() {
+            if (spinNanos > 0) {
+                answerExpectedAt = System.nanoTime();
             }
         }
 

@@ -61,6 +61,12 @@ final class LiveCapture implements AutoCloseable {
      * {@code commandLineRules} are for the rules pane to show and apply.
      */
     static LiveCapture start(Path recordTo, List<Rule> commandLineRules, List<ChunkPlugin> plugins) {
+        return start(recordTo, commandLineRules, plugins, EngineOptions.defaults());
+    }
+
+    /** As {@link #start(Path, List, List)}, with the engine's timeouts and polling from the command line. */
+    static LiveCapture start(Path recordTo, List<Rule> commandLineRules, List<ChunkPlugin> plugins,
+            EngineOptions engineOptions) {
         EventQueue events = new EventQueue(EVENT_BUDGET_BYTES);
         Recorder recorder;
         String problem = null;
@@ -71,7 +77,7 @@ final class LiveCapture implements AutoCloseable {
                     + e.getMessage() + "; traffic is shown in the table but bytes cannot be viewed or saved";
             recorder = Recorder.withoutFile(events);
         }
-        Engine engine = new Engine(events, EngineOptions.defaults());
+        Engine engine = new Engine(events, engineOptions.withRecordChunks(true));
         LiveCapture live = new LiveCapture(engine, recorder, problem, commandLineRules);
         if (!plugins.isEmpty()) {
             live.pluginHook = new PluginHook(plugins, warning -> live.pluginWarnings.accept(warning));

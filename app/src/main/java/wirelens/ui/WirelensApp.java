@@ -10,6 +10,7 @@ import javafx.application.Platform;
 import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 import wirelens.capture.CaptureFile;
+import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.Rule;
@@ -24,6 +25,7 @@ public final class WirelensApp extends Application {
     private static volatile Path initialRecordTo;
     private static volatile List<Rule> initialRules = List.of();
     private static volatile List<ChunkPlugin> initialPlugins = List.of();
+    private static volatile EngineOptions initialEngineOptions = EngineOptions.defaults();
 
     private final List<MainWindow> windows = new ArrayList<>();
 
@@ -50,12 +52,14 @@ public final class WirelensApp extends Application {
 
     /**
      * As {@link #launchWindow(List, String)}, with match-and-replace rules (shown in the rules pane,
-     * not saved) and plugins from the command line, for the live window.
+     * not saved), plugins and the engine's options (timeouts, polling) from the command line, for the
+     * live window.
      */
     public static void launchWindow(List<ListenerConfig> listeners, String captureFile, List<Rule> rules,
-            List<ChunkPlugin> plugins) {
+            List<ChunkPlugin> plugins, EngineOptions engineOptions) {
         initialRules = List.copyOf(rules);
         initialPlugins = List.copyOf(plugins);
+        initialEngineOptions = engineOptions;
         launchWindow(listeners, captureFile, null);
     }
 
@@ -73,7 +77,7 @@ public final class WirelensApp extends Application {
             }
             return;
         }
-        LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins);
+        LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins, initialEngineOptions);
         windows.add(new MainWindow(stage, new MainWindow.Setup(capture, null, ListenerSettings.inUserConfigDir(),
                 initialListeners, FileDialogs.NATIVE, this::openViewer)));
         stage.show();
