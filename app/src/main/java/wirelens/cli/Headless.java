@@ -2,11 +2,14 @@ package wirelens.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import wirelens.capture.CaptureUpdate;
 import wirelens.capture.Recorder;
 import wirelens.engine.ChunkHook;
 import wirelens.engine.Engine;
@@ -59,7 +62,7 @@ final class Headless {
         engine.setHooks(hooks(options, err));
         engine.start();
         HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());
-        recorder.subscribe(printer::print);
+        recorder.subscribe(printing(printer));
         recorder.start();
         // before the warm-up and the listeners: a SIGTERM that came before the handler would end the
         // JVM with status 143, even right after the "listening" line a script waits for
@@ -85,6 +88,11 @@ final class Headless {
      * Warms up through a throwaway engine whose events go to a throwaway recorder of the same kind as
      * the real one (a temporary file when capturing), so that the recorder's code is compiled too.
      */
+    /** One call site, so that the warm-up's subscriber and the real one are of one class. */
+    private static Consumer<List<CaptureUpdate>> printing(HeadlessPrinter printer) {
+        return printer::print;
+    }
+
     private static WarmUp.Result warmUp(EngineOptions engineOptions, boolean capturing) {
         long budget = Long.getLong("wirelens.warmupMillis", WARM_UP_MILLIS);
         if (budget <= 0) {
@@ -97,6 +105,10 @@ final class Headless {
         } catch (IOException e) {
             recorder = Recorder.withoutFile(events); // no temporary file: warm up the rest all the same
         }
+        // the real recorder calls a printer: the warm-up's calls one of the same class (one that prints
+        // nothing), or the first real batch takes a branch, and a call, the compiled drain has not seen
+        PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
+        recorder.subscribe(printing(new HeadlessPrinter(nowhere, nowhere, true)));
         recorder.start();
         try {
             return WarmUp.run(engineOptions, events, budget, WARM_UP_CONNECTIONS);

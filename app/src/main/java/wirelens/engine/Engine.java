@@ -702,26 +702,27 @@ public final class Engine implements AutoCloseable {
             }
         }
 
+        /**
+         * Accepts one client. The listener stays ready while more wait, so the next select comes back at
+         * once for them; trying again here would cost a failed accept for every client that came alone.
+         */
         private void accept(Listener l) {
-            for (int i = 0; i < 64; i++) {
-                SocketChannel ch;
-                try {
-                    ch = l.channel.accept();
-                } catch (IOException x) {
-                    // typically out of file descriptors: stop accepting briefly instead of spinning
-                    emit(new EngineEvent.Notice(0, EpochClock.nowNanos(),
-                            "listener " + l.config.name() + " cannot accept: " + describe(x)));
-                    l.key.interestOps(0);
-                    schedule(100, () -> {
-                        if (l.key.isValid()) {
-                            l.key.interestOps(SelectionKey.OP_ACCEPT);
-                        }
-                    });
-                    return;
-                }
-                if (ch == null) {
-                    return;
-                }
+            SocketChannel ch;
+            try {
+                ch = l.channel.accept();
+            } catch (IOException x) {
+                // typically out of file descriptors: stop accepting briefly instead of spinning
+                emit(new EngineEvent.Notice(0, EpochClock.nowNanos(),
+                        "listener " + l.config.name() + " cannot accept: " + describe(x)));
+                l.key.interestOps(0);
+                schedule(100, () -> {
+                    if (l.key.isValid()) {
+                        l.key.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                });
+                return;
+            }
+            if (ch != null) {
                 open(l, ch);
             }
         }

@@ -21,10 +21,12 @@ public final class ForwardSession implements Session {
         } else if (event instanceof SessionEvent.Received r) {
             out.send(r.from().opposite(), r.data());
         } else if (event instanceof SessionEvent.Eof e) {
-            out.shutdownOutput(e.from().opposite());
             ended[e.from().ordinal()] = true;
             if (ended[0] && ended[1]) {
+                // both ways are over: the close that follows the last bytes sends the FIN itself
                 out.finish();
+            } else {
+                out.shutdownOutput(e.from().opposite());
             }
         } else if (event instanceof SessionEvent.ConnectFailed f) {
             String target = Hosts.format(f.host(), f.port());
