@@ -71,6 +71,12 @@ class CommandLineTest {
         Result threads = run("--headless", "--forward", "0:127.0.0.1:9", "--engine-threads", "0");
         assertEquals(2, threads.code());
         assertTrue(threads.err().contains("--engine-threads must be between 1 and 64"), threads.err());
+        Result poll = run("--headless", "--forward", "0:127.0.0.1:9", "--busy-poll", "-1");
+        assertEquals(2, poll.code());
+        assertTrue(poll.err().contains("--busy-poll must be between 0 and 10000 microseconds"), poll.err());
+        Result notANumber = run("--headless", "--forward", "0:127.0.0.1:9", "--busy-poll", "fast");
+        assertEquals(2, notANumber.code());
+        assertTrue(notANumber.err().contains("--busy-poll"), notANumber.err());
     }
 
     @Test
@@ -79,6 +85,7 @@ class CommandLineTest {
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--forward"));
         assertTrue(help.out().contains("--headless"));
+        assertTrue(help.out().contains("--busy-poll"));
         Result version = run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("wirelens "));
