@@ -84,15 +84,15 @@ final class Headless {
         }
     }
 
-    /**
-     * Warms up through a throwaway engine whose events go to a throwaway recorder of the same kind as
-     * the real one (a temporary file when capturing), so that the recorder's code is compiled too.
-     */
     /** One call site, so that the warm-up's subscriber and the real one are of one class. */
     private static Consumer<List<CaptureUpdate>> printing(HeadlessPrinter printer) {
         return printer::print;
     }
 
+    /**
+     * Warms up through a throwaway engine whose events go to a throwaway recorder of the same kind as
+     * the real one (a temporary file when capturing), so that the recorder's code is compiled too.
+     */
     private static WarmUp.Result warmUp(EngineOptions engineOptions, boolean capturing) {
         long budget = Long.getLong("wirelens.warmupMillis", WARM_UP_MILLIS);
         if (budget <= 0) {

@@ -275,8 +275,7 @@ public final class Engine implements AutoCloseable {
         return allOf(perLoop).thenApply(ignored -> perLoop.stream().mapToLong(CompletableFuture::join).sum());
     }
 
-    /** Connections each loop has accepted so far, in loop order (for tests). */
-    /** Busy polls of all loops so far: {found what they waited for, gave up}. */
+    /** Busy polls of all loops so far: {found what they waited for, gave up} (for tests). */
     long[] pollCounts() {
         long[] n = new long[2];
         for (Loop loop : loops) {
@@ -286,6 +285,7 @@ public final class Engine implements AutoCloseable {
         return n;
     }
 
+    /** Connections each loop has accepted so far, in loop order (for tests). */
     long[] acceptedPerLoop() {
         long[] n = new long[loops.length];
         for (int i = 0; i < loops.length; i++) {
@@ -357,8 +357,9 @@ public final class Engine implements AutoCloseable {
     /** Everything one selector thread owns. */
     static final class Loop {
         /**
-         * Polling stops after one miss and comes back after this many answers that came (or would have
-         * come) within the poll window: a conversation whose answers are slow costs one poll in this many.
+         * A poll that runs out costs this many credits and an answer that came fast earns one, up to this
+         * many; a loop polls only with credit left, so where answers are slow at most one poll in this
+         * many runs out.
          */
         private static final int SPIN_CREDIT_MAX = 8;
         final Selector selector;
@@ -399,7 +400,7 @@ public final class Engine implements AutoCloseable {
          * conversation whose answers come slowly (a person typing) from costing CPU for nothing.
          */
         private int spinCredit = 1;
-        /** Polls that found something and polls that gave up, for tests and the warm-up report. */
+        /** Polls that found something and polls that gave up (for tests). */
         volatile long pollsAnswered;
         volatile long pollsMissed;
         /** Shared by all loops, so that ids are unique and increasing across the engine. */

@@ -19,11 +19,13 @@ public record EngineOptions(int connectTimeoutMillis, int bufferBytes, boolean r
     }
 
     public EngineOptions withRecordChunks(boolean record) {
-        return new EngineOptions(connectTimeoutMillis, bufferBytes, record, eventBudgetBytes, responseTimeoutMillis, busyPollMicros);
+        return new EngineOptions(connectTimeoutMillis, bufferBytes, record, eventBudgetBytes, responseTimeoutMillis,
+                busyPollMicros);
     }
 
     public EngineOptions withConnectTimeoutMillis(int millis) {
-        return new EngineOptions(millis, bufferBytes, recordChunks, eventBudgetBytes, responseTimeoutMillis, busyPollMicros);
+        return new EngineOptions(millis, bufferBytes, recordChunks, eventBudgetBytes, responseTimeoutMillis,
+                busyPollMicros);
     }
 
     public EngineOptions withBusyPollMicros(int micros) {
@@ -32,6 +34,7 @@ public record EngineOptions(int connectTimeoutMillis, int bufferBytes, boolean r
     }
 
     public EngineOptions withResponseTimeoutMillis(int millis) {
-        return new EngineOptions(connectTimeoutMillis, bufferBytes, recordChunks, eventBudgetBytes, millis, busyPollMicros);
+        return new EngineOptions(connectTimeoutMillis, bufferBytes, recordChunks, eventBudgetBytes, millis,
+                busyPollMicros);
     }
 }
