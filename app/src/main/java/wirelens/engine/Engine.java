@@ -170,14 +170,12 @@ public final class Engine implements AutoCloseable {
             }
             String where = Hosts.format(address.getAddress().getHostAddress(), address.getPort());
             String message = "cannot listen on " + where + ": " + ListeningSockets.describeBindFailure(x);
-            home.emit(new EngineEvent.ListenerFailed(id, config, message));
-            home.publishEmitted();
+            home.emitNow(new EngineEvent.ListenerFailed(id, config, message));
             result.completeExceptionally(new ListenerException(message));
             return;
         }
         // reported before any loop accepts, so that it comes before the listener's first connection
-        home.emit(new EngineEvent.ListenerStarted(id, config, bound));
-        home.publishEmitted();
+        home.emitNow(new EngineEvent.ListenerStarted(id, config, bound));
         List<CompletableFuture<Void>> accepting = new ArrayList<>();
         for (int i = 0; i < channels.size(); i++) {
             Loop loop = loops[i];
@@ -473,6 +471,15 @@ public final class Engine implements AutoCloseable {
         }
 
         /**
+         * Emits an event and publishes the round's events at once, for events that someone waiting on a
+         * listener's future must find when it completes (the listener's start, failure or stop).
+         */
+        void emitNow(EngineEvent event) {
+            emit(event);
+            publishEmitted();
+        }
+
+        /**
          * Publishes this round's events as one batch: one hand-over to the consumer per round, not one
          * per event, and the racy paths of a concurrent queue stay out of the code that relays bytes.
          */
@@ -696,9 +703,7 @@ public final class Engine implements AutoCloseable {
                     // closing a listening socket has nothing to report
                 }
                 if (report) {
-                    emit(new EngineEvent.ListenerStopped(id, l.config));
-                    // out before the removal's future completes, so that whoever waited on it finds it
-                    publishEmitted();
+                    emitNow(new EngineEvent.ListenerStopped(id, l.config));
                 }
             }
         }

@@ -59,52 +59,47 @@ class BusyPollTest {
         }
     }
 
-    @Test
-    void aConversationIsPolledAndEveryAnswerArrivesIntact() throws Exception {
-        // a wide window, so that a loaded machine's slow answers still count as found
-        EngineOptions options = EngineOptions.defaults().withBusyPollMicros(5_000);
-        try (Loopback.Server echo = new Loopback.Server("127.0.0.1", echoMessages(0));
+    /**
+     * Runs {@code connections} connections of {@code exchanges} exchanges each through an engine that
+     * polls for {@code busyPollMicros}, against an echo that answers after {@code answerDelayMillis};
+     * returns the engine's poll counts: {found the answer, gave up}.
+     */
+    private static long[] pollCounts(int busyPollMicros, long answerDelayMillis, int connections, int exchanges)
+            throws Exception {
+        EngineOptions options = EngineOptions.defaults().withBusyPollMicros(busyPollMicros);
+        try (Loopback.Server echo = new Loopback.Server("127.0.0.1", echoMessages(answerDelayMillis));
                 Loopback.Rig rig = new Loopback.Rig(options)) {
-            converse(rig.forward(echo.port()), 300);
-            long[] polls = rig.engine.pollCounts();
-            assertTrue(polls[0] >= 100, "polls that found the answer: " + polls[0] + ", missed: " + polls[1]);
+            int port = rig.forward(echo.port());
+            for (int i = 0; i < connections; i++) {
+                converse(port, exchanges);
+            }
             assertTrue(echo.failures.isEmpty(), echo.failures.toString());
+            return rig.engine.pollCounts();
         }
     }
 
     @Test
+    void aConversationIsPolledAndEveryAnswerArrivesIntact() throws Exception {
+        // a wide window, so that a loaded machine's slow answers still count as found
+        long[] polls = pollCounts(5_000, 0, 1, 300);
+        assertTrue(polls[0] >= 100, "polls that found the answer: " + polls[0] + ", missed: " + polls[1]);
+    }
+
+    @Test
     void shortConnectionsNeverMakeTheEnginePoll() throws Exception {
-        EngineOptions options = EngineOptions.defaults().withBusyPollMicros(5_000);
-        try (Loopback.Server echo = new Loopback.Server("127.0.0.1", echoMessages(0));
-                Loopback.Rig rig = new Loopback.Rig(options)) {
-            int port = rig.forward(echo.port());
-            for (int i = 0; i < 50; i++) {
-                converse(port, 2);
-            }
-            assertArrayEquals(new long[] {0, 0}, rig.engine.pollCounts());
-        }
+        assertArrayEquals(new long[] {0, 0}, pollCounts(5_000, 0, 50, 2));
     }
 
     @Test
     void slowAnswersStopThePolling() throws Exception {
         // every answer takes 3 ms, far past the 200 us window: polling for them would only burn CPU
-        EngineOptions options = EngineOptions.defaults().withBusyPollMicros(200);
         int exchanges = 80;
-        try (Loopback.Server echo = new Loopback.Server("127.0.0.1", echoMessages(3));
-                Loopback.Rig rig = new Loopback.Rig(options)) {
-            converse(rig.forward(echo.port()), exchanges);
-            long missed = rig.engine.pollCounts()[1];
-            assertTrue(missed <= exchanges / 4, "polls that gave up: " + missed + " of " + exchanges + " slow answers");
-        }
+        long missed = pollCounts(200, 3, 1, exchanges)[1];
+        assertTrue(missed <= exchanges / 4, "polls that gave up: " + missed + " of " + exchanges + " slow answers");
     }
 
     @Test
     void zeroTurnsPollingOff() throws Exception {
-        EngineOptions options = EngineOptions.defaults().withBusyPollMicros(0);
-        try (Loopback.Server echo = new Loopback.Server("127.0.0.1", echoMessages(0));
-                Loopback.Rig rig = new Loopback.Rig(options)) {
-            converse(rig.forward(echo.port()), 100);
-            assertArrayEquals(new long[] {0, 0}, rig.engine.pollCounts());
-        }
+        assertArrayEquals(new long[] {0, 0}, pollCounts(0, 0, 1, 100));
     }
 }
