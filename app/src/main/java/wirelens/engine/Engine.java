@@ -33,10 +33,13 @@ import java.util.function.Consumer;
  * and return at once. Results arrive as {@link EngineEvent}s on the queue given at construction.
  *
  * <p>The engine runs {@link #loopCount()} loops, each a selector thread with its own buffers, timers
- * and connections. A listener gets one listening socket per loop, all bound to the same port with
- * {@code SO_REUSEPORT}, so the kernel spreads new clients over the loops and a connection lives its
- * whole life on the thread that accepted it: no hand-off between threads per connection. Where
- * {@code SO_REUSEPORT} is missing, every listener has one socket, on the first loop.
+ * and connections; a connection lives its whole life on one loop. The first loop accepts every client
+ * and keeps it unless it holds {@link Loop#SPREAD_MARGIN} more connections than the least busy loop,
+ * which then gets it. So clients that come one after another (a mail client, a script, a browser's
+ * short requests) all stay on the loop that is awake already: the end of one connection and the start
+ * of the next are one wake-up of one thread, where spreading them over the loops (as the kernel does
+ * with a socket per loop and {@code SO_REUSEPORT}) woke a second thread for most clients. Clients that
+ * stay and work at the same time are spread, so they relay on all cores.
  */
 public final class Engine implements AutoCloseable {
 
@@ -83,6 +86,9 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("cannot open a selector: " + e.getMessage(), e);
         }
         home = loops[0];
+        for (Loop loop : loops) {
+            loop.peers = loops;
+        }
         for (int i = 0; i < n; i++) {
             threads[i] = new Thread(loops[i]::run, i == 0 ? "wirelens-engine" : "wirelens-engine-" + (i + 1));
             threads[i].setDaemon(true);
@@ -146,24 +152,25 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * On the first loop: opens the listener's sockets, reports it started, and has each loop take
-     * its socket; the future completes once every loop accepts on it.
+     * On the first loop: opens the listener's socket, reports it started, has the other loops learn its
+     * target (the first loop may hand them clients) and starts accepting; the future completes once
+     * every loop is ready.
      */
     private void bind(int id, ListenerConfig config, InetSocketAddress address, CompletableFuture<Bound> result) {
-        List<ServerSocketChannel> channels = List.of();
+        ServerSocketChannel channel = null;
         InetSocketAddress bound;
         InetSocketAddress target;
         try {
             if (closed) {
                 throw new IOException(STOPPED);
             }
-            channels = ListeningSockets.open(address, loops.length);
-            bound = (InetSocketAddress) channels.get(0).getLocalAddress();
+            channel = ListeningSockets.open(address);
+            bound = (InetSocketAddress) channel.getLocalAddress();
             target = config.kind() == ListenerKind.FORWARD ? home.addressOf(config.targetHost(), config.targetPort()) : bound;
         } catch (IOException | RuntimeException x) {
-            for (ServerSocketChannel c : channels) {
+            if (channel != null) {
                 try {
-                    c.close();
+                    channel.close();
                 } catch (IOException ignored) {
                     // it never accepted anything
                 }
@@ -174,29 +181,24 @@ public final class Engine implements AutoCloseable {
             result.completeExceptionally(new ListenerException(message));
             return;
         }
-        // reported before any loop accepts, so that it comes before the listener's first connection
+        // reported before the loop accepts, so that it comes before the listener's first connection
         home.emitNow(new EngineEvent.ListenerStarted(id, config, bound));
-        List<CompletableFuture<Void>> accepting = new ArrayList<>();
-        for (int i = 0; i < channels.size(); i++) {
-            Loop loop = loops[i];
-            ServerSocketChannel channel = channels.get(i);
-            CompletableFuture<Void> registered = new CompletableFuture<>();
-            accepting.add(registered);
-            Runnable listen = () -> loop.listen(id, config, channel, bound, target, registered);
-            if (loop == home) {
-                listen.run();
-            } else {
-                loop.execute(listen);
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (Loop loop : loops) {
+            if (loop != home) {
+                // queued before any client this listener hands over, so it runs first
+                ready.add(onLoop(loop, () -> loop.learnTarget(config, target)));
             }
         }
-        allOf(accepting).whenComplete((ignored, x) -> {
+        CompletableFuture<Void> accepting = new CompletableFuture<>();
+        ready.add(accepting);
+        home.listen(id, config, channel, bound, target, accepting);
+        allOf(ready).whenComplete((ignored, x) -> {
             if (x == null) {
                 result.complete(new Bound(id, config, bound));
             } else {
-                // only when the engine closes meanwhile: let go of the sockets the other loops took
-                for (Loop loop : loops) {
-                    loop.execute(() -> loop.unbind(id, loop == home));
-                }
+                // only when the engine closes meanwhile
+                home.execute(() -> home.unbind(id, true));
                 result.completeExceptionally(new ListenerException("cannot listen on " + Hosts.format(bound) + ": "
                         + describe(x instanceof java.util.concurrent.CompletionException ? x.getCause() : x)));
             }
@@ -205,14 +207,7 @@ public final class Engine implements AutoCloseable {
 
     /** Stops accepting on a listener; its open connections go on. The port refuses clients once this completes. */
     public CompletableFuture<Void> removeListener(int listenerId) {
-        List<CompletableFuture<Void>> closed = new ArrayList<>();
-        for (Loop loop : loops) {
-            if (loop != home) {
-                closed.add(onLoop(loop, () -> loop.unbind(listenerId, false)));
-            }
-        }
-        // the first loop reports the listener stopped once the other loops have let go of their sockets
-        return allOf(closed).thenCompose(ignored -> onLoop(home, () -> home.unbind(listenerId, true)));
+        return onLoop(home, () -> home.unbind(listenerId, true));
     }
 
     /** Replaces the hook chain (applied to chunks read from now on). */
@@ -257,7 +252,7 @@ public final class Engine implements AutoCloseable {
     public int openConnections() {
         int n = 0;
         for (Loop loop : loops) {
-            n += loop.openConnections;
+            n += loop.load.get();
         }
         return n;
     }
@@ -304,11 +299,17 @@ public final class Engine implements AutoCloseable {
             }
             return;
         }
-        for (Loop loop : loops) {
-            loop.execute(() -> loop.shutdown(loop == home));
-        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
+            // the first loop stops first: once it has closed its listeners, no client is handed to a
+            // loop that has stopped taking them
+            for (int i = 0; i < loops.length; i++) {
+                Loop loop = loops[i];
+                loop.execute(() -> loop.shutdown(loop == home));
+                if (i == 0) {
+                    threads[0].join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                }
+            }
             for (Thread t : threads) {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
@@ -360,6 +361,12 @@ public final class Engine implements AutoCloseable {
          * many runs out.
          */
         private static final int SPIN_CREDIT_MAX = 8;
+        /**
+         * The accepting loop keeps a new client unless it holds this many more connections than the least
+         * busy loop. Two, because a client that comes right after another usually finds the other's
+         * connection still closing: with one, clients that come one at a time would alternate loops.
+         */
+        static final int SPREAD_MARGIN = 2;
         final Selector selector;
         final EventQueue events;
         final EngineOptions options;
@@ -372,8 +379,14 @@ public final class Engine implements AutoCloseable {
         private SessionEvent.Received receivedFromTarget;
         volatile List<ChunkHook> hooks = List.of();
         boolean budgetPaused;
-        volatile int openConnections;
-        /** Connections this loop has accepted (for tests: evidence that the kernel spreads clients). */
+        /**
+         * Connections this loop owns or is about to adopt: raised by the accepting loop when it gives
+         * one a client, lowered by this loop when a connection ends.
+         */
+        final AtomicInteger load = new AtomicInteger();
+        /** All the engine's loops, this one included: where a client may be handed (set before the threads start). */
+        Loop[] peers = {this};
+        /** Clients this loop has served (for tests: where the accepting loop placed them). */
         volatile long accepted;
 
         private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -663,16 +676,23 @@ public final class Engine implements AutoCloseable {
 
         // ---- listeners ---------------------------------------------------------------------
 
+        /**
+         * Remembers a forward listener's target address, parsed once at bind: this loop's first client must
+         * not be the one to parse it, as a branch that only a fresh loop takes would throw away code the
+         * JIT compiled during the warm-up.
+         */
+        void learnTarget(ListenerConfig config, InetSocketAddress target) {
+            if (config.kind() == ListenerKind.FORWARD && !target.isUnresolved()) {
+                literals.putIfAbsent(config.targetHost(), target.getAddress());
+            }
+        }
+
         /** Starts accepting on a listening socket the engine has bound for this loop. */
         void listen(int id, ListenerConfig config, ServerSocketChannel channel, InetSocketAddress bound,
                 InetSocketAddress target, CompletableFuture<Void> done) {
             try {
                 channel.configureBlocking(false);
-                if (config.kind() == ListenerKind.FORWARD && !target.isUnresolved()) {
-                    // this loop's first client must not be the one to parse the target: a branch that
-                    // only a fresh loop takes would throw away code the JIT compiled during the warm-up
-                    literals.putIfAbsent(config.targetHost(), target.getAddress());
-                }
+                learnTarget(config, target);
                 Listener listener = new Listener(id, config, channel, null, bound, target);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_ACCEPT, listener);
                 listener = new Listener(id, config, channel, key, bound, target);
@@ -729,10 +749,49 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             if (ch != null) {
-                open(l, ch);
+                Loop owner = ownerForNewClient();
+                owner.load.incrementAndGet();
+                if (owner == this) {
+                    open(l, ch);
+                } else {
+                    owner.execute(() -> owner.adopt(l, ch));
+                }
             }
         }
 
+        /** This loop, unless it holds {@link #SPREAD_MARGIN} more connections than the least busy loop. */
+        private Loop ownerForNewClient() {
+            Loop least = this;
+            int leastLoad = load.get();
+            for (Loop peer : peers) {
+                int n = peer.load.get();
+                if (n < leastLoad) {
+                    least = peer;
+                    leastLoad = n;
+                }
+            }
+            return load.get() - leastLoad >= SPREAD_MARGIN ? least : this;
+        }
+
+        /** Takes over a client that the accepting loop handed to this one. */
+        private void adopt(Listener l, SocketChannel ch) {
+            if (!running) {
+                load.decrementAndGet();
+                closeQuietly(ch);
+                return;
+            }
+            open(l, ch);
+        }
+
+        private static void closeQuietly(SocketChannel ch) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // the client is already gone
+            }
+        }
+
+        /** Starts serving an accepted client; {@link #load} already counts it. */
         private void open(Listener l, SocketChannel ch) {
             long id = nextConnectionId.getAndIncrement();
             InetSocketAddress clientAddress;
@@ -741,18 +800,14 @@ public final class Engine implements AutoCloseable {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 clientAddress = (InetSocketAddress) ch.getRemoteAddress();
             } catch (IOException x) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // the client is already gone
-                }
+                load.decrementAndGet();
+                closeQuietly(ch);
                 return;
             }
             ListenerConfig config = l.config;
             Connection c = new Connection(id, l.id, config, newSession(config), this, ch);
             connections.put(id, c);
             accepted++;
-            openConnections = connections.size();
             emit(new EngineEvent.Opened(id, l.id, config, clientAddress, l.target, EpochClock.nowNanos()));
             try {
                 c.start(clientAddress);
@@ -770,8 +825,9 @@ public final class Engine implements AutoCloseable {
         }
 
         void connectionEnded(Connection c) {
-            connections.remove(c.id);
-            openConnections = connections.size();
+            if (connections.remove(c.id) != null) {
+                load.decrementAndGet();
+            }
         }
 
         void withConnection(long id, Consumer<Connection> action) {

@@ -319,10 +319,10 @@ public final class WarmUp {
     }
 
     /**
-     * Adds a second listener and removes it again, then once more on the port it had, so that the
-     * paths real use takes now and then (tasks from other threads waking a selector, a listening
-     * socket's first client, a listening socket deregistered, the probe before a bind to a named port) are in the JIT's profiles: code
-     * compiled without them is thrown away and compiled anew when they first happen.
+     * Adds a second listener and removes it again, so that the paths real use takes now and then (tasks
+     * from other threads waking a selector, a listening socket's first client, a listening socket
+     * deregistered) are in the JIT's profiles: code compiled without them is thrown away and compiled
+     * anew when they first happen.
      */
     private static void churnListener(Engine engine, InetAddress loopback, int echoPort, long budgetMillis)
             throws IOException {
@@ -332,10 +332,6 @@ public final class WarmUp {
             // a listening socket's first client takes a branch that its later ones do not
             oneConnection(spare.address(), new byte[MESSAGE_BYTES], new byte[MESSAGE_BYTES], null);
             engine.removeListener(spare.listenerId()).get(budgetMillis, TimeUnit.MILLISECONDS);
-            Engine.Bound again = engine.addListener(ListenerConfig.forward(loopback.getHostAddress(),
-                    spare.address().getPort(), loopback.getHostAddress(), echoPort))
-                    .get(budgetMillis, TimeUnit.MILLISECONDS);
-            engine.removeListener(again.listenerId()).get(budgetMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");

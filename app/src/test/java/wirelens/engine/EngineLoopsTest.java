@@ -32,8 +32,9 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * An engine with two selector threads: the kernel spreads the clients of one listener over both, and
- * everything that works with one loop still works for the connections that live on the second.
+ * An engine with two selector threads: clients that come one after another stay on the loop that
+ * accepts them, clients that stay open together are spread over both, and everything that works with
+ * one loop still works for the connections that live on the second.
  */
 class EngineLoopsTest {
     private static final int LOOPS = 2;
@@ -99,6 +100,26 @@ class EngineLoopsTest {
         } finally {
             clients.shutdownNow();
             writers.shutdownNow();
+        }
+    }
+
+    @Test
+    void clientsThatComeOneAfterAnotherStayOnTheAcceptingLoop() throws Exception {
+        int count = 50;
+        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS)) {
+            int port = rig.forward(echo.port());
+            for (int i = 0; i < count; i++) {
+                String message = "client " + i;
+                try (Socket s = Loopback.connect(port)) {
+                    s.getOutputStream().write(ascii(message));
+                    assertEquals(message, new String(s.getInputStream().readNBytes(message.length()), StandardCharsets.ISO_8859_1));
+                }
+                int closed = i + 1;
+                rig.await(EngineEvent.Closed.class, c -> rig.all(EngineEvent.Closed.class).size() == closed);
+            }
+            assertArrayEquals(new long[] {count, 0}, rig.engine.acceptedPerLoop(),
+                    "one client at a time never wakes the second loop");
+            assertEquals(0, rig.engine.openConnections());
         }
     }
 
