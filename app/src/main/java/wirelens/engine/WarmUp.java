@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -346,7 +347,9 @@ public final class WarmUp {
      */
     private static void oneConnection(InetSocketAddress proxy, byte[] message, byte[] reply, byte[] bulk)
             throws IOException {
-        try (Socket s = new Socket()) {
+        // no proxy selector: its lookup per connection (URI parsing, string work) is compiled by C2 during
+        // the warm-up, some 200 ms of a compiler thread that the engine's own code is waiting for
+        try (Socket s = new Socket(Proxy.NO_PROXY)) {
             s.setSoLinger(true, 0);
             s.setTcpNoDelay(true);
             s.connect(proxy, SOCKET_TIMEOUT_MILLIS);
