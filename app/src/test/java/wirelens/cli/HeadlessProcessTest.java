@@ -71,6 +71,58 @@ class HeadlessProcessTest {
     }
 
     @Test
+    void quietRelaysAndPrintsOnlyTheListeningLine() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                for (int i = 0; i < 3; i++) {
+                    try (Socket s = backend.accept()) {
+                        s.getOutputStream().write(s.getInputStream().readNBytes(5));
+                    } catch (IOException ignored) {
+                        // the assertions below report what went wrong
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            // the output goes to files, read whole once the process has ended (a pipe read then can fail
+            // with "Stream closed": the JDK drains and closes the pipe as the process exits)
+            Path stdout = Files.createTempFile("wirelens-quiet", ".out");
+            Path stderr = Files.createTempFile("wirelens-quiet", ".err");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "wirelens.cli.Main",
+                    "--headless", "--quiet", "--forward", "0:127.0.0.1:" + backend.getLocalPort())
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            try {
+                String first = "";
+                for (int tries = 0; !first.endsWith("\n") && tries < 300 && p.isAlive(); tries++) {
+                    Thread.sleep(100);
+                    first = Files.readString(stdout);
+                }
+                first = first.strip();
+                Matcher m = LISTENING.matcher(first);
+                assertTrue(m.matches(), "first line: " + first);
+                for (int i = 0; i < 3; i++) {
+                    try (Socket c = new Socket()) {
+                        c.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), 5000);
+                        c.setSoTimeout(10_000);
+                        c.getOutputStream().write(("ping" + i).getBytes(StandardCharsets.US_ASCII));
+                        assertEquals("ping" + i, new String(c.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+                    }
+                }
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue());
+                assertEquals(first + "\n", Files.readString(stdout), "nothing after the listening line");
+                assertEquals("", Files.readString(stderr));
+            } finally {
+                p.destroyForcibly();
+                Files.deleteIfExists(stdout);
+                Files.deleteIfExists(stderr);
+            }
+        }
+    }
+
+    @Test
     void engineThreadsSetsHowManySelectorThreadsRelay() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs /proc (Linux)");
         try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
