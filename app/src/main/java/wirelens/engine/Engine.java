@@ -198,7 +198,7 @@ public final class Engine implements AutoCloseable {
                 result.complete(new Bound(id, config, bound));
             } else {
                 // only when the engine closes meanwhile
-                home.execute(() -> home.unbind(id, true));
+                home.execute(() -> home.unbind(id));
                 result.completeExceptionally(new ListenerException("cannot listen on " + Hosts.format(bound) + ": "
                         + describe(x instanceof java.util.concurrent.CompletionException ? x.getCause() : x)));
             }
@@ -207,7 +207,7 @@ public final class Engine implements AutoCloseable {
 
     /** Stops accepting on a listener; its open connections go on. The port refuses clients once this completes. */
     public CompletableFuture<Void> removeListener(int listenerId) {
-        return onLoop(home, () -> home.unbind(listenerId, true));
+        return onLoop(home, () -> home.unbind(listenerId));
     }
 
     /** Replaces the hook chain (applied to chunks read from now on). */
@@ -293,7 +293,7 @@ public final class Engine implements AutoCloseable {
         closed = true;
         if (!started) {
             for (Loop loop : loops) {
-                loop.shutdown(loop == home);
+                loop.shutdown();
                 loop.closeSelector();
                 loop.publishEmitted();
             }
@@ -305,7 +305,7 @@ public final class Engine implements AutoCloseable {
             // loop that has stopped taking them
             for (int i = 0; i < loops.length; i++) {
                 Loop loop = loops[i];
-                loop.execute(() -> loop.shutdown(loop == home));
+                loop.execute(loop::shutdown);
                 if (i == 0) {
                     threads[0].join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 }
@@ -709,8 +709,8 @@ public final class Engine implements AutoCloseable {
             }
         }
 
-        /** Closes this loop's socket of a listener; {@code report}: say that the listener stopped. */
-        void unbind(int id, boolean report) {
+        /** Closes a listener's socket and reports the listener stopped. */
+        void unbind(int id) {
             Listener l = listeners.remove(id);
             if (l != null) {
                 l.key.cancel();
@@ -722,9 +722,7 @@ public final class Engine implements AutoCloseable {
                 } catch (IOException ignored) {
                     // closing a listening socket has nothing to report
                 }
-                if (report) {
-                    emitNow(new EngineEvent.ListenerStopped(id, l.config));
-                }
+                emitNow(new EngineEvent.ListenerStopped(id, l.config));
             }
         }
 
@@ -761,8 +759,9 @@ public final class Engine implements AutoCloseable {
 
         /** This loop, unless it holds {@link #SPREAD_MARGIN} more connections than the least busy loop. */
         private Loop ownerForNewClient() {
+            int own = load.get();
             Loop least = this;
-            int leastLoad = load.get();
+            int leastLoad = own;
             for (Loop peer : peers) {
                 int n = peer.load.get();
                 if (n < leastLoad) {
@@ -770,7 +769,7 @@ public final class Engine implements AutoCloseable {
                     leastLoad = n;
                 }
             }
-            return load.get() - leastLoad >= SPREAD_MARGIN ? least : this;
+            return own - leastLoad >= SPREAD_MARGIN ? least : this;
         }
 
         /** Takes over a client that the accepting loop handed to this one. */
@@ -904,10 +903,10 @@ public final class Engine implements AutoCloseable {
             });
         }
 
-        /** {@code home}: this loop reports the listeners stopped (the others only close their sockets). */
-        void shutdown(boolean home) {
+        /** Closes this loop's listeners (only the first loop has any) and connections, and ends the loop. */
+        void shutdown() {
             for (Integer id : new ArrayList<>(listeners.keySet())) {
-                unbind(id, home);
+                unbind(id);
             }
             for (Connection c : new ArrayList<>(connections.values())) {
                 c.abort("engine stopped");
