@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import wirelens.base.Units;
 import wirelens.engine.Direction;
 import wirelens.engine.Hosts;
 
@@ -25,7 +26,7 @@ public final class CaptureText {
         for (ConnectionInfo c : all) {
             out.append(String.format(Locale.ROOT, "%6d  %-22s %-28s %12d %12d %10s  %s%n", c.id(),
                     Hosts.format(c.client()), Hosts.format(c.target()), c.bytesClientToServer(),
-                    c.bytesServerToClient(), c.isOpen() ? "-" : duration(c.durationNanos()), ending(c)));
+                    c.bytesServerToClient(), c.isOpen() ? "-" : Units.duration(c.durationNanos()), ending(c)));
         }
         out.append(all.size() + (all.size() == 1 ? " connection" : " connections") + System.lineSeparator());
     }
@@ -36,17 +37,6 @@ public final class CaptureText {
             case FAILED -> "failed: " + c.failure();
             default -> c.end().label();
         };
-    }
-
-    static String duration(long nanos) {
-        if (nanos < 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.1fms", nanos / 1e6);
-        }
-        if (nanos < 600_000_000_000L) {
-            return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
-        }
-        long s = nanos / 1_000_000_000L;
-        return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60);
     }
 
     /**

@@ -16,6 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import wirelens.base.AtomicFiles;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.EpochClock;
 import wirelens.engine.EventQueue;
@@ -32,6 +35,8 @@ import wirelens.engine.EventQueue;
  * drained so that traffic keeps flowing and the index keeps growing.
  */
 public final class Recorder implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Recorder.class);
+
     /** Most events taken from the queue at once. */
     private static final int BATCH_EVENTS = 512;
     /** Write out whenever this much is buffered, even within a batch. */
@@ -169,20 +174,21 @@ public final class Recorder implements AutoCloseable {
             return; // it is already there, and stays up to date
         }
         long length = flushedBytes;
-        Path partial = target.resolveSibling(target.getFileName() + ".part");
-        try (FileChannel src = FileChannel.open(path, StandardOpenOption.READ);
-                FileChannel dst = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-            long done = 0;
-            while (done < length) {
-                long n = src.transferTo(done, length - done, dst);
-                if (n <= 0) {
-                    throw new IOException("could not copy " + path + " (stopped at byte " + done + ")");
+        AtomicFiles.replace(target, partial -> {
+            try (FileChannel src = FileChannel.open(path, StandardOpenOption.READ);
+                    FileChannel dst = FileChannel.open(partial, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)) {
+                long done = 0;
+                while (done < length) {
+                    long n = src.transferTo(done, length - done, dst);
+                    if (n <= 0) {
+                        throw new IOException("could not copy " + path + " (stopped at byte " + done + ")");
+                    }
+                    done += n;
                 }
-                done += n;
             }
-        }
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            return null;
+        });
     }
 
     /**
@@ -278,7 +284,7 @@ public final class Recorder implements AutoCloseable {
                 try {
                     s.accept(updates);
                 } catch (RuntimeException e) {
-                    System.err.println("wirelens: a capture subscriber failed: " + e);
+                    log.error("a capture subscriber failed", e);
                 }
             }
         } finally {
@@ -370,7 +376,7 @@ public final class Recorder implements AutoCloseable {
             try {
                 onWriteFailure.accept(message);
             } catch (RuntimeException r) {
-                System.err.println("wirelens: " + message);
+                log.error(message);
             }
         }
     }

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
@@ -96,6 +96,14 @@ public final class Main implements Callable<Integer> {
                 "timings), for browser developer tools and HAR viewers."})
     Path exportHar;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = {"How much Wirelens says on stderr about itself (engine notices, capture write failures,",
+                "listener and plugin errors): error, warn, info, debug or trace (default: ${DEFAULT-VALUE})."})
+    String logLevel;
+
+    @Option(names = {"-v", "--verbose"}, description = "Same as --log-level debug.")
+    boolean verbose;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -125,6 +133,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        configureLogging(verbose ? "debug" : logLevel);
         if (exportHar != null) {
             if (dump != null || exportEml != null) {
                 throw new IllegalArgumentException("--export-har goes alone with --read CAPTURE");
@@ -215,6 +224,18 @@ public final class Main implements Callable<Integer> {
         java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);
         wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins, engineOptions);
         return 0;
+    }
+
+    /**
+     * Sets slf4j-simple's level before the first logger exists (it reads its configuration once). No class
+     * that runs before this may hold a static logger.
+     */
+    static void configureLogging(String level) {
+        String l = level.toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("error", "warn", "info", "debug", "trace", "off").contains(l)) {
+            throw new IllegalArgumentException("--log-level must be one of error, warn, info, debug, trace, off");
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
     }
 
     /** Why there is no screen to show a window on, or null when there may be one. */

@@ -1,20 +1,15 @@
 package wirelens.ui;
 
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import wirelens.base.Units;
 import wirelens.capture.ConnectionEnd;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.Hosts;
 
 /** One row of the connection table: the latest {@link ConnectionInfo} of a connection, as a property. */
 final class ConnectionRow {
-    static final DateTimeFormatter START_TIME =
-            DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
-
     /** What the state column says. */
     enum State {
         CONNECTING("connecting"), OPEN("open"), HALF_CLOSED("half-closed"), CLOSED("closed"), RESET("reset"),
@@ -70,7 +65,7 @@ final class ConnectionRow {
     }
 
     String startText() {
-        return START_TIME.format(Instant.ofEpochSecond(0, info.get().openedNanos()));
+        return Units.clock(info.get().openedNanos());
     }
 
     String clientText() {
@@ -98,29 +93,5 @@ final class ConnectionRow {
                 || clientText().toLowerCase(Locale.ROOT).contains(needle)
                 || targetText().toLowerCase(Locale.ROOT).contains(needle)
                 || stateText().toLowerCase(Locale.ROOT).contains(needle);
-    }
-
-    static String duration(long nanos) {
-        if (nanos < 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%d ms", nanos / 1_000_000);
-        }
-        if (nanos < 600_000_000_000L) {
-            return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
-        }
-        long s = nanos / 1_000_000_000L;
-        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-    }
-
-    static String bytes(long n) {
-        if (n < 10_000) {
-            return n + " B";
-        }
-        if (n < 10_000_000) {
-            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        }
-        if (n < 10_000_000_000L) {
-            return String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0);
-        }
-        return String.format(Locale.ROOT, "%.2f GiB", n / 1073741824.0);
     }
 }

@@ -30,6 +30,7 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
 import wirelens.capture.ConnectionEnd;
@@ -182,14 +183,14 @@ final class ConnectionTable {
         private final javafx.beans.InvalidationListener tick = o -> {
             ConnectionRow row = getTableRow() == null ? null : getTableRow().getItem();
             if (!isEmpty() && row != null && row.info().isOpen()) {
-                setText(ConnectionRow.duration(row.durationNanos(clock.get())));
+                setText(Units.duration(row.durationNanos(clock.get())));
             }
         };
 
         @Override
         protected void updateItem(Long v, boolean empty) {
             super.updateItem(v, empty);
-            setText(empty || v == null ? null : ConnectionRow.duration(v));
+            setText(empty || v == null ? null : Units.duration(v));
         }
     }
 

@@ -3,6 +3,8 @@ package wirelens.ui;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
 import wirelens.capture.CaptureUpdate;
@@ -23,6 +25,8 @@ import wirelens.intercept.RulesHook;
  * temporary one deleted on close), and the feed the window drains once per pulse.
  */
 final class LiveCapture implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LiveCapture.class);
+
     private static final long EVENT_BUDGET_BYTES = 32L << 20;
 
     final Engine engine;
@@ -37,7 +41,7 @@ final class LiveCapture implements AutoCloseable {
     private String activeHooks; // which hooks the engine has now, guarded by this
 
     /** Where plugin failures are told (rate-limited by the hook); the window points it at its notifications. */
-    volatile java.util.function.Consumer<String> pluginWarnings = w -> System.err.println("wirelens: " + w);
+    volatile java.util.function.Consumer<String> pluginWarnings = log::warn;
     final CaptureFeed feed = new CaptureFeed();
     /** Why the capture has no file (e.g. the temp dir is not writable), or null. */
     final String problem;

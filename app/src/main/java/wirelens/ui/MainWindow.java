@@ -36,6 +36,9 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Modality;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
 import wirelens.capture.CaptureUpdate;
@@ -49,6 +52,8 @@ import wirelens.engine.ListenerConfig;
  * each open stream view catch up.
  */
 final class MainWindow {
+    private static final Logger log = LoggerFactory.getLogger(MainWindow.class);
+
     static final double WIDTH = 1280;
     static final double HEIGHT = 800;
     private static final long STATUS_EVERY_NANOS = 250_000_000L;
@@ -316,12 +321,12 @@ final class MainWindow {
     private void updateStatus() {
         int shown = table.shownCount();
         connectionsStatus.setText(table.openCount() + " open / " + shown + (shown == 1 ? " connection" : " connections"));
-        bytesStatus.setText("client \u2192 server " + ConnectionRow.bytes(table.bytesClientToServer())
-                + "   server \u2192 client " + ConnectionRow.bytes(table.bytesServerToClient()));
+        bytesStatus.setText("client \u2192 server " + Units.bytes(table.bytesClientToServer())
+                + "   server \u2192 client " + Units.bytes(table.bytesServerToClient()));
         if (live != null) {
             String where = live.recorder.path().map(Path::toString).orElse("not recorded");
             String failure = live.recorder.writeFailure().isPresent() ? "  \u2014 WRITE FAILED, recording stopped" : "";
-            captureStatus.setText("capture: " + where + " (" + ConnectionRow.bytes(live.recorder.flushedBytes()) + ")"
+            captureStatus.setText("capture: " + where + " (" + Units.bytes(live.recorder.flushedBytes()) + ")"
                     + failure);
         } else {
             long size;
@@ -330,7 +335,7 @@ final class MainWindow {
             } catch (IOException e) {
                 size = 0;
             }
-            captureStatus.setText("capture: " + file.path() + " (" + ConnectionRow.bytes(size) + ")");
+            captureStatus.setText("capture: " + file.path() + " (" + Units.bytes(size) + ")");
         }
     }
 
@@ -493,7 +498,7 @@ final class MainWindow {
                 } else {
                     Files.copy(file.path(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
-                message = "Saved the capture (" + ConnectionRow.bytes(Files.size(target)) + ") to " + target;
+                message = "Saved the capture (" + Units.bytes(Files.size(target)) + ") to " + target;
                 ok = true;
             } catch (IOException e) {
                 message = "Cannot save the capture to " + target + ": " + e.getMessage();
@@ -644,7 +649,7 @@ final class MainWindow {
                 file.close();
             }
         } catch (IOException e) {
-            System.err.println("wirelens: closing the capture: " + e.getMessage());
+            log.warn("closing the capture: {}", e.getMessage());
         }
     }
 }

@@ -34,6 +34,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.text.Text;
+import wirelens.base.AtomicFiles;
+import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
 import wirelens.capture.ChunkInfo;
@@ -1019,9 +1021,8 @@ final class StreamView {
     }
 
     private long writeStream(Path target, Direction direction, int count) throws IOException {
-        long written = 0;
-        Path partial = target.resolveSibling(target.getFileName() + ".part");
-        try (OutputStream out = Files.newOutputStream(partial)) {
+        return AtomicFiles.write(target, out -> {
+            long written = 0;
             for (int from = 0; from < count; from += 1024) {
                 for (ChunkInfo c : index.chunks(connectionId, from, Math.min(1024, count - from))) {
                     if (direction == null || c.direction() == direction) {
@@ -1031,15 +1032,14 @@ final class StreamView {
                     }
                 }
             }
-        }
-        Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return written;
+            return written;
+        });
     }
 
     private void updateSummary() {
         summary.setText(chunks + (chunks == 1 ? " chunk" : " chunks") + "   client \u2192 server "
-                + ConnectionRow.bytes(directionTotals[0]) + "   server \u2192 client "
-                + ConnectionRow.bytes(directionTotals[1]));
+                + Units.bytes(directionTotals[0]) + "   server \u2192 client "
+                + Units.bytes(directionTotals[1]));
     }
 
     /** Recently shown chunks' bytes, bounded in total size; read from the capture file on a miss. */

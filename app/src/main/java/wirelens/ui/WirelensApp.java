@@ -9,6 +9,8 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.control.Alert;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import wirelens.capture.CaptureFile;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
@@ -20,6 +22,8 @@ import wirelens.intercept.Rule;
  * recording to a temporary capture file unless one is given), or a viewer window on a capture file.
  */
 public final class WirelensApp extends Application {
+    private static final Logger log = LoggerFactory.getLogger(WirelensApp.class);
+
     private static volatile List<ListenerConfig> initialListeners = List.of();
     private static volatile Path initialViewFile;
     private static volatile Path initialRecordTo;
@@ -122,7 +126,7 @@ public final class WirelensApp extends Application {
 
     private void reportOpenFailure(String message) {
         windows.stream().filter(w -> w.stage().isShowing()).findFirst()
-                .ifPresentOrElse(w -> w.notifications().error(message), () -> System.err.println("wirelens: " + message));
+                .ifPresentOrElse(w -> w.notifications().error(message), () -> log.error(message));
     }
 
     @Override

@@ -1,0 +1,12 @@
+/**
+ * Small helpers every other part of Wirelens uses: how quantities read for people ({@link
+ * wirelens.base.Units}: bytes, durations, clock times) and files that are written whole or not at all
+ * ({@link wirelens.base.AtomicFiles}).
+ *
+ * <p>May import: the JDK only. Every other package may import it.
+ *
+ * <p>Why a package of its own: the window and the command line print the same quantities, and the
+ * capture, the settings and the saved streams all write files that must never be left half-written;
+ * one implementation each keeps them saying and doing the same thing everywhere.
+ */
+package wirelens.base;
