@@ -168,7 +168,7 @@ class HeadlessProcessTest {
         try {
             BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
             String warning = err.readLine();
-            assertTrue(warning != null && warning.contains("warning") && warning.contains("reachable from other machines"),
+            assertTrue(warning != null && warning.contains("WARN") && warning.contains("reachable from other machines"),
                     String.valueOf(warning));
         } finally {
             p.destroy();
