@@ -13,9 +13,13 @@
  *     failure to run (a port in use, no display) exits 1 with one line, never a stack trace.
  * <li>The headless lines on stdout ({@code listening …} with the real port, {@code #1 open …},
  *     {@code #1 closed …}, {@code capture …}) are the program's output: scripts and tests wait for them, so
- *     their wording is kept exactly. Diagnostics about Wirelens itself go through slf4j to stderr;
- *     {@code --log-level} is applied before the first logger exists (slf4j-simple reads its level once), so
- *     no class that runs before it may hold a static logger.
+ *     their wording is kept exactly and nothing else goes there. What makes the command fail (a usage
+ *     error, a port in use, a capture that cannot be read or written) is its answer: one
+ *     {@code wirelens: …} line on stderr. Everything else Wirelens says while it runs (engine notices,
+ *     capture write failures, plugin failures, warnings) is a diagnostic, through slf4j to stderr at the
+ *     level {@code --log-level} or {@code -v} sets; that level is applied before the first logger exists
+ *     (slf4j-simple reads it once), so no class that runs before {@link wirelens.cli.Main#configureLogging}
+ *     may hold a static logger.
  * <li>SIGINT and SIGTERM end a headless run with status 0 ({@link wirelens.cli.Signals}); the handler is
  *     installed before the warm-up and the listeners, since a SIGTERM that came before it would end the JVM
  *     with 143, even right after the {@code listening} line a script waits for.
