@@ -232,7 +232,7 @@ final class ConnectionTable {
             candidates.add(r.info());
         }
         searchResult.setText("searching " + candidates.size() + " connections\u2026");
-        Thread t = new Thread(() -> {
+        Background.execute(() -> {
             try {
                 Set<Long> found = ContentSearch.find(index, file, candidates, needle, cancelled::get);
                 Platform.runLater(() -> {
@@ -246,9 +246,7 @@ final class ConnectionTable {
             } catch (java.io.IOException | RuntimeException e) {
                 Platform.runLater(() -> notifier.error("Search failed: " + e.getMessage()));
             }
-        }, "wirelens-search");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     // ---- layout -------------------------------------------------------------------------

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -35,11 +34,8 @@ import wirelens.proto.smtp.SmtpSession;
  */
 final class HttpSmtpExports {
 
-    private static final ExecutorService EXPORTING = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wirelens-export");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Exports run one after another, in the order the user asked (shared by every window). */
+    private static final Executor EXPORTING = Background.serial();
 
     private HttpSmtpExports() {}
 

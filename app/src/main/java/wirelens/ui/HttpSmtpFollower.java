@@ -2,13 +2,11 @@ package wirelens.ui;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import javafx.animation.AnimationTimer;
 import javafx.scene.Node;
+import javafx.util.Subscription;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.ChunkInfo;
 import wirelens.capture.ConnectionInfo;
@@ -25,7 +23,7 @@ import wirelens.capture.ConnectionInfo;
  */
 final class HttpSmtpFollower<S> {
 
-    /** What the follower drives; called on one background thread at a time, never on the FX thread. */
+    /** What the follower drives; called on one background thread at a time (one step in flight), never on the FX thread. */
     interface Decoder<S> {
         void chunk(ChunkInfo chunk, byte[] forwarded);
 
@@ -43,13 +41,6 @@ final class HttpSmtpFollower<S> {
     /** Most chunks looked at in one step (a connection of a million one-byte chunks still makes progress). */
     private static final int STEP_CHUNKS = 4096;
 
-    /** Two threads shared by every open view: decoding is cheap next to reading; never one per connection. */
-    private static final ExecutorService DECODING = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "wirelens-view-decoder");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final CaptureFile file;
     private final long connectionId;
     private final Decoder<S> decoder;
@@ -57,7 +48,8 @@ final class HttpSmtpFollower<S> {
     private final Consumer<String> problem;
     private final AtomicBoolean working = new AtomicBoolean();
     private final AtomicReference<Result<S>> ready = new AtomicReference<>();
-    private final AnimationTimer pulse;
+    private final Pulse pulse;
+    private Subscription following;
     /** Touched by the background step only (one at a time). */
     private int next;
     private ConnectionInfo lastInfo;
@@ -68,38 +60,28 @@ final class HttpSmtpFollower<S> {
     private volatile boolean complete;
 
     HttpSmtpFollower(CaptureFile file, long connectionId, Decoder<S> decoder, Consumer<S> render,
-            Consumer<String> problem) {
+            Consumer<String> problem, Pulse pulse) {
         this.file = file;
         this.connectionId = connectionId;
         this.decoder = decoder;
         this.render = render;
         this.problem = problem;
-        this.pulse = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                onPulse();
-            }
-        };
+        this.pulse = pulse;
     }
 
-    /** Runs while {@code node} is in a scene: views that are not shown cost nothing. */
+    /** Follows the pulse while {@code node} is in a scene: views that are not shown cost nothing. */
     void attach(Node node) {
-        node.sceneProperty().addListener((obs, old, scene) -> {
-            if (scene != null && !closed) {
-                pulse.start();
-            } else {
-                pulse.stop();
-            }
-        });
-        if (node.getScene() != null) {
-            pulse.start();
+        if (!closed) {
+            following = pulse.addWhileShown(node, (now, behind) -> onPulse());
         }
     }
 
     /** Stops following; a step in flight finishes and is thrown away. */
     void close() {
         closed = true;
-        pulse.stop();
+        if (following != null) {
+            following.unsubscribe();
+        }
     }
 
     /** Chunks decoded so far (for the status line). */
@@ -129,7 +111,7 @@ final class HttpSmtpFollower<S> {
         int known = file.index().chunkCount(connectionId);
         if (known > next || (info != null && !info.equals(lastInfo))) {
             if (working.compareAndSet(false, true)) {
-                DECODING.execute(this::step);
+                Background.execute(this::step);
             }
         }
     }

@@ -1,10 +1,7 @@
 package wirelens.ui;
 
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -13,6 +10,7 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.util.Subscription;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.ConnectionInfo;
 import wirelens.capture.HttpExchanges;
@@ -31,12 +29,6 @@ final class HttpSmtpViewSwitch extends BorderPane {
     /** Which view the tab shows. */
     enum Shown { BYTES, SMTP, HTTP }
 
-    private static final ExecutorService SNIFFING = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wirelens-protocol-sniffer");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final Node bytes;
     private final CaptureFile file;
     private final long connectionId;
@@ -45,7 +37,9 @@ final class HttpSmtpViewSwitch extends BorderPane {
     private final ToggleButton smtpButton = new ToggleButton("SMTP");
     private final ToggleButton httpButton = new ToggleButton("HTTP");
     private final AtomicBoolean sniffing = new AtomicBoolean();
-    private final AnimationTimer pulse;
+    private final Pulse pulse;
+    /** The pulse while undecided (sniffing again when chunks were added); null once both are decided. */
+    private Subscription sniffingPulse;
     private SmtpView smtp;
     private HttpView http;
     private boolean smtpDecided;
@@ -53,10 +47,11 @@ final class HttpSmtpViewSwitch extends BorderPane {
     private int sniffedAtChunks = -1;
     private boolean closed;
 
-    HttpSmtpViewSwitch(Node bytes, CaptureFile file, ConnectionInfo info) {
+    HttpSmtpViewSwitch(Node bytes, CaptureFile file, ConnectionInfo info, Pulse pulse) {
         this.bytes = bytes;
         this.file = file;
         this.connectionId = info.id();
+        this.pulse = pulse;
         setId("protocol-switch-" + connectionId);
         getStylesheets().add(SmtpView.STYLESHEET);
         for (ToggleButton b : new ToggleButton[] {bytesButton, smtpButton, httpButton}) {
@@ -92,14 +87,8 @@ final class HttpSmtpViewSwitch extends BorderPane {
             offerHttp();
             smtpDecided = true;
         }
-        pulse = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                maybeSniff();
-            }
-        };
         if (!smtpDecided || !httpDecided) {
-            pulse.start();
+            sniffingPulse = pulse.add((now, behind) -> maybeSniff());
         }
     }
 
@@ -132,7 +121,7 @@ final class HttpSmtpViewSwitch extends BorderPane {
     /** Releases the protocol views and stops sniffing. */
     void close() {
         closed = true;
-        pulse.stop();
+        stopSniffing();
         if (smtp != null) {
             smtp.close();
         }
@@ -145,13 +134,13 @@ final class HttpSmtpViewSwitch extends BorderPane {
         switch (shown()) {
             case SMTP -> {
                 if (smtp == null) {
-                    smtp = new SmtpView(file, connectionId);
+                    smtp = new SmtpView(file, connectionId, pulse);
                 }
                 setCenter(smtp);
             }
             case HTTP -> {
                 if (http == null) {
-                    http = new HttpView(file, connectionId);
+                    http = new HttpView(file, connectionId, pulse);
                 }
                 setCenter(http);
             }
@@ -172,10 +161,17 @@ final class HttpSmtpViewSwitch extends BorderPane {
         httpButton.setManaged(true);
     }
 
+    private void stopSniffing() {
+        if (sniffingPulse != null) {
+            sniffingPulse.unsubscribe();
+            sniffingPulse = null;
+        }
+    }
+
     /** While undecided: sniff again whenever chunks were added, one look at a time, off the FX thread. */
     private void maybeSniff() {
         if (closed || (smtpDecided && httpDecided)) {
-            pulse.stop();
+            stopSniffing();
             return;
         }
         int chunks = file.index().chunkCount(connectionId);
@@ -185,7 +181,7 @@ final class HttpSmtpViewSwitch extends BorderPane {
         }
         sniffedAtChunks = chunks;
         boolean ended = !info.isOpen();
-        SNIFFING.execute(() -> {
+        Background.execute(() -> {
             // Looked at before sniffing, so "the client spoke" is never newer than what isHttp saw.
             boolean clientSpoke = file.index().chunks(connectionId, 0, 1024).stream()
                     .anyMatch(c -> c.direction() == wirelens.engine.Direction.CLIENT_TO_SERVER && c.forwardedLength() > 0);

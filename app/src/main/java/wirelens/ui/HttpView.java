@@ -6,8 +6,7 @@ import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -78,13 +77,6 @@ public final class HttpView extends BorderPane {
     /** Most bytes shown as hex (4096 lines). */
     static final int MAX_HEX_BYTES = 64 << 10;
 
-    /** Reading bodies back: one shared thread; a newer selection makes older results stale. */
-    private static final ExecutorService BODIES = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wirelens-http-bodies");
-        t.setDaemon(true);
-        return t;
-    });
-
     /** What the decoder step hands to the FX thread. */
     record Snapshot(List<Exchange> exchanges, String requestProblem, String responseProblem) {}
 
@@ -93,6 +85,8 @@ public final class HttpView extends BorderPane {
 
     private final CaptureFile file;
     private final long connectionId;
+    /** Reading bodies back, in the order they were asked for; a newer selection makes older results stale. */
+    private final Executor bodies = Background.serial();
     private final HttpSmtpFollower<Snapshot> follower;
     private final Label summary = new Label("HTTP: reading the connection\u2026");
     private final Label problem = new Label();
@@ -104,7 +98,7 @@ public final class HttpView extends BorderPane {
     private Snapshot snapshot;
 
     /** Shows connection {@code connectionId} of {@code file} (a live recorder's file or a reopened capture). */
-    public HttpView(CaptureFile file, long connectionId) {
+    public HttpView(CaptureFile file, long connectionId, Pulse pulse) {
         this.file = file;
         this.connectionId = connectionId;
         getStyleClass().add(VIEW);
@@ -131,7 +125,7 @@ public final class HttpView extends BorderPane {
         setCenter(split);
 
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, e) -> showExchange(e));
-        follower = new HttpSmtpFollower<>(file, connectionId, new LogDecoder(), this::show, this::readProblem);
+        follower = new HttpSmtpFollower<>(file, connectionId, new LogDecoder(), this::show, this::readProblem, pulse);
         follower.attach(this);
     }
 
@@ -416,7 +410,7 @@ public final class HttpView extends BorderPane {
             if (newExchange) {
                 note.setText(bodyRef.isEmpty() ? "" : "reading " + SmtpView.bytes(bodyRef.length()) + "\u2026");
             }
-            BODIES.execute(() -> {
+            bodies.execute(() -> {
                 Prepared p = prepare(bodyRef, contentType, encoding, tunnel, tunnelBytes, gen);
                 Platform.runLater(() -> {
                     if (p.generation() == generation) {

@@ -3,7 +3,6 @@ package wirelens.ui;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javafx.animation.AnimationTimer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -36,6 +35,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
+import javafx.util.Subscription;
 import wirelens.engine.Direction;
 import wirelens.engine.Engine;
 import wirelens.engine.EpochClock;
@@ -107,14 +107,9 @@ public final class InterceptPane {
     private final java.util.Map<Long, InterceptEditor.Draft> drafts = new java.util.HashMap<>();
     private boolean refreshing;
     private long lastTick;
-    private final AnimationTimer timer = new AnimationTimer() {
-        @Override
-        public void handle(long pulse) {
-            pulse(pulse);
-        }
-    };
+    private final Subscription following;
 
-    public InterceptPane(HoldQueue queue, Engine engine) {
+    public InterceptPane(HoldQueue queue, Engine engine, Pulse pulse) {
         this.queue = queue;
         this.engine = engine;
         root.getStyleClass().add(InterceptStyles.PANE);
@@ -128,14 +123,8 @@ public final class InterceptPane {
         root.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
 
         queue.addListener(queueListener);
-        // runs only while shown, so a pane that was closed costs nothing
-        root.sceneProperty().addListener((o, was, scene) -> {
-            if (scene != null) {
-                timer.start();
-            } else {
-                timer.stop();
-            }
-        });
+        // follows the pulse only while shown, so a pane that was closed costs nothing
+        following = pulse.addWhileShown(root, (now, behind) -> pulse(now));
         showCurrent(null);
         catchUp();
     }
@@ -162,7 +151,7 @@ public final class InterceptPane {
 
     /** Stops the pulse and leaves the queue; the pane is not used after this. */
     public void dispose() {
-        timer.stop();
+        following.unsubscribe();
         queue.removeListener(queueListener);
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
@@ -47,9 +46,9 @@ import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerConfig;
 
 /**
- * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. One
- * {@link AnimationTimer} drains the capture feed (at most once per pulse, 20 times a second) and lets
- * each open stream view catch up.
+ * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. Its one
+ * {@link Pulse} drains the capture feed (at most once per pulse, 20 times a second) and lets each open
+ * view and pane catch up.
  */
 final class MainWindow {
     private static final Logger log = LoggerFactory.getLogger(MainWindow.class);
@@ -66,15 +65,12 @@ final class MainWindow {
     /** The same while the window is behind (its pulses came late). */
     private static final long DRAIN_BEHIND_NANOS = 150_000_000L;
     /**
-     * A pulse this much later than the one before means the window's threads are short of a core;
-     * the engine then gives way for {@link #GIVE_WAY_NANOS} (see {@link wirelens.engine.Engine#giveWay}).
-     * Measured (LiveViewBench, 2 cores): without it pulses came up to 153 ms apart under a flood;
-     * giving way from 40 ms late on, or for longer, cost more throughput than the view needed.
+     * At a late pulse ({@link Pulse#LATE_NANOS}) the window's threads are short of a core: the engine
+     * then gives way for this long (see {@link wirelens.engine.Engine#giveWay}). Measured
+     * (LiveViewBench, 2 cores): without it pulses came up to 153 ms apart under a flood; giving way
+     * from 40 ms late on, or for longer, cost more throughput than the view needed.
      */
-    private static final long LATE_PULSE_NANOS = 70_000_000L;
     private static final long GIVE_WAY_NANOS = 100_000_000L;
-    /** After a late pulse, growing stream views show their new lines less often for this long. */
-    private static final long BEHIND_FOR_NANOS = 1_000_000_000L;
 
     /** What the window shows: a live capture, or a capture file opened for viewing. */
     record Setup(LiveCapture live, CaptureFile viewed, ListenerSettings settings, List<ListenerConfig> commandLine,
@@ -106,11 +102,9 @@ final class MainWindow {
     private final RadioMenuItem textMode = new RadioMenuItem("Text");
     private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
     private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
-    private final AnimationTimer timer;
+    private final Pulse pulse;
     private long lastStatusNanos;
     private long lastDrainNanos;
-    private long lastPulseNanos;
-    private long behindUntilNanos;
     private boolean disposed;
 
     MainWindow(Stage stage, Setup setup) {
@@ -119,10 +113,12 @@ final class MainWindow {
         this.live = setup.live();
         this.index = live != null ? live.index() : setup.viewed().index();
         this.file = live != null ? live.file() : setup.viewed();
+        this.pulse = new Pulse(live == null ? () -> {} : () -> live.engine.giveWay(GIVE_WAY_NANOS));
+        pulse.add(this::pulse);
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
-        this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine);
+        this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine, pulse);
         this.rules = live == null ? null
                 : new RulesPane(setup.settings().file().resolveSibling("rules.json"), live::setRules);
         if (rules != null && !live.commandLineRules.isEmpty()) {
@@ -152,13 +148,6 @@ final class MainWindow {
         stage.setTitle(live != null ? "Wirelens" : "Wirelens \u2014 " + setup.viewed().path().getFileName());
         stage.setOnHidden(e -> dispose());
 
-        timer = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                pulse(now);
-            }
-        };
-
         if (live != null) {
             if (live.problem != null) {
                 notifications.error(live.problem);
@@ -175,7 +164,7 @@ final class MainWindow {
             }
         }
         updateStatus();
-        timer.start();
+        pulse.start();
     }
 
     Stage stage() {
@@ -258,15 +247,8 @@ final class MainWindow {
 
     // ---- the pulse -------------------------------------------------------------------------
 
-    private void pulse(long now) {
-        if (lastPulseNanos != 0 && now - lastPulseNanos > LATE_PULSE_NANOS) {
-            behindUntilNanos = now + BEHIND_FOR_NANOS;
-            if (live != null) {
-                live.engine.giveWay(GIVE_WAY_NANOS);
-            }
-        }
-        boolean behind = now - behindUntilNanos < 0;
-        lastPulseNanos = now;
+    /** The window's own share of the pulse; the views follow the same pulse after it. */
+    private void pulse(long now, boolean behind) {
         if (live != null && now - lastDrainNanos >= (behind ? DRAIN_BEHIND_NANOS : DRAIN_EVERY_NANOS)) {
             lastDrainNanos = now;
             CaptureFeed.Batch batch = live.feed.drain();
@@ -277,9 +259,6 @@ final class MainWindow {
                     report(u);
                 }
             }
-        }
-        for (StreamView v : views.values()) {
-            v.pulse(behind);
         }
         if (now - lastStatusNanos > STATUS_EVERY_NANOS) {
             lastStatusNanos = now;
@@ -354,9 +333,9 @@ final class MainWindow {
                     .ifPresent(t -> tabs.getSelectionModel().select(t));
             return;
         }
-        StreamView view = new StreamView(row.info(), index, file, defaultMode, notifications, setup.dialogs());
+        StreamView view = new StreamView(row.info(), index, file, defaultMode, notifications, setup.dialogs(), pulse);
         views.put(row.id(), view);
-        HttpSmtpViewSwitch protocols = new HttpSmtpViewSwitch(view.node(), file, row.info());
+        HttpSmtpViewSwitch protocols = new HttpSmtpViewSwitch(view.node(), file, row.info(), pulse);
         protocolViews.put(view, protocols);
         Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), protocols);
         tab.setUserData(view);
@@ -489,7 +468,7 @@ final class MainWindow {
 
     /** Copies the capture (everything recorded so far) to {@code target} on a background thread. */
     void saveCapture(Path target) {
-        Thread t = new Thread(() -> {
+        Background.execute(() -> {
             String message;
             boolean ok = false;
             try {
@@ -512,9 +491,7 @@ final class MainWindow {
                     notifications.error(m);
                 }
             });
-        }, "wirelens-save-capture");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /** File → Clear: asks first, saying what goes and what the capture file keeps. */
@@ -634,7 +611,7 @@ final class MainWindow {
             return;
         }
         disposed = true;
-        timer.stop();
+        pulse.stop();
         if (intercept != null) {
             intercept.dispose();
         }

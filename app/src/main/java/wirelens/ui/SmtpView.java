@@ -7,8 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import javafx.application.Platform;
@@ -96,12 +95,8 @@ public final class SmtpView extends BorderPane {
     /** Most characters of one part shown as text; the whole part can be saved. */
     static final int MAX_PART_CHARS = 1 << 20;
 
-    /** Saving and exporting: one shared thread, user actions are rare. */
-    private static final ExecutorService SAVING = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wirelens-smtp-save");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Saving and exporting, in the order the user asked. */
+    private final Executor saving = Background.serial();
 
     /**
      * One transcript row: an exchange, or (exchange null) the TLS marker with a note for each side.
@@ -152,7 +147,7 @@ public final class SmtpView extends BorderPane {
     Function<Window, Path> chooseFolder = SmtpView::chooseFolder;
 
     /** Shows connection {@code connectionId} of {@code file} (a live recorder's file or a reopened capture). */
-    public SmtpView(CaptureFile file, long connectionId) {
+    public SmtpView(CaptureFile file, long connectionId, Pulse pulse) {
         this.connectionId = connectionId;
         getStyleClass().add(VIEW);
         getStylesheets().add(STYLESHEET);
@@ -190,7 +185,7 @@ public final class SmtpView extends BorderPane {
         setCenter(split);
 
         follower = new HttpSmtpFollower<>(file, connectionId, new SessionDecoder(connectionId), this::show,
-                this::readProblem);
+                this::readProblem, pulse);
         follower.attach(this);
     }
 
@@ -735,7 +730,7 @@ public final class SmtpView extends BorderPane {
             return;
         }
         status.setText("saving " + part.safeFileName() + "\u2026");
-        SAVING.execute(() -> {
+        saving.execute(() -> {
             String outcome;
             try {
                 MimeMessage.save(part, target);
@@ -759,7 +754,7 @@ public final class SmtpView extends BorderPane {
         }
         List<SmtpMessage> list = s.messages();
         status.setText("exporting " + list.size() + " messages\u2026");
-        SAVING.execute(() -> {
+        saving.execute(() -> {
             String outcome;
             try {
                 List<Path> written = EmlExport.exportEml(list, dir);

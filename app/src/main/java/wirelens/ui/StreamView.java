@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
 import javafx.scene.Node;
@@ -34,6 +32,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.text.Text;
+import javafx.util.Subscription;
 import wirelens.base.AtomicFiles;
 import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
@@ -56,13 +55,6 @@ final class StreamView {
     private static final int JOB_CHUNKS = 4096;
     private static final long JOB_BYTES = 16L << 20;
     private static final double LINE_HEIGHT = 17;
-
-    /** Lays out new chunks (reads them once to count text lines), shared by all views. */
-    private static final ExecutorService LAYOUT = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wirelens-stream-layout");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** Text line counts of chunks {@code from..}, computed by a layout job. */
     private record Piece(int from, int[] displayLengths, int[] textLines) {}
@@ -90,6 +82,7 @@ final class StreamView {
     private final AtomicBoolean jobRunning = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Piece> pieces = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private final Subscription following;
 
     private Mode mode;
     private StreamText.Charset charset = StreamText.Charset.UTF_8;
@@ -125,7 +118,7 @@ final class StreamView {
     private final InterceptCompare compare = new InterceptCompare();
 
     StreamView(ConnectionInfo connection, CaptureIndex index, CaptureFile file, Mode mode, Notifier notifier,
-            FileDialogs dialogs) {
+            FileDialogs dialogs, Pulse pulse) {
         this.connectionId = connection.id();
         this.index = index;
         this.file = file;
@@ -209,6 +202,7 @@ final class StreamView {
         root.setCenter(new javafx.scene.layout.StackPane(list, placeholder));
         root.setBottom(compare.node());
         updateSummary();
+        following = pulse.add((now, behind) -> pulse(behind));
     }
 
     private static MenuItem menuItem(String text, String id, Runnable action) {
@@ -275,6 +269,7 @@ final class StreamView {
     /** Stops background work and drops cached bytes (the tab was closed). */
     void close() {
         closed = true;
+        following.unsubscribe();
         cache.clear();
     }
 
@@ -331,7 +326,8 @@ final class StreamView {
         int to = (int) Math.min(available, (long) from + JOB_CHUNKS);
         jobRunning.set(true);
         // jobRunning is cleared by apply() on the FX thread, so the next job starts where this one ended
-        LAYOUT.execute(() -> {
+        // and a view never has two jobs in flight
+        Background.execute(() -> {
             Piece piece;
             try {
                 piece = layout(from, to);
@@ -342,7 +338,7 @@ final class StreamView {
         });
     }
 
-    /** On the layout thread: display length and text line count of chunks {@code from..to} (may stop early). */
+    /** On a background thread: display length and text line count of chunks {@code from..to} (may stop early). */
     private Piece layout(int from, int to) {
         List<ChunkInfo> infos = index.chunks(connectionId, from, to - from);
         int[] displayLengths = new int[infos.size()];
@@ -361,10 +357,10 @@ final class StreamView {
         return new Piece(from, Arrays.copyOf(displayLengths, n), Arrays.copyOf(textLineCounts, n));
     }
 
-    /** Reused by the layout thread (one thread for all views): reading a whole stream back makes no garbage. */
-    private static byte[] layoutBuffer = new byte[256 << 10];
+    /** Reused by each background thread: reading a whole stream back makes no garbage. */
+    private static final ThreadLocal<byte[]> LAYOUT_BUFFER = ThreadLocal.withInitial(() -> new byte[256 << 10]);
 
-    /** On the layout thread: how many text lines a chunk shows (1 for a chunk that cannot be read). */
+    /** On a background thread: how many text lines a chunk shows (1 for a chunk that cannot be read). */
     private int textLineCount(ChunkInfo c) {
         if (file == null) {
             return 1;
@@ -374,9 +370,9 @@ final class StreamView {
             return bytes == null ? 1 : StreamText.lineCount(bytes);
         }
         try {
-            byte[] bytes = file.forwarded(c, layoutBuffer);
+            byte[] bytes = file.forwarded(c, LAYOUT_BUFFER.get());
             if (bytes.length <= 4 << 20) {
-                layoutBuffer = bytes; // keep a grown buffer, within reason
+                LAYOUT_BUFFER.set(bytes); // keep a grown buffer, within reason
             }
             return StreamText.lineCount(bytes, c.forwardedLength());
         } catch (IOException e) {
@@ -994,7 +990,7 @@ final class StreamView {
             return;
         }
         int count = index.chunkCount(connectionId);
-        Thread t = new Thread(() -> {
+        Background.execute(() -> {
             String result;
             boolean ok = false;
             try {
@@ -1015,9 +1011,7 @@ final class StreamView {
                     notifier.error(message);
                 }
             });
-        }, "wirelens-save-stream");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     private long writeStream(Path target, Direction direction, int count) throws IOException {

@@ -106,7 +106,7 @@ public final class WirelensApp extends Application {
 
     static void openViewerWindow(Path path, FileDialogs dialogs, Consumer<Path> openViewer, Consumer<MainWindow> opened,
             Consumer<String> failed) {
-        Thread t = new Thread(() -> {
+        Background.execute(() -> {
             try {
                 CaptureFile file = CaptureFile.open(path);
                 Platform.runLater(() -> {
@@ -119,9 +119,7 @@ public final class WirelensApp extends Application {
                 String message = "Cannot open " + path + ": " + e.getMessage();
                 Platform.runLater(() -> failed.accept(message));
             }
-        }, "wirelens-open-capture");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     private void reportOpenFailure(String message) {

@@ -64,9 +64,13 @@ class HttpViewTest {
     private Engine engine;
     private Recorder recorder;
     private final List<HttpView> views = new ArrayList<>();
+    /** The views follow a pulse as they do in the window. */
+    private Pulse pulse;
 
     @Start
     void start(Stage stage) {
+        pulse = new Pulse();
+        pulse.start();
         scene = new Scene(holder, 1280, 800);
         stage.setScene(scene);
         stage.setTitle("Wirelens \u2013 HTTP view");
@@ -75,7 +79,10 @@ class HttpViewTest {
 
     @AfterEach
     void stop() throws Exception {
-        fxRun(() -> views.forEach(HttpView::close));
+        fxRun(() -> {
+            views.forEach(HttpView::close);
+            pulse.stop();
+        });
         if (engine != null) {
             engine.close();
         }
@@ -203,7 +210,7 @@ class HttpViewTest {
 
     private HttpView show(CaptureFile file, long connectionId) throws Exception {
         return fx(() -> {
-            HttpView view = new HttpView(file, connectionId);
+            HttpView view = new HttpView(file, connectionId, pulse);
             views.add(view);
             holder.getChildren().setAll(view);
             return view;

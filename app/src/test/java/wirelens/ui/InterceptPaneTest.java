@@ -38,12 +38,16 @@ class InterceptPaneTest {
     private InterceptTestRig rig;
     private InterceptPane pane;
     private Scene scene;
+    /** The pane follows a pulse as it does in the window. */
+    private Pulse pulse;
 
     @Start
     void start(Stage stage) {
         rig = new InterceptTestRig();
         rig.engine.setHooks(List.of(new InterceptHook(rig.queue)));
-        pane = new InterceptPane(rig.queue, rig.engine);
+        pulse = new Pulse();
+        pulse.start();
+        pane = new InterceptPane(rig.queue, rig.engine, pulse);
         scene = new Scene((javafx.scene.Parent) pane.node(), 1180, 640);
         stage.setScene(scene);
         stage.show();
@@ -51,7 +55,10 @@ class InterceptPaneTest {
 
     @AfterEach
     void stop() throws Exception {
-        fxRun(pane::dispose);
+        fxRun(() -> {
+            pane.dispose();
+            pulse.stop();
+        });
         rig.close();
     }
 

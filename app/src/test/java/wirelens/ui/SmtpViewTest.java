@@ -95,9 +95,13 @@ class SmtpViewTest {
     private Engine engine;
     private Recorder recorder;
     private final List<SmtpView> views = new ArrayList<>();
+    /** The views follow a pulse as they do in the window. */
+    private Pulse pulse;
 
     @Start
     void start(Stage stage) {
+        pulse = new Pulse();
+        pulse.start();
         scene = new Scene(holder, 1280, 800);
         stage.setScene(scene);
         stage.setTitle("Wirelens \u2013 SMTP view");
@@ -106,7 +110,10 @@ class SmtpViewTest {
 
     @AfterEach
     void stop() throws Exception {
-        fxRun(() -> views.forEach(SmtpView::close));
+        fxRun(() -> {
+            views.forEach(SmtpView::close);
+            pulse.stop();
+        });
         if (engine != null) {
             engine.close();
         }
@@ -322,7 +329,7 @@ class SmtpViewTest {
 
     private SmtpView show(CaptureFile file, long connectionId) throws Exception {
         return fx(() -> {
-            SmtpView view = new SmtpView(file, connectionId);
+            SmtpView view = new SmtpView(file, connectionId, pulse);
             views.add(view);
             holder.getChildren().setAll(view);
             return view;
