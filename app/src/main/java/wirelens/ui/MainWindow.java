@@ -44,6 +44,20 @@ import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerConfig;
+import wirelens.ui.base.Background;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.Pulse;
+import wirelens.ui.base.Styles;
+import wirelens.ui.connections.ConnectionRow;
+import wirelens.ui.connections.ConnectionTable;
+import wirelens.ui.intercept.InterceptPane;
+import wirelens.ui.intercept.InterceptStyles;
+import wirelens.ui.intercept.RulesPane;
+import wirelens.ui.listeners.ListenerPane;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.protocol.ConnectionTab;
+import wirelens.ui.protocol.ExportActions;
+import wirelens.ui.stream.StreamView;
 
 /**
  * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. Its one
@@ -94,8 +108,8 @@ final class MainWindow {
     private final CheckMenuItem interceptItem = new CheckMenuItem("Intercept");
     private final ToggleButton interceptButton = new ToggleButton();
     private final Map<Long, StreamView> views = new LinkedHashMap<>();
-    /** Each tab's switch between its byte views and its SMTP / HTTP view (see HttpSmtpViewSwitch). */
-    private final Map<StreamView, HttpSmtpViewSwitch> protocolViews = new java.util.HashMap<>();
+    /** Each tab's switch between its byte views and its SMTP / HTTP view (see ConnectionTab). */
+    private final Map<StreamView, ConnectionTab> protocolViews = new java.util.HashMap<>();
     private final Label connectionsStatus = new Label();
     private final Label bytesStatus = new Label();
     private final Label captureStatus = new Label();
@@ -335,7 +349,7 @@ final class MainWindow {
         }
         StreamView view = new StreamView(row.info(), index, file, defaultMode, notifications, setup.dialogs(), pulse);
         views.put(row.id(), view);
-        HttpSmtpViewSwitch protocols = new HttpSmtpViewSwitch(view.node(), file, row.info(), pulse);
+        ConnectionTab protocols = new ConnectionTab(view.node(), file, row.info(), pulse);
         protocolViews.put(view, protocols);
         Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), protocols);
         tab.setUserData(view);
@@ -350,14 +364,14 @@ final class MainWindow {
     }
 
     private void closeProtocolViews(StreamView view) {
-        HttpSmtpViewSwitch protocols = protocolViews.remove(view);
+        ConnectionTab protocols = protocolViews.remove(view);
         if (protocols != null) {
             protocols.close();
         }
     }
 
     /** The SMTP / HTTP switch of a connection's open tab, or null. */
-    HttpSmtpViewSwitch protocolViews(long connectionId) {
+    ConnectionTab protocolViews(long connectionId) {
         StreamView view = views.get(connectionId);
         return view == null ? null : protocolViews.get(view);
     }
@@ -406,7 +420,7 @@ final class MainWindow {
             }
         });
         MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
-        Menu export = HttpSmtpExports.menu(() -> file, () -> stage, notifications::info,
+        Menu export = ExportActions.menu(() -> file, () -> stage, notifications::info,
                 w -> setup.dialogs().save(w, "Export HTTP exchanges as HAR", "wirelens.har").orElse(null),
                 w -> setup.dialogs().folder(w, "Export SMTP messages (.eml) into folder").orElse(null));
         Menu fileMenu = new Menu("File", null, open, saveAs, export, new SeparatorMenuItem(), clear, closeTab,
@@ -617,7 +631,7 @@ final class MainWindow {
         }
         views.values().forEach(StreamView::close);
         views.clear();
-        protocolViews.values().forEach(HttpSmtpViewSwitch::close);
+        protocolViews.values().forEach(ConnectionTab::close);
         protocolViews.clear();
         try {
             if (live != null) {
