@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import javafx.application.Platform;
@@ -98,7 +96,7 @@ final class MainWindow {
     private final Notifications notifications = new Notifications();
     private final ConnectionTable table;
     private final ListenerPane listeners;
-    private final TabPane tabs = new TabPane();
+    private final StreamTabs streams;
     /** Live windows only: traffic, intercept and rules as top-level tabs. */
     private final InterceptPane intercept;
     private final RulesPane rules;
@@ -107,15 +105,11 @@ final class MainWindow {
     private final Tab rulesTab = new Tab("Rules");
     private final CheckMenuItem interceptItem = new CheckMenuItem("Intercept");
     private final ToggleButton interceptButton = new ToggleButton();
-    private final Map<Long, StreamView> views = new LinkedHashMap<>();
-    /** Each tab's switch between its byte views and its SMTP / HTTP view (see ConnectionTab). */
-    private final Map<StreamView, ConnectionTab> protocolViews = new java.util.HashMap<>();
     private final Label connectionsStatus = new Label();
     private final Label bytesStatus = new Label();
     private final Label captureStatus = new Label();
     private final RadioMenuItem textMode = new RadioMenuItem("Text");
     private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
-    private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
     private final Pulse pulse;
     private long lastStatusNanos;
     private long lastDrainNanos;
@@ -129,6 +123,8 @@ final class MainWindow {
         this.file = live != null ? live.file() : setup.viewed();
         this.pulse = new Pulse(live == null ? () -> {} : () -> live.engine.giveWay(GIVE_WAY_NANOS));
         pulse.add(this::pulse);
+        this.streams = new StreamTabs(index, file, notifications, setup.dialogs(), pulse,
+                mode -> (mode == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true));
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
@@ -144,7 +140,7 @@ final class MainWindow {
 
         BorderPane root = new BorderPane();
         root.setTop(menus());
-        SplitPane right = new SplitPane(table.node(), tabArea());
+        SplitPane right = new SplitPane(table.node(), streams.node());
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.42);
         SplitPane main = listeners == null ? right : new SplitPane(listeners.node(), right);
@@ -202,11 +198,11 @@ final class MainWindow {
     }
 
     StreamView view(long connectionId) {
-        return views.get(connectionId);
+        return streams.view(connectionId);
     }
 
     TabPane tabs() {
-        return tabs;
+        return streams.tabs();
     }
 
     InterceptPane interceptPane() {
@@ -338,70 +334,15 @@ final class MainWindow {
         }
     }
 
-    // ---- stream tabs -----------------------------------------------------------------------
+    // ---- connection tabs ----------------------------------------------------------------
 
     void openStream(ConnectionRow row) {
-        StreamView existing = views.get(row.id());
-        if (existing != null) {
-            tabs.getTabs().stream().filter(t -> t.getUserData() == existing).findFirst()
-                    .ifPresent(t -> tabs.getSelectionModel().select(t));
-            return;
-        }
-        StreamView view = new StreamView(row.info(), index, file, defaultMode, notifications, setup.dialogs(), pulse);
-        views.put(row.id(), view);
-        ConnectionTab protocols = new ConnectionTab(view.node(), file, row.info(), pulse);
-        protocolViews.put(view, protocols);
-        Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), protocols);
-        tab.setUserData(view);
-        tab.setOnClosed(e -> {
-            view.close();
-            closeProtocolViews(view);
-            views.remove(row.id());
-        });
-        tabs.getTabs().add(tab);
-        tabs.getSelectionModel().select(tab);
-        view.pulse(false);
+        streams.open(row);
     }
 
-    private void closeProtocolViews(StreamView view) {
-        ConnectionTab protocols = protocolViews.remove(view);
-        if (protocols != null) {
-            protocols.close();
-        }
-    }
-
-    /** The SMTP / HTTP switch of a connection's open tab, or null. */
-    ConnectionTab protocolViews(long connectionId) {
-        StreamView view = views.get(connectionId);
-        return view == null ? null : protocolViews.get(view);
-    }
-
-    private StreamView currentView() {
-        Tab t = tabs.getSelectionModel().getSelectedItem();
-        return t == null ? null : (StreamView) t.getUserData();
-    }
-
-    private void setMode(StreamView.Mode mode) {
-        defaultMode = mode;
-        StreamView v = currentView();
-        if (v != null) {
-            v.setMode(mode);
-        }
-    }
-
-    private StackPane tabArea() {
-        Label empty = new Label("Double-click a connection (or select it and press Enter) to see its bytes.");
-        empty.getStyleClass().add(Styles.EMPTY_HINT);
-        empty.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(tabs.getTabs()));
-        tabs.setId("streams");
-        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.ALL_TABS);
-        tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
-            StreamView v = now == null ? null : (StreamView) now.getUserData();
-            if (v != null) {
-                (v.mode() == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true);
-            }
-        });
-        return new StackPane(empty, tabs);
+    /** The content of a connection's open tab (its byte views and SMTP / HTTP view), or null. */
+    ConnectionTab connectionTab(long connectionId) {
+        return streams.connectionTab(connectionId);
     }
 
     // ---- menus -----------------------------------------------------------------------------
@@ -410,15 +351,7 @@ final class MainWindow {
         MenuItem open = item("Open capture\u2026", "Shortcut+O", this::chooseAndOpen);
         MenuItem saveAs = item("Save capture as\u2026", "Shortcut+S", this::chooseAndSaveCapture);
         MenuItem clear = item("Clear finished connections\u2026", "Shortcut+L", this::confirmAndClear);
-        MenuItem closeTab = item("Close tab", "Shortcut+W", () -> {
-            Tab t = tabs.getSelectionModel().getSelectedItem();
-            if (t != null) {
-                tabs.getTabs().remove(t);
-                ((StreamView) t.getUserData()).close();
-                closeProtocolViews((StreamView) t.getUserData());
-                views.values().remove(t.getUserData());
-            }
-        });
+        MenuItem closeTab = item("Close tab", "Shortcut+W", streams::closeSelected);
         MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
         Menu export = ExportActions.menu(() -> file, () -> stage, notifications::info,
                 w -> setup.dialogs().save(w, "Export HTTP exchanges as HAR", "wirelens.har").orElse(null),
@@ -433,8 +366,8 @@ final class MainWindow {
         textMode.setSelected(true);
         textMode.setAccelerator(KeyCombination.keyCombination("Shortcut+1"));
         hexMode.setAccelerator(KeyCombination.keyCombination("Shortcut+2"));
-        textMode.setOnAction(e -> setMode(StreamView.Mode.TEXT));
-        hexMode.setOnAction(e -> setMode(StreamView.Mode.HEX));
+        textMode.setOnAction(e -> streams.setMode(StreamView.Mode.TEXT));
+        hexMode.setOnAction(e -> streams.setMode(StreamView.Mode.HEX));
         Menu view = new Menu("View", null, textMode, hexMode);
         Menu interceptMenu = null;
         if (live != null) {
@@ -546,15 +479,7 @@ final class MainWindow {
         }
         Set<Long> keep = new HashSet<>();
         open.forEach(c -> keep.add(c.id()));
-        for (Tab t : List.copyOf(tabs.getTabs())) {
-            StreamView v = (StreamView) t.getUserData();
-            if (!keep.contains(v.connectionId())) {
-                tabs.getTabs().remove(t);
-                v.close();
-                closeProtocolViews(v);
-                views.remove(v.connectionId());
-            }
-        }
+        streams.closeAllBut(keep);
         table.clear(open);
         for (ConnectionInfo c : known) { // connections that came after the snapshot stay
             if (!keep.contains(c.id())) {
@@ -629,10 +554,7 @@ final class MainWindow {
         if (intercept != null) {
             intercept.dispose();
         }
-        views.values().forEach(StreamView::close);
-        views.clear();
-        protocolViews.values().forEach(ConnectionTab::close);
-        protocolViews.clear();
+        streams.dispose();
         try {
             if (live != null) {
                 live.close();

@@ -1,7 +1,5 @@
 package wirelens.ui;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,11 +42,12 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
+import wirelens.testkit.Fx;
 import wirelens.ui.base.FileDialogs;
-import wirelens.ui.protocol.ProtocolTesting;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.protocol.ConnectionTab;
 import wirelens.ui.protocol.HttpView;
+import wirelens.ui.protocol.ProtocolTesting;
 import wirelens.ui.protocol.SmtpView;
 
 /**
@@ -142,10 +141,10 @@ class HttpSmtpWindowTest {
 
         // The SMTP connection's tab offers SMTP; the view shows the transcript.
         fxRun(() -> window.openStream(window.connections().row(1)));
-        waitUntil("SMTP is offered", () -> window.protocolViews(1).offers(ConnectionTab.Shown.SMTP));
-        assertFalse(fx(() -> window.protocolViews(1).offers(ConnectionTab.Shown.HTTP)));
+        waitUntil("SMTP is offered", () -> window.connectionTab(1).offers(ConnectionTab.Shown.SMTP));
+        assertFalse(fx(() -> window.connectionTab(1).offers(ConnectionTab.Shown.HTTP)));
         robot.clickOn("#show-smtp-1");
-        SmtpView smtp = fx(() -> window.protocolViews(1).smtpView());
+        SmtpView smtp = fx(() -> window.connectionTab(1).smtpView());
         waitUntil("the transcript is shown", () -> smtp.session() != null && !smtp.session().messages().isEmpty()
                 && smtp.transcript().getItems().size() == smtp.session().exchanges().size()
                 && smtp.session().exchanges().stream().noneMatch(e -> e.waiting()));
@@ -158,10 +157,10 @@ class HttpSmtpWindowTest {
 
         // The HTTP proxy connection's tab offers HTTP at once; the view decodes the gzip'd JSON.
         fxRun(() -> window.openStream(window.connections().row(2)));
-        waitUntil("HTTP is offered", () -> window.protocolViews(2) != null
-                && window.protocolViews(2).offers(ConnectionTab.Shown.HTTP));
+        waitUntil("HTTP is offered", () -> window.connectionTab(2) != null
+                && window.connectionTab(2).offers(ConnectionTab.Shown.HTTP));
         robot.clickOn("#show-http-2");
-        HttpView http = fx(() -> window.protocolViews(2).httpView());
+        HttpView http = fx(() -> window.connectionTab(2).httpView());
         waitUntil("the JSON is shown", () -> http.response().body().getText().contains("\"name\" : \"Ada\""));
         assertTrue(fx(() -> http.response().body().getText()).startsWith("{\n  \"user\" : {\n    \"id\" : 7,"));
         Fx.screenshot(stage.getScene(), "http-view");

@@ -1,14 +1,12 @@
 package wirelens.ui;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wirelens.testkit.Fx.fx;
+import static wirelens.testkit.Fx.fxRun;
 import static wirelens.ui.intercept.InterceptTestRig.await;
 import static wirelens.ui.intercept.InterceptTestRig.awaitFx;
 import static wirelens.ui.intercept.InterceptTestRig.b;
-import static wirelens.testkit.Fx.fx;
-import static wirelens.testkit.Fx.fxRun;
 import static wirelens.ui.intercept.InterceptTestRig.send;
 
 import java.net.InetSocketAddress;
@@ -31,9 +29,10 @@ import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesFiles;
+import wirelens.testkit.Fx;
 import wirelens.ui.base.FileDialogs;
-import wirelens.ui.intercept.InterceptTestRig;
 import wirelens.ui.intercept.InterceptPane;
+import wirelens.ui.intercept.InterceptTestRig;
 import wirelens.ui.intercept.RulesPane;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.stream.StreamView;

@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.stage.Stage;
-import wirelens.ui.stream.StreamView;
 import wirelens.engine.ListenerConfig;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.stream.StreamView;
 
 /**
  * Not a test: pushes N MiB (default 1024) at full speed through one connection, first headless (engine

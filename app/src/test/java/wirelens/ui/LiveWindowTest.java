@@ -1,15 +1,13 @@
 package wirelens.ui;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
-import static wirelens.ui.UpperCaseEcho.roundTrip;
 import static wirelens.testkit.Fx.waitUntil;
+import static wirelens.ui.UpperCaseEcho.roundTrip;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -21,9 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
 import javafx.scene.control.TableView;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import wirelens.engine.Direction;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Styles;
 import wirelens.ui.connections.ConnectionRow;

@@ -1,7 +1,5 @@
 package wirelens.ui;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
@@ -27,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Fx;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;

@@ -1,7 +1,5 @@
 package wirelens.ui;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
-import static wirelens.ui.UpperCaseEcho.roundTrip;
 import static wirelens.testkit.Fx.waitUntil;
+import static wirelens.ui.UpperCaseEcho.roundTrip;
 
 import java.net.InetAddress;
 import java.net.Socket;
@@ -22,7 +20,6 @@ import java.util.Optional;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
-import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
@@ -37,11 +34,12 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
-import wirelens.ui.stream.StreamView;
 import wirelens.capture.CaptureFile;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Fx;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.stream.StreamView;
 
 /**
  * Selecting bytes with the mouse in the text and hex views and copying exactly them, across chunk

@@ -7,7 +7,6 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -19,7 +18,6 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -34,16 +32,14 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 import javafx.util.Subscription;
 import wirelens.engine.Direction;
 import wirelens.engine.Engine;
 import wirelens.engine.EpochClock;
 import wirelens.intercept.DirectionFilter;
 import wirelens.intercept.Escapes;
-import wirelens.intercept.Hex;
-import wirelens.intercept.HoldQueue;
 import wirelens.intercept.HoldQueue.HeldChunk;
+import wirelens.intercept.HoldQueue;
 import wirelens.intercept.InterceptFilter;
 import wirelens.intercept.Rule;
 import wirelens.ui.base.Pulse;
@@ -71,7 +67,6 @@ public final class InterceptPane {
     private static final String ANY_LISTENER = "(any listener)";
 
     private final HoldQueue queue;
-    private final Engine engine;
     private final BorderPane root = new BorderPane();
     private final AtomicBoolean changed = new AtomicBoolean(true);
     private final Runnable queueListener = () -> changed.set(true);
@@ -96,12 +91,8 @@ public final class InterceptPane {
     private final Button forwardAll = new Button("Forward all, intercept off");
     private final Button closeConnection = new Button("Close connection");
 
-    private final ChoiceBox<String> injectKind = new ChoiceBox<>(FXCollections.observableArrayList("text", "hex"));
-    private final TextField injectBytes = new TextField();
-    private final ChoiceBox<Direction> injectDirection = new ChoiceBox<>(
-            FXCollections.observableArrayList(Direction.values()));
-    private final TextField injectConnection = new TextField();
     private final Label message = new Label();
+    private final InjectBar inject;
 
     private HeldChunk current;
     /** Edits of held chunks the user left for another one, by chunk id. */
@@ -112,7 +103,7 @@ public final class InterceptPane {
 
     public InterceptPane(HoldQueue queue, Engine engine, Pulse pulse) {
         this.queue = queue;
-        this.engine = engine;
+        this.inject = new InjectBar(engine, (text, error) -> InterceptStyles.note(message, text, error));
         root.getStyleClass().add(InterceptStyles.PANE);
         root.getStylesheets().add(InterceptStyles.STYLESHEET);
         root.setTop(toolbar());
@@ -120,7 +111,9 @@ public final class InterceptPane {
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.42);
         root.setCenter(split);
-        root.setBottom(injectBar());
+        message.setId("intercept-message");
+        message.setWrapText(true);
+        root.setBottom(new VBox(2, inject.node(), message));
         root.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
 
         queue.addListener(queueListener);
@@ -167,13 +160,13 @@ public final class InterceptPane {
         });
 
         direction.setId("intercept-direction");
-        direction.setConverter(converter(DirectionFilter::shortName));
+        direction.setConverter(InterceptCells.converter(DirectionFilter::shortName));
         listener.setId("intercept-listener");
         listener.setEditable(true);
         listener.setPromptText(ANY_LISTENER);
         listener.setPrefWidth(170);
         patternKind.setId("intercept-pattern-kind");
-        patternKind.setConverter(converter(Rule.Kind::shortName));
+        patternKind.setConverter(InterceptCells.converter(Rule.Kind::shortName));
         pattern.setId("intercept-pattern");
         pattern.setPromptText("hold only chunks containing\u2026");
         pattern.setPrefColumnCount(18);
@@ -211,18 +204,18 @@ public final class InterceptPane {
         table.getStyleClass().add(InterceptStyles.TABLE);
         table.setPlaceholder(new Label("Nothing held. Turn intercept on (Ctrl+I) and matching chunks wait here."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
-        TableColumn<HeldChunk, Long> conn = column("Conn", 50, HeldChunk::connectionId);
-        conn.setCellFactory(c -> textCell(id -> "#" + id, null));
-        TableColumn<HeldChunk, String> name = column("Listener", 110, h -> h.listener() == null ? "" : h.listener());
-        TableColumn<HeldChunk, Direction> dir = column("Dir", 55, HeldChunk::direction);
-        dir.setCellFactory(c -> textCell(InterceptStyles::arrow, InterceptStyles::of));
-        TableColumn<HeldChunk, Integer> size = column("Size", 55, HeldChunk::size);
+        TableColumn<HeldChunk, Long> conn = InterceptCells.column("Conn", 50, HeldChunk::connectionId);
+        conn.setCellFactory(c -> InterceptCells.textCell(id -> "#" + id, null));
+        TableColumn<HeldChunk, String> name = InterceptCells.column("Listener", 110, h -> h.listener() == null ? "" : h.listener());
+        TableColumn<HeldChunk, Direction> dir = InterceptCells.column("Dir", 55, HeldChunk::direction);
+        dir.setCellFactory(c -> InterceptCells.textCell(InterceptStyles::arrow, InterceptStyles::of));
+        TableColumn<HeldChunk, Integer> size = InterceptCells.column("Size", 55, HeldChunk::size);
         TableColumn<HeldChunk, String> age = new TableColumn<>("Age");
         age.setPrefWidth(60);
         age.setCellValueFactory(c -> Bindings.createStringBinding(
-                () -> formatAge(now.get() - c.getValue().heldAtNanos()), now));
-        TableColumn<HeldChunk, String> preview = column("Bytes", 160, h -> Escapes.escape(head(h)));
-        preview.setCellFactory(c -> textCell(s -> s, s -> InterceptStyles.BYTES));
+                () -> InterceptCells.formatAge(now.get() - c.getValue().heldAtNanos()), now));
+        TableColumn<HeldChunk, String> preview = InterceptCells.column("Bytes", 160, h -> Escapes.escape(head(h)));
+        preview.setCellFactory(c -> InterceptCells.textCell(s -> s, s -> InterceptStyles.BYTES));
         table.getColumns().setAll(List.of(conn, name, dir, size, age, preview));
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
             if (!refreshing) {
@@ -265,32 +258,6 @@ public final class InterceptPane {
         return box;
     }
 
-    private Node injectBar() {
-        injectKind.setId("intercept-inject-kind");
-        injectKind.setValue("text");
-        injectBytes.setId("intercept-inject-bytes");
-        injectBytes.setPromptText("bytes to send, e.g. NOOP\\r\\n");
-        injectBytes.getStyleClass().add(InterceptStyles.BYTES);
-        injectKind.valueProperty().addListener((o, a, k) -> injectBytes.setPromptText(
-                "hex".equals(k) ? "hex pairs, e.g. 0d 0a" : "bytes to send, e.g. NOOP\\r\\n"));
-        injectDirection.setId("intercept-inject-direction");
-        injectDirection.setValue(Direction.CLIENT_TO_SERVER);
-        injectDirection.setConverter(converter(d -> d == Direction.CLIENT_TO_SERVER ? "to server" : "to client"));
-        injectConnection.setId("intercept-inject-connection");
-        injectConnection.setPromptText("conn #");
-        injectConnection.setPrefColumnCount(5);
-        Button inject = new Button("Inject");
-        inject.setId("intercept-inject");
-        inject.setOnAction(e -> inject());
-        injectBytes.setOnAction(e -> inject());
-        message.setId("intercept-message");
-        message.setWrapText(true);
-        HBox row = new HBox(new Label("Inject"), injectKind, injectBytes, injectDirection, new Label("into"),
-                injectConnection, inject);
-        row.getStyleClass().add(InterceptStyles.INJECT_BAR);
-        HBox.setHgrow(injectBytes, Priority.ALWAYS);
-        return new VBox(2, row, message);
-    }
 
     // ---- the pulse ---------------------------------------------------------------------------
 
@@ -381,7 +348,7 @@ public final class InterceptPane {
                     + (chunk.listener() == null ? "" : " (" + chunk.listener() + ")") + ", "
                     + (chunk.direction() == Direction.CLIENT_TO_SERVER ? "client \u2192 server" : "server \u2192 client")
                     + ", chunk " + (chunk.sequence() + 1) + ", " + chunk.size() + " bytes");
-            injectConnection.setText(Long.toString(chunk.connectionId()));
+            inject.setConnection(chunk.connectionId());
         }
         updateButtons();
     }
@@ -471,30 +438,6 @@ public final class InterceptPane {
         catchUp();
     }
 
-    void inject() {
-        long id;
-        try {
-            id = Long.parseLong(injectConnection.getText().strip().replaceFirst("^#", ""));
-        } catch (NumberFormatException e) {
-            error("Inject: enter the connection number (e.g. 3), or select a held chunk.");
-            return;
-        }
-        byte[] bytes;
-        try {
-            bytes = "hex".equals(injectKind.getValue()) ? Hex.parse(injectBytes.getText())
-                    : Escapes.unescape(injectBytes.getText());
-        } catch (IllegalArgumentException e) {
-            error("Inject: " + e.getMessage());
-            return;
-        }
-        if (bytes.length == 0) {
-            error("Inject: nothing to send.");
-            return;
-        }
-        engine.inject(id, injectDirection.getValue(), bytes);
-        info("Injected " + bytes.length + " bytes into connection #" + id + " "
-                + injectDirection.getValue().shortName() + " (a connection that has ended ignores it).");
-    }
 
     /** Checks the filter as entered; applies it if {@code apply} and it is valid. */
     private void applyFilter(boolean apply) {
@@ -550,67 +493,7 @@ public final class InterceptPane {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    static String formatAge(long nanos) {
-        long tenths = Math.max(0, nanos) / 100_000_000L;
-        if (tenths < 100) {
-            return tenths / 10 + "." + tenths % 10 + " s";
-        }
-        long s = tenths / 10;
-        if (s < 60) {
-            return s + " s";
-        }
-        if (s < 60 * 60) {
-            return String.format("%d:%02d", s / 60, s % 60);
-        }
-        return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-    }
 
-    /** Shows values by a function; the choice boxes never parse text back. */
-    static <T> StringConverter<T> converter(java.util.function.Function<T, String> show) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T value) {
-                return value == null ? "" : show.apply(value);
-            }
 
-            @Override
-            public T fromString(String text) {
-                throw new UnsupportedOperationException("not editable");
-            }
-        };
-    }
 
-    private static <T> TableColumn<HeldChunk, T> column(String title, double width,
-            java.util.function.Function<HeldChunk, T> value) {
-        TableColumn<HeldChunk, T> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        c.setSortable(false); // oldest first is the order that matters
-        return c;
-    }
-
-    private static <T> TableCell<HeldChunk, T> textCell(java.util.function.Function<T, String> text,
-            java.util.function.Function<T, String> styleClass) {
-        return new TableCell<>() {
-            private String style;
-
-            @Override
-            protected void updateItem(T item, boolean empty) {
-                super.updateItem(item, empty);
-                if (style != null) {
-                    getStyleClass().remove(style);
-                    style = null;
-                }
-                if (empty || item == null) {
-                    setText(null);
-                } else {
-                    setText(text.apply(item));
-                    if (styleClass != null) {
-                        style = styleClass.apply(item);
-                        getStyleClass().add(style);
-                    }
-                }
-            }
-        };
-    }
 }

@@ -188,13 +188,13 @@ public final class RulesPane {
 
     private Node form() {
         direction.setId("rule-direction");
-        direction.setConverter(InterceptPane.converter(DirectionFilter::shortName));
+        direction.setConverter(InterceptCells.converter(DirectionFilter::shortName));
         direction.setValue(DirectionFilter.BOTH);
         listener.setId("rule-listener");
         listener.setEditable(true);
         listener.setPromptText("any listener");
         kind.setId("rule-kind");
-        kind.setConverter(InterceptPane.converter(Rule.Kind::shortName));
+        kind.setConverter(InterceptCells.converter(Rule.Kind::shortName));
         kind.setValue(Rule.Kind.TEXT);
         pattern.setId("rule-pattern");
         pattern.setPrefColumnCount(48);

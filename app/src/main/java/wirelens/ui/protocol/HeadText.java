@@ -11,7 +11,7 @@ import org.fxmisc.richtext.model.StyleSpansBuilder;
  * A message head (HTTP request or response, a mail's header block) shown read-only in a RichTextFX
  * area with its parts told apart at a glance: method and target, status code by class, header names,
  * values. Heads are small (a proxy caps them), so the whole text lives in the area; the byte streams,
- * which can be hundreds of MiB, are paged from the capture file by {@code LineView} (the stream views) instead. The same
+ * which can be hundreds of MiB, are paged from the capture file by the stream views instead. The same
  * read-only area, styled by {@link BodyText}, shows the HTTP view's (capped) bodies.
  */
 final class HeadText {

@@ -2,8 +2,8 @@ package wirelens.ui.protocol;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executor;
@@ -31,9 +31,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.fxmisc.richtext.model.StyleSpans;
 import org.fxmisc.flowless.VirtualizedScrollPane;
 import org.fxmisc.richtext.StyleClassedTextArea;
+import org.fxmisc.richtext.model.StyleSpans;
+import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.ChunkInfo;
 import wirelens.capture.ConnectionInfo;
@@ -190,8 +191,8 @@ public final class HttpView extends BorderPane {
         });
         status.setPrefWidth(150);
         TableColumn<Exchange, String> type = column("Type", 150, e -> e.response() == null ? "" : e.response().mediaType());
-        TableColumn<Exchange, String> up = column("Request", 80, e -> SmtpView.bytes(e.requestBytes()));
-        TableColumn<Exchange, String> down = column("Response", 80, e -> SmtpView.bytes(e.responseBytes()));
+        TableColumn<Exchange, String> up = column("Request", 80, e -> Units.bytes(e.requestBytes()));
+        TableColumn<Exchange, String> down = column("Response", 80, e -> Units.bytes(e.responseBytes()));
         TableColumn<Exchange, String> time = column("Time", 80, e -> e.durationNanos() < 0 ? ""
                 : String.format(Locale.ROOT, "%.1f ms", e.durationNanos() / 1e6));
         TableColumn<Exchange, String> url = column("URL", 520, Exchange::url);
@@ -410,7 +411,7 @@ public final class HttpView extends BorderPane {
             boolean tunnel = e.state() == Exchange.State.TUNNEL;
             long tunnelBytes = direction == Direction.CLIENT_TO_SERVER ? e.tunnelBytesUp() : e.tunnelBytesDown();
             if (newExchange) {
-                note.setText(bodyRef.isEmpty() ? "" : "reading " + SmtpView.bytes(bodyRef.length()) + "\u2026");
+                note.setText(bodyRef.isEmpty() ? "" : "reading " + Units.bytes(bodyRef.length()) + "\u2026");
             }
             bodies.execute(() -> {
                 Prepared p = prepare(bodyRef, contentType, encoding, tunnel, tunnelBytes, gen);
@@ -430,7 +431,7 @@ public final class HttpView extends BorderPane {
 
         private Prepared prepare(BodyRef ref, String contentType, String encoding, boolean tunnel, long tunnelBytes,
                 long gen) {
-            String tunnelNote = tunnel ? "tunnel: " + SmtpView.bytes(tunnelBytes) + " relayed after the switch, not decoded" : "";
+            String tunnelNote = tunnel ? "tunnel: " + Units.bytes(tunnelBytes) + " relayed after the switch, not decoded" : "";
             if (ref.isEmpty()) {
                 return Prepared.empty(tunnel ? tunnelNote : "no body", gen);
             }
@@ -440,17 +441,17 @@ public final class HttpView extends BorderPane {
                         imageLike ? MAX_IMAGE_BYTES : MAX_BODY_BYTES);
                 byte[] bytes = c.bytes();
                 StringBuilder n = new StringBuilder();
-                n.append(SmtpView.bytes(ref.length())).append(" on the wire");
+                n.append(Units.bytes(ref.length())).append(" on the wire");
                 String codings = encoding == null ? "" : encoding.strip();
                 if (!codings.isEmpty() && !codings.equalsIgnoreCase("identity") && c.problem() == null) {
-                    n.append(" \u00b7 ").append(codings).append(" decoded: ").append(SmtpView.bytes(bytes.length))
+                    n.append(" \u00b7 ").append(codings).append(" decoded: ").append(Units.bytes(bytes.length))
                             .append(c.truncated() ? "+" : "");
                 }
                 if (contentType != null) {
                     n.append(" \u00b7 ").append(ContentTypes.mediaType(contentType));
                 }
                 if (c.truncated()) {
-                    n.append(" \u00b7 showing the first ").append(SmtpView.bytes(bytes.length));
+                    n.append(" \u00b7 showing the first ").append(Units.bytes(bytes.length));
                 }
                 if (c.problem() != null) {
                     n.append(" \u00b7 ").append(c.problem());
@@ -469,7 +470,7 @@ public final class HttpView extends BorderPane {
                 byte[] forText = bytes.length > MAX_TEXT_CHARS ? java.util.Arrays.copyOf(bytes, MAX_TEXT_CHARS) : bytes;
                 String text = Bodies.render(contentType, forText);
                 if (forText.length < bytes.length || c.truncated()) {
-                    text += "\n\u2026 (cut: showing the first " + SmtpView.bytes(forText.length) + ")";
+                    text += "\n\u2026 (cut: showing the first " + Units.bytes(forText.length) + ")";
                 }
                 String hex = hexDump(bytes, MAX_HEX_BYTES);
                 StyleSpans<Collection<String>> textStyles =
@@ -539,7 +540,7 @@ public final class HttpView extends BorderPane {
             sb.append('\n');
         }
         if (bytes.length > n) {
-            sb.append("\u2026 (hex shows the first ").append(SmtpView.bytes(n)).append(")\n");
+            sb.append("\u2026 (hex shows the first ").append(Units.bytes(n)).append(")\n");
         }
         return sb.toString();
     }

@@ -1,16 +1,14 @@
 package wirelens.ui.intercept;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wirelens.testkit.Fx.fx;
+import static wirelens.testkit.Fx.fxRun;
 import static wirelens.ui.intercept.InterceptTestRig.await;
 import static wirelens.ui.intercept.InterceptTestRig.awaitFx;
 import static wirelens.ui.intercept.InterceptTestRig.b;
-import static wirelens.testkit.Fx.fx;
-import static wirelens.testkit.Fx.fxRun;
 import static wirelens.ui.intercept.InterceptTestRig.s;
 import static wirelens.ui.intercept.InterceptTestRig.send;
 
@@ -33,6 +31,7 @@ import wirelens.intercept.DirectionFilter;
 import wirelens.intercept.HoldQueue.HeldChunk;
 import wirelens.intercept.InterceptHook;
 import wirelens.intercept.Rule;
+import wirelens.testkit.Fx;
 import wirelens.ui.base.Pulse;
 
 /** The intercept pane driven like a user would, with a real engine and server on 127.0.0.1. */

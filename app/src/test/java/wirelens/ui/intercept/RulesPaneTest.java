@@ -1,13 +1,11 @@
 package wirelens.ui.intercept;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wirelens.ui.intercept.InterceptTestRig.await;
-import static wirelens.ui.intercept.InterceptTestRig.b;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
+import static wirelens.ui.intercept.InterceptTestRig.await;
+import static wirelens.ui.intercept.InterceptTestRig.b;
 import static wirelens.ui.intercept.InterceptTestRig.send;
 
 import java.net.Socket;
@@ -28,6 +26,7 @@ import org.testfx.framework.junit5.Start;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesFiles;
 import wirelens.intercept.RulesHook;
+import wirelens.testkit.Fx;
 
 /** The rules pane edits the rules a real engine applies, and keeps them in a file. */
 @ExtendWith(ApplicationExtension.class)

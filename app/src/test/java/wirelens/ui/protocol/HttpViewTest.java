@@ -1,7 +1,5 @@
 package wirelens.ui.protocol;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
@@ -39,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.Recorder;
 import wirelens.engine.Engine;
@@ -46,6 +45,7 @@ import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
 import wirelens.proto.http.Exchange;
+import wirelens.testkit.Fx;
 import wirelens.ui.base.Pulse;
 
 /**
@@ -198,7 +198,7 @@ class HttpViewTest {
         assertTrue(text.startsWith("line 0 of a big body"), text.substring(0, 40));
         assertTrue(text.length() <= HttpView.MAX_TEXT_CHARS + 200, "rendered " + text.length() + " chars");
         assertTrue(text.endsWith(")"), "says it was cut");
-        assertTrue(fx(() -> view.response().note().getText()).contains(SmtpView.bytes(big.length) + " on the wire"));
+        assertTrue(fx(() -> view.response().note().getText()).contains(Units.bytes(big.length) + " on the wire"));
         fxRun(() -> view.response().setMode(HttpView.Mode.HEX));
         String hex = fx(() -> view.response().body().getText());
         assertTrue(hex.split("\n").length <= HttpView.MAX_HEX_BYTES / 16 + 1, "hex is capped");

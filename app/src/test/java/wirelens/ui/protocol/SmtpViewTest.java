@@ -1,7 +1,5 @@
 package wirelens.ui.protocol;
 
-import wirelens.testkit.Fx;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.Recorder;
 import wirelens.engine.Engine;
@@ -42,6 +41,7 @@ import wirelens.proto.smtp.Exchange;
 import wirelens.proto.smtp.MimePart;
 import wirelens.proto.smtp.SmtpReply;
 import wirelens.proto.smtp.SmtpSession;
+import wirelens.testkit.Fx;
 import wirelens.ui.base.Pulse;
 
 /**
@@ -193,7 +193,7 @@ class SmtpViewTest {
         assertEquals("<carol@example.test>", env.get(2).value());
         assertEquals(250, env.get(2).reply().code());
         byte[] stored = Files.readAllBytes(store.resolve("msg-1.eml"));
-        assertTrue(env.get(3).value().startsWith(SmtpView.bytes(stored.length)), env.get(3).value());
+        assertTrue(env.get(3).value().startsWith(Units.bytes(stored.length)), env.get(3).value());
         assertTrue(env.get(4).value().startsWith("delivered"), env.get(4).value());
 
         // The message: attachment listed, saved with its exact bytes.
@@ -311,8 +311,8 @@ class SmtpViewTest {
         SmtpView.TranscriptRow tls = rows.get(3);
         assertEquals(null, tls.exchange());
         SmtpSession s = fx(view::session);
-        assertTrue(tls.note().contains("TLS from here on") && tls.note().contains(SmtpView.bytes(s.tlsClientBytes()))
-                && tls.serverNote().contains(SmtpView.bytes(s.tlsServerBytes())), tls.toString());
+        assertTrue(tls.note().contains("TLS from here on") && tls.note().contains(Units.bytes(s.tlsClientBytes()))
+                && tls.serverNote().contains(Units.bytes(s.tlsServerBytes())), tls.toString());
         assertTrue(s.tlsServerBytes() > 0 && s.tlsClientBytes() > 0);
         assertTrue(fx(() -> view.lookupAll(".table-row-cell." + SmtpView.TLS).stream()
                 .anyMatch(n -> ((javafx.scene.control.TableRow<?>) n).getItem() == tls)));
