@@ -66,7 +66,7 @@ public final class ExportActions {
      * The File → Export submenu: "HAR…" and "Messages (.eml)…". {@code file} gives the capture being
      * shown (null when there is none); {@code tell} receives the outcome (FX thread).
      */
-    public static Menu menu(Supplier<CaptureFile> file, Supplier<Window> owner, Consumer<String> tell) {
+    static Menu menu(Supplier<CaptureFile> file, Supplier<Window> owner, Consumer<String> tell) {
         return menu(file, owner, tell, ExportActions::chooseHar, ExportActions::chooseFolder);
     }
 
