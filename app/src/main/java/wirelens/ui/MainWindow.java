@@ -6,12 +6,9 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
@@ -45,11 +42,25 @@ import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerConfig;
+import wirelens.ui.base.Background;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.Pulse;
+import wirelens.ui.base.Styles;
+import wirelens.ui.connections.ConnectionRow;
+import wirelens.ui.connections.ConnectionTable;
+import wirelens.ui.intercept.InterceptPane;
+import wirelens.ui.intercept.InterceptStyles;
+import wirelens.ui.intercept.RulesPane;
+import wirelens.ui.listeners.ListenerPane;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.protocol.ConnectionTab;
+import wirelens.ui.protocol.ExportActions;
+import wirelens.ui.stream.StreamView;
 
 /**
- * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. One
- * {@link AnimationTimer} drains the capture feed (at most once per pulse, 20 times a second) and lets
- * each open stream view catch up.
+ * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. Its one
+ * {@link Pulse} drains the capture feed (at most once per pulse, 20 times a second) and lets each open
+ * view and pane catch up.
  */
 final class MainWindow {
     private static final Logger log = LoggerFactory.getLogger(MainWindow.class);
@@ -66,15 +77,12 @@ final class MainWindow {
     /** The same while the window is behind (its pulses came late). */
     private static final long DRAIN_BEHIND_NANOS = 150_000_000L;
     /**
-     * A pulse this much later than the one before means the window's threads are short of a core;
-     * the engine then gives way for {@link #GIVE_WAY_NANOS} (see {@link wirelens.engine.Engine#giveWay}).
-     * Measured (LiveViewBench, 2 cores): without it pulses came up to 153 ms apart under a flood;
-     * giving way from 40 ms late on, or for longer, cost more throughput than the view needed.
+     * At a late pulse ({@link Pulse#LATE_NANOS}) the window's threads are short of a core: the engine
+     * then gives way for this long (see {@link wirelens.engine.Engine#giveWay}). Measured
+     * (LiveViewBench, 2 cores): without it pulses came up to 153 ms apart under a flood; giving way
+     * from 40 ms late on, or for longer, cost more throughput than the view needed.
      */
-    private static final long LATE_PULSE_NANOS = 70_000_000L;
     private static final long GIVE_WAY_NANOS = 100_000_000L;
-    /** After a late pulse, growing stream views show their new lines less often for this long. */
-    private static final long BEHIND_FOR_NANOS = 1_000_000_000L;
 
     /** What the window shows: a live capture, or a capture file opened for viewing. */
     record Setup(LiveCapture live, CaptureFile viewed, ListenerSettings settings, List<ListenerConfig> commandLine,
@@ -88,7 +96,7 @@ final class MainWindow {
     private final Notifications notifications = new Notifications();
     private final ConnectionTable table;
     private final ListenerPane listeners;
-    private final TabPane tabs = new TabPane();
+    private final StreamTabs streams;
     /** Live windows only: traffic, intercept and rules as top-level tabs. */
     private final InterceptPane intercept;
     private final RulesPane rules;
@@ -97,20 +105,14 @@ final class MainWindow {
     private final Tab rulesTab = new Tab("Rules");
     private final CheckMenuItem interceptItem = new CheckMenuItem("Intercept");
     private final ToggleButton interceptButton = new ToggleButton();
-    private final Map<Long, StreamView> views = new LinkedHashMap<>();
-    /** Each tab's switch between its byte views and its SMTP / HTTP view (see HttpSmtpViewSwitch). */
-    private final Map<StreamView, HttpSmtpViewSwitch> protocolViews = new java.util.HashMap<>();
     private final Label connectionsStatus = new Label();
     private final Label bytesStatus = new Label();
     private final Label captureStatus = new Label();
     private final RadioMenuItem textMode = new RadioMenuItem("Text");
     private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
-    private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
-    private final AnimationTimer timer;
+    private final Pulse pulse;
     private long lastStatusNanos;
     private long lastDrainNanos;
-    private long lastPulseNanos;
-    private long behindUntilNanos;
     private boolean disposed;
 
     MainWindow(Stage stage, Setup setup) {
@@ -119,10 +121,14 @@ final class MainWindow {
         this.live = setup.live();
         this.index = live != null ? live.index() : setup.viewed().index();
         this.file = live != null ? live.file() : setup.viewed();
+        this.pulse = new Pulse(live == null ? () -> {} : () -> live.engine.giveWay(GIVE_WAY_NANOS));
+        pulse.add(this::pulse);
+        this.streams = new StreamTabs(index, file, notifications, setup.dialogs(), pulse,
+                mode -> (mode == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true));
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
-        this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine);
+        this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine, pulse);
         this.rules = live == null ? null
                 : new RulesPane(setup.settings().file().resolveSibling("rules.json"), live::setRules);
         if (rules != null && !live.commandLineRules.isEmpty()) {
@@ -134,7 +140,7 @@ final class MainWindow {
 
         BorderPane root = new BorderPane();
         root.setTop(menus());
-        SplitPane right = new SplitPane(table.node(), tabArea());
+        SplitPane right = new SplitPane(table.node(), streams.node());
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.42);
         SplitPane main = listeners == null ? right : new SplitPane(listeners.node(), right);
@@ -152,13 +158,6 @@ final class MainWindow {
         stage.setTitle(live != null ? "Wirelens" : "Wirelens \u2014 " + setup.viewed().path().getFileName());
         stage.setOnHidden(e -> dispose());
 
-        timer = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                pulse(now);
-            }
-        };
-
         if (live != null) {
             if (live.problem != null) {
                 notifications.error(live.problem);
@@ -175,7 +174,7 @@ final class MainWindow {
             }
         }
         updateStatus();
-        timer.start();
+        pulse.start();
     }
 
     Stage stage() {
@@ -199,11 +198,11 @@ final class MainWindow {
     }
 
     StreamView view(long connectionId) {
-        return views.get(connectionId);
+        return streams.view(connectionId);
     }
 
     TabPane tabs() {
-        return tabs;
+        return streams.tabs();
     }
 
     InterceptPane interceptPane() {
@@ -258,15 +257,8 @@ final class MainWindow {
 
     // ---- the pulse -------------------------------------------------------------------------
 
-    private void pulse(long now) {
-        if (lastPulseNanos != 0 && now - lastPulseNanos > LATE_PULSE_NANOS) {
-            behindUntilNanos = now + BEHIND_FOR_NANOS;
-            if (live != null) {
-                live.engine.giveWay(GIVE_WAY_NANOS);
-            }
-        }
-        boolean behind = now - behindUntilNanos < 0;
-        lastPulseNanos = now;
+    /** The window's own share of the pulse; the views follow the same pulse after it. */
+    private void pulse(long now, boolean behind) {
         if (live != null && now - lastDrainNanos >= (behind ? DRAIN_BEHIND_NANOS : DRAIN_EVERY_NANOS)) {
             lastDrainNanos = now;
             CaptureFeed.Batch batch = live.feed.drain();
@@ -277,9 +269,6 @@ final class MainWindow {
                     report(u);
                 }
             }
-        }
-        for (StreamView v : views.values()) {
-            v.pulse(behind);
         }
         if (now - lastStatusNanos > STATUS_EVERY_NANOS) {
             lastStatusNanos = now;
@@ -345,70 +334,15 @@ final class MainWindow {
         }
     }
 
-    // ---- stream tabs -----------------------------------------------------------------------
+    // ---- connection tabs ----------------------------------------------------------------
 
     void openStream(ConnectionRow row) {
-        StreamView existing = views.get(row.id());
-        if (existing != null) {
-            tabs.getTabs().stream().filter(t -> t.getUserData() == existing).findFirst()
-                    .ifPresent(t -> tabs.getSelectionModel().select(t));
-            return;
-        }
-        StreamView view = new StreamView(row.info(), index, file, defaultMode, notifications, setup.dialogs());
-        views.put(row.id(), view);
-        HttpSmtpViewSwitch protocols = new HttpSmtpViewSwitch(view.node(), file, row.info());
-        protocolViews.put(view, protocols);
-        Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), protocols);
-        tab.setUserData(view);
-        tab.setOnClosed(e -> {
-            view.close();
-            closeProtocolViews(view);
-            views.remove(row.id());
-        });
-        tabs.getTabs().add(tab);
-        tabs.getSelectionModel().select(tab);
-        view.pulse(false);
+        streams.open(row);
     }
 
-    private void closeProtocolViews(StreamView view) {
-        HttpSmtpViewSwitch protocols = protocolViews.remove(view);
-        if (protocols != null) {
-            protocols.close();
-        }
-    }
-
-    /** The SMTP / HTTP switch of a connection's open tab, or null. */
-    HttpSmtpViewSwitch protocolViews(long connectionId) {
-        StreamView view = views.get(connectionId);
-        return view == null ? null : protocolViews.get(view);
-    }
-
-    private StreamView currentView() {
-        Tab t = tabs.getSelectionModel().getSelectedItem();
-        return t == null ? null : (StreamView) t.getUserData();
-    }
-
-    private void setMode(StreamView.Mode mode) {
-        defaultMode = mode;
-        StreamView v = currentView();
-        if (v != null) {
-            v.setMode(mode);
-        }
-    }
-
-    private StackPane tabArea() {
-        Label empty = new Label("Double-click a connection (or select it and press Enter) to see its bytes.");
-        empty.getStyleClass().add(Styles.EMPTY_HINT);
-        empty.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(tabs.getTabs()));
-        tabs.setId("streams");
-        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.ALL_TABS);
-        tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
-            StreamView v = now == null ? null : (StreamView) now.getUserData();
-            if (v != null) {
-                (v.mode() == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true);
-            }
-        });
-        return new StackPane(empty, tabs);
+    /** The content of a connection's open tab (its byte views and SMTP / HTTP view), or null. */
+    ConnectionTab connectionTab(long connectionId) {
+        return streams.connectionTab(connectionId);
     }
 
     // ---- menus -----------------------------------------------------------------------------
@@ -417,17 +351,9 @@ final class MainWindow {
         MenuItem open = item("Open capture\u2026", "Shortcut+O", this::chooseAndOpen);
         MenuItem saveAs = item("Save capture as\u2026", "Shortcut+S", this::chooseAndSaveCapture);
         MenuItem clear = item("Clear finished connections\u2026", "Shortcut+L", this::confirmAndClear);
-        MenuItem closeTab = item("Close tab", "Shortcut+W", () -> {
-            Tab t = tabs.getSelectionModel().getSelectedItem();
-            if (t != null) {
-                tabs.getTabs().remove(t);
-                ((StreamView) t.getUserData()).close();
-                closeProtocolViews((StreamView) t.getUserData());
-                views.values().remove(t.getUserData());
-            }
-        });
+        MenuItem closeTab = item("Close tab", "Shortcut+W", streams::closeSelected);
         MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
-        Menu export = HttpSmtpExports.menu(() -> file, () -> stage, notifications::info,
+        Menu export = ExportActions.menu(() -> file, () -> stage, notifications::info,
                 w -> setup.dialogs().save(w, "Export HTTP exchanges as HAR", "wirelens.har").orElse(null),
                 w -> setup.dialogs().folder(w, "Export SMTP messages (.eml) into folder").orElse(null));
         Menu fileMenu = new Menu("File", null, open, saveAs, export, new SeparatorMenuItem(), clear, closeTab,
@@ -440,8 +366,8 @@ final class MainWindow {
         textMode.setSelected(true);
         textMode.setAccelerator(KeyCombination.keyCombination("Shortcut+1"));
         hexMode.setAccelerator(KeyCombination.keyCombination("Shortcut+2"));
-        textMode.setOnAction(e -> setMode(StreamView.Mode.TEXT));
-        hexMode.setOnAction(e -> setMode(StreamView.Mode.HEX));
+        textMode.setOnAction(e -> streams.setMode(StreamView.Mode.TEXT));
+        hexMode.setOnAction(e -> streams.setMode(StreamView.Mode.HEX));
         Menu view = new Menu("View", null, textMode, hexMode);
         Menu interceptMenu = null;
         if (live != null) {
@@ -489,7 +415,7 @@ final class MainWindow {
 
     /** Copies the capture (everything recorded so far) to {@code target} on a background thread. */
     void saveCapture(Path target) {
-        Thread t = new Thread(() -> {
+        Background.execute(() -> {
             String message;
             boolean ok = false;
             try {
@@ -512,9 +438,7 @@ final class MainWindow {
                     notifications.error(m);
                 }
             });
-        }, "wirelens-save-capture");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /** File → Clear: asks first, saying what goes and what the capture file keeps. */
@@ -555,15 +479,7 @@ final class MainWindow {
         }
         Set<Long> keep = new HashSet<>();
         open.forEach(c -> keep.add(c.id()));
-        for (Tab t : List.copyOf(tabs.getTabs())) {
-            StreamView v = (StreamView) t.getUserData();
-            if (!keep.contains(v.connectionId())) {
-                tabs.getTabs().remove(t);
-                v.close();
-                closeProtocolViews(v);
-                views.remove(v.connectionId());
-            }
-        }
+        streams.closeAllBut(keep);
         table.clear(open);
         for (ConnectionInfo c : known) { // connections that came after the snapshot stay
             if (!keep.contains(c.id())) {
@@ -634,14 +550,11 @@ final class MainWindow {
             return;
         }
         disposed = true;
-        timer.stop();
+        pulse.stop();
         if (intercept != null) {
             intercept.dispose();
         }
-        views.values().forEach(StreamView::close);
-        views.clear();
-        protocolViews.values().forEach(HttpSmtpViewSwitch::close);
-        protocolViews.clear();
+        streams.dispose();
         try {
             if (live != null) {
                 live.close();

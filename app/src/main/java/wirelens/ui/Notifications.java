@@ -9,6 +9,8 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
+import wirelens.ui.base.Notifier;
+import wirelens.ui.base.Styles;
 
 /** Non-modal notifications stacked at the bottom right of the window; each fades out on its own. */
 final class Notifications implements Notifier {

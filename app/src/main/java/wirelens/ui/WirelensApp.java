@@ -16,6 +16,9 @@ import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.Rule;
+import wirelens.ui.base.Background;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.listeners.ListenerSettings;
 
 /**
  * The JavaFX application: a live window (listeners from the config directory plus the command line's,
@@ -88,7 +91,7 @@ public final class WirelensApp extends Application {
     }
 
     /** Builds a live window on {@code stage}: starts the engine and the recorder. */
-    static MainWindow live(Stage stage, List<ListenerConfig> commandLine, Path recordTo, ListenerSettings settings,
+    public static MainWindow live(Stage stage, List<ListenerConfig> commandLine, Path recordTo, ListenerSettings settings,
             FileDialogs dialogs, Consumer<Path> openViewer) {
         LiveCapture capture = LiveCapture.start(recordTo);
         return new MainWindow(stage, new MainWindow.Setup(capture, null, settings, commandLine, dialogs, openViewer));
@@ -106,7 +109,7 @@ public final class WirelensApp extends Application {
 
     static void openViewerWindow(Path path, FileDialogs dialogs, Consumer<Path> openViewer, Consumer<MainWindow> opened,
             Consumer<String> failed) {
-        Thread t = new Thread(() -> {
+        Background.execute(() -> {
             try {
                 CaptureFile file = CaptureFile.open(path);
                 Platform.runLater(() -> {
@@ -119,9 +122,7 @@ public final class WirelensApp extends Application {
                 String message = "Cannot open " + path + ": " + e.getMessage();
                 Platform.runLater(() -> failed.accept(message));
             }
-        }, "wirelens-open-capture");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     private void reportOpenFailure(String message) {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static wirelens.ui.HttpSmtpTesting.fx;
-import static wirelens.ui.HttpSmtpTesting.fxRun;
-import static wirelens.ui.HttpSmtpTesting.waitUntil;
+import static wirelens.testkit.Fx.fx;
+import static wirelens.testkit.Fx.fxRun;
+import static wirelens.testkit.Fx.waitUntil;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +42,13 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
+import wirelens.testkit.Fx;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.protocol.ConnectionTab;
+import wirelens.ui.protocol.HttpView;
+import wirelens.ui.protocol.ProtocolTesting;
+import wirelens.ui.protocol.SmtpView;
 
 /**
  * The SMTP and HTTP views inside the real window: a forward listener in front of aiosmtpd and an HTTP
@@ -68,7 +75,7 @@ class HttpSmtpWindowTest {
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        smtpPort = HttpSmtpTesting.freePort();
+        smtpPort = ProtocolTesting.freePort();
         Path config = Files.createTempDirectory(configDir, "config");
         FileDialogs dialogs = new FileDialogs() {
             @Override
@@ -108,17 +115,17 @@ class HttpSmtpWindowTest {
 
     @Test
     void connectionTabsOfferSmtpAndHttpViewsAndTheCaptureExports(FxRobot robot) throws Exception {
-        assumeTrue(HttpSmtpTesting.works(PYTHON, "-c", "import aiosmtpd"), "python3-aiosmtpd is not installed");
-        assumeTrue(HttpSmtpTesting.works("swaks", "--version"), "swaks is not installed");
+        assumeTrue(ProtocolTesting.works(PYTHON, "-c", "import aiosmtpd"), "python3-aiosmtpd is not installed");
+        assumeTrue(ProtocolTesting.works("swaks", "--version"), "swaks is not installed");
         Path log = dir.resolve("aiosmtpd.log");
         smtpServer = new ProcessBuilder(PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + smtpPort)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HttpSmtpTesting.awaitListening(smtpPort, smtpServer, log);
+        ProtocolTesting.awaitListening(smtpPort, smtpServer, log);
         int forwardPort = boundPort(ListenerKind.FORWARD);
         int proxyPort = boundPort(ListenerKind.HTTP);
 
         Path attachment = Files.writeString(dir.resolve("notes.txt"), "meeting notes\n");
-        HttpSmtpTesting.Ran swaks = HttpSmtpTesting.run("swaks", "--server", "127.0.0.1:" + forwardPort,
+        ProtocolTesting.Ran swaks = ProtocolTesting.run("swaks", "--server", "127.0.0.1:" + forwardPort,
                 "--helo", "client.test", "--from", "alice@example.test", "--to", "bob@example.test",
                 "--header", "Subject: minutes", "--body", "see attached", "--attach", attachment.toString());
         assertEquals(0, swaks.exit(), swaks.output());
@@ -134,29 +141,29 @@ class HttpSmtpWindowTest {
 
         // The SMTP connection's tab offers SMTP; the view shows the transcript.
         fxRun(() -> window.openStream(window.connections().row(1)));
-        waitUntil("SMTP is offered", () -> window.protocolViews(1).offers(HttpSmtpViewSwitch.Shown.SMTP));
-        assertFalse(fx(() -> window.protocolViews(1).offers(HttpSmtpViewSwitch.Shown.HTTP)));
+        waitUntil("SMTP is offered", () -> window.connectionTab(1).offers(ConnectionTab.Shown.SMTP));
+        assertFalse(fx(() -> window.connectionTab(1).offers(ConnectionTab.Shown.HTTP)));
         robot.clickOn("#show-smtp-1");
-        SmtpView smtp = fx(() -> window.protocolViews(1).smtpView());
+        SmtpView smtp = fx(() -> window.connectionTab(1).smtpView());
         waitUntil("the transcript is shown", () -> smtp.session() != null && !smtp.session().messages().isEmpty()
                 && smtp.transcript().getItems().size() == smtp.session().exchanges().size()
                 && smtp.session().exchanges().stream().noneMatch(e -> e.waiting()));
-        assertEquals(1, fx(() -> HttpSmtpTesting.countLabeled(smtp, SmtpView.REPLY_3XX, "354")));
+        assertEquals(1, fx(() -> ProtocolTesting.countLabeled(smtp, SmtpView.REPLY_3XX, "354")));
         fxRun(() -> smtp.details().getSelectionModel().select(1));
         waitUntil("the attachment is listed", () -> !smtp.attachments().getItems().isEmpty());
         fxRun(() -> smtp.attachments().getSelectionModel().select(0));
         giveTheTabsRoom();
-        HttpSmtpTesting.screenshot(stage.getScene(), "smtp-view");
+        Fx.screenshot(stage.getScene(), "smtp-view");
 
         // The HTTP proxy connection's tab offers HTTP at once; the view decodes the gzip'd JSON.
         fxRun(() -> window.openStream(window.connections().row(2)));
-        waitUntil("HTTP is offered", () -> window.protocolViews(2) != null
-                && window.protocolViews(2).offers(HttpSmtpViewSwitch.Shown.HTTP));
+        waitUntil("HTTP is offered", () -> window.connectionTab(2) != null
+                && window.connectionTab(2).offers(ConnectionTab.Shown.HTTP));
         robot.clickOn("#show-http-2");
-        HttpView http = fx(() -> window.protocolViews(2).httpView());
+        HttpView http = fx(() -> window.connectionTab(2).httpView());
         waitUntil("the JSON is shown", () -> http.response().body().getText().contains("\"name\" : \"Ada\""));
         assertTrue(fx(() -> http.response().body().getText()).startsWith("{\n  \"user\" : {\n    \"id\" : 7,"));
-        HttpSmtpTesting.screenshot(stage.getScene(), "http-view");
+        Fx.screenshot(stage.getScene(), "http-view");
 
         // File → Export → HAR… and Messages (.eml)… for the whole capture.
         Path har = dir.resolve("capture.har");
@@ -223,9 +230,9 @@ class HttpSmtpWindowTest {
 
     private int boundPort(ListenerKind kind) throws Exception {
         waitUntil(kind + " listener is listening", () -> window.listenerPane().rows().stream()
-                .anyMatch(r -> r.config.kind() == kind && r.bound != null));
-        return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config.kind() == kind && r.bound != null)
-                .findFirst().orElseThrow().bound.getPort());
+                .anyMatch(r -> r.config().kind() == kind && r.bound() != null));
+        return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config().kind() == kind && r.bound() != null)
+                .findFirst().orElseThrow().bound().getPort());
     }
 
     private void startHttpServer() throws Exception {

@@ -2,12 +2,12 @@ package wirelens.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wirelens.ui.InterceptTestRig.await;
-import static wirelens.ui.InterceptTestRig.awaitFx;
-import static wirelens.ui.InterceptTestRig.b;
-import static wirelens.ui.InterceptTestRig.fx;
-import static wirelens.ui.InterceptTestRig.fxRun;
-import static wirelens.ui.InterceptTestRig.send;
+import static wirelens.testkit.Fx.fx;
+import static wirelens.testkit.Fx.fxRun;
+import static wirelens.ui.intercept.InterceptTestRig.await;
+import static wirelens.ui.intercept.InterceptTestRig.awaitFx;
+import static wirelens.ui.intercept.InterceptTestRig.b;
+import static wirelens.ui.intercept.InterceptTestRig.send;
 
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,6 +29,13 @@ import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesFiles;
+import wirelens.testkit.Fx;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.intercept.InterceptPane;
+import wirelens.ui.intercept.InterceptTestRig;
+import wirelens.ui.intercept.RulesPane;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.stream.StreamView;
 
 /**
  * The live window with the hook chain: command-line rules, then the intercept hold. Ctrl+I turns
@@ -76,9 +83,9 @@ class InterceptWindowTest {
 
     private int listenerPort() throws Exception {
         awaitFx("the listener to listen", () -> window.listenerPane().rows().stream()
-                .anyMatch(r -> r.config.name().equals("held") && r.bound != null));
-        return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config.name().equals("held"))
-                .findFirst().orElseThrow().bound.getPort());
+                .anyMatch(r -> r.config().name().equals("held") && r.bound() != null));
+        return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config().name().equals("held"))
+                .findFirst().orElseThrow().bound().getPort());
     }
 
     @Test
@@ -106,7 +113,7 @@ class InterceptWindowTest {
             robot.clickOn(text);
             fxRun(() -> text.positionCaret(4));
             robot.write(" from wirelens");
-            InterceptTestRig.screenshot(window.stage().getScene(), "intercept-window");
+            Fx.screenshot(window.stage().getScene(), "intercept-window");
             robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
             await("the server to receive the edit", () -> server.received().length >= 20);
             client.shutdownOutput();
@@ -132,7 +139,7 @@ class InterceptWindowTest {
                 fx(() -> robot.lookup("#compare-forwarded").queryAs(TextArea.class).getText()));
         assertTrue(fx(() -> robot.lookup("#compare-title").queryLabeled().getText())
                 .contains("edited: 6 bytes read, 20 bytes sent"));
-        InterceptTestRig.screenshot(window.stage().getScene(), "intercept-compare");
+        Fx.screenshot(window.stage().getScene(), "intercept-compare");
 
         // the saved capture reopens with both: what the client sent and what the server got
         Path saved = configDir.resolve("edited-" + System.nanoTime() + ".pcapng");

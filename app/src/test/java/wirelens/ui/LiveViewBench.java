@@ -22,6 +22,10 @@ import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import wirelens.engine.ListenerConfig;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.connections.ConnectionRow;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.stream.StreamView;
 
 /**
  * Not a test: pushes N MiB (default 1024) at full speed through one connection, first headless (engine
@@ -129,7 +133,7 @@ public final class LiveViewBench {
             shown.get(60, TimeUnit.SECONDS);
             int port = waitFor(() -> {
                 var rows = window.get().listenerPane().rows();
-                return rows.isEmpty() || rows.get(0).bound == null ? null : rows.get(0).bound.getPort();
+                return rows.isEmpty() || rows.get(0).bound() == null ? null : rows.get(0).bound().getPort();
             });
 
             PulseGaps gaps = new PulseGaps();

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wirelens.ui.UiTesting.fx;
-import static wirelens.ui.UiTesting.fxRun;
-import static wirelens.ui.UiTesting.roundTrip;
-import static wirelens.ui.UiTesting.waitUntil;
+import static wirelens.testkit.Fx.fx;
+import static wirelens.testkit.Fx.fxRun;
+import static wirelens.testkit.Fx.waitUntil;
+import static wirelens.ui.UpperCaseEcho.roundTrip;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -19,9 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
 import javafx.scene.control.TableView;
@@ -36,7 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import wirelens.engine.Direction;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.Styles;
+import wirelens.ui.connections.ConnectionRow;
+import wirelens.ui.listeners.ListenerPane;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.stream.StreamText;
+import wirelens.ui.stream.StreamView;
 
 /**
  * The live window end to end: a listener added through the form, real traffic on loopback through it,
@@ -90,8 +96,8 @@ class LiveWindowTest {
         type(robot, "#target-host", targetHost);
         type(robot, "#target-port", Integer.toString(targetPort));
         robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
-        waitUntil("the listener is listening", () -> listener(name).map(r -> r.bound != null).orElse(false));
-        return fx(() -> listener(name).orElseThrow().bound.getPort());
+        waitUntil("the listener is listening", () -> listener(name).map(r -> r.bound() != null).orElse(false));
+        return fx(() -> listener(name).orElseThrow().bound().getPort());
     }
 
     /** Queries within this test's window only (other test classes may leave windows with the same ids). */
@@ -114,7 +120,7 @@ class LiveWindowTest {
     }
 
     private Optional<ListenerPane.Row> listener(String name) {
-        return window.listenerPane().rows().stream().filter(r -> r.config.name().equals(name)).findFirst();
+        return window.listenerPane().rows().stream().filter(r -> r.config().name().equals(name)).findFirst();
     }
 
     private static List<String> lines(StreamView view) {
@@ -125,15 +131,15 @@ class LiveWindowTest {
     void firstStartRunsAnHttpProxyShowsTheTemplateAndAHint(FxRobot robot) throws Exception {
         List<ListenerPane.Row> rows = fx(() -> window.listenerPane().rows());
         assertEquals(2, rows.size());
-        assertEquals(ListenerPane.TEMPLATE, rows.get(0).config);
+        assertEquals(ListenerPane.TEMPLATE, rows.get(0).config());
         assertFalse(rows.get(0).running());
-        assertEquals(ListenerPane.DEFAULT_PROXY, rows.get(1).config);
+        assertEquals(ListenerPane.DEFAULT_PROXY, rows.get(1).config());
         ListenerPane.Row proxy = rows.get(1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (fx(() -> proxy.status.get()).startsWith("starting") && System.nanoTime() < deadline) {
+        while (fx(() -> proxy.status()).startsWith("starting") && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        String status = fx(() -> proxy.status.get());
+        String status = fx(() -> proxy.status());
         String hint = fx(() -> here(robot).lookup("#empty-hint").queryLabeled().getText());
         if (status.equals("listening")) {
             assertTrue(hint.contains("HTTP proxy to 127.0.0.1:8080"), hint);
@@ -147,7 +153,7 @@ class LiveWindowTest {
 
     @Test
     void liveTrafficShowsInTheTableAndInTextAndHexViews(FxRobot robot) throws Exception {
-        try (UiTesting.UpperCaseEcho echo = new UiTesting.UpperCaseEcho()) {
+        try (UpperCaseEcho echo = new UpperCaseEcho()) {
             int port = addListener(robot, "echo", "127.0.0.1", echo.port());
             String hint = fx(() -> here(robot).lookup("#empty-hint").queryLabeled().getText());
             assertTrue(hint.contains("127.0.0.1:" + port), hint);
@@ -277,7 +283,7 @@ class LiveWindowTest {
 
     @Test
     void followModeSticksToTheEndUntilTheUserScrollsUp(FxRobot robot) throws Exception {
-        try (UiTesting.UpperCaseEcho echo = new UiTesting.UpperCaseEcho();
+        try (UpperCaseEcho echo = new UpperCaseEcho();
                 Socket client = new Socket(InetAddress.getLoopbackAddress(),
                         addListener(robot, "follow", "127.0.0.1", echo.port()))) {
             client.setSoTimeout(10_000);
@@ -338,9 +344,9 @@ class LiveWindowTest {
             type(robot, "#name", "busy");
             type(robot, "#bind-port", Integer.toString(busy.getLocalPort()));
             robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
-            waitUntil("the listener failed", () -> listener("busy").map(r -> r.status.get().startsWith("failed"))
+            waitUntil("the listener failed", () -> listener("busy").map(r -> r.status().startsWith("failed"))
                     .orElse(false));
-            String status = fx(() -> listener("busy").orElseThrow().status.get());
+            String status = fx(() -> listener("busy").orElseThrow().status());
             assertTrue(status.contains("already in use"), status);
             assertTrue(fx(() -> window.notifications().history().stream().anyMatch(m -> m.contains("already in use"))));
         }
@@ -353,7 +359,7 @@ class LiveWindowTest {
 
     @Test
     void listenersAreSavedAndFilterAndSearchFindConnections(FxRobot robot) throws Exception {
-        try (UiTesting.UpperCaseEcho echo = new UiTesting.UpperCaseEcho()) {
+        try (UpperCaseEcho echo = new UpperCaseEcho()) {
             int port = addListener(robot, "saved one", "127.0.0.1", echo.port());
             ListenerSettings.Loaded saved = new ListenerSettings(settingsPath).load();
             assertTrue(saved.listeners().stream().anyMatch(s -> s.name().equals("saved one") && s.running()
@@ -391,7 +397,7 @@ class LiveWindowTest {
     void aSavedCaptureReopensInAViewerWindow(FxRobot robot) throws Exception {
         byte[] hello = "EHLO wirelens.test\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] quit = "QUIT\r\n".getBytes(StandardCharsets.US_ASCII);
-        try (UiTesting.UpperCaseEcho echo = new UiTesting.UpperCaseEcho()) {
+        try (UpperCaseEcho echo = new UpperCaseEcho()) {
             int port = addListener(robot, "mail", "127.0.0.1", echo.port());
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 client.setSoTimeout(10_000);

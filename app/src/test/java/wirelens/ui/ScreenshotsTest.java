@@ -2,9 +2,9 @@ package wirelens.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wirelens.ui.UiTesting.fx;
-import static wirelens.ui.UiTesting.fxRun;
-import static wirelens.ui.UiTesting.waitUntil;
+import static wirelens.testkit.Fx.fx;
+import static wirelens.testkit.Fx.fxRun;
+import static wirelens.testkit.Fx.waitUntil;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Fx;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.connections.ConnectionRow;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.stream.StreamView;
 
 /**
  * The README's pictures: the window while a mail client talks to a (scripted) SMTP server through a
@@ -126,9 +131,9 @@ class ScreenshotsTest {
 
     @Test
     void mailSessionInTheTextAndHexViews() throws Exception {
-        waitUntil("both listeners are up", () -> window.listenerPane().rows().stream().allMatch(r -> r.bound != null));
-        int smtpPort = fx(() -> window.listenerPane().rows().get(0).bound.getPort());
-        int billingPort = fx(() -> window.listenerPane().rows().get(1).bound.getPort());
+        waitUntil("both listeners are up", () -> window.listenerPane().rows().stream().allMatch(r -> r.bound() != null));
+        int smtpPort = fx(() -> window.listenerPane().rows().get(0).bound().getPort());
+        int billingPort = fx(() -> window.listenerPane().rows().get(1).bound().getPort());
 
         // an earlier mail session, closed
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
@@ -168,16 +173,16 @@ class ScreenshotsTest {
             assertTrue(lines.contains("\\t-- sent through Wirelens\\r\\n"), lines.toString());
             waitUntil("the failed row", () -> window.connections().row(2).state() == ConnectionRow.State.ERROR);
             Thread.sleep(300); // let the status bar catch up (it refreshes 4 times a second)
-            UiTesting.screenshot(window.stage().getScene(), "main-window");
+            Fx.screenshot(window.stage().getScene(), "main-window");
             fxRun(() -> {
                 window.connections().table().getSelectionModel().clearSelection();
                 window.notifications().node().getChildren().clear(); // shown in main-window.png already
             });
-            UiTesting.screenshot(window.stage().getScene(), "text-view");
+            Fx.screenshot(window.stage().getScene(), "text-view");
             fxRun(() -> view.setMode(StreamView.Mode.HEX));
             waitUntil("the hex view is at the end", () -> view.lastVisibleLine() == view.lineCount() - 1);
             assertTrue(fx(() -> view.lineText(1)).startsWith("00000000  32 32 30 20 6d 61 69 6c"));
-            UiTesting.screenshot(window.stage().getScene(), "hex-view");
+            Fx.screenshot(window.stage().getScene(), "hex-view");
             send(client, "QUIT\r\n", "221 ");
         }
     }

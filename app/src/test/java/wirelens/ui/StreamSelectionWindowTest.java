@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wirelens.ui.UiTesting.fx;
-import static wirelens.ui.UiTesting.fxRun;
-import static wirelens.ui.UiTesting.roundTrip;
-import static wirelens.ui.UiTesting.waitUntil;
+import static wirelens.testkit.Fx.fx;
+import static wirelens.testkit.Fx.fxRun;
+import static wirelens.testkit.Fx.waitUntil;
+import static wirelens.ui.UpperCaseEcho.roundTrip;
 
 import java.net.InetAddress;
 import java.net.Socket;
@@ -20,7 +20,6 @@ import java.util.Optional;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
-import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
@@ -37,6 +36,10 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import wirelens.capture.CaptureFile;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Fx;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.stream.StreamView;
 
 /**
  * Selecting bytes with the mouse in the text and hex views and copying exactly them, across chunk
@@ -50,7 +53,7 @@ class StreamSelectionWindowTest {
     Path dir;
 
     private MainWindow window;
-    private UiTesting.UpperCaseEcho echo;
+    private UpperCaseEcho echo;
 
     private static final class NoDialogs implements FileDialogs {
         @Override
@@ -66,7 +69,7 @@ class StreamSelectionWindowTest {
 
     @Start
     void start(Stage stage) throws Exception {
-        echo = new UiTesting.UpperCaseEcho();
+        echo = new UpperCaseEcho();
         Path config = Files.createTempDirectory(configDir, "config");
         LiveCapture live = LiveCapture.start(null);
         window = new MainWindow(stage, new MainWindow.Setup(live, null,
@@ -84,9 +87,9 @@ class StreamSelectionWindowTest {
 
     private int listenerPort() throws Exception {
         waitUntil("the listener to listen", () -> window.listenerPane().rows().stream()
-                .anyMatch(r -> r.config.name().equals("sel") && r.bound != null));
-        return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config.name().equals("sel"))
-                .findFirst().orElseThrow().bound.getPort());
+                .anyMatch(r -> r.config().name().equals("sel") && r.bound() != null));
+        return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config().name().equals("sel"))
+                .findFirst().orElseThrow().bound().getPort());
     }
 
     private static byte[] ascii(String s) {
@@ -161,7 +164,7 @@ class StreamSelectionWindowTest {
             assertArrayEquals(new long[] {14, 18}, fx(view::selection));
             assertEquals(List.of("0d 0a", "..", "48 45", "HE"), fx(view::highlightedTexts),
                     "the bytes are highlighted in the hex and in the ASCII column");
-            UiTesting.screenshot(window.stage().getScene(), "hex-selection");
+            Fx.screenshot(window.stage().getScene(), "hex-selection");
             ctrlC(robot);
             assertEquals("0d 0a 48 45\n", clipboard(), "Ctrl+C in the hex view copies hex");
 

@@ -1,0 +1,97 @@
+package wirelens.ui.connections;
+
+import java.util.Locale;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import wirelens.base.Units;
+import wirelens.capture.ConnectionEnd;
+import wirelens.capture.ConnectionInfo;
+import wirelens.engine.Hosts;
+
+/** One row of the connection table: the latest {@link ConnectionInfo} of a connection, as a property. */
+public final class ConnectionRow {
+    /** What the state column says. */
+    public enum State {
+        CONNECTING("connecting"), OPEN("open"), HALF_CLOSED("half-closed"), CLOSED("closed"), RESET("reset"),
+        ERROR("error");
+
+        final String label;
+
+        State(String label) {
+            this.label = label;
+        }
+    }
+
+    private final ReadOnlyObjectWrapper<ConnectionInfo> info;
+    private boolean targetConnected;
+
+    ConnectionRow(ConnectionInfo info, boolean targetConnected) {
+        this.info = new ReadOnlyObjectWrapper<>(info);
+        this.targetConnected = targetConnected;
+    }
+
+    ReadOnlyObjectProperty<ConnectionInfo> infoProperty() {
+        return info.getReadOnlyProperty();
+    }
+
+    public ConnectionInfo info() {
+        return info.get();
+    }
+
+    public long id() {
+        return info.get().id();
+    }
+
+    void update(ConnectionInfo newInfo, boolean connectedNow) {
+        targetConnected |= connectedNow;
+        info.set(newInfo);
+    }
+
+    public State state() {
+        ConnectionInfo c = info.get();
+        return switch (c.end()) {
+            case CLOSED -> State.CLOSED;
+            case RESET -> State.RESET;
+            case FAILED -> State.ERROR;
+            case OPEN -> c.clientFinished() || c.serverFinished() ? State.HALF_CLOSED
+                    : targetConnected ? State.OPEN : State.CONNECTING;
+        };
+    }
+
+    /** The state, with the reason for an error. */
+    public String stateText() {
+        ConnectionInfo c = info.get();
+        return c.end() == ConnectionEnd.FAILED && c.failure() != null ? "error: " + c.failure() : state().label;
+    }
+
+    String startText() {
+        return Units.clock(info.get().openedNanos());
+    }
+
+    public String clientText() {
+        return Hosts.format(info.get().client());
+    }
+
+    public String targetText() {
+        return Hosts.format(info.get().target());
+    }
+
+    /** Duration so far for an open connection ({@code nowNanos} epoch), final once it ended. */
+    long durationNanos(long nowNanos) {
+        ConnectionInfo c = info.get();
+        return c.isOpen() ? Math.max(0, nowNanos - c.openedNanos()) : c.durationNanos();
+    }
+
+    /** True when the filter text (lower case) occurs in the id, listener, addresses or state. */
+    boolean matches(String needle) {
+        if (needle.isEmpty()) {
+            return true;
+        }
+        ConnectionInfo c = info.get();
+        return Long.toString(c.id()).equals(needle)
+                || c.listenerName().toLowerCase(Locale.ROOT).contains(needle)
+                || clientText().toLowerCase(Locale.ROOT).contains(needle)
+                || targetText().toLowerCase(Locale.ROOT).contains(needle)
+                || stateText().toLowerCase(Locale.ROOT).contains(needle);
+    }
+}

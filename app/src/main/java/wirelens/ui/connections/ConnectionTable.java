@@ -1,0 +1,372 @@
+package wirelens.ui.connections;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javafx.application.Platform;
+import javafx.beans.Observable;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.collections.transformation.SortedList;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import wirelens.base.Units;
+import wirelens.capture.CaptureFile;
+import wirelens.capture.CaptureIndex;
+import wirelens.capture.ConnectionEnd;
+import wirelens.capture.ConnectionInfo;
+import wirelens.engine.EpochClock;
+import wirelens.ui.base.Background;
+import wirelens.ui.base.Notifier;
+import wirelens.ui.base.Styles;
+
+/**
+ * The live connection table: virtualised, sortable, with a filter on listener, address and state, and a
+ * content search over the captured bytes (run on a background thread).
+ */
+public final class ConnectionTable {
+    private final CaptureIndex index;
+    private final CaptureFile file;
+    private final Notifier notifier;
+    private final ObservableList<ConnectionRow> rows =
+            FXCollections.observableArrayList(r -> new Observable[] {r.infoProperty()});
+    private final Map<Long, ConnectionRow> byId = new HashMap<>();
+    private final FilteredList<ConnectionRow> filtered = new FilteredList<>(rows);
+    private final TableView<ConnectionRow> table = new TableView<>();
+    private final TextField filter = new TextField();
+    private final TextField search = new TextField();
+    private final ChoiceBox<String> searchKind = new ChoiceBox<>();
+    private final Label searchResult = new Label();
+    private final Label placeholder = new Label();
+    private final BorderPane root = new BorderPane();
+    private Set<Long> contentMatches;
+    private long hiddenUpTo;
+    private AtomicBoolean runningSearch;
+
+    // totals of the shown rows
+    private int open;
+    private long bytesClientToServer;
+    private long bytesServerToClient;
+
+    public ConnectionTable(CaptureIndex index, CaptureFile file, Notifier notifier, Consumer<ConnectionRow> onOpen) {
+        this.index = index;
+        this.file = file;
+        this.notifier = notifier;
+        build(onOpen);
+    }
+
+    public Node node() {
+        return root;
+    }
+
+    public TableView<ConnectionRow> table() {
+        return table;
+    }
+
+    public ConnectionRow row(long id) {
+        return byId.get(id);
+    }
+
+    public int shownCount() {
+        return rows.size();
+    }
+
+    public int openCount() {
+        return open;
+    }
+
+    public long bytesClientToServer() {
+        return bytesClientToServer;
+    }
+
+    public long bytesServerToClient() {
+        return bytesServerToClient;
+    }
+
+    public void setHint(String text) {
+        placeholder.setText(text);
+    }
+
+    /** Applies a pulse's changes; returns the connections that failed in it (for one notification). */
+    public List<ConnectionInfo> apply(List<ConnectionInfo> changed, Set<Long> targetConnected) {
+        List<ConnectionInfo> failed = new ArrayList<>();
+        List<ConnectionRow> added = new ArrayList<>();
+        for (ConnectionInfo info : changed) {
+            ConnectionRow row = byId.get(info.id());
+            if (row == null && info.id() <= hiddenUpTo) {
+                continue; // cleared
+            }
+            if (row == null) {
+                row = new ConnectionRow(info, targetConnected.contains(info.id()));
+                byId.put(info.id(), row);
+                added.add(row);
+                count(info, 1);
+                if (info.end() == ConnectionEnd.FAILED) {
+                    failed.add(info);
+                }
+            } else {
+                ConnectionInfo before = row.info();
+                count(before, -1);
+                count(info, 1);
+                if (info.end() == ConnectionEnd.FAILED && before.end() != ConnectionEnd.FAILED) {
+                    failed.add(info);
+                }
+                row.update(info, targetConnected.contains(info.id()));
+            }
+        }
+        rows.addAll(added);
+        return failed;
+    }
+
+    private void count(ConnectionInfo info, int sign) {
+        open += info.isOpen() ? sign : 0;
+        bytesClientToServer += sign * info.bytesClientToServer();
+        bytesServerToClient += sign * info.bytesServerToClient();
+    }
+
+    /**
+     * Removes every row but those of {@code keep} (the connections still open), and ignores later updates
+     * of the removed ones (the feed may still hold some). Rows for kept connections not shown yet are added.
+     */
+    public void clear(List<ConnectionInfo> keep) {
+        apply(keep, Set.of());
+        Set<Long> kept = new java.util.HashSet<>();
+        keep.forEach(c -> kept.add(c.id()));
+        for (ConnectionRow r : rows) {
+            hiddenUpTo = Math.max(hiddenUpTo, r.id());
+        }
+        for (ConnectionInfo c : keep) {
+            hiddenUpTo = Math.max(hiddenUpTo, c.id());
+        }
+        rows.removeIf(r -> !kept.contains(r.id()));
+        byId.keySet().retainAll(kept);
+        open = 0;
+        bytesClientToServer = 0;
+        bytesServerToClient = 0;
+        for (ConnectionRow r : rows) {
+            count(r.info(), 1);
+        }
+    }
+
+    /** Lets the durations of open connections tick (only visible cells redraw). */
+    public void tick() {
+        if (open > 0) {
+            clock.set(EpochClock.nowNanos());
+        }
+    }
+
+    private final javafx.beans.property.LongProperty clock = new javafx.beans.property.SimpleLongProperty();
+
+    /** The duration of a connection; while it is open it follows {@link #clock}. */
+    private final class DurationCell extends javafx.scene.control.TableCell<ConnectionRow, Long> {
+        DurationCell() {
+            clock.addListener(new javafx.beans.WeakInvalidationListener(tick));
+        }
+
+        private final javafx.beans.InvalidationListener tick = o -> {
+            ConnectionRow row = getTableRow() == null ? null : getTableRow().getItem();
+            if (!isEmpty() && row != null && row.info().isOpen()) {
+                setText(Units.duration(row.durationNanos(clock.get())));
+            }
+        };
+
+        @Override
+        protected void updateItem(Long v, boolean empty) {
+            super.updateItem(v, empty);
+            setText(empty || v == null ? null : Units.duration(v));
+        }
+    }
+
+    // ---- filter and search --------------------------------------------------------------
+
+    private void updatePredicate() {
+        String needle = filter.getText().trim().toLowerCase(Locale.ROOT);
+        Set<Long> matches = contentMatches;
+        filtered.setPredicate(r -> r.matches(needle) && (matches == null || matches.contains(r.id())));
+    }
+
+    void runContentSearch() {
+        String text = search.getText();
+        if (runningSearch != null) {
+            runningSearch.set(true);
+        }
+        if (text.isEmpty()) {
+            contentMatches = null;
+            searchResult.setText("");
+            updatePredicate();
+            return;
+        }
+        byte[] needle;
+        try {
+            needle = "Hex".equals(searchKind.getValue()) ? ContentSearch.parseHex(text)
+                    : text.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            searchResult.setText(e.getMessage());
+            return;
+        }
+        if (file == null) {
+            searchResult.setText("no capture file: bytes cannot be searched");
+            return;
+        }
+        AtomicBoolean cancelled = new AtomicBoolean();
+        runningSearch = cancelled;
+        List<ConnectionInfo> candidates = new ArrayList<>();
+        for (ConnectionRow r : rows) {
+            candidates.add(r.info());
+        }
+        searchResult.setText("searching " + candidates.size() + " connections\u2026");
+        Background.execute(() -> {
+            try {
+                Set<Long> found = ContentSearch.find(index, file, candidates, needle, cancelled::get);
+                Platform.runLater(() -> {
+                    if (!cancelled.get()) {
+                        contentMatches = found;
+                        searchResult.setText(found.size() + (found.size() == 1 ? " connection contains it"
+                                : " connections contain it"));
+                        updatePredicate();
+                    }
+                });
+            } catch (java.io.IOException | RuntimeException e) {
+                Platform.runLater(() -> notifier.error("Search failed: " + e.getMessage()));
+            }
+        });
+    }
+
+    // ---- layout -------------------------------------------------------------------------
+
+    private void build(Consumer<ConnectionRow> onOpen) {
+        SortedList<ConnectionRow> sorted = new SortedList<>(filtered);
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(sorted);
+        table.setId("connections");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        placeholder.getStyleClass().add(Styles.EMPTY_HINT);
+        placeholder.setId("empty-hint");
+        placeholder.setMaxWidth(560);
+        table.setPlaceholder(placeholder);
+
+        TableColumn<ConnectionRow, Long> id = numberColumn("#", r -> r.id(), 50);
+        table.getColumns().add(id);
+        table.getColumns().add(textColumn("Started", ConnectionRow::startText, 100));
+        table.getColumns().add(textColumn("Listener", r -> r.info().listenerName(), 90));
+        table.getColumns().add(textColumn("Client", ConnectionRow::clientText, 130));
+        table.getColumns().add(textColumn("Target", ConnectionRow::targetText, 130));
+        table.getColumns().add(textColumn("State", ConnectionRow::stateText, 130));
+        table.getColumns().add(numberColumn("Client \u2192 server", r -> r.info().bytesClientToServer(), 105));
+        table.getColumns().add(numberColumn("Server \u2192 client", r -> r.info().bytesServerToClient(), 110));
+        table.getColumns().add(numberColumn("Chunks", r -> (long) r.info().chunkCount(), 65));
+        TableColumn<ConnectionRow, Long> duration = new TableColumn<>("Duration");
+        duration.setCellValueFactory(c -> live(c.getValue(), r -> r.durationNanos(EpochClock.nowNanos())));
+        duration.setCellFactory(col -> new DurationCell());
+        duration.setPrefWidth(80);
+        table.getColumns().add(duration);
+        table.getSortOrder().add(id);
+
+        table.setRowFactory(tv -> {
+            TableRow<ConnectionRow> row = new TableRow<>() {
+                private final javafx.beans.InvalidationListener restyle = o -> style();
+                private ConnectionRow watched;
+
+                @Override
+                protected void updateItem(ConnectionRow item, boolean empty) {
+                    super.updateItem(item, empty);
+                    if (watched != item) {
+                        if (watched != null) {
+                            watched.infoProperty().removeListener(restyle);
+                        }
+                        watched = empty ? null : item;
+                        if (watched != null) {
+                            watched.infoProperty().addListener(restyle);
+                        }
+                    }
+                    style();
+                }
+
+                /** Touches the style classes only when they change: each change restyles the row's cells. */
+                private void style() {
+                    ConnectionRow item = watched;
+                    boolean error = item != null && item.state() == ConnectionRow.State.ERROR;
+                    boolean open = item != null && !error && item.info().isOpen();
+                    Styles.toggle(this, Styles.ROW_ERROR, error);
+                    Styles.toggle(this, Styles.ROW_OPEN, open);
+                }
+            };
+            row.setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !row.isEmpty()) {
+                    onOpen.accept(row.getItem());
+                }
+            });
+            return row;
+        });
+        table.setOnKeyPressed(e -> {
+            ConnectionRow r = table.getSelectionModel().getSelectedItem();
+            if (e.getCode() == KeyCode.ENTER && r != null) {
+                onOpen.accept(r);
+            }
+        });
+
+        filter.setId("filter");
+        filter.setPromptText("Filter: listener, address, state, #id");
+        filter.textProperty().addListener((o, was, now) -> updatePredicate());
+        HBox.setHgrow(filter, Priority.ALWAYS);
+        search.setId("content-search");
+        search.setPromptText("Find in bytes (Enter)");
+        search.setOnAction(e -> runContentSearch());
+        HBox.setHgrow(search, Priority.ALWAYS);
+        searchKind.getItems().setAll("Text", "Hex");
+        searchKind.setValue("Text");
+        searchKind.setId("content-search-kind");
+        searchResult.setId("content-search-result");
+        Button clearSearch = new Button("\u2715");
+        clearSearch.setOnAction(e -> {
+            search.clear();
+            runContentSearch();
+        });
+        HBox bar = new HBox(new Label("Connections"), filter, search, searchKind, clearSearch, searchResult);
+        bar.getChildren().get(0).getStyleClass().add(Styles.PANE_TITLE);
+        bar.getStyleClass().add(Styles.FILTER_BAR);
+        root.setTop(bar);
+        root.setCenter(table);
+    }
+
+    private static TableColumn<ConnectionRow, String> textColumn(String title, Function<ConnectionRow, String> value,
+            double width) {
+        TableColumn<ConnectionRow, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> live(cell.getValue(), value));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    /** A cell value that follows the row's info (cells update themselves; bindings hold no strong refs). */
+    private static <T> javafx.beans.value.ObservableValue<T> live(ConnectionRow row, Function<ConnectionRow, T> value) {
+        return javafx.beans.binding.Bindings.createObjectBinding(() -> value.apply(row), row.infoProperty());
+    }
+
+    private static TableColumn<ConnectionRow, Long> numberColumn(String title, Function<ConnectionRow, Long> value,
+            double width) {
+        TableColumn<ConnectionRow, Long> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> live(cell.getValue(), value));
+        c.setPrefWidth(width);
+        c.getStyleClass().add("wl-number");
+        return c;
+    }
+}

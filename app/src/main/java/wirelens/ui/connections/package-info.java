@@ -1,0 +1,13 @@
+/**
+ * The connection list: a virtualised, sortable table of every connection (listener, client, target,
+ * state, bytes each way, chunks, duration), live; the filter box (listener, address, state, {@code #id})
+ * and the search in the captured bytes (text or hex), run off the FX thread.
+ *
+ * <p>May import: {@code wirelens.capture}, {@code wirelens.engine}, {@code wirelens.base} and
+ * {@code wirelens.ui.base}. The window imports it.
+ *
+ * <p>Why it is shaped so: rows are updated in place from the batches the window drains, so a flood of
+ * chunks changes a few numbers per connection per pulse, and sorting and filtering stay with the
+ * table; a content search reads the capture file, which is never done on the FX thread.
+ */
+package wirelens.ui.connections;

@@ -1,0 +1,101 @@
+package wirelens.ui.listeners;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import wirelens.base.AtomicFiles;
+import wirelens.engine.ListenerConfig;
+import wirelens.engine.ListenerKind;
+
+/**
+ * The listeners the user configured, kept in {@code listeners.json} in the config directory: the
+ * system property {@code wirelens.config.dir} if set (tests), else {@code $XDG_CONFIG_HOME/wirelens},
+ * else {@code ~/.config/wirelens}.
+ */
+public final class ListenerSettings {
+    public static final String CONFIG_DIR_PROPERTY = "wirelens.config.dir";
+
+    /** One saved listener; {@code running} says whether to start it when the window opens. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Saved(String name, String kind, String bindHost, int bindPort, String targetHost, int targetPort,
+            boolean running) {
+
+        static Saved of(ListenerConfig c, boolean running) {
+            return new Saved(c.name(), c.kind().label(), c.bindHost(), c.bindPort(), c.targetHost(), c.targetPort(),
+                    running);
+        }
+
+        ListenerConfig config() {
+            ListenerKind k = "http".equals(kind) ? ListenerKind.HTTP : ListenerKind.FORWARD;
+            return new ListenerConfig(name, k, bindHost, bindPort, targetHost, targetPort);
+        }
+    }
+
+    /** What loading found: the listeners, whether a file existed, and a problem to tell the user. */
+    public record Loaded(List<Saved> listeners, boolean existed, String problem) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+
+    public ListenerSettings(Path file) {
+        this.file = file;
+    }
+
+    public static ListenerSettings inUserConfigDir() {
+        return new ListenerSettings(configDir().resolve("listeners.json"));
+    }
+
+    static Path configDir() {
+        String override = System.getProperty(CONFIG_DIR_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        return base.resolve("wirelens");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Reads the file; a missing file is the first start, a broken one is reported and left alone. */
+    public Loaded load() {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            List<Saved> saved = JSON.readValue(bytes, new TypeReference<List<Saved>>() {});
+            List<Saved> valid = new ArrayList<>();
+            List<String> bad = new ArrayList<>();
+            for (Saved s : saved) {
+                try {
+                    s.config();
+                    valid.add(s);
+                } catch (RuntimeException e) {
+                    bad.add(String.valueOf(s.name()) + " (" + e.getMessage() + ")");
+                }
+            }
+            return new Loaded(valid, true, bad.isEmpty() ? null : file + ": skipped invalid listeners: " + String.join(", ", bad));
+        } catch (NoSuchFileException e) {
+            return new Loaded(List.of(), false, null);
+        } catch (JacksonException e) {
+            return new Loaded(List.of(), true, file + " is not a valid listener list (" + e.getOriginalMessage()
+                    + "); starting without saved listeners, the file is kept as it is until you change a listener");
+        } catch (IOException e) {
+            return new Loaded(List.of(), true, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the list (via a temporary file, so a crash never leaves half a file). */
+    void save(List<Saved> listeners) throws IOException {
+        AtomicFiles.write(file, JSON.writeValueAsBytes(listeners));
+    }
+}

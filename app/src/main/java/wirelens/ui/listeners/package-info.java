@@ -1,0 +1,13 @@
+/**
+ * The listener pane: add, edit, remove, start and stop forward listeners and HTTP proxies, and the
+ * settings file they are saved in ({@code listeners.json} in the user's config directory), started
+ * again next time.
+ *
+ * <p>May import: {@code wirelens.engine}, {@code wirelens.base}, {@code wirelens.ui.base} and Jackson
+ * (the settings file). The window imports it.
+ *
+ * <p>Why it is shaped so: binding a port happens on the engine's thread and answers later, so a row
+ * shows "starting" until the engine says; a port in use or a listener reachable from other machines is
+ * a notification, never a dialog or a stack trace.
+ */
+package wirelens.ui.listeners;

@@ -1,0 +1,219 @@
+package wirelens.ui.protocol;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.util.Subscription;
+import wirelens.capture.CaptureFile;
+import wirelens.capture.ConnectionInfo;
+import wirelens.capture.HttpExchanges;
+import wirelens.capture.SmtpTranscripts;
+import wirelens.engine.ListenerKind;
+import wirelens.proto.smtp.SmtpDetection;
+import wirelens.ui.base.Background;
+import wirelens.ui.base.Pulse;
+
+/**
+ * The content of a connection's tab: the byte views (text / hex) and, once the connection is
+ * recognised, its SMTP or HTTP view beside them. Connections of an HTTP proxy listener are HTTP at once;
+ * others are sniffed from their first bytes (off the FX thread, again on later pulses while undecided).
+ * The protocol views are created when first chosen and closed with the tab.
+ */
+public final class ConnectionTab extends BorderPane {
+
+    /** Which view the tab shows. */
+    public enum Shown { BYTES, SMTP, HTTP }
+
+    private final Node bytes;
+    private final CaptureFile file;
+    private final long connectionId;
+    private final ToggleGroup group = new ToggleGroup();
+    private final ToggleButton bytesButton = new ToggleButton("Bytes");
+    private final ToggleButton smtpButton = new ToggleButton("SMTP");
+    private final ToggleButton httpButton = new ToggleButton("HTTP");
+    private final AtomicBoolean sniffing = new AtomicBoolean();
+    private final Pulse pulse;
+    /** The pulse while undecided (sniffing again when chunks were added); null once both are decided. */
+    private Subscription sniffingPulse;
+    private SmtpView smtp;
+    private HttpView http;
+    private boolean smtpDecided;
+    private boolean httpDecided;
+    private int sniffedAtChunks = -1;
+    private boolean closed;
+
+    public ConnectionTab(Node bytes, CaptureFile file, ConnectionInfo info, Pulse pulse) {
+        this.bytes = bytes;
+        this.file = file;
+        this.connectionId = info.id();
+        this.pulse = pulse;
+        setId("protocol-switch-" + connectionId);
+        getStylesheets().add(SmtpView.STYLESHEET);
+        for (ToggleButton b : new ToggleButton[] {bytesButton, smtpButton, httpButton}) {
+            b.setToggleGroup(group);
+        }
+        bytesButton.setId("show-bytes-" + connectionId);
+        smtpButton.setId("show-smtp-" + connectionId);
+        httpButton.setId("show-http-" + connectionId);
+        bytesButton.setSelected(true);
+        smtpButton.setVisible(false);
+        smtpButton.setManaged(false);
+        httpButton.setVisible(false);
+        httpButton.setManaged(false);
+        group.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                old.setSelected(true);
+            } else {
+                showSelected();
+            }
+        });
+        Label hint = new Label("View:");
+        HBox bar = new HBox(4, hint, bytesButton, smtpButton, httpButton);
+        bar.getStyleClass().add("wl-view-bar");
+        bar.setPadding(new Insets(2, 6, 2, 6));
+        setTop(bar);
+        setCenter(bytes);
+
+        if (file == null) {
+            smtpDecided = true;
+            httpDecided = true;
+        }
+        if (info.listenerKind() == ListenerKind.HTTP && file != null) {
+            offerHttp();
+            smtpDecided = true;
+        }
+        if (!smtpDecided || !httpDecided) {
+            sniffingPulse = pulse.add((now, behind) -> maybeSniff());
+        }
+    }
+
+    /** Shows that view (if it was offered); returns false when the connection is not recognised as such. */
+    boolean show(Shown shown) {
+        ToggleButton b = shown == Shown.SMTP ? smtpButton : shown == Shown.HTTP ? httpButton : bytesButton;
+        if (!b.isVisible()) {
+            return false;
+        }
+        b.setSelected(true);
+        return true;
+    }
+
+    public boolean offers(Shown shown) {
+        return shown == Shown.BYTES || (shown == Shown.SMTP ? smtpButton : httpButton).isVisible();
+    }
+
+    Shown shown() {
+        return smtpButton.isSelected() ? Shown.SMTP : httpButton.isSelected() ? Shown.HTTP : Shown.BYTES;
+    }
+
+    public SmtpView smtpView() {
+        return smtp;
+    }
+
+    public HttpView httpView() {
+        return http;
+    }
+
+    /** Releases the protocol views and stops sniffing. */
+    public void close() {
+        closed = true;
+        stopSniffing();
+        if (smtp != null) {
+            smtp.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    private void showSelected() {
+        switch (shown()) {
+            case SMTP -> {
+                if (smtp == null) {
+                    smtp = new SmtpView(file, connectionId, pulse);
+                }
+                setCenter(smtp);
+            }
+            case HTTP -> {
+                if (http == null) {
+                    http = new HttpView(file, connectionId, pulse);
+                }
+                setCenter(http);
+            }
+            default -> setCenter(bytes);
+        }
+    }
+
+    private void offerSmtp() {
+        smtpDecided = true;
+        httpDecided = true;
+        smtpButton.setVisible(true);
+        smtpButton.setManaged(true);
+    }
+
+    private void offerHttp() {
+        httpDecided = true;
+        httpButton.setVisible(true);
+        httpButton.setManaged(true);
+    }
+
+    private void stopSniffing() {
+        if (sniffingPulse != null) {
+            sniffingPulse.unsubscribe();
+            sniffingPulse = null;
+        }
+    }
+
+    /** While undecided: sniff again whenever chunks were added, one look at a time, off the FX thread. */
+    private void maybeSniff() {
+        if (closed || (smtpDecided && httpDecided)) {
+            stopSniffing();
+            return;
+        }
+        int chunks = file.index().chunkCount(connectionId);
+        ConnectionInfo info = file.index().connection(connectionId).orElse(null);
+        if (info == null || chunks == sniffedAtChunks || !sniffing.compareAndSet(false, true)) {
+            return;
+        }
+        sniffedAtChunks = chunks;
+        boolean ended = !info.isOpen();
+        Background.execute(() -> {
+            // Looked at before sniffing, so "the client spoke" is never newer than what isHttp saw.
+            boolean clientSpoke = file.index().chunks(connectionId, 0, 1024).stream()
+                    .anyMatch(c -> c.direction() == wirelens.engine.Direction.CLIENT_TO_SERVER && c.forwardedLength() > 0);
+            SmtpDetection.Verdict smtpVerdict;
+            boolean isHttp;
+            try {
+                smtpVerdict = SmtpTranscripts.detect(file, connectionId);
+                isHttp = HttpExchanges.isHttp(file, info);
+            } catch (IOException | RuntimeException e) {
+                smtpVerdict = SmtpDetection.Verdict.NOT_SMTP;
+                isHttp = false;
+            }
+            SmtpDetection.Verdict v = smtpVerdict;
+            boolean h = isHttp;
+            Platform.runLater(() -> {
+                sniffing.set(false);
+                if (closed) {
+                    return;
+                }
+                if (v == SmtpDetection.Verdict.SMTP) {
+                    offerSmtp();
+                } else if (v == SmtpDetection.Verdict.NOT_SMTP || ended) {
+                    smtpDecided = true;
+                }
+                if (h) {
+                    offerHttp();
+                } else if (clientSpoke || ended) {
+                    httpDecided = true; // the first client bytes decide
+                }
+            });
+        });
+    }
+}

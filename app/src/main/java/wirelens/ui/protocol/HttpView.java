@@ -1,0 +1,577 @@
+package wirelens.ui.protocol;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.StyleClassedTextArea;
+import org.fxmisc.richtext.model.StyleSpans;
+import wirelens.base.Units;
+import wirelens.capture.CaptureFile;
+import wirelens.capture.ChunkInfo;
+import wirelens.capture.ConnectionInfo;
+import wirelens.capture.HttpExchanges;
+import wirelens.engine.Direction;
+import wirelens.proto.http.Bodies;
+import wirelens.proto.http.BodyRef;
+import wirelens.proto.http.ContentTypes;
+import wirelens.proto.http.Exchange;
+import wirelens.proto.http.ExchangeLog;
+import wirelens.proto.http.Header;
+import wirelens.proto.http.MessageHead;
+import wirelens.ui.base.Background;
+import wirelens.ui.base.Pulse;
+
+/**
+ * The HTTP view of one connection carrying HTTP/1.x: its exchanges (method, URL, status, sizes,
+ * time), and for the selected one the request and response heads and bodies, with chunked framing
+ * and gzip / deflate / br undone, shown as text (JSON pretty-printed), hex, or an image. Bodies are
+ * read back from the capture file by range on a background thread, and what is rendered is capped,
+ * so a 1 GiB download costs a few MiB. Live and on a reopened capture alike (see {@link ProtocolFollower}).
+ */
+public final class HttpView extends BorderPane {
+
+    public static final String VIEW = "wl-http-view";
+    /** Status cells by class. */
+    public static final String STATUS_2XX = "wl-http-2xx";
+    public static final String STATUS_3XX = "wl-http-3xx";
+    public static final String STATUS_4XX = "wl-http-4xx";
+    public static final String STATUS_5XX = "wl-http-5xx";
+    /** A row of an exchange that failed (no response, broken framing). */
+    public static final String FAILED = "wl-http-failed";
+    public static final String NOTE = "wl-http-note";
+    public static final String IMAGE_PANE = "wl-http-image-pane";
+    public static final String BODY = "wl-http-body";
+
+    /** Most decoded body bytes read for text and hex. */
+    static final int MAX_BODY_BYTES = 2 << 20;
+    /** Most decoded bytes read for an image preview. */
+    static final int MAX_IMAGE_BYTES = 16 << 20;
+    /** Most characters shown as text. */
+    static final int MAX_TEXT_CHARS = 1 << 20;
+    /** Most bytes shown as hex (4096 lines). */
+    static final int MAX_HEX_BYTES = 64 << 10;
+
+    /** What the decoder step hands to the FX thread. */
+    record Snapshot(List<Exchange> exchanges, String requestProblem, String responseProblem) {}
+
+    /** How a body is shown. */
+    enum Mode { TEXT, HEX, IMAGE }
+
+    private final CaptureFile file;
+    private final long connectionId;
+    /** Reading bodies back, in the order they were asked for; a newer selection makes older results stale. */
+    private final Executor bodies = Background.serial();
+    private final ProtocolFollower<Snapshot> follower;
+    private final Label summary = new Label("HTTP: reading the connection\u2026");
+    private final Label problem = new Label();
+    private final ObservableList<Exchange> rows = FXCollections.observableArrayList();
+    private final TableView<Exchange> table = new TableView<>(rows);
+    private final MessagePane request = new MessagePane("Request", Direction.CLIENT_TO_SERVER);
+    private final MessagePane response = new MessagePane("Response", Direction.SERVER_TO_CLIENT);
+    private final List<String> readProblems = new ArrayList<>();
+    private Snapshot snapshot;
+
+    /** Shows connection {@code connectionId} of {@code file} (a live recorder's file or a reopened capture). */
+    public HttpView(CaptureFile file, long connectionId, Pulse pulse) {
+        this.file = file;
+        this.connectionId = connectionId;
+        getStyleClass().add(VIEW);
+        getStylesheets().add(SmtpView.STYLESHEET);
+        setId("http-view-" + connectionId);
+        buildTable();
+
+        summary.getStyleClass().add(SmtpView.SUMMARY);
+        summary.setId("http-summary");
+        problem.getStyleClass().add(SmtpView.PROBLEM);
+        problem.setId("http-problem");
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(8, summary, grow, problem);
+        bar.getStyleClass().add("wl-view-bar");
+        bar.setPadding(new Insets(4, 6, 4, 6));
+        setTop(bar);
+
+        SplitPane messages = new SplitPane(request, response);
+        messages.setDividerPositions(0.5);
+        SplitPane split = new SplitPane(table, messages);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.35);
+        setCenter(split);
+
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, e) -> showExchange(e));
+        follower = new ProtocolFollower<>(file, connectionId, new LogDecoder(), this::show, this::readProblem, pulse);
+        follower.attach(this);
+    }
+
+    /** Stops following the connection (call when the tab is closed). */
+    public void close() {
+        follower.close();
+    }
+
+    TableView<Exchange> table() {
+        return table;
+    }
+
+    MessagePane request() {
+        return request;
+    }
+
+    public MessagePane response() {
+        return response;
+    }
+
+    /** The exchanges as last shown (empty before the first pulse). */
+    public List<Exchange> exchanges() {
+        return snapshot == null ? List.of() : snapshot.exchanges();
+    }
+
+    public static String styleOf(int status) {
+        return switch (status / 100) {
+            case 2 -> STATUS_2XX;
+            case 3 -> STATUS_3XX;
+            case 4 -> STATUS_4XX;
+            case 5 -> STATUS_5XX;
+            default -> null;
+        };
+    }
+
+    private void buildTable() {
+        table.setId("http-exchanges");
+        table.setPlaceholder(new Label("No HTTP request yet"));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableColumn<Exchange, String> number = column("#", 44, e -> String.valueOf(e.index() + 1));
+        number.setMaxWidth(60);
+        TableColumn<Exchange, String> method = column("Method", 80, Exchange::method);
+        TableColumn<Exchange, Exchange> status = new TableColumn<>("Status");
+        status.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        status.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(Exchange e, boolean empty) {
+                super.updateItem(e, empty);
+                getStyleClass().removeAll(STATUS_2XX, STATUS_3XX, STATUS_4XX, STATUS_5XX);
+                if (empty || e == null) {
+                    setText(null);
+                    return;
+                }
+                setText(statusText(e));
+                String style = styleOf(e.status());
+                if (style != null) {
+                    getStyleClass().add(style);
+                }
+            }
+        });
+        status.setPrefWidth(150);
+        TableColumn<Exchange, String> type = column("Type", 150, e -> e.response() == null ? "" : e.response().mediaType());
+        TableColumn<Exchange, String> up = column("Request", 80, e -> Units.bytes(e.requestBytes()));
+        TableColumn<Exchange, String> down = column("Response", 80, e -> Units.bytes(e.responseBytes()));
+        TableColumn<Exchange, String> time = column("Time", 80, e -> e.durationNanos() < 0 ? ""
+                : String.format(Locale.ROOT, "%.1f ms", e.durationNanos() / 1e6));
+        TableColumn<Exchange, String> url = column("URL", 520, Exchange::url);
+        table.getColumns().setAll(List.of(number, method, status, type, up, down, time, url));
+        table.setRowFactory(t -> new TableRow<>() {
+            @Override
+            protected void updateItem(Exchange e, boolean empty) {
+                super.updateItem(e, empty);
+                getStyleClass().remove(FAILED);
+                if (!empty && e != null && e.state() == Exchange.State.FAILED) {
+                    getStyleClass().add(FAILED);
+                }
+            }
+        });
+    }
+
+    private static TableColumn<Exchange, String> column(String title, double width,
+            java.util.function.Function<Exchange, String> value) {
+        TableColumn<Exchange, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(f -> new ReadOnlyStringWrapper(value.apply(f.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    private static String statusText(Exchange e) {
+        return switch (e.state()) {
+            case REQUEST -> "sending\u2026";
+            case WAITING -> "waiting\u2026";
+            case FAILED -> e.response() == null ? "failed" : e.status() + " " + e.response().reason() + " (failed)";
+            case TUNNEL -> e.status() + " tunnel";
+            default -> e.status() + " " + e.response().reason() + (e.state() == Exchange.State.RESPONSE ? " \u2026" : "");
+        };
+    }
+
+    // ---- snapshots (FX thread, at most once per pulse) ----
+
+    private void show(Snapshot s) {
+        this.snapshot = s;
+        Exchange selected = table.getSelectionModel().getSelectedItem();
+        int selectedIndex = table.getSelectionModel().getSelectedIndex();
+        List<Exchange> list = s.exchanges();
+        int common = Math.min(rows.size(), list.size());
+        for (int i = 0; i < common; i++) {
+            if (!rows.get(i).equals(list.get(i))) {
+                rows.set(i, list.get(i));
+            }
+        }
+        if (list.size() > common) {
+            rows.addAll(list.subList(common, list.size()));
+        }
+        if (selectedIndex >= 0 && selectedIndex < list.size()) {
+            table.getSelectionModel().select(selectedIndex);
+            if (!list.get(selectedIndex).equals(selected)) {
+                showExchange(list.get(selectedIndex));
+            }
+        } else if (selectedIndex < 0 && !list.isEmpty()) {
+            table.getSelectionModel().select(0);
+        }
+        long complete = list.stream().filter(e -> e.state() == Exchange.State.COMPLETE).count();
+        summary.setText("HTTP \u00b7 connection " + connectionId + " \u00b7 " + list.size()
+                + (list.size() == 1 ? " exchange" : " exchanges") + " (" + complete + " complete)");
+        List<String> problems = new ArrayList<>(readProblems);
+        if (s.requestProblem() != null) {
+            problems.add("requests: " + s.requestProblem());
+        }
+        if (s.responseProblem() != null) {
+            problems.add("responses: " + s.responseProblem());
+        }
+        problem.setText(String.join(" \u00b7 ", problems));
+    }
+
+    private void readProblem(String p) {
+        if (!readProblems.contains(p)) {
+            readProblems.add(p);
+            problem.setText(String.join(" \u00b7 ", readProblems));
+        }
+    }
+
+    private void showExchange(Exchange e) {
+        request.show(e, e == null ? null : e.request(), e == null ? null : e.requestBody(),
+                e == null ? List.of() : e.requestTrailers());
+        response.show(e, e == null ? null : e.response(), e == null ? null : e.responseBody(),
+                e == null ? List.of() : e.responseTrailers());
+    }
+
+    /** A body as prepared off the FX thread. */
+    record Prepared(String text, StyleSpans<Collection<String>> textStyles, String hex,
+            StyleSpans<Collection<String>> hexStyles, Image image, String note, long generation) {
+        static Prepared empty(String note, long generation) {
+            return new Prepared("", null, "", null, null, note, generation);
+        }
+    }
+
+    /** One side of the selected exchange: head, and the body as text, hex or image. */
+    public final class MessagePane extends VBox {
+        private final Direction direction;
+        private final Label title = new Label();
+        private final StyleClassedTextArea head;
+        private final ToggleGroup modes = new ToggleGroup();
+        private final ToggleButton textMode = new ToggleButton("Text");
+        private final ToggleButton hexMode = new ToggleButton("Hex");
+        private final ToggleButton imageMode = new ToggleButton("Image");
+        private final Label note = new Label();
+        private final StyleClassedTextArea body;
+        private final VirtualizedScrollPane<StyleClassedTextArea> bodyPane;
+        private final ImageView image = new ImageView();
+        private final ScrollPane imagePane = new ScrollPane(new StackPane(image));
+        private Prepared prepared;
+        private long generation;
+        private Exchange shownFor;
+        private BodyRef shownBody;
+
+        MessagePane(String name, Direction direction) {
+            this.direction = direction;
+            String id = name.toLowerCase(Locale.ROOT);
+            setId("http-" + id);
+            title.setText(name);
+            title.getStyleClass().add("wl-view-title");
+            head = HeadText.area("http-" + id + "-head");
+            VirtualizedScrollPane<StyleClassedTextArea> headPane = HeadText.scrolled(head);
+            headPane.setPrefHeight(150);
+            headPane.setMinHeight(60);
+            body = HeadText.area("http-" + id + "-body");
+            body.getStyleClass().add(BODY);
+            note.getStyleClass().add(NOTE);
+            note.setId("http-" + id + "-note");
+            for (ToggleButton b : List.of(textMode, hexMode, imageMode)) {
+                b.setToggleGroup(modes);
+                b.setId("http-" + id + "-" + b.getText().toLowerCase(Locale.ROOT));
+            }
+            textMode.setSelected(true);
+            modes.selectedToggleProperty().addListener((obs, old, now) -> {
+                if (now == null) {
+                    old.setSelected(true); // one mode is always on
+                } else {
+                    render();
+                }
+            });
+            imagePane.getStyleClass().add(IMAGE_PANE);
+            imagePane.setFitToWidth(true);
+            imagePane.setFitToHeight(true);
+            Region grow = new Region();
+            HBox.setHgrow(grow, Priority.ALWAYS);
+            HBox bar = new HBox(4, new Label("Body"), grow, textMode, hexMode, imageMode);
+            bar.setPadding(new Insets(4, 0, 0, 0));
+            bodyPane = HeadText.scrolled(body);
+            StackPane content = new StackPane(bodyPane, imagePane);
+            VBox.setVgrow(content, Priority.ALWAYS);
+            setSpacing(4);
+            setPadding(new Insets(4));
+            getChildren().setAll(title, headPane, bar, note, content);
+            showNothing("");
+        }
+
+        Mode mode() {
+            return hexMode.isSelected() ? Mode.HEX : imageMode.isSelected() ? Mode.IMAGE : Mode.TEXT;
+        }
+
+        void setMode(Mode mode) {
+            (mode == Mode.HEX ? hexMode : mode == Mode.IMAGE ? imageMode : textMode).setSelected(true);
+        }
+
+        StyleClassedTextArea head() {
+            return head;
+        }
+
+        public StyleClassedTextArea body() {
+            return body;
+        }
+
+        Label note() {
+            return note;
+        }
+
+        ImageView image() {
+            return image;
+        }
+
+        private void showNothing(String why) {
+            prepared = null;
+            HeadText.show(head, why);
+            HeadText.show(body, "");
+            note.setText("");
+            image.setImage(null);
+            imageMode.setDisable(true);
+            render();
+        }
+
+        void show(Exchange e, MessageHead message, BodyRef bodyRef, List<Header> trailers) {
+            if (e == null) {
+                shownFor = null;
+                shownBody = null;
+                showNothing("");
+                return;
+            }
+            if (message == null) {
+                shownFor = e;
+                shownBody = null;
+                showNothing(direction == Direction.CLIENT_TO_SERVER ? "(a response no request asked for)"
+                        : e.state() == Exchange.State.FAILED ? "(no response: " + e.problem() + ")" : "(waiting for the response)");
+                return;
+            }
+            HeadText.show(head, headText(e, message, trailers));
+            boolean sameBody = shownFor != null && shownFor.index() == e.index() && bodyRef.equals(shownBody);
+            boolean capped = shownBody != null && shownBody.length() >= MAX_IMAGE_BYTES;
+            if (sameBody || (capped && shownFor.index() == e.index())) {
+                shownFor = e;
+                return; // nothing new to read (or more than is ever shown)
+            }
+            boolean newExchange = shownFor == null || shownFor.index() != e.index();
+            shownFor = e;
+            shownBody = bodyRef;
+            long gen = ++generation;
+            String contentType = message.header("Content-Type");
+            String encoding = message.header("Content-Encoding");
+            boolean tunnel = e.state() == Exchange.State.TUNNEL;
+            long tunnelBytes = direction == Direction.CLIENT_TO_SERVER ? e.tunnelBytesUp() : e.tunnelBytesDown();
+            if (newExchange) {
+                note.setText(bodyRef.isEmpty() ? "" : "reading " + Units.bytes(bodyRef.length()) + "\u2026");
+            }
+            bodies.execute(() -> {
+                Prepared p = prepare(bodyRef, contentType, encoding, tunnel, tunnelBytes, gen);
+                Platform.runLater(() -> {
+                    if (p.generation() == generation) {
+                        prepared = p;
+                        boolean hasImage = p.image() != null;
+                        imageMode.setDisable(!hasImage);
+                        if (newExchange) {
+                            setMode(hasImage ? Mode.IMAGE : Mode.TEXT);
+                        }
+                        render();
+                    }
+                });
+            });
+        }
+
+        private Prepared prepare(BodyRef ref, String contentType, String encoding, boolean tunnel, long tunnelBytes,
+                long gen) {
+            String tunnelNote = tunnel ? "tunnel: " + Units.bytes(tunnelBytes) + " relayed after the switch, not decoded" : "";
+            if (ref.isEmpty()) {
+                return Prepared.empty(tunnel ? tunnelNote : "no body", gen);
+            }
+            try {
+                boolean imageLike = ContentTypes.isPreviewableImage(contentType);
+                Bodies.Content c = Bodies.decoded(ref, encoding, HttpExchanges.stream(file, connectionId, direction),
+                        imageLike ? MAX_IMAGE_BYTES : MAX_BODY_BYTES);
+                byte[] bytes = c.bytes();
+                StringBuilder n = new StringBuilder();
+                n.append(Units.bytes(ref.length())).append(" on the wire");
+                String codings = encoding == null ? "" : encoding.strip();
+                if (!codings.isEmpty() && !codings.equalsIgnoreCase("identity") && c.problem() == null) {
+                    n.append(" \u00b7 ").append(codings).append(" decoded: ").append(Units.bytes(bytes.length))
+                            .append(c.truncated() ? "+" : "");
+                }
+                if (contentType != null) {
+                    n.append(" \u00b7 ").append(ContentTypes.mediaType(contentType));
+                }
+                if (c.truncated()) {
+                    n.append(" \u00b7 showing the first ").append(Units.bytes(bytes.length));
+                }
+                if (c.problem() != null) {
+                    n.append(" \u00b7 ").append(c.problem());
+                }
+                if (!tunnelNote.isEmpty()) {
+                    n.append(" \u00b7 ").append(tunnelNote);
+                }
+                Image img = null;
+                if (imageLike || ContentTypes.sniffImage(bytes) != null) {
+                    Image candidate = new Image(new ByteArrayInputStream(bytes));
+                    if (!candidate.isError() && candidate.getWidth() > 0) {
+                        img = candidate;
+                        n.append(" \u00b7 ").append((int) img.getWidth()).append('\u00d7').append((int) img.getHeight());
+                    }
+                }
+                byte[] forText = bytes.length > MAX_TEXT_CHARS ? java.util.Arrays.copyOf(bytes, MAX_TEXT_CHARS) : bytes;
+                String text = Bodies.render(contentType, forText);
+                if (forText.length < bytes.length || c.truncated()) {
+                    text += "\n\u2026 (cut: showing the first " + Units.bytes(forText.length) + ")";
+                }
+                String hex = hexDump(bytes, MAX_HEX_BYTES);
+                StyleSpans<Collection<String>> textStyles =
+                        contentType != null && ContentTypes.mediaType(contentType).contains("json") ? BodyText.json(text) : null;
+                return new Prepared(text, textStyles, hex, BodyText.hex(hex), img, n.toString(), gen);
+            } catch (IOException | RuntimeException e) {
+                return Prepared.empty("cannot read the body back: " + e.getMessage(), gen);
+            }
+        }
+
+        private void render() {
+            Mode m = mode();
+            boolean showImage = m == Mode.IMAGE && prepared != null && prepared.image() != null;
+            imagePane.setVisible(showImage);
+            bodyPane.setVisible(!showImage);
+            if (prepared == null) {
+                return;
+            }
+            note.setText(prepared.note());
+            image.setImage(prepared.image());
+            if (!showImage) {
+                boolean hex = m == Mode.HEX;
+                body.setWrapText(!hex);
+                HeadText.show(body, hex ? prepared.hex() : prepared.text(), hex ? prepared.hexStyles() : prepared.textStyles());
+            }
+        }
+    }
+
+    /** The head as it was sent: interim responses first, trailers last; line ends as plain newlines. */
+    private static String headText(Exchange e, MessageHead message, List<Header> trailers) {
+        StringBuilder sb = new StringBuilder();
+        if (!message.isRequest()) {
+            for (MessageHead interim : e.interim()) {
+                sb.append(interim.toWireText().replace("\r\n", "\n"));
+            }
+        }
+        sb.append(message.toWireText().replace("\r\n", "\n"));
+        if (!trailers.isEmpty()) {
+            sb.append("(trailers)\n");
+            trailers.forEach(t -> sb.append(t).append('\n'));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    /** offset | 16 hex bytes | ASCII, for at most {@code max} bytes. */
+    static String hexDump(byte[] bytes, int max) {
+        int n = Math.min(bytes.length, max);
+        StringBuilder sb = new StringBuilder(n / 16 * 78 + 80);
+        for (int off = 0; off < n; off += 16) {
+            sb.append(String.format(Locale.ROOT, "%08x  ", off));
+            for (int i = 0; i < 16; i++) {
+                if (off + i < n) {
+                    sb.append(Character.forDigit((bytes[off + i] >> 4) & 0xf, 16))
+                            .append(Character.forDigit(bytes[off + i] & 0xf, 16)).append(' ');
+                } else {
+                    sb.append("   ");
+                }
+                if (i == 7) {
+                    sb.append(' ');
+                }
+            }
+            sb.append(' ');
+            for (int i = 0; i < 16 && off + i < n; i++) {
+                int b = bytes[off + i] & 0xff;
+                sb.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+            }
+            sb.append('\n');
+        }
+        if (bytes.length > n) {
+            sb.append("\u2026 (hex shows the first ").append(Units.bytes(n)).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    /** Feeds an {@link ExchangeLog} from the follower's thread; ends each side once. */
+    private static final class LogDecoder implements ProtocolFollower.Decoder<Snapshot> {
+        private final ExchangeLog log = new ExchangeLog();
+        private boolean clientDone;
+        private boolean serverDone;
+
+        @Override
+        public void chunk(ChunkInfo chunk, byte[] forwarded) {
+            log.onBytes(chunk.direction() == Direction.CLIENT_TO_SERVER, forwarded, chunk.timeNanos());
+        }
+
+        @Override
+        public void connection(ConnectionInfo info) {
+            long end = info.closedNanos();
+            if (!clientDone && (info.clientFinished() || !info.isOpen())) {
+                clientDone = true;
+                log.onEof(true, end);
+            }
+            if (!serverDone && (info.serverFinished() || !info.isOpen())) {
+                serverDone = true;
+                log.onEof(false, end);
+            }
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            return new Snapshot(log.exchanges(), log.requestProblem(), log.responseProblem());
+        }
+    }
+}

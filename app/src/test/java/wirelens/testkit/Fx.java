@@ -1,0 +1,73 @@
+package wirelens.testkit;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Scene;
+import javafx.scene.image.WritableImage;
+import javax.imageio.ImageIO;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * FX helpers for window tests: run on the FX thread, wait (bounded) for a condition checked there,
+ * and write screenshots of a scene to {@code screenshots/} at the repository root.
+ */
+public final class Fx {
+    private Fx() {}
+
+    /** Runs {@code action} on the FX thread and returns its result (at most 10 s). */
+    public static <T> T fx(Callable<T> action) throws Exception {
+        return WaitForAsyncUtils.asyncFx(action).get(10, TimeUnit.SECONDS);
+    }
+
+    public static void fxRun(Runnable action) throws Exception {
+        fx(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Waits (at most 20 s) until the condition, checked on the FX thread, holds. */
+    public static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (Boolean.TRUE.equals(fx(condition))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new TimeoutException("timed out waiting until " + what);
+    }
+
+    /** Where tests put PNGs of the window: {@code screenshots/} at the repository root. */
+    public static Path screenshotDir() throws IOException {
+        String repo = System.getProperty("wirelens.repo");
+        Path base = repo != null && !repo.isBlank() ? Path.of(repo) : Path.of("..").toAbsolutePath().normalize();
+        if (!Files.exists(base.resolve("app"))) {
+            base = Path.of("").toAbsolutePath().getParent();
+        }
+        Path dir = base.resolve("screenshots");
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** Lays out and snapshots the scene on the FX thread, writes {@code screenshots/NAME.png}; returns the file. */
+    public static Path screenshot(Scene scene, String name) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        WritableImage image = fx(() -> {
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            return scene.snapshot(null);
+        });
+        BufferedImage buffered = SwingFXUtils.fromFXImage(image, null);
+        Path file = screenshotDir().resolve(name.toLowerCase(Locale.ROOT) + ".png");
+        ImageIO.write(buffered, "png", file.toFile());
+        return file;
+    }
+}

@@ -1,0 +1,66 @@
+package wirelens.ui.listeners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import wirelens.engine.ListenerConfig;
+
+class ListenerSettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void savedListenersComeBack() throws Exception {
+        ListenerSettings settings = new ListenerSettings(dir.resolve("sub/listeners.json"));
+        ListenerSettings.Loaded first = settings.load();
+        assertFalse(first.existed());
+        assertTrue(first.listeners().isEmpty());
+        ListenerConfig smtp = ListenerConfig.forward("127.0.0.1", 2626, "::1", 2525);
+        settings.save(List.of(ListenerSettings.Saved.of(smtp, true),
+                ListenerSettings.Saved.of(smtp.withName("off"), false)));
+        ListenerSettings.Loaded again = settings.load();
+        assertTrue(again.existed());
+        assertNull(again.problem());
+        assertEquals(smtp, again.listeners().get(0).config());
+        assertTrue(again.listeners().get(0).running());
+        assertFalse(again.listeners().get(1).running());
+    }
+
+    @Test
+    void aBrokenFileIsReportedNotThrown() throws Exception {
+        Path file = dir.resolve("listeners.json");
+        Files.writeString(file, "[{\"name\": \"x\", \"bindPort\": ");
+        ListenerSettings.Loaded loaded = new ListenerSettings(file).load();
+        assertTrue(loaded.existed());
+        assertTrue(loaded.listeners().isEmpty());
+        assertTrue(loaded.problem().contains("not a valid listener list"), loaded.problem());
+
+        Files.writeString(file, "[{\"name\": \"bad\", \"kind\": \"forward\", \"bindHost\": \"127.0.0.1\", \"bindPort\": 99999,"
+                + " \"targetHost\": \"h\", \"targetPort\": 1, \"running\": true}]");
+        loaded = new ListenerSettings(file).load();
+        assertTrue(loaded.listeners().isEmpty());
+        assertTrue(loaded.problem().contains("bad"), loaded.problem());
+    }
+
+    @Test
+    void theConfigDirectoryCanBeOverridden() {
+        String before = System.getProperty(ListenerSettings.CONFIG_DIR_PROPERTY);
+        try {
+            System.setProperty(ListenerSettings.CONFIG_DIR_PROPERTY, dir.toString());
+            assertEquals(dir.resolve("listeners.json"), ListenerSettings.inUserConfigDir().file());
+        } finally {
+            if (before == null) {
+                System.clearProperty(ListenerSettings.CONFIG_DIR_PROPERTY);
+            } else {
+                System.setProperty(ListenerSettings.CONFIG_DIR_PROPERTY, before);
+            }
+        }
+    }
+}
