@@ -69,10 +69,6 @@ final class Connection implements SessionOutput {
         this.client.channel = clientChannel;
     }
 
-    boolean ended() {
-        return ended;
-    }
-
     void start(InetSocketAddress clientAddress) throws IOException {
         client.key = loop.register(client.channel, 0, client);
         handle(new SessionEvent.Accepted(clientAddress));
