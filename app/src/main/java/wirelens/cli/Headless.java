@@ -9,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 import wirelens.capture.CaptureUpdate;
 import wirelens.capture.Recorder;
 import wirelens.engine.ChunkHook;
@@ -23,8 +26,14 @@ import wirelens.engine.WarmUp;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.RulesHook;
 
-/** Runs the engine without a window until SIGINT/SIGTERM, printing one line per listener and connection. */
+/**
+ * Runs the engine without a window until SIGINT/SIGTERM, printing one line per listener and connection on
+ * stdout. What ends the run early (a port in use, an unwritable capture file) is its answer on stderr, as
+ * a usage error is; what happens while it runs (engine notices, write failures, plugin failures) is logged.
+ */
 final class Headless {
+    private static final Logger log = LoggerFactory.getLogger(Headless.class);
+
     /**
      * The most the JIT warm-up before the listeners open may take ({@code -Dwirelens.warmupMillis=0}: none);
      * it ends sooner once the compilers are idle.
@@ -59,9 +68,9 @@ final class Headless {
         // takes a path no later one takes, and if that first time came after the warm-up it would throw
         // away the compiled selector loop just as the first clients arrive
         Engine engine = new Engine(events, engineOptions);
-        engine.setHooks(hooks(options, err));
+        engine.setHooks(hooks(options));
         engine.start();
-        HeadlessPrinter printer = new HeadlessPrinter(out, err, options.quiet());
+        HeadlessPrinter printer = new HeadlessPrinter(out, log, options.quiet());
         recorder.subscribe(printing(printer));
         recorder.start();
         // before the warm-up and the listeners: a SIGTERM that came before the handler would end the
@@ -72,15 +81,18 @@ final class Headless {
             // before any listener opens: a fresh JVM would otherwise serve its first few thousand
             // connections with interpreted code while its JIT compilers compete for the CPU
             WarmUp.Result warmUp = warmUp(engineOptions, options.capture() != null);
+            String report = "warm-up: " + warmUp.connections() + " connections in " + warmUp.millis() + " ms, "
+                    + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
+                    + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")");
             if (Boolean.getBoolean("wirelens.warmupReport")) {
-                err.println("wirelens: warm-up: " + warmUp.connections() + " connections in " + warmUp.millis()
-                        + " ms, " + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
-                        + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")"));
+                log.info(report);
+            } else {
+                log.debug(report);
             }
             return stop.getCount() == 0 ? 0 : serve(options, engine, out, err, stop);
         } finally {
             engine.close();
-            closeRecorder(recorder, options, out, err);
+            closeRecorder(recorder, options, out);
         }
     }
 
@@ -106,9 +118,9 @@ final class Headless {
             recorder = Recorder.withoutFile(events); // no temporary file: warm up the rest all the same
         }
         // the real recorder calls a printer: the warm-up's calls one of the same class (one that prints
-        // nothing), or the first real batch takes a branch, and a call, the compiled drain has not seen
+        // and logs nothing), or the first real batch takes a branch, and a call, the compiled drain has not seen
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-        recorder.subscribe(printing(new HeadlessPrinter(nowhere, nowhere, true)));
+        recorder.subscribe(printing(new HeadlessPrinter(nowhere, NOPLogger.NOP_LOGGER, true)));
         recorder.start();
         try {
             return WarmUp.run(engineOptions, events, budget, WARM_UP_CONNECTIONS);
@@ -125,11 +137,11 @@ final class Headless {
         }
     }
 
-    private static void closeRecorder(Recorder recorder, HeadlessOptions options, PrintWriter out, PrintWriter err) {
+    private static void closeRecorder(Recorder recorder, HeadlessOptions options, PrintWriter out) {
         try {
             recorder.close();
         } catch (IOException e) {
-            err.println("wirelens: closing the capture file failed: " + e.getMessage());
+            log.error("closing the capture file failed: {}", e.getMessage());
         }
         if (options.capture() != null && !options.quiet()) {
             out.println("capture " + options.capture() + ": " + recorder.index().connectionCount() + " connection(s), "
@@ -148,8 +160,8 @@ final class Headless {
                 out.println("listening " + config.kind().label() + " " + Hosts.format(bound.address())
                         + (config.kind() == ListenerKind.FORWARD ? " -> " + config.targetText() : ""));
                 if (!Hosts.isLoopbackOnly(bound.address())) {
-                    err.println("wirelens: warning: " + Hosts.format(bound.address())
-                            + " is reachable from other machines; anyone who can reach it can use this proxy");
+                    log.warn("{} is reachable from other machines; anyone who can reach it can use this proxy",
+                            Hosts.format(bound.address()));
                 }
             } catch (ExecutionException e) {
                 String message = e.getCause() instanceof ListenerException ? e.getCause().getMessage() : e.getCause().toString();
@@ -166,13 +178,13 @@ final class Headless {
     }
 
     /** Rules first, then plugins: a plugin sees what the rules made of a chunk. */
-    private static List<ChunkHook> hooks(HeadlessOptions options, PrintWriter err) {
+    private static List<ChunkHook> hooks(HeadlessOptions options) {
         List<ChunkHook> hooks = new ArrayList<>();
         if (!options.rules().isEmpty()) {
             hooks.add(new RulesHook(options.rules()));
         }
         if (!options.plugins().isEmpty()) {
-            hooks.add(new PluginHook(options.plugins(), message -> err.println("wirelens: " + message)));
+            hooks.add(new PluginHook(options.plugins(), log::warn));
         }
         return hooks;
     }

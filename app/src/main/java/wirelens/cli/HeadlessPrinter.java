@@ -4,21 +4,26 @@ import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import org.slf4j.Logger;
 import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.Hosts;
 
-/** The headless log: one line per connection opened and per connection ended, with its byte counts. */
+/**
+ * The headless output: one line on stdout per connection opened and per connection ended, with its byte
+ * counts (unless quiet). Engine notices and capture write failures are diagnostics, not output: they go
+ * to {@code log}.
+ */
 final class HeadlessPrinter {
     private final PrintWriter out;
-    private final PrintWriter err;
+    private final Logger log;
     private final boolean quiet;
     private final Map<Long, Long> openedAt = new HashMap<>();
 
-    HeadlessPrinter(PrintWriter out, PrintWriter err, boolean quiet) {
+    HeadlessPrinter(PrintWriter out, Logger log, boolean quiet) {
         this.out = out;
-        this.err = err;
+        this.log = log;
         this.quiet = quiet;
     }
 
@@ -44,7 +49,11 @@ final class HeadlessPrinter {
                         + " s2c=" + f.bytesServerToClient() + " bytes in " + seconds(duration));
             }
         } else if (event instanceof EngineEvent.Notice n) {
-            err.println("wirelens: " + (n.connectionId() > 0 ? "#" + n.connectionId() + " " : "") + n.message());
+            if (n.connectionId() > 0) {
+                log.warn("#{} {}", n.connectionId(), n.message());
+            } else {
+                log.warn(n.message());
+            }
         }
     }
 
@@ -71,7 +80,7 @@ final class HeadlessPrinter {
             } else if (u instanceof CaptureUpdate.Notice n) {
                 print(n.notice());
             } else if (u instanceof CaptureUpdate.WriteFailed f) {
-                err.println("wirelens: " + f.message());
+                log.error(f.message());
             }
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -211,12 +212,13 @@ public final class Main implements Callable<Integer> {
             return Headless.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (file != null && (!rules.isEmpty() || !plugins.isEmpty())) {
-            System.err.println("wirelens: warning: --replace, --rules and --plugin apply to live traffic;"
+            // looked up here, not held in a static field: a logger made before configureLogging ignores the level
+            LoggerFactory.getLogger(Main.class).warn("--replace, --rules and --plugin apply to live traffic;"
                     + " they do nothing to a capture file opened for viewing");
         }
         String noDisplay = missingDisplay();
         if (noDisplay != null) {
-            System.err.println("wirelens: cannot open the window: " + noDisplay
+            spec.commandLine().getErr().println("wirelens: cannot open the window: " + noDisplay
                     + "; run with --headless, or under xvfb-run");
             return 1;
         }
@@ -233,7 +235,8 @@ public final class Main implements Callable<Integer> {
     static void configureLogging(String level) {
         String l = level.toLowerCase(java.util.Locale.ROOT);
         if (!List.of("error", "warn", "info", "debug", "trace", "off").contains(l)) {
-            throw new IllegalArgumentException("--log-level must be one of error, warn, info, debug, trace, off");
+            throw new IllegalArgumentException("--log-level must be one of error, warn, info, debug, trace, off;"
+                    + " got '" + level + "'");
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
     }

@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import wirelens.engine.Direction;
+import wirelens.testkit.ChildJvm;
+import wirelens.testkit.Commands;
+import wirelens.testkit.Tshark;
 
 /** Kills a recording process with SIGKILL mid-transfer; the file must still open in the reader and in tshark. */
 class KillTest {
@@ -25,12 +28,9 @@ class KillTest {
     @Test
     void aCaptureKilledMidTransferKeepsEveryChunkUpToTheLastFlush() throws Exception {
         Path file = dir.resolve("killed.pcapng");
-        String classpath = Path.of(KillChild.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                + java.io.File.pathSeparator
-                + Path.of(Recorder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", classpath,
-                KillChild.class.getName(), file.toString()).redirectErrorStream(true).start();
+        // the whole class path of the tests: the recorder logs through slf4j
+        Process child = new ProcessBuilder(ChildJvm.command(List.of("-Xmx256m"), KillChild.class.getName(), file.toString()))
+                .redirectErrorStream(true).start();
         long lastFlushed = 0;
         long lastChunks = 0;
         List<String> other = new ArrayList<>();
@@ -73,10 +73,10 @@ class KillTest {
             assertTrue(chunks >= lastChunks, "the reader found " + chunks + " chunks, the writer had flushed "
                     + lastChunks);
 
-            if (Files.isExecutable(Path.of("/usr/bin/tshark"))) {
-                Tshark.Result r = Tshark.run("-r", file.toString(), "-q", "-z", "conv,tcp");
-                assertTrue(r.exitCode() == 0 || r.err().contains("cut short"), r.err());
-                assertTrue(r.out().contains("127.0.0.1:20001"), "tshark sees the first connection");
+            if (Tshark.installed()) {
+                Commands.Result r = Tshark.run("-r", file.toString(), "-q", "-z", "conv,tcp");
+                assertTrue(r.exit() == 0 || r.err().contains("cut short"), r.err());
+                assertTrue(r.text().contains("127.0.0.1:20001"), "tshark sees the first connection");
                 ConnectionInfo first = read.index().connections().get(0);
                 Map<Integer, Integer> streams = Tshark.streamsByClientPort(file);
                 byte[][] follow = Tshark.follow(file, streams.get(first.client().getPort()));

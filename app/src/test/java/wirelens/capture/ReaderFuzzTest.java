@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import wirelens.engine.EventQueue;
+import wirelens.testkit.Commands;
+import wirelens.testkit.Tshark;
 
 /**
  * Damaged captures (seeded random truncations, bit flips, overwritten and repeated stretches) give
@@ -169,19 +171,14 @@ class ReaderFuzzTest {
 
     @Test
     void aPcapngFromAnotherToolIsNamedAsSuch() throws Exception {
-        Path text2pcap = Path.of("/usr/bin/text2pcap");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(text2pcap), "text2pcap is not installed");
         StringBuilder hex = new StringBuilder();
         for (int i = 0; i < 100; i++) {
             hex.append("0000 68 65 6c 6c 6f 0a\n");
         }
         Path dump = Files.writeString(dir.resolve("dump.txt"), hex.toString(), StandardCharsets.US_ASCII);
         Path foreign = dir.resolve("foreign.pcapng");
-        Process p = new ProcessBuilder(text2pcap.toString(), "-q", "-n", "-T", "40000,80", dump.toString(),
-                foreign.toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue());
+        Commands.Result text2pcap = Tshark.text2pcap("-q", "-n", "-T", "40000,80", dump.toString(), foreign.toString());
+        assertEquals(0, text2pcap.exit(), text2pcap.text());
         CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> CaptureFile.open(foreign));
         assertTrue(e.getMessage().contains("not a Wirelens capture"), e.getMessage());
     }

@@ -27,6 +27,7 @@ import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Tshark;
 
 /**
  * A real session through the real engine, recorded, then checked with real tshark and the reader:

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import wirelens.engine.Direction;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.EventQueue;
+import wirelens.testkit.Commands;
+import wirelens.testkit.Tshark;
 
 /** Writes a varied synthetic session, reads it back, and compares every record and byte. */
 class RoundTripTest {
@@ -152,8 +154,8 @@ class RoundTripTest {
         recorder.start();
         recorder.close();
 
-        Tshark.Result check = Tshark.run("-r", file.toString(), "-q", "-z", "conv,tcp");
-        assertEquals(0, check.exitCode(), check.err());
+        Commands.Result check = Tshark.run("-r", file.toString(), "-q", "-z", "conv,tcp");
+        assertEquals(0, check.exit(), check.err());
         Map<Integer, Integer> streams = Tshark.streamsByClientPort(file);
         assertEquals(5, streams.size(), streams.toString());
         for (long id = 1; id <= 5; id++) {

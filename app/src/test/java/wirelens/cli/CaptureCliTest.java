@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.ChunkInfo;
 import wirelens.capture.ConnectionInfo;
+import wirelens.testkit.Commands;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
+import wirelens.testkit.Tshark;
 
 /** --capture, --read and --read --dump on the real command line. */
 class CaptureCliTest {
@@ -50,25 +52,16 @@ class CaptureCliTest {
     @Test
     void recordsHeadlessTrafficThenReadsItBackAsTableAndDump() throws Exception {
         Path capture = dir.resolve("smtp.pcapng");
-        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
-                try (Socket s = backend.accept()) {
-                    s.getOutputStream().write("220 hello\r\n".getBytes(StandardCharsets.US_ASCII));
-                    s.getInputStream().readAllBytes();
-                } catch (IOException ignored) {
-                    // the assertions below report what went wrong
-                }
-            });
-            server.setDaemon(true);
-            server.start();
-            Process p = HeadlessProcessTest.start("--headless", "--forward", "0:127.0.0.1:" + backend.getLocalPort(),
+        try (LoopbackServer backend = new LoopbackServer(s -> {
+            s.getOutputStream().write("220 hello\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().readAllBytes();
+        })) {
+            Process p = HeadlessProcessTest.start("--headless", "--forward", "0:127.0.0.1:" + backend.port(),
                     "--capture", capture.toString());
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 int port = listeningPort(out);
-                try (Socket c = new Socket()) {
-                    c.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-                    c.setSoTimeout(10_000);
+                try (Socket c = Loopback.connect(port)) {
                     assertEquals("220 hello", new BufferedReader(new InputStreamReader(c.getInputStream())).readLine());
                     c.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
                 }
@@ -160,18 +153,9 @@ class CaptureCliTest {
     @Test
     void theJarKilledMidTransferLeavesACaptureThatOpens() throws Exception {
         Path capture = dir.resolve("killed.pcapng");
-        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
-                try (Socket s = backend.accept()) {
-                    s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (IOException ignored) {
-                    // ends with the kill
-                }
-            });
-            server.setDaemon(true);
-            server.start();
+        try (LoopbackServer backend = LoopbackServer.sink()) {
             Process p = HeadlessProcessTest.start("--headless", "--quiet", "--forward",
-                    "0:127.0.0.1:" + backend.getLocalPort(), "--capture", capture.toString());
+                    "0:127.0.0.1:" + backend.port(), "--capture", capture.toString());
             try (Socket c = new Socket()) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 c.connect(new InetSocketAddress("127.0.0.1", listeningPort(out)), 5000);
@@ -209,13 +193,11 @@ class CaptureCliTest {
             }
             assertTrue(total > 7L << 20, "bytes read back: " + total);
         }
-        if (Files.isExecutable(Path.of("/usr/bin/tshark"))) {
-            Process t = new ProcessBuilder("/usr/bin/tshark", "-r", capture.toString(), "-q", "-z", "conv,tcp")
-                    .redirectErrorStream(true).start();
-            String text = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(t.waitFor(60, TimeUnit.SECONDS));
+        if (Tshark.installed()) {
+            Commands.Result t = Tshark.run("-r", capture.toString(), "-q", "-z", "conv,tcp");
+            String text = t.text() + t.err();
             assertTrue(text.contains("127.0.0.1:"), text);
-            assertTrue(t.exitValue() == 0 || text.contains("cut short"), text);
+            assertTrue(t.exit() == 0 || text.contains("cut short"), text);
         }
     }
 }

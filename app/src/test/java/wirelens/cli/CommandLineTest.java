@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
+import wirelens.testkit.ChildJvm;
+import wirelens.testkit.Wait;
 
 class CommandLineTest {
 
@@ -89,5 +95,29 @@ class CommandLineTest {
         Result version = run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("wirelens "));
+    }
+
+    @Test
+    void logLevelIsCheckedAndVerboseShowsDebugLines() throws Exception {
+        Result bad = run("--log-level", "loud", "--headless", "--forward", "0:127.0.0.1:9");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("wirelens: --log-level must be one of error, warn, info, debug, trace, off;"
+                + " got 'loud'\n"), bad.err());
+
+        // -v in a child JVM (the level is a JVM-wide setting): the warm-up's report is a debug line
+        Path stderr = Files.createTempFile("wirelens-verbose", ".err");
+        Process p = new ProcessBuilder(ChildJvm.command(List.of("-Dwirelens.warmupMillis=0"), Main.class.getName(),
+                "-v", "--headless", "--quiet", "--forward", "0:127.0.0.1:9"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+        try {
+            assertTrue(Wait.eventually(30, () -> Files.readString(stderr).contains("warm-up: ")), Files.readString(stderr));
+            String line = Files.readString(stderr).lines().filter(l -> l.contains("warm-up: ")).findFirst().orElseThrow();
+            assertTrue(line.contains(" DEBUG ") && line.contains("warm-up: 0 connections"), line);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            p.destroyForcibly();
+            Files.deleteIfExists(stderr);
+        }
     }
 }

@@ -24,6 +24,7 @@ import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.HarValidator;
 
 /**
  * Real traffic through the HTTP proxy, recorded to a capture file, exported with
@@ -101,7 +102,7 @@ class ExportHarTest {
         assertEquals(201, entries.get(1).at("/response/status").asInt());
         assertEquals("127.0.0.1", entries.get(1).at("/serverIPAddress").asText());
 
-        wirelens.proto.http.HarExportTestAccess.validate(har);
+        HarValidator.validate(har);
     }
 
     @Test

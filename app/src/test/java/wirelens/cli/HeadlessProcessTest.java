@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,42 +18,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import wirelens.testkit.ChildJvm;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 
 /** The headless command in a real child JVM: its output lines, real traffic, and a clean SIGTERM. */
 class HeadlessProcessTest {
     private static final Pattern LISTENING = Pattern.compile("listening forward 127\\.0\\.0\\.1:(\\d+) -> 127\\.0\\.0\\.1:(\\d+)");
 
+    /** {@code wirelens ARGS...} in a child JVM on the tests' class path. */
     static Process start(String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "wirelens.cli.Main"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).start();
+        return new ProcessBuilder(ChildJvm.command(Main.class.getName(), args)).start();
     }
 
     @Test
     void printsListeningAndConnectionLinesAndExitsCleanlyOnSigterm() throws Exception {
-        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
-                try (Socket s = backend.accept()) {
-                    s.getOutputStream().write("220 hello\r\n".getBytes(StandardCharsets.US_ASCII));
-                    s.getInputStream().readAllBytes();
-                } catch (IOException ignored) {
-                    // the assertions below report what went wrong
-                }
-            });
-            server.setDaemon(true);
-            server.start();
-            Process p = start("--headless", "--forward", "0:127.0.0.1:" + backend.getLocalPort());
+        try (LoopbackServer backend = new LoopbackServer(s -> {
+            s.getOutputStream().write("220 hello\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().readAllBytes();
+        })) {
+            Process p = start("--headless", "--forward", "0:127.0.0.1:" + backend.port());
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 String first = out.readLine();
                 Matcher m = LISTENING.matcher(first == null ? "" : first);
                 assertTrue(m.matches(), "first line: " + first);
-                assertEquals(backend.getLocalPort(), Integer.parseInt(m.group(2)));
-                try (Socket c = new Socket()) {
-                    c.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), 5000);
-                    c.setSoTimeout(10_000);
+                assertEquals(backend.port(), Integer.parseInt(m.group(2)));
+                try (Socket c = Loopback.connect(Integer.parseInt(m.group(1)))) {
                     assertEquals("220 hello", new BufferedReader(new InputStreamReader(c.getInputStream())).readLine());
                     c.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
                 }
@@ -72,25 +62,13 @@ class HeadlessProcessTest {
 
     @Test
     void quietRelaysAndPrintsOnlyTheListeningLine() throws Exception {
-        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
-                for (int i = 0; i < 3; i++) {
-                    try (Socket s = backend.accept()) {
-                        s.getOutputStream().write(s.getInputStream().readNBytes(5));
-                    } catch (IOException ignored) {
-                        // the assertions below report what went wrong
-                    }
-                }
-            });
-            server.setDaemon(true);
-            server.start();
+        try (LoopbackServer backend = new LoopbackServer(s -> s.getOutputStream().write(s.getInputStream().readNBytes(5)))) {
             // the output goes to files, read whole once the process has ended (a pipe read then can fail
             // with "Stream closed": the JDK drains and closes the pipe as the process exits)
             Path stdout = Files.createTempFile("wirelens-quiet", ".out");
             Path stderr = Files.createTempFile("wirelens-quiet", ".err");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "wirelens.cli.Main",
-                    "--headless", "--quiet", "--forward", "0:127.0.0.1:" + backend.getLocalPort())
+            Process p = new ProcessBuilder(ChildJvm.command(Main.class.getName(),
+                    "--headless", "--quiet", "--forward", "0:127.0.0.1:" + backend.port()))
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
             try {
                 String first = "";
@@ -102,9 +80,7 @@ class HeadlessProcessTest {
                 Matcher m = LISTENING.matcher(first);
                 assertTrue(m.matches(), "first line: " + first);
                 for (int i = 0; i < 3; i++) {
-                    try (Socket c = new Socket()) {
-                        c.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), 5000);
-                        c.setSoTimeout(10_000);
+                    try (Socket c = Loopback.connect(Integer.parseInt(m.group(1)))) {
                         c.getOutputStream().write(("ping" + i).getBytes(StandardCharsets.US_ASCII));
                         assertEquals("ping" + i, new String(c.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
                     }
@@ -171,8 +147,7 @@ class HeadlessProcessTest {
 
     @Test
     void withoutADisplayTheWindowSaysSoInsteadOfAStackTrace() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "wirelens.cli.Main");
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(Main.class.getName()));
         pb.environment().remove("DISPLAY");
         pb.environment().remove("WAYLAND_DISPLAY");
         Process p = pb.start();
@@ -193,7 +168,7 @@ class HeadlessProcessTest {
         try {
             BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
             String warning = err.readLine();
-            assertTrue(warning != null && warning.contains("warning") && warning.contains("reachable from other machines"),
+            assertTrue(warning != null && warning.contains("WARN") && warning.contains("reachable from other machines"),
                     String.valueOf(warning));
         } finally {
             p.destroy();

@@ -11,6 +11,9 @@ import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import wirelens.testkit.EngineRig;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 
 /**
  * The engine polls for an answer only in conversations (connections whose sides keep taking turns),
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class BusyPollTest {
 
     /** Echoes each 64-byte message, after {@code delayMillis}. */
-    private static Loopback.Handler echoMessages(long delayMillis) {
+    private static LoopbackServer.Handler echoMessages(long delayMillis) {
         return s -> {
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
@@ -75,8 +78,8 @@ class BusyPollTest {
     private static long[] pollCounts(int busyPollMicros, long answerDelayMillis, int connections, int exchanges,
             List<ChunkHook> hooks) throws Exception {
         EngineOptions options = EngineOptions.defaults().withBusyPollMicros(busyPollMicros);
-        try (Loopback.Server echo = new Loopback.Server("127.0.0.1", echoMessages(answerDelayMillis));
-                Loopback.Rig rig = new Loopback.Rig(options)) {
+        try (LoopbackServer echo = new LoopbackServer("127.0.0.1", echoMessages(answerDelayMillis));
+                EngineRig rig = new EngineRig(options)) {
             rig.engine.setHooks(hooks);
             int port = rig.forward(echo.port());
             for (int i = 0; i < connections; i++) {

@@ -14,6 +14,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import wirelens.testkit.EngineRig;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 
 /** The hook chain on real sockets: rewrite, drop, hold and release, and a hook that throws. */
 class EngineHookTest {
@@ -23,8 +26,8 @@ class EngineHookTest {
     }
 
     /** A server that reports each read it makes, and answers "ok:" + the bytes. */
-    private static Loopback.Server recordingEcho(BlockingQueue<String> seen) throws Exception {
-        return new Loopback.Server("127.0.0.1", s -> {
+    private static LoopbackServer recordingEcho(BlockingQueue<String> seen) throws Exception {
+        return new LoopbackServer("127.0.0.1", s -> {
             InputStream in = s.getInputStream();
             byte[] buf = new byte[4096];
             int n;
@@ -43,7 +46,7 @@ class EngineHookTest {
     @Test
     void rewriteAndDropAreForwardedAndRecorded() throws Exception {
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-        try (Loopback.Server srv = recordingEcho(seen); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer srv = recordingEcho(seen); EngineRig rig = new EngineRig()) {
             rig.engine.setHooks(List.of((ctx, data) -> {
                 String text = new String(data, StandardCharsets.ISO_8859_1);
                 if (ctx.direction() != Direction.CLIENT_TO_SERVER) {
@@ -77,7 +80,7 @@ class EngineHookTest {
     void heldChunkKeepsItsPlaceWhileTheOtherDirectionFlows() throws Exception {
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
         BlockingQueue<ChunkHook.ChunkContext> held = new LinkedBlockingQueue<>();
-        Loopback.Handler server = s -> {
+        LoopbackServer.Handler server = s -> {
             s.getOutputStream().write(ascii("banner"));
             InputStream in = s.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -91,7 +94,7 @@ class EngineHookTest {
                 }
             }
         };
-        try (Loopback.Server srv = new Loopback.Server("127.0.0.1", server); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer srv = new LoopbackServer("127.0.0.1", server); EngineRig rig = new EngineRig()) {
             rig.engine.setHooks(List.of((ctx, data) -> {
                 if (ctx.direction() == Direction.CLIENT_TO_SERVER && new String(data).startsWith("HELLO")) {
                     held.add(ctx);
@@ -124,7 +127,7 @@ class EngineHookTest {
 
     @Test
     void aThrowingHookIsBypassedAndReported() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = new EngineRig()) {
             rig.engine.setHooks(List.of((ctx, data) -> {
                 throw new IllegalStateException("plugin bug");
             }));

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import wirelens.testkit.EngineRig;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 
 /**
  * An engine with two selector threads: clients that come one after another stay on the loop that
@@ -67,7 +70,7 @@ class EngineLoopsTest {
         int count = 200;
         ExecutorService clients = Executors.newFixedThreadPool(16);
         ExecutorService writers = Executors.newCachedThreadPool();
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS)) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = rigWithLoops(LOOPS)) {
             assertEquals(LOOPS, rig.engine.loopCount());
             int port = rig.forward(echo.port());
             List<Future<Boolean>> results = new ArrayList<>();
@@ -106,7 +109,7 @@ class EngineLoopsTest {
     @Test
     void clientsThatComeOneAfterAnotherStayOnTheAcceptingLoop() throws Exception {
         int count = 50;
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS)) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = rigWithLoops(LOOPS)) {
             int port = rig.forward(echo.port());
             for (int i = 0; i < count; i++) {
                 String message = "client " + i;
@@ -150,7 +153,7 @@ class EngineLoopsTest {
     void heldChunksAreReleasedInjectedAndClosedOnWhicheverLoopOwnsTheConnection() throws Exception {
         int count = 40;
         Map<Integer, Held> held = new ConcurrentHashMap<>();
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS)) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = rigWithLoops(LOOPS)) {
             rig.engine.setHooks(List.of((ctx, data) -> {
                 String text = new String(data, StandardCharsets.ISO_8859_1);
                 if (ctx.direction() == Direction.CLIENT_TO_SERVER && text.startsWith("REQ ")) {
@@ -226,7 +229,7 @@ class EngineLoopsTest {
     @Test
     void removedListenerRefusesClientsOnEveryLoopWhileItsConnectionsGoOn() throws Exception {
         int count = 20;
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS)) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = rigWithLoops(LOOPS)) {
             Engine.Bound bound = rig.engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", echo.port()))
                     .get(5, TimeUnit.SECONDS);
             int port = bound.address().getPort();
@@ -274,17 +277,17 @@ class EngineLoopsTest {
     @Test
     void portHeldByAPlainSocketIsInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS)) {
+                EngineRig rig = rigWithLoops(LOOPS)) {
             assertPortInUse(rig, taken.getLocalPort());
         }
     }
 
     @Test
     void portOfAnotherMultiLoopEngineIsInUseAndStaysItsOwn() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo();
-                Loopback.Rig first = new Loopback.Rig(EngineOptions.defaults(), LOOPS);
-                Loopback.Rig second = new Loopback.Rig(EngineOptions.defaults(), LOOPS);
-                Loopback.Rig single = new Loopback.Rig(EngineOptions.defaults(), 1)) {
+        try (LoopbackServer echo = LoopbackServer.echo();
+                EngineRig first = rigWithLoops(LOOPS);
+                EngineRig second = rigWithLoops(LOOPS);
+                EngineRig single = rigWithLoops(1)) {
             int port = first.forward(echo.port());
             assertPortInUse(second, port);
             assertPortInUse(single, port);
@@ -302,17 +305,17 @@ class EngineLoopsTest {
 
     @Test
     void aSingleLoopEnginesPortIsInUseForAMultiLoopEngine() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo();
-                Loopback.Rig single = new Loopback.Rig(EngineOptions.defaults(), 1);
-                Loopback.Rig multi = new Loopback.Rig(EngineOptions.defaults(), LOOPS)) {
+        try (LoopbackServer echo = LoopbackServer.echo();
+                EngineRig single = rigWithLoops(1);
+                EngineRig multi = rigWithLoops(LOOPS)) {
             assertPortInUse(multi, single.forward(echo.port()));
         }
     }
 
     @Test
     void closeLetsGoOfThePortOnEveryLoopAndLaterListenersFailPlainly() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo()) {
-            Loopback.Rig rig = new Loopback.Rig(EngineOptions.defaults(), LOOPS);
+        try (LoopbackServer echo = LoopbackServer.echo()) {
+            EngineRig rig = rigWithLoops(LOOPS);
             int port;
             try {
                 port = rig.forward(echo.port());
@@ -334,7 +337,12 @@ class EngineLoopsTest {
         }
     }
 
-    private static void assertPortInUse(Loopback.Rig rig, int port) throws Exception {
+    /** An engine with that many selector loops (a constructor of the engine package only). */
+    private static EngineRig rigWithLoops(int loops) {
+        return new EngineRig(queue -> new Engine(queue, EngineOptions.defaults(), loops));
+    }
+
+    private static void assertPortInUse(EngineRig rig, int port) throws Exception {
         ExecutionException e = assertThrows(ExecutionException.class, () -> rig.engine
                 .addListener(ListenerConfig.forward("127.0.0.1", port, "127.0.0.1", 9))
                 .get(5, TimeUnit.SECONDS));

@@ -27,6 +27,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import wirelens.testkit.EngineRig;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 
 /** The engine on real loopback sockets: bytes, half-close, failures, resets and leaks. */
 class EngineSocketTest {
@@ -57,7 +60,7 @@ class EngineSocketTest {
 
     @Test
     void keepsForwardingEveryByteWhileGivingWayToTheWindow() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = new EngineRig()) {
             int port = rig.forward(echo.port());
             // as the window asks when its pulses come late: the loops pause after each round
             rig.engine.giveWay(TimeUnit.SECONDS.toNanos(60));
@@ -73,7 +76,7 @@ class EngineSocketTest {
 
     @Test
     void echoesConcurrentConnectionsByteForByte() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = new EngineRig()) {
             int port = rig.forward(echo.port());
             int[] sizes = {1, 100, 65_535, 65_536, 65_537, 300_000, 1 << 20, 4 << 20};
             ExecutorService clients = Executors.newFixedThreadPool(sizes.length);
@@ -108,13 +111,13 @@ class EngineSocketTest {
     @Test
     void clientHalfCloseStillGetsTheWholeReply() throws Exception {
         byte[] reply = random(7, 2_000_000);
-        Loopback.Handler server = s -> {
+        LoopbackServer.Handler server = s -> {
             byte[] request = s.getInputStream().readAllBytes(); // until the client's FIN
             s.getOutputStream().write(("got " + request.length + "\n").getBytes());
             s.getOutputStream().write(reply);
             s.shutdownOutput();
         };
-        try (Loopback.Server srv = new Loopback.Server("127.0.0.1", server); Loopback.Rig rig = new Loopback.Rig();
+        try (LoopbackServer srv = new LoopbackServer("127.0.0.1", server); EngineRig rig = new EngineRig();
                 Socket s = Loopback.connect(rig.forward(srv.port()))) {
             s.getOutputStream().write(random(8, 100_000));
             s.shutdownOutput();
@@ -132,8 +135,8 @@ class EngineSocketTest {
     @Test
     void serverThatSpeaksFirstAndClosesFirstDeliversEverythingThenEof() throws Exception {
         byte[] banner = random(9, 700_000);
-        try (Loopback.Server srv = new Loopback.Server("127.0.0.1", s -> s.getOutputStream().write(banner));
-                Loopback.Rig rig = new Loopback.Rig(); Socket s = Loopback.connect(rig.forward(srv.port()))) {
+        try (LoopbackServer srv = new LoopbackServer("127.0.0.1", s -> s.getOutputStream().write(banner));
+                EngineRig rig = new EngineRig(); Socket s = Loopback.connect(rig.forward(srv.port()))) {
             assertArrayEquals(banner, s.getInputStream().readAllBytes());
             s.close();
             rig.await(EngineEvent.Closed.class, c -> !c.reset() && c.bytesServerToClient() == banner.length);
@@ -146,7 +149,7 @@ class EngineSocketTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        try (Loopback.Rig rig = new Loopback.Rig(); Socket s = Loopback.connect(rig.forward(closedPort))) {
+        try (EngineRig rig = new EngineRig(); Socket s = Loopback.connect(rig.forward(closedPort))) {
             assertEquals(-1, s.getInputStream().read(), "the client is closed, not left hanging");
             EngineEvent.Failed failed = rig.await(EngineEvent.Failed.class, f -> true);
             assertTrue(failed.message().contains("127.0.0.1:" + closedPort), failed.message());
@@ -171,7 +174,7 @@ class EngineSocketTest {
                 }
             }
             EngineOptions options = EngineOptions.defaults().withConnectTimeoutMillis(300);
-            try (Loopback.Rig rig = new Loopback.Rig(options); Socket s = Loopback.connect(rig.forward(full.getLocalPort()))) {
+            try (EngineRig rig = new EngineRig(options); Socket s = Loopback.connect(rig.forward(full.getLocalPort()))) {
                 assertEquals(-1, s.getInputStream().read());
                 EngineEvent.Failed failed = rig.await(EngineEvent.Failed.class, f -> true);
                 assertTrue(failed.message().contains("timed out"), failed.message());
@@ -185,12 +188,12 @@ class EngineSocketTest {
 
     @Test
     void resetByTheServerResetsTheClient() throws Exception {
-        Loopback.Handler resetter = s -> {
+        LoopbackServer.Handler resetter = s -> {
             s.getInputStream().read(new byte[5]);
             s.setSoLinger(true, 0);
             s.close();
         };
-        try (Loopback.Server srv = new Loopback.Server("127.0.0.1", resetter); Loopback.Rig rig = new Loopback.Rig();
+        try (LoopbackServer srv = new LoopbackServer("127.0.0.1", resetter); EngineRig rig = new EngineRig();
                 Socket s = Loopback.connect(rig.forward(srv.port()))) {
             s.getOutputStream().write("hello".getBytes());
             EngineEvent.Closed closed = rig.await(EngineEvent.Closed.class, c -> true);
@@ -210,7 +213,7 @@ class EngineSocketTest {
 
     @Test
     void thousandConnectionsLeaveNothingOpen() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = new EngineRig()) {
             int port = rig.forward(echo.port());
             roundTripMany(port, 50); // warm up lazily created descriptors (resolver, selector internals)
             long before = openDescriptors();
@@ -253,7 +256,7 @@ class EngineSocketTest {
     @Test
     void ipv6ListenerAndTarget() throws Exception {
         Assumptions.assumeTrue(ipv6Loopback(), "no ::1 on this machine");
-        try (Loopback.Server echo = new Loopback.Server("::1", Loopback::echo); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer echo = LoopbackServer.echo("::1"); EngineRig rig = new EngineRig()) {
             int port = rig.forward("::1", "::1", echo.port());
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("::1", port), 5000);
@@ -276,7 +279,7 @@ class EngineSocketTest {
 
     @Test
     void portInUseIsAPlainMessage() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")); Loopback.Rig rig = new Loopback.Rig()) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")); EngineRig rig = new EngineRig()) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> rig.engine
                     .addListener(ListenerConfig.forward("127.0.0.1", taken.getLocalPort(), "127.0.0.1", 9))
                     .get(5, TimeUnit.SECONDS));
@@ -289,7 +292,7 @@ class EngineSocketTest {
 
     @Test
     void removedListenerRefusesNewClientsWhileOpenConnectionsGoOn() throws Exception {
-        try (Loopback.Server echo = Loopback.Server.echo(); Loopback.Rig rig = new Loopback.Rig()) {
+        try (LoopbackServer echo = LoopbackServer.echo(); EngineRig rig = new EngineRig()) {
             Engine.Bound bound = rig.engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", echo.port()))
                     .get(5, TimeUnit.SECONDS);
             int port = bound.address().getPort();
@@ -312,7 +315,7 @@ class EngineSocketTest {
     @Test
     void slowReaderKeepsTheEngineBuffersBounded() throws Exception {
         int total = 64 << 20;
-        Loopback.Handler firehose = s -> {
+        LoopbackServer.Handler firehose = s -> {
             OutputStream out = s.getOutputStream();
             byte[] block = new byte[256 * 1024];
             for (int sent = 0; sent < total; sent += block.length) {
@@ -320,7 +323,7 @@ class EngineSocketTest {
             }
         };
         EngineOptions options = EngineOptions.defaults();
-        try (Loopback.Server srv = new Loopback.Server("127.0.0.1", firehose); Loopback.Rig rig = new Loopback.Rig(options);
+        try (LoopbackServer srv = new LoopbackServer("127.0.0.1", firehose); EngineRig rig = new EngineRig(options);
                 Socket s = Loopback.connect(rig.forward(srv.port()))) {
             InputStream in = s.getInputStream();
             byte[] buf = new byte[64 * 1024];

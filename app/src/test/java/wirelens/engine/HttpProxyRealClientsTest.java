@@ -3,7 +3,6 @@ package wirelens.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +33,12 @@ import wirelens.proto.http.Bodies;
 import wirelens.proto.http.Exchange;
 import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.HttpEvent;
+import wirelens.testkit.Commands;
+import wirelens.testkit.EngineRig;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.Nginx;
+import wirelens.testkit.Openssl;
+import wirelens.testkit.Wait;
 
 /**
  * Real clients (curl, raw sockets speaking HTTP/1.1 and WebSocket) through the proxy to a real nginx
@@ -45,19 +49,21 @@ class HttpProxyRealClientsTest {
 
     @TempDir
     static Path dir;
-    private static Process nginx;
+    private static Nginx nginx;
     private static int httpPort;
     private static int httpPort2;
     private static int httpsPort;
-    private static HttpProxyRig rig;
+    private static EngineRig rig;
+    private static final ProxiedExchanges exchanges = new ProxiedExchanges();
+    private static int proxyPort;
     private static String proxy;
     private static byte[] bigSha;
 
     @BeforeAll
     static void startNginxAndProxy() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+        Nginx.assumeInstalled();
+        Commands.assumeInstalled("/usr/bin/curl", "curl");
+        Openssl.assumeInstalled();
         Path www = Files.createDirectories(dir.resolve("www"));
         Files.createDirectories(www.resolve("up"));
         Files.createDirectories(www.resolve("gz"));
@@ -72,53 +78,36 @@ class HttpProxyRealClientsTest {
         Files.write(www.resolve("big.bin"), big);
         bigSha = MessageDigest.getInstance("SHA-256").digest(big);
 
-        HttpProxyRig.Run cert = HttpProxyRig.run(dir, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048",
-                "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"));
-        assertEquals(0, cert.exit(), cert.err());
+        Openssl.selfSigned(dir);
 
-        httpPort = freePort();
-        httpPort2 = freePort();
-        httpsPort = freePort();
-        String d = dir.toString();
-        Files.writeString(dir.resolve("nginx.conf"), """
-                daemon off;
-                master_process off;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log info;
-                events { worker_connections 512; }
-                http {
-                  log_format conn '$connection $connection_requests $request_method $request_uri $status';
-                  access_log %1$s/access.log conn;
-                  client_body_temp_path %1$s/tmp-body;
-                  proxy_temp_path %1$s/tmp-proxy;
-                  fastcgi_temp_path %1$s/tmp-fastcgi;
-                  uwsgi_temp_path %1$s/tmp-uwsgi;
-                  scgi_temp_path %1$s/tmp-scgi;
-                  types { text/plain txt; application/octet-stream bin; }
-                  keepalive_requests 10000;
-                  server {
-                    listen 127.0.0.1:%2$d;
-                    root %1$s/www;
-                    location /gz/ { gzip on; gzip_min_length 1; gzip_types text/plain; }
-                    location /up/ { dav_methods PUT; client_max_body_size 200m; }
-                  }
-                  server { listen 127.0.0.1:%3$d; root %1$s/www2; }
-                  server {
-                    listen 127.0.0.1:%4$d ssl;
-                    ssl_certificate %1$s/cert.pem;
-                    ssl_certificate_key %1$s/key.pem;
-                    root %1$s/www;
-                  }
+        httpPort = Loopback.freePort();
+        httpPort2 = Loopback.freePort();
+        httpsPort = Loopback.freePort();
+        nginx = Nginx.start(dir, """
+                log_format conn '$connection $connection_requests $request_method $request_uri $status';
+                access_log %1$s/access.log conn;
+                types { text/plain txt; application/octet-stream bin; }
+                keepalive_requests 10000;
+                server {
+                  listen 127.0.0.1:%2$d;
+                  root %1$s/www;
+                  location /gz/ { gzip on; gzip_min_length 1; gzip_types text/plain; }
+                  location /up/ { dav_methods PUT; client_max_body_size 200m; }
                 }
-                """.formatted(d, httpPort, httpPort2, httpsPort));
-        nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", d, "-c", d + "/nginx.conf", "-e", d + "/error.log")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        assertTrue(HttpProxyRig.await(() -> accepts(httpPort) && accepts(httpPort2) && accepts(httpsPort)),
-                "nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
+                server { listen 127.0.0.1:%3$d; root %1$s/www2; }
+                server {
+                  listen 127.0.0.1:%4$d ssl;
+                  ssl_certificate %1$s/cert.pem;
+                  ssl_certificate_key %1$s/key.pem;
+                  root %1$s/www;
+                }
+                """.formatted(dir, httpPort, httpPort2, httpsPort), httpPort, httpPort2, httpsPort);
 
-        rig = new HttpProxyRig(EngineOptions.defaults().withConnectTimeoutMillis(1500).withResponseTimeoutMillis(2000));
-        proxy = "http://127.0.0.1:" + rig.port;
+        // the 50 MB transfers would fill the heap if the rig kept every chunk event: the exchanges keep what they need
+        rig = new EngineRig(EngineOptions.defaults().withConnectTimeoutMillis(1500).withResponseTimeoutMillis(2000))
+                .keepEvents(false).onEvent(exchanges);
+        proxyPort = rig.httpProxy();
+        proxy = "http://127.0.0.1:" + proxyPort;
     }
 
     @AfterAll
@@ -127,25 +116,7 @@ class HttpProxyRealClientsTest {
             rig.close();
         }
         if (nginx != null) {
-            nginx.destroy();
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly();
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
+            nginx.close();
         }
     }
 
@@ -153,10 +124,10 @@ class HttpProxyRealClientsTest {
         return "http://127.0.0.1:" + httpPort + path;
     }
 
-    private static HttpProxyRig.Run curl(String... args) throws Exception {
+    private static Commands.Result curl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "120", "-x", proxy));
         command.addAll(List.of(args));
-        return HttpProxyRig.run(dir, command);
+        return Commands.run(dir, command);
     }
 
     private static List<String> accessLogLines(String uriPart) throws IOException {
@@ -165,14 +136,14 @@ class HttpProxyRealClientsTest {
 
     @Test
     void curlWithThreeUrlsUsesOneConnectionAtTheProxyAndAtNginx() throws Exception {
-        int before = rig.connections.size();
-        HttpProxyRig.Run run = curl(url("/a.txt?three"), url("/b.txt?three"), url("/c.txt?three"),
+        int before = exchanges.connections.size();
+        Commands.Result run = curl(url("/a.txt?three"), url("/b.txt?three"), url("/c.txt?three"),
                 "http://127.0.0.1:" + httpPort2 + "/other.txt");
         assertEquals(0, run.exit(), run.err());
         assertEquals("A\nB\nC\nother origin\n", run.text());
         // The rig learns of connections from the event queue, which its consumer polls: wait (bounded) for it.
-        HttpProxyRig.await(() -> rig.connections.size() > before);
-        assertEquals(before + 1, rig.connections.size(), "curl kept one connection to the proxy for all URLs");
+        Wait.eventually(() -> exchanges.connections.size() > before);
+        assertEquals(before + 1, exchanges.connections.size(), "curl kept one connection to the proxy for all URLs");
 
         List<String> lines = accessLogLines("?three");
         assertEquals(3, lines.size(), lines.toString());
@@ -182,9 +153,9 @@ class HttpProxyRealClientsTest {
         }
         assertEquals(1, nginxConnections.size(), "nginx saw the three requests on one connection: " + lines);
 
-        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.exchanges().size() == 4
+        assertTrue(Wait.eventually(() -> exchanges.connections.values().stream().anyMatch(c -> c.exchanges().size() == 4
                 && c.exchanges().stream().allMatch(e -> e.state() == Exchange.State.COMPLETE))));
-        HttpProxyRig.Conn conn = rig.connections.values().stream()
+        ProxiedExchanges.Conn conn = exchanges.connections.values().stream()
                 .filter(c -> c.exchanges().size() == 4).findFirst().orElseThrow();
         assertEquals(List.of(200, 200, 200, 200), conn.exchanges().stream().map(Exchange::status).toList());
         assertEquals(url("/b.txt?three"), conn.exchanges().get(1).url());
@@ -192,13 +163,13 @@ class HttpProxyRealClientsTest {
 
     @Test
     void chunkedGzipResponseArrivesIntactAndDecodesInTheExchangeView() throws Exception {
-        HttpProxyRig.Run run = curl("--compressed", url("/gz/text.txt"));
+        Commands.Result run = curl("--compressed", url("/gz/text.txt"));
         assertEquals(0, run.exit(), run.err());
         String text = "line of compressible text\n".repeat(2000);
         assertEquals(text, run.text());
-        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.end != null
+        assertTrue(Wait.eventually(() -> exchanges.connections.values().stream().anyMatch(c -> c.end != null
                 && c.exchanges().stream().anyMatch(e -> e.url().endsWith("/gz/text.txt")))));
-        HttpProxyRig.Conn conn = rig.connections.values().stream()
+        ProxiedExchanges.Conn conn = exchanges.connections.values().stream()
                 .filter(c -> c.exchanges().stream().anyMatch(e -> e.url().endsWith("/gz/text.txt"))).findFirst().orElseThrow();
         Exchange e = conn.exchanges().get(0);
         assertEquals("chunked", e.responseHeader("Transfer-Encoding"));
@@ -210,7 +181,7 @@ class HttpProxyRealClientsTest {
 
     @Test
     void fiftyMegabyteDownloadIsByteExact() throws Exception {
-        HttpProxyRig.Run run = curl("-o", "download.bin", url("/big.bin"));
+        Commands.Result run = curl("-o", "download.bin", url("/big.bin"));
         assertEquals(0, run.exit(), run.err());
         byte[] got = Files.readAllBytes(dir.resolve("download.bin"));
         assertEquals(BIG, got.length);
@@ -239,16 +210,16 @@ class HttpProxyRealClientsTest {
         });
         server.start();
         try {
-            HttpProxyRig.Run run = curl("-H", "Expect: 100-continue", "--data-binary", "@www/big.bin",
+            Commands.Result run = curl("-H", "Expect: 100-continue", "--data-binary", "@www/big.bin",
                     "http://127.0.0.1:" + server.getAddress().getPort() + "/upload");
             assertEquals(0, run.exit(), run.err());
             assertEquals(HexFormat.of().formatHex(bigSha), run.text());
         } finally {
             server.stop(0);
         }
-        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.exchanges().stream()
+        assertTrue(Wait.eventually(() -> exchanges.connections.values().stream().anyMatch(c -> c.exchanges().stream()
                 .anyMatch(e -> e.url().endsWith("/upload") && e.state() == Exchange.State.COMPLETE))));
-        HttpProxyRig.Conn conn = rig.connections.values().stream()
+        ProxiedExchanges.Conn conn = exchanges.connections.values().stream()
                 .filter(c -> c.exchanges().stream().anyMatch(e -> e.url().endsWith("/upload"))).findFirst().orElseThrow();
         Exchange post = conn.exchanges().get(0);
         assertEquals(BIG, post.requestBody().length());
@@ -257,7 +228,7 @@ class HttpProxyRealClientsTest {
 
     @Test
     void fiftyMegabytePutToNginxWithExpectContinueIsStoredByteExact() throws Exception {
-        HttpProxyRig.Run run = curl("-H", "Expect: 100-continue", "-T", "www/big.bin", url("/up/put.bin"));
+        Commands.Result run = curl("-H", "Expect: 100-continue", "-T", "www/big.bin", url("/up/put.bin"));
         assertEquals(0, run.exit(), run.err());
         byte[] stored = Files.readAllBytes(dir.resolve("www/up/put.bin"));
         assertArrayEquals(bigSha, MessageDigest.getInstance("SHA-256").digest(stored));
@@ -265,10 +236,10 @@ class HttpProxyRealClientsTest {
 
     @Test
     void connectTunnelsTlsToHttpsNginx() throws Exception {
-        HttpProxyRig.Run run = curl("--cacert", "cert.pem", "https://localhost:" + httpsPort + "/b.txt");
+        Commands.Result run = curl("--cacert", "cert.pem", "https://localhost:" + httpsPort + "/b.txt");
         assertEquals(0, run.exit(), run.err());
         assertEquals("B\n", run.text());
-        assertTrue(HttpProxyRig.await(() -> rig.connections.values().stream().anyMatch(c -> c.exchanges().stream()
+        assertTrue(Wait.eventually(() -> exchanges.connections.values().stream().anyMatch(c -> c.exchanges().stream()
                 .anyMatch(e -> e.method().equals("CONNECT") && e.state() == Exchange.State.TUNNEL
                         && e.tunnelBytesDown() > 0))));
     }
@@ -279,7 +250,7 @@ class HttpProxyRealClientsTest {
         String requests = "GET http://" + host + "/a.txt HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
                 + "HEAD http://" + host + "/b.txt HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
                 + "GET http://" + host + "/c.txt HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
-        try (Socket s = new Socket("127.0.0.1", rig.port)) {
+        try (Socket s = new Socket("127.0.0.1", proxyPort)) {
             s.setSoTimeout(20_000);
             s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
             byte[] all = s.getInputStream().readAllBytes();
@@ -306,14 +277,14 @@ class HttpProxyRealClientsTest {
             server.setDaemon(true);
             server.start();
             String host = "127.0.0.1:" + ws.getLocalPort();
-            try (Socket s = new Socket("127.0.0.1", rig.port)) {
+            try (Socket s = new Socket("127.0.0.1", proxyPort)) {
                 s.setSoTimeout(20_000);
                 upgrade(s, "GET http://" + host + "/echo HTTP/1.1\r\nHost: " + host + "\r\n");
                 assertEquals("hello via upgrade", echo(s, "hello via upgrade"));
                 String big = "x".repeat(60_000);
                 assertTrue(big.equals(echo(s, big)), "a 60 kB frame comes back whole");
             }
-            try (Socket s = new Socket("127.0.0.1", rig.port)) {
+            try (Socket s = new Socket("127.0.0.1", proxyPort)) {
                 s.setSoTimeout(20_000);
                 s.getOutputStream().write(("CONNECT " + host + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
@@ -330,13 +301,13 @@ class HttpProxyRealClientsTest {
         assertTrue(rawExchange("GET http://127.0.0.1/ HTTP/1.1\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n")
                 .startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
 
-        HttpProxyRig.Run unknown = curl("-w", " %{http_code}", "http://no-such-host.invalid/");
+        Commands.Result unknown = curl("-w", " %{http_code}", "http://no-such-host.invalid/");
         assertTrue(unknown.text().startsWith("wirelens: cannot connect to no-such-host.invalid:80: unknown host"),
                 unknown.text());
         assertTrue(unknown.text().endsWith(" 502"), unknown.text());
 
-        int closedPort = freePort();
-        HttpProxyRig.Run refused = curl("-w", " %{http_code}", "http://127.0.0.1:" + closedPort + "/");
+        int closedPort = Loopback.freePort();
+        Commands.Result refused = curl("-w", " %{http_code}", "http://127.0.0.1:" + closedPort + "/");
         assertEquals("wirelens: cannot connect to 127.0.0.1:" + closedPort + ": connection refused\n 502", refused.text());
 
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -352,7 +323,7 @@ class HttpProxyRealClientsTest {
                         break;
                     }
                 }
-                HttpProxyRig.Run timeout = curl("-w", " %{http_code}", "http://127.0.0.1:" + full.getLocalPort() + "/");
+                Commands.Result timeout = curl("-w", " %{http_code}", "http://127.0.0.1:" + full.getLocalPort() + "/");
                 assertTrue(timeout.text().endsWith(" 504"), timeout.text());
                 assertTrue(timeout.text().contains("timed out"), timeout.text());
             } finally {
@@ -373,19 +344,19 @@ class HttpProxyRealClientsTest {
             });
             origin.setDaemon(true);
             origin.start();
-            HttpProxyRig.Run silence = curl("-w", " %{http_code}", "http://127.0.0.1:" + silent.getLocalPort() + "/slow");
+            Commands.Result silence = curl("-w", " %{http_code}", "http://127.0.0.1:" + silent.getLocalPort() + "/slow");
             assertEquals("wirelens: 127.0.0.1:" + silent.getLocalPort() + " did not answer within 2.0 s\n 504",
                     silence.text());
         }
 
-        HttpProxyRig.Run fine = curl(url("/a.txt"));
+        Commands.Result fine = curl(url("/a.txt"));
         assertEquals("A\n", fine.text(), "the proxy still serves everyone else");
     }
 
     // ---- helpers ---------------------------------------------------------------------------
 
     private static String rawExchange(String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", rig.port)) {
+        try (Socket s = new Socket("127.0.0.1", proxyPort)) {
             s.setSoTimeout(20_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

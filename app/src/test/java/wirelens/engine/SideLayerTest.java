@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import wirelens.testkit.EngineRig;
+import wirelens.testkit.LoopbackServer;
 
 /**
  * The seam between a socket and the session: a layer shaped like TLS, installed on both sides in the
@@ -294,7 +295,7 @@ class SideLayerTest {
     @Test
     void aLayerInstalledMidConnectionOnBothSidesCarriesTheConversation() throws Exception {
         AtomicReference<byte[]> serverGot = new AtomicReference<>();
-        Loopback.Handler server = s -> {
+        LoopbackServer.Handler server = s -> {
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             byte[] start = new byte[START.length];
@@ -314,16 +315,13 @@ class SideLayerTest {
             }
         };
         List<XorLayer> layers = new CopyOnWriteArrayList<>();
-        EventQueue queue = new EventQueue(16L * 1024 * 1024);
         ByteArrayOutputStream[] recorded = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
         BlockingQueue<EngineEvent> ends = new LinkedBlockingQueue<>();
-        Thread drain = drain(queue, recorded, ends);
-        try (Loopback.Server srv = new Loopback.Server("127.0.0.1", server);
-                Engine engine = new Engine(queue, EngineOptions.defaults(), 1,
-                        config -> new StartXorSession(srv.port(), layers))) {
-            engine.start();
-            int port = engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", srv.port()))
-                    .get(5, TimeUnit.SECONDS).address().getPort();
+        try (LoopbackServer srv = new LoopbackServer("127.0.0.1", server);
+                EngineRig rig = new EngineRig(queue -> new Engine(queue, EngineOptions.defaults(), 1,
+                        config -> new StartXorSession(srv.port(), layers)))) {
+            rig.keepEvents(false).onEvent(e -> record(e, recorded, ends));
+            int port = rig.forward(srv.port());
             try (Socket s = new Socket()) {
                 s.setReceiveBufferSize(64 * 1024); // fixed, so that the banner cannot all fit in the kernel
                 s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -355,35 +353,16 @@ class SideLayerTest {
             assertArrayEquals(concat(GO, REPLY), recorded[1].toByteArray());
             assertEquals(2, layers.size());
             assertEquals(1, layers.get(0).wakes.get(), "the client side's layer woke its connection once");
-        } finally {
-            drain.interrupt();
         }
     }
 
-    /** Drains the engine's events: chunks' forwarded bytes per direction, and each connection's end. */
-    private static Thread drain(EventQueue queue, ByteArrayOutputStream[] recorded, BlockingQueue<EngineEvent> ends) {
-        Thread t = new Thread(() -> {
-            List<EngineEvent> batch = new ArrayList<>();
-            while (!Thread.currentThread().isInterrupted()) {
-                batch.clear();
-                try {
-                    queue.drainTo(batch, 1000, 100, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (EngineEvent e : batch) {
-                    if (e instanceof EngineEvent.Chunk c) {
-                        recorded[c.direction().ordinal()].writeBytes(c.forwarded());
-                        c.release();
-                    } else if (e instanceof EngineEvent.Closed || e instanceof EngineEvent.Failed) {
-                        ends.add(e);
-                    }
-                }
-                queue.consumed(batch);
-            }
-        }, "test-events");
-        t.setDaemon(true);
-        t.start();
-        return t;
+    /** Keeps the forwarded bytes of each chunk per direction, and each connection's end. */
+    private static void record(EngineEvent e, ByteArrayOutputStream[] recorded, BlockingQueue<EngineEvent> ends) {
+        if (e instanceof EngineEvent.Chunk c) {
+            recorded[c.direction().ordinal()].writeBytes(c.forwarded());
+            c.release();
+        } else if (e instanceof EngineEvent.Closed || e instanceof EngineEvent.Failed) {
+            ends.add(e);
+        }
     }
 }

@@ -1,7 +1,30 @@
 /**
- * HTTP/1.x as sans-IO state machines: an incremental message decoder (bytes in, parsed heads and
- * body pieces out), body decoding (chunked, gzip, deflate, br), and HAR export.
+ * HTTP/1.x without I/O: an incremental message decoder (bytes in, heads, body pieces and message ends
+ * out), the exchanges of a connection built from its bytes, body decoding (chunked, gzip, deflate, br)
+ * and HAR 1.2 export.
  *
- * <p>May import: the JDK and small libraries (Jackson, brotli). No sockets, no engine, no ui.
+ * <p>May import: the JDK, Jackson (HAR) and {@code org.brotli.dec}. No sockets, and none of engine, capture,
+ * ui or cli: they import this package (the engine's HTTP proxy session, the capture's exchange views).
+ *
+ * <p>Why it is shaped so:
+ * <ul>
+ * <li>Sans-IO, so one decoder serves the proxy on the selector thread, the window's live and reopened
+ *     views, and the exports; it is tested with scripted input split at random points, down to one byte
+ *     at a time, and with mutated input.
+ * <li>{@link wirelens.proto.http.HttpDecoder#feed} stops right after each message, so the proxy can answer
+ *     pipelined requests in order; after a CONNECT or Upgrade request it consumes nothing until told whether
+ *     the peer agreed; a response's framing depends on the request it answers, so the response decoder is
+ *     told each request method in order.
+ * <li>Bad input never throws: the decoder reports one error and ignores the rest, so a malformed peer can
+ *     neither stop the engine thread nor break a view. Heads are limited to 64 KiB (the proxy answers
+ *     431), a head to 1000 headers and a chunk-size line to 4 KiB.
+ * <li>Exchanges hold heads and body ranges (positions in a direction's byte stream), never body bytes.
+ *     Bodies are read back on demand through a {@link wirelens.proto.http.ByteSource} (the capture file,
+ *     by range) with a byte cap, and HAR export streams its JSON one body at a time, so a 1 GiB download
+ *     costs the heap nothing until someone looks at it, and then only the capped part.
+ * <li>{@code HttpDecoder} is longer than the other files on purpose: it is one state machine for message
+ *     framing (head, Content-Length, chunked, read-until-close, tunnel), split up, its states would be
+ *     harder to follow.
+ * </ul>
  */
 package wirelens.proto.http;

@@ -2,28 +2,20 @@ package wirelens.proto.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import wirelens.testkit.HarValidator;
 
 class HarExportTest {
-
-    /** Where {@code npm install --prefix DIR har-validator} put it (CI: /tmp/harval). */
-    static Path harValidatorPrefix() {
-        String configured = System.getenv("HAR_VALIDATOR_PREFIX");
-        return Path.of(configured != null ? configured : "/tmp/harval");
-    }
 
     static ExchangeLogTest.Conversation sampleConversation() throws IOException {
         ExchangeLogTest.Conversation c = new ExchangeLogTest.Conversation();
@@ -67,34 +59,6 @@ class HarExportTest {
         assertEquals("iVBORw0KGgoAAAAN", entries.get(2).at("/response/content/text").asText());
         assertEquals(0, entries.get(3).at("/response/status").asInt());
 
-        validateWithHarValidator(har);
-    }
-
-    /** Runs npm's har-validator on the file; skipped where node or the package is missing. */
-    static void validateWithHarValidator(Path har) throws IOException, InterruptedException {
-        Path prefix = harValidatorPrefix();
-        assumeTrue(Files.isDirectory(prefix.resolve("node_modules/har-validator")),
-                "har-validator missing: npm install --prefix " + prefix + " har-validator");
-        Path script = har.resolveSibling("validate.js");
-        Files.writeString(script, """
-                const validate = require(process.argv[2] + '/node_modules/har-validator');
-                const har = JSON.parse(require('fs').readFileSync(process.argv[3], 'utf8'));
-                validate.har(har)
-                  .then(() => console.log('valid'))
-                  .catch(e => { console.log('invalid ' + JSON.stringify(e.errors || e.message)); process.exit(1); });
-                """);
-        Process p;
-        try {
-            p = new ProcessBuilder("node", script.toString(), prefix.toString(), har.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException noNode) {
-            assumeTrue(false, "node is not installed");
-            return;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        p.getInputStream().transferTo(out);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "har-validator did not finish");
-        String result = out.toString(StandardCharsets.UTF_8).strip();
-        assertEquals("valid", result, result);
+        HarValidator.validate(har);
     }
 }

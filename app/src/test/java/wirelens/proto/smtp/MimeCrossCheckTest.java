@@ -2,19 +2,18 @@ package wirelens.proto.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import wirelens.testkit.Commands;
+import wirelens.testkit.Python;
 
 /**
  * Common mail as Python's {@code email} package writes it (non-ASCII headers, RFC 2231 file names,
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MimeCrossCheckTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
 
     private static final String GENERATOR = """
 import email, email.policy, hashlib, json, os, sys
@@ -87,12 +85,10 @@ json.dump(expect, open(os.path.join(out, 'expect.json'), 'w'), ensure_ascii=Fals
 
     @Test
     void agreesWithPythonsEmailPackage() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(PYTHON)), "no /usr/bin/python3");
+        Python.assumeInstalled();
         Path script = Files.writeString(dir.resolve("gen.py"), GENERATOR);
-        Process p = new ProcessBuilder(PYTHON, script.toString(), dir.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python did not finish");
-        assertEquals(0, p.exitValue(), output);
+        Commands.Result python = Commands.run(Python.EXECUTABLE, script.toString(), dir.toString());
+        assertEquals(0, python.exit(), python.text());
 
         JsonNode expected = new ObjectMapper().readTree(dir.resolve("expect.json").toFile());
         assertEquals(3, expected.size());

@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +29,11 @@ import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Aiosmtpd;
+import wirelens.testkit.Commands;
+import wirelens.testkit.Openssl;
+import wirelens.testkit.Python;
+import wirelens.testkit.Swaks;
 
 /**
  * Real peers: swaks -> Wirelens engine (forward listener) -> aiosmtpd, with a tiny aiosmtpd handler
@@ -43,69 +43,11 @@ import wirelens.engine.ListenerConfig;
  */
 class SmtpRealPeersTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
-
-    private static final String HANDLER = """
-            import os
-
-
-            class RawStore:
-                \"\"\"Stores envelope.original_content as is and advertises PIPELINING.\"\"\"
-
-                def __init__(self, directory):
-                    self.directory = directory
-                    self.count = 0
-
-                @classmethod
-                def from_cli(cls, parser, *args):
-                    if len(args) != 1:
-                        parser.error("RawStore needs one argument: the directory to store messages in")
-                    return cls(args[0])
-
-                async def handle_EHLO(self, server, session, envelope, hostname, responses):
-                    session.host_name = hostname
-                    return responses[:-1] + ["250-PIPELINING"] + responses[-1:]
-
-                async def handle_DATA(self, server, session, envelope):
-                    self.count += 1
-                    base = os.path.join(self.directory, "msg-%d" % self.count)
-                    with open(base + ".tmp", "wb") as f:
-                        f.write(envelope.original_content)
-                    os.rename(base + ".tmp", base + ".eml")
-                    return "250 OK stored"
-            """;
-
-    /** aiosmtpd's command line cannot enable AUTH; this starts its Controller with an authenticator. */
-    private static final String AUTH_SERVER = """
-import os
-import sys
-import threading
-
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rawstore import RawStore
-
-
-def authenticator(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"alice" and auth_data.password == b"s3cret"
-    return AuthResult(success=ok)
-
-
-port, store = int(sys.argv[1]), sys.argv[2]
-controller = Controller(RawStore(store), hostname="127.0.0.1", port=port,
-                        authenticator=authenticator, auth_require_tls=False)
-controller.start()
-print("ready", flush=True)
-threading.Event().wait()
-""";
-
     @TempDir
     Path dir;
 
     private Path store;
-    private Process server;
+    private Aiosmtpd server;
     private Engine engine;
     private final EventQueue queue = new EventQueue(16L << 20);
     private Recorder recorder;
@@ -113,8 +55,8 @@ threading.Event().wait()
 
     @BeforeEach
     void requireTools() {
-        assumeTrue(works(PYTHON, "-c", "import aiosmtpd"), "python3-aiosmtpd is not installed");
-        assumeTrue(works("swaks", "--version"), "swaks is not installed");
+        Aiosmtpd.assumeInstalled();
+        Swaks.assumeInstalled();
     }
 
     @AfterEach
@@ -130,10 +72,7 @@ threading.Event().wait()
             }
         }
         if (server != null) {
-            server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.close();
         }
     }
 
@@ -144,7 +83,7 @@ threading.Event().wait()
         Path attachmentFile = Files.write(dir.resolve("report.bin"), attachment);
         int port = startServerAndProxy();
 
-        String swaksOut = swaks(port, "--from", "alice@example.test", "--to", "bob@example.test,carol@example.test",
+        String swaksOut = Swaks.send(port, "--from", "alice@example.test", "--to", "bob@example.test,carol@example.test",
                 "--header", "Subject: quarterly report", "--body", "Hello Bob,\n.leading dot line\n..two dots\nbye",
                 "--attach-type", "application/octet-stream", "--attach", attachmentFile.toString());
 
@@ -181,7 +120,7 @@ threading.Event().wait()
         assertTrue(att.fileName().endsWith("report.bin"), att.fileName());
         assertArrayEquals(attachment, att.decoded());
 
-        String python = run(PYTHON, "-c", """
+        String python = Commands.check(Python.EXECUTABLE, "-c", """
                 import email, email.policy, sys
                 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
                 print(m['subject'])
@@ -196,7 +135,7 @@ threading.Event().wait()
     @Test
     void pipelinedSessionPairsRepliesInOrder() throws Exception {
         int port = startServerAndProxy();
-        String swaksOut = swaks(port, "--pipeline", "--from", "alice@example.test",
+        String swaksOut = Swaks.send(port, "--pipeline", "--from", "alice@example.test",
                 "--to", "bob@example.test,nobody@invalid-domain,carol@example.test", "--body", "pipelined");
         SmtpSession s = decodeOnlyConnection();
         assertTrue(swaksOut.contains("-> RCPT TO:<carol@example.test>"), swaksOut);
@@ -216,14 +155,11 @@ threading.Event().wait()
 
     @Test
     void startTlsSessionPassesThroughAndTheMailArrives() throws Exception {
-        assumeTrue(works("openssl", "version"), "openssl is not installed");
-        assumeTrue(works("perl", "-MNet::SSLeay", "-e", "1"), "swaks --tls needs Debian libnet-ssleay-perl");
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out",
-                cert.toString(), "-days", "2", "-subj", "/CN=localhost");
-        int port = startServerAndProxy("--tlscert", cert.toString(), "--tlskey", key.toString());
-        String swaksOut = swaks(port, "--tls", "--from", "alice@example.test", "--to", "bob@example.test",
+        Openssl.assumeInstalled();
+        Swaks.assumeTls();
+        Openssl.Certificate cert = Openssl.selfSigned(dir);
+        int port = startServerAndProxy("--tlscert", cert.cert().toString(), "--tlskey", cert.key().toString());
+        String swaksOut = Swaks.send(port, "--tls", "--from", "alice@example.test", "--to", "bob@example.test",
                 "--body", "sent over TLS");
         assertTrue(swaksOut.contains("TLS started"), swaksOut);
 
@@ -244,9 +180,9 @@ threading.Event().wait()
     @Test
     void authPlainAndLoginAreDecodedAndMasked() throws Exception {
         int port = startAuthServerAndProxy();
-        swaks(port, "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "s3cret",
+        Swaks.send(port, "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "s3cret",
                 "--from", "alice@example.test", "--to", "bob@example.test", "--body", "with plain");
-        swaks(port, "--auth", "LOGIN", "--auth-user", "alice", "--auth-password", "s3cret",
+        Swaks.send(port, "--auth", "LOGIN", "--auth-user", "alice", "--auth-password", "s3cret",
                 "--from", "alice@example.test", "--to", "bob@example.test", "--body", "with login");
         List<SmtpSession> sessions = decodeConnections(2);
         for (SmtpSession s : sessions) {
@@ -272,40 +208,26 @@ threading.Event().wait()
 
     // ---- helpers ----
 
+    /** aiosmtpd storing messages byte for byte and advertising PIPELINING, and the engine in front of it. */
     private int startServerAndProxy(String... serverOptions) throws Exception {
-        Path handlerDir = Files.createDirectories(dir.resolve("py"));
-        Files.writeString(handlerDir.resolve("rawstore.py"), HANDLER);
-        store = Files.createDirectories(dir.resolve("store"));
-        int smtpPort = freePort();
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + smtpPort));
-        cmd.addAll(List.of(serverOptions));
-        cmd.addAll(List.of("-c", "rawstore.RawStore", store.toString()));
-        return startServerAndProxy(cmd, handlerDir, smtpPort);
+        server = Aiosmtpd.storing(dir, true, serverOptions);
+        return startProxy();
     }
 
+    /** As {@link #startServerAndProxy}, with AUTH for alice / s3cret. */
     private int startAuthServerAndProxy() throws Exception {
-        Path handlerDir = Files.createDirectories(dir.resolve("py"));
-        Files.writeString(handlerDir.resolve("rawstore.py"), HANDLER);
-        Path script = Files.writeString(handlerDir.resolve("authserver.py"), AUTH_SERVER);
-        store = Files.createDirectories(dir.resolve("store"));
-        int smtpPort = freePort();
-        return startServerAndProxy(List.of(PYTHON, script.toString(), String.valueOf(smtpPort), store.toString()),
-                handlerDir, smtpPort);
+        server = Aiosmtpd.storingWithAuth(dir, true);
+        return startProxy();
     }
 
-    private int startServerAndProxy(List<String> cmd, Path handlerDir, int smtpPort) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("aiosmtpd.log").toFile());
-        pb.environment().put("PYTHONPATH", handlerDir.toString());
-        server = pb.start();
-        awaitListening(smtpPort);
-
+    private int startProxy() throws Exception {
+        store = server.store();
         engine = new Engine(queue, EngineOptions.defaults());
         engine.start();
         capture = dir.resolve("session.pcapng");
         recorder = Recorder.toFile(queue, capture);
         recorder.start();
-        return engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", smtpPort))
+        return engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", server.port()))
                 .get(10, TimeUnit.SECONDS).address().getPort();
     }
 
@@ -340,53 +262,5 @@ threading.Event().wait()
             assertFalse(e.kind() == Exchange.Kind.UNSOLICITED_REPLY || e.kind() == Exchange.Kind.INCOMPLETE, e.toString());
         }
         assertTrue(s.problems().isEmpty(), s.problems().toString());
-    }
-
-    private String swaks(int port, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("swaks", "--server", "127.0.0.1:" + port, "--helo", "client.test"));
-        cmd.addAll(List.of(args));
-        return run(cmd.toArray(String[]::new));
-    }
-
-    /** Runs a command to completion (bounded, 60 s); fails with its output when it does not exit 0. */
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not finish: " + String.join(" ", command));
-        String text = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + text);
-        return text;
-    }
-
-    private static boolean works(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private void awaitListening(int port) throws Exception {
-        for (int i = 0; i < 200; i++) { // bounded: about 20 s
-            assertTrue(server.isAlive(), "aiosmtpd exited early: " + Files.readString(dir.resolve("aiosmtpd.log")));
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("aiosmtpd did not listen on " + port + " within 20 s");
     }
 }

@@ -1,28 +1,40 @@
+package wirelens.cli;
+
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Slow reader: a backend sends SIZE bytes through Wirelens to a client that reads at RATE bytes/s.
- * Samples the proxy's RSS every second and prints first / peak / last, so a flat line shows that the
- * engine pushes back instead of buffering.
+ * Not a test: a slow reader. A backend sends SIZE bytes through the headless jar (a child process) to a
+ * client that reads at RATE bytes/s. Samples the proxy's RSS every second and prints first / peak / last,
+ * so a flat line shows that the engine pushes back instead of buffering. From the repository's top level,
+ * after {@code mvn -B -ntp package -DskipTests} (which builds the jar and the test classes):
  *
- * <pre>java bench/SlowReaderBench.java [JAR] [SIZE_MIB] [RATE_MB_PER_S]   (defaults: app/target/wirelens.jar 1024 10)</pre>
+ * <pre>java -cp app/target/test-classes wirelens.cli.SlowReaderBench [JAR] [SIZE_MIB] [RATE_MB_PER_S]</pre>
+ *
+ * (defaults: app/target/wirelens.jar 1024 10).
  */
 public final class SlowReaderBench {
+    private SlowReaderBench() {}
+
     public static void main(String[] args) throws Exception {
         String jar = args.length > 0 ? args[0] : "app/target/wirelens.jar";
         long size = (args.length > 1 ? Long.parseLong(args[1]) : 1024) << 20;
         double rate = (args.length > 2 ? Double.parseDouble(args[2]) : 10) * 1e6;
 
+        AtomicReference<Exception> backendFailure = new AtomicReference<>();
         try (ServerSocket backend = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             Thread server = new Thread(() -> {
                 try (Socket s = backend.accept(); OutputStream out = s.getOutputStream()) {
@@ -31,16 +43,25 @@ public final class SlowReaderBench {
                         out.write(block);
                     }
                 } catch (Exception e) {
-                    System.err.println("backend: " + e);
+                    backendFailure.set(e);
                 }
             });
             server.setDaemon(true);
             server.start();
 
-            Process proxy = new ProcessBuilder("java", "-jar", jar, "--headless", "--quiet",
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process proxy = new ProcessBuilder(java, "-jar", jar, "--headless", "--quiet",
                     "--forward", "0:127.0.0.1:" + backend.getLocalPort()).redirectErrorStream(true).start();
             try {
-                String line = new java.io.BufferedReader(new java.io.InputStreamReader(proxy.getInputStream())).readLine();
+                BufferedReader proxyOut = new BufferedReader(new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8));
+                String line = proxyOut.readLine();
+                while (line != null && !line.startsWith("listening ")) {
+                    System.out.println("proxy: " + line);
+                    line = proxyOut.readLine();
+                }
+                if (line == null) {
+                    throw new IllegalStateException("the proxy ended before it listened");
+                }
                 int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+) ->.*", "$1"));
                 List<Long> rss = new ArrayList<>();
                 long start = System.nanoTime();
@@ -80,6 +101,9 @@ public final class SlowReaderBench {
                 }
                 System.out.println(curve);
                 System.out.println(read == size ? "all bytes arrived" : "INCOMPLETE");
+                if (backendFailure.get() != null) {
+                    System.out.println("the backend failed: " + backendFailure.get());
+                }
             } finally {
                 proxy.destroy();
                 proxy.waitFor(10, TimeUnit.SECONDS);

@@ -1,0 +1,134 @@
+package wirelens.tls;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * The {@link SSLEngine}s of intercepted connections, both legs: towards the server Wirelens is a client
+ * that verifies it (unless told not to), towards the client a server that shows a leaf minted for the
+ * name the client asked for. One context per leg for the whole run, so the JDK's session caches work and
+ * an engine costs little to make.
+ */
+public final class TlsEngines {
+    /** What Wirelens can decode inside TLS; other ALPN offers (h2, h3) are not passed on, so clients fall back. */
+    public static final List<String> DECODABLE_ALPN = List.of("http/1.1");
+
+    private final SSLContext upstream;
+    private final SSLContext downstream;
+    private final LeafCertificates leaves;
+    private final UpstreamTrust trust;
+    /** Leaves handed to client-facing engines, by the alias the key manager is asked about. */
+    private final Map<String, LeafCertificates.Leaf> byAlias = new ConcurrentHashMap<>();
+
+    public TlsEngines(CertificateAuthority ca, UpstreamTrust trust) throws GeneralSecurityException {
+        this.leaves = new LeafCertificates(ca);
+        this.trust = trust;
+        this.upstream = SSLContext.getInstance("TLS");
+        upstream.init(null, trust.trustManagers(), null);
+        this.downstream = SSLContext.getInstance("TLS");
+        downstream.init(new javax.net.ssl.KeyManager[] {new LeafKeyManager()}, null, null);
+    }
+
+    public LeafCertificates leaves() {
+        return leaves;
+    }
+
+    public UpstreamTrust trust() {
+        return trust;
+    }
+
+    /**
+     * An engine for the leg to the server: SNI {@code serverName} (none for an IP literal), host name
+     * verified against {@code serverName} (or {@code host}), offering {@code alpn} (only what Wirelens decodes).
+     */
+    public SSLEngine towardsServer(String serverName, String host, int port, List<String> alpn) {
+        String name = serverName != null ? serverName : host;
+        SSLEngine e = upstream.createSSLEngine(name, port);
+        e.setUseClientMode(true);
+        SSLParameters p = e.getSSLParameters();
+        if (!trust.insecure()) {
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (serverName != null && !LeafCertificates.isIpLiteral(serverName)) {
+            p.setServerNames(List.of(new SNIHostName(serverName)));
+        }
+        List<String> offer = alpn.stream().filter(DECODABLE_ALPN::contains).toList();
+        if (!offer.isEmpty()) {
+            p.setApplicationProtocols(offer.toArray(new String[0]));
+        }
+        e.setSSLParameters(p);
+        return e;
+    }
+
+    /**
+     * An engine for the leg to the client, showing {@code leaf} (mint it with {@link #leaves()} off the
+     * selector thread) and answering ALPN with what the server chose ({@code ""} or null: none).
+     */
+    public SSLEngine towardsClient(LeafCertificates.Leaf leaf, String alpnChosen) {
+        String alias = Integer.toHexString(System.identityHashCode(leaf)) + "-" + leaf.certificate().getSerialNumber().toString(16);
+        byAlias.putIfAbsent(alias, leaf);
+        if (byAlias.size() > 4 * LeafCertificates.CACHE_SIZE) {
+            byAlias.clear();
+            byAlias.put(alias, leaf);
+        }
+        // the peer host of a server-mode engine is only a hint for the session cache: it carries the alias
+        SSLEngine e = downstream.createSSLEngine(alias, 0);
+        e.setUseClientMode(false);
+        String chosen = alpnChosen == null ? "" : alpnChosen;
+        e.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains(chosen) ? chosen : "");
+        return e;
+    }
+
+    /** Picks the leaf of each client-facing engine by the alias it was made with. */
+    private final class LeafKeyManager extends X509ExtendedKeyManager {
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            String alias = engine == null ? null : engine.getPeerHost();
+            LeafCertificates.Leaf leaf = alias == null ? null : byAlias.get(alias);
+            return leaf != null && leaf.key().getAlgorithm().equals(keyType) ? alias : null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            LeafCertificates.Leaf leaf = byAlias.get(alias);
+            return leaf == null ? null : leaf.chain();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            LeafCertificates.Leaf leaf = byAlias.get(alias);
+            return leaf == null ? null : leaf.key();
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+    }
+}

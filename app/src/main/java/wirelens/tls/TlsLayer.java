@@ -1,0 +1,317 @@
+package wirelens.tls;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * One side of a connection speaking TLS, without I/O: network bytes in, plaintext out, and back. It
+ * owns its {@link SSLEngine} and the engine's buffers; the caller owns the socket. Whoever owns the
+ * socket feeds {@link #receive} what it read, hands {@link #plaintext()} to the session, writes
+ * {@link #network()} to the socket, and runs {@link #takeTasks()} off its thread when {@link #needsTasks()}
+ * says so (key exchange and certificate checks can take milliseconds), then calls {@link #resume()}.
+ *
+ * <p>Closing is per direction, as TCP half-close is: a close_notify from the peer reads as the end of its
+ * plaintext ({@link #peerClosed()}); {@link #closeOutput()} sends ours. Not thread-safe: one owner thread.
+ */
+public final class TlsLayer {
+    private final SSLEngine engine;
+    private final ByteBuffer empty = ByteBuffer.allocate(0);
+    /** Network bytes read but not yet unwrapped (a partial record); read mode between calls. */
+    private ByteBuffer netIn;
+    /** Plaintext unwrapped and not yet taken by the session; write mode between calls. */
+    private ByteBuffer appIn;
+    /** Network bytes made and not yet written to the socket; write mode between calls. */
+    private ByteBuffer netOut;
+    /** Plaintext the session sent before the handshake finished; wrapped once it has. */
+    private ByteBuffer early;
+    private boolean handshakeDone;
+    private boolean peerClosed;
+    private boolean outputClosed;
+    private boolean tasksOut;
+    private String failure;
+    private final long startedNanos = System.nanoTime();
+    private long handshakeNanos = -1;
+
+    public TlsLayer(SSLEngine engine) {
+        this.engine = engine;
+        SSLSession s = engine.getSession();
+        netIn = ByteBuffer.allocate(s.getPacketBufferSize()).flip();
+        appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
+        netOut = ByteBuffer.allocate(s.getPacketBufferSize());
+    }
+
+    /** Starts the handshake: a client layer then has its ClientHello in {@link #network()}. */
+    public void begin() {
+        try {
+            engine.beginHandshake();
+            advance();
+        } catch (SSLException e) {
+            fail(e);
+        }
+    }
+
+    /** Takes network bytes read from the peer (all of them: what is not a whole record yet is kept). */
+    public void receive(ByteBuffer data) {
+        if (failure != null) {
+            data.position(data.limit());
+            return;
+        }
+        netIn = append(netIn, data);
+        try {
+            advance();
+        } catch (SSLException e) {
+            fail(e);
+        }
+    }
+
+    /** Encrypts plaintext for the peer (kept until the handshake has finished). */
+    public void send(ByteBuffer plaintext) {
+        if (failure != null || outputClosed) {
+            plaintext.position(plaintext.limit());
+            return;
+        }
+        if (!handshakeDone) {
+            early = append(early == null ? ByteBuffer.allocate(0) : early, plaintext);
+            return;
+        }
+        try {
+            wrapAll(plaintext);
+        } catch (SSLException e) {
+            fail(e);
+        }
+    }
+
+    /** Sends close_notify: the peer reads the end of our plaintext. Reading goes on (half-close). */
+    public void closeOutput() {
+        if (outputClosed) {
+            return;
+        }
+        outputClosed = true;
+        engine.closeOutbound();
+        try {
+            while (true) {
+                SSLEngineResult r = engine.wrap(empty, netOut);
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                } else if (r.getStatus() == SSLEngineResult.Status.CLOSED || r.bytesProduced() == 0) {
+                    return;
+                }
+            }
+        } catch (SSLException e) {
+            fail(e);
+        }
+    }
+
+    /** Plaintext received so far, taken: the buffer is the caller's until the next call on this layer. */
+    public ByteBuffer plaintext() {
+        appIn.flip();
+        ByteBuffer out = ByteBuffer.allocate(appIn.remaining());
+        out.put(appIn).flip();
+        appIn.clear();
+        return out;
+    }
+
+    public boolean hasPlaintext() {
+        return appIn.position() > 0;
+    }
+
+    /** Network bytes to write to the socket, taken. */
+    public ByteBuffer network() {
+        netOut.flip();
+        ByteBuffer out = ByteBuffer.allocate(netOut.remaining());
+        out.put(netOut).flip();
+        netOut.clear();
+        return out;
+    }
+
+    public boolean hasNetwork() {
+        return netOut.position() > 0;
+    }
+
+    /** True while the engine waits for work that must run off the owner's thread ({@link #takeTasks}). */
+    public boolean needsTasks() {
+        return tasksOut || (failure == null && engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK);
+    }
+
+    /** The engine's pending work, to run on another thread; call {@link #resume} on the owner's after. */
+    public List<Runnable> takeTasks() {
+        List<Runnable> tasks = new ArrayList<>();
+        Runnable t;
+        while ((t = engine.getDelegatedTask()) != null) {
+            tasks.add(t);
+        }
+        tasksOut = !tasks.isEmpty();
+        return tasks;
+    }
+
+    /** Goes on after the tasks from {@link #takeTasks} have run. */
+    public void resume() {
+        tasksOut = false;
+        if (failure != null) {
+            return;
+        }
+        try {
+            advance();
+        } catch (SSLException e) {
+            fail(e);
+        }
+    }
+
+    public boolean handshakeDone() {
+        return handshakeDone;
+    }
+
+    /** The peer sent close_notify: no more plaintext comes from it. */
+    public boolean peerClosed() {
+        return peerClosed;
+    }
+
+    /** Why TLS failed (a bad record, an alert, a certificate refused), or null. The alert, if any, is in {@link #network()}. */
+    public String failure() {
+        return failure;
+    }
+
+    public SSLEngine engine() {
+        return engine;
+    }
+
+    /** How long the handshake took, or -1 while it runs. */
+    public long handshakeNanos() {
+        return handshakeNanos;
+    }
+
+    // ---- the engine's state machine ----------------------------------------------------------
+
+    /** Wraps and unwraps until the engine needs bytes from the peer, a task, or has nothing left to do. */
+    private void advance() throws SSLException {
+        for (int guard = 0; guard < 10_000; guard++) {
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && !peerClosed && !outputClosed
+                    && !"TLSv1.3".equals(engine.getSession().getProtocol())) {
+                // TLS 1.2 renegotiation: a second handshake inside the first, with the names and keys
+                // changing under the session's feet (TLS 1.3 has none: its key updates are not handshakes)
+                throw new SSLException("the peer asked to renegotiate the TLS session, which Wirelens refuses");
+            }
+            if (hs == HandshakeStatus.NEED_TASK || tasksOut) {
+                return;
+            }
+            if (hs == HandshakeStatus.NEED_WRAP) {
+                SSLEngineResult r = engine.wrap(empty, netOut);
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                    continue;
+                }
+                finished(r);
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
+                    return;
+                }
+                continue;
+            }
+            if (!netIn.hasRemaining() && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                return;
+            }
+            SSLEngineResult r = engine.unwrap(netIn, appIn);
+            switch (r.getStatus()) {
+                case BUFFER_UNDERFLOW -> {
+                    int need = engine.getSession().getPacketBufferSize();
+                    if (netIn.capacity() < need) {
+                        ByteBuffer bigger = ByteBuffer.allocate(need);
+                        bigger.put(netIn).flip();
+                        netIn = bigger;
+                    }
+                    return; // the rest of the record is still on its way
+                }
+                case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                case CLOSED -> {
+                    peerClosed = true;
+                    finished(r);
+                    // TLS 1.2 answers a close_notify with one of its own, TLS 1.3 need not
+                    if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                        continue;
+                    }
+                    return;
+                }
+                case OK -> finished(r);
+            }
+        }
+        throw new SSLException("the TLS engine did not settle (10,000 steps)");
+    }
+
+    private void finished(SSLEngineResult r) throws SSLException {
+        if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && !handshakeDone) {
+            handshakeDone = true;
+            handshakeNanos = System.nanoTime() - startedNanos;
+            if (early != null) {
+                ByteBuffer e = early;
+                early = null;
+                wrapAll(e);
+            }
+        }
+    }
+
+    private void wrapAll(ByteBuffer plaintext) throws SSLException {
+        while (plaintext.hasRemaining()) {
+            SSLEngineResult r = engine.wrap(plaintext, netOut);
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+            } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                plaintext.position(plaintext.limit());
+                return;
+            }
+        }
+    }
+
+    private void fail(SSLException e) {
+        if (failure == null) {
+            failure = describe(e);
+        }
+        // the engine may have an alert to tell the peer why
+        try {
+            engine.closeOutbound();
+            for (int i = 0; i < 4; i++) {
+                SSLEngineResult r = engine.wrap(empty, netOut);
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                } else if (r.bytesProduced() == 0) {
+                    break;
+                }
+            }
+        } catch (SSLException | RuntimeException ignored) {
+            // nothing more can be said to the peer; the failure above is what is reported
+        }
+        outputClosed = true;
+    }
+
+    static String describe(SSLException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** {@code to} in read mode, with {@code data} appended; returns the (maybe new) buffer in read mode. */
+    private static ByteBuffer append(ByteBuffer to, ByteBuffer data) {
+        if (to.capacity() - to.limit() >= data.remaining()) {
+            int p = to.position();
+            to.position(to.limit()).limit(to.capacity());
+            to.put(data);
+            to.limit(to.position()).position(p);
+            return to;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(Math.max(to.remaining() + data.remaining(), to.capacity()));
+        joined.put(to).put(data).flip();
+        return joined;
+    }
+
+    /** A write-mode buffer with room for at least {@code more} bytes beyond what it holds. */
+    private static ByteBuffer grow(ByteBuffer b, int more) {
+        ByteBuffer bigger = ByteBuffer.allocate(b.position() + Math.max(more, b.capacity()));
+        b.flip();
+        bigger.put(b);
+        return bigger;
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * TLS interception: Wirelens' own certificate authority, the leaf certificates it shows clients in
+ * place of the servers', and the reading of a client's first TLS message.
+ *
+ * <p>May import: the JDK (JSSE) and BouncyCastle (certificates). Never engine, capture, ui or cli: the
+ * engine drives TLS through its per-side byte path and asks this package for certificates, not the
+ * other way round.
+ *
+ * <p>Why it is shaped so: certificates are made with BouncyCastle but keys and signatures come from
+ * the JDK's own providers, so no security provider is registered and the jar stays unsigned-safe. All
+ * leaves share one EC P-256 key per run, so minting a leaf is one signature. The ClientHello is read by
+ * hand, as a pure function of the bytes received so far, because the server name and ALPN offers are
+ * needed before any {@code SSLEngine} is made: the upstream handshake runs first (as in mitmproxy), so
+ * the client can be shown a certificate with the server's real names and the protocol the server chose.
+ */
+package wirelens.tls;

@@ -1,0 +1,25 @@
+package wirelens.testkit;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command lines for a second JVM on this test run's class path (a headless Wirelens, a process to kill). */
+public final class ChildJvm {
+    private ChildJvm() {}
+
+    /** {@code java -cp CLASSPATH MAIN ARGS...} with the java and the class path of the running tests. */
+    public static List<String> command(String mainClass, String... args) {
+        return command(List.of(), mainClass, args);
+    }
+
+    /** As {@link #command(String, String...)}, with JVM options (e.g. {@code -Xmx256m}) before the class path. */
+    public static List<String> command(List<String> jvmOptions, String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+}

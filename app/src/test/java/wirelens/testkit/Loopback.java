@@ -1,0 +1,59 @@
+package wirelens.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** A test's client side on loopback: connecting, sending, reading a known length, finding a free port. */
+public final class Loopback {
+    private Loopback() {}
+
+    /** A connected socket to 127.0.0.1:port (5 s to connect; reads give up after 10 s). */
+    public static Socket connect(int port) throws IOException {
+        return connect("127.0.0.1", port);
+    }
+
+    /** As {@link #connect(int)}, to a loopback address of choice ("127.0.0.1" or "::1"). */
+    public static Socket connect(String host, int port) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(host, port), 5000);
+            s.setSoTimeout(10_000);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    public static void send(Socket s, byte[] bytes) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Reads exactly {@code length} bytes (fewer only at EOF) as Latin-1 text. */
+    public static String read(Socket s, int length) throws IOException {
+        return Latin1.text(s.getInputStream().readNBytes(length));
+    }
+
+    /** A port nothing listens on at the moment (a peer started next binds it, or a test expects a refusal). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** True if something accepts a connection on 127.0.0.1:port within 200 ms. */
+    public static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

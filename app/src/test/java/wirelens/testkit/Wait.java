@@ -1,0 +1,36 @@
+package wirelens.testkit;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** Bounded waits for something another thread (an engine, a server, a child process) makes true. */
+public final class Wait {
+    /** How long a test waits for anything before it gives up. */
+    public static final long SECONDS = 10;
+
+    private Wait() {}
+
+    /** Waits until the condition holds, checking it every few milliseconds; fails the test after 10 s. */
+    public static void until(String what, Callable<Boolean> condition) throws Exception {
+        if (!eventually(condition)) {
+            throw new AssertionError("timed out after " + SECONDS + " s waiting for: " + what);
+        }
+    }
+
+    /** True as soon as the condition holds, false if it still does not after 10 s (the caller asserts). */
+    public static boolean eventually(Callable<Boolean> condition) throws Exception {
+        return eventually(SECONDS, condition);
+    }
+
+    /** As {@link #eventually(Callable)}, for things that take longer (a child JVM starting on a busy machine). */
+    public static boolean eventually(long seconds, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!Boolean.TRUE.equals(condition.call())) {
+            if (System.nanoTime() > deadline) {
+                return Boolean.TRUE.equals(condition.call());
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+}

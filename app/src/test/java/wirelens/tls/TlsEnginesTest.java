@@ -1,0 +1,107 @@
+package wirelens.tls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TlsEnginesTest {
+    @TempDir
+    static Path dir;
+    /** Wirelens' CA, and the CA of a private server the JDK does not know. */
+    static CertificateAuthority wirelens;
+    static CertificateAuthority serverCa;
+    static LeafCertificates.Leaf serverLeaf;
+
+    @BeforeAll
+    static void cas() throws Exception {
+        wirelens = CertificateAuthority.loadOrCreate(dir.resolve("wirelens"));
+        serverCa = CertificateAuthority.loadOrCreate(dir.resolve("server"));
+        serverLeaf = new LeafCertificates(serverCa).leafFor(LeafCertificates.Names.of("localhost", List.of(), List.of("127.0.0.1")));
+    }
+
+    @Test
+    void theServerLegVerifiesAgainstTheCasTheUserAdds() throws Exception {
+        Path pem = dir.resolve("server-ca.pem");
+        Files.writeString(pem, serverCa.certificatePem());
+        TlsEngines trusting = new TlsEngines(wirelens, UpstreamTrust.withCaFiles(List.of(pem), false));
+        String failure = handshake(trusting.towardsServer("localhost", "127.0.0.1", 8443, List.of()),
+                TlsTesting.server(serverLeaf));
+        assertNull(failure);
+
+        TlsEngines system = new TlsEngines(wirelens, UpstreamTrust.system());
+        String refused = handshake(system.towardsServer("localhost", "127.0.0.1", 8443, List.of()),
+                TlsTesting.server(serverLeaf));
+        assertNotNull(refused);
+        String told = UpstreamTrust.describeFailure("localhost:8443", refused);
+        assertTrue(told.startsWith("the certificate of localhost:8443 is not trusted"), told + " / " + refused);
+        assertTrue(told.contains("--upstream-ca"), told);
+
+        String wrongName = handshake(trusting.towardsServer("other.test", "127.0.0.1", 8443, List.of()),
+                TlsTesting.server(serverLeaf));
+        assertNotNull(wrongName);
+
+        TlsEngines insecure = new TlsEngines(wirelens, UpstreamTrust.withCaFiles(List.of(), true));
+        assertNull(handshake(insecure.towardsServer("other.test", "127.0.0.1", 8443, List.of()), TlsTesting.server(serverLeaf)));
+    }
+
+    @Test
+    void theClientLegShowsTheMintedLeafAndTheServersAlpnChoice() throws Exception {
+        TlsEngines engines = new TlsEngines(wirelens, UpstreamTrust.system());
+        LeafCertificates.Leaf leaf = engines.leaves().leafFor(LeafCertificates.Names.of("shop.example.test", List.of(), List.of()));
+
+        SSLEngine client = TlsTesting.client(wirelens.certificate(), "shop.example.test", List.of("h2", "http/1.1"));
+        assertNull(handshake(client, engines.towardsClient(leaf, "http/1.1")));
+        assertEquals("http/1.1", client.getApplicationProtocol());
+        assertTrue(client.getSession().getPeerPrincipal().getName().contains("CN=shop.example.test"));
+
+        SSLEngine none = TlsTesting.client(wirelens.certificate(), "shop.example.test", List.of("h2", "http/1.1"));
+        assertNull(handshake(none, engines.towardsClient(leaf, "")));
+        assertEquals("", none.getApplicationProtocol());
+    }
+
+    @Test
+    void onlyDecodableProtocolsAreOfferedUpstream() throws Exception {
+        TlsEngines engines = new TlsEngines(wirelens, UpstreamTrust.system());
+        SSLParameters p = engines.towardsServer("a.test", "a.test", 443, List.of("h2", "http/1.1")).getSSLParameters();
+        assertEquals(List.of("http/1.1"), List.of(p.getApplicationProtocols()));
+        assertEquals("a.test", ((javax.net.ssl.SNIHostName) p.getServerNames().get(0)).getAsciiName());
+        SSLParameters ip = engines.towardsServer("127.0.0.1", "127.0.0.1", 443, List.of("h2")).getSSLParameters();
+        assertEquals(0, ip.getApplicationProtocols().length);
+        assertTrue(ip.getServerNames() == null || ip.getServerNames().isEmpty());
+    }
+
+    /** Runs a handshake of two layers in memory; the first failure of either, or null. */
+    private static String handshake(SSLEngine client, SSLEngine server) {
+        TlsLayer c = new TlsLayer(client);
+        TlsLayer s = new TlsLayer(server);
+        s.begin();
+        c.begin();
+        for (int i = 0; i < 100 && !(c.handshakeDone() && s.handshakeDone()); i++) {
+            for (TlsLayer l : new TlsLayer[] {c, s}) {
+                if (l.needsTasks()) {
+                    l.takeTasks().forEach(Runnable::run);
+                    l.resume();
+                }
+            }
+            if (c.hasNetwork()) {
+                s.receive(c.network());
+            }
+            if (s.hasNetwork()) {
+                c.receive(s.network());
+            }
+            if (c.failure() != null || s.failure() != null) {
+                return c.failure() != null ? c.failure() : s.failure();
+            }
+        }
+        return c.handshakeDone() && s.handshakeDone() ? null : "no handshake";
+    }
+}

@@ -1,0 +1,230 @@
+package wirelens.tls;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two layers back to back in memory, no sockets: what one writes to the network the other receives. */
+class TlsLayerTest {
+    @TempDir
+    static Path dir;
+    static CertificateAuthority ca;
+    static LeafCertificates.Leaf leaf;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        ca = CertificateAuthority.loadOrCreate(dir);
+        leaf = new LeafCertificates(ca).leafFor(LeafCertificates.Names.of("db.example.test", List.of(), List.of()));
+    }
+
+    /** A client and a server layer, and what each has received as plaintext. */
+    static final class Pair {
+        final TlsLayer client;
+        final TlsLayer server;
+        final ByteArrayOutputStream atClient = new ByteArrayOutputStream();
+        final ByteArrayOutputStream atServer = new ByteArrayOutputStream();
+        /** Network bytes are handed over this many at a time (0: all at once). */
+        int slice;
+
+        Pair(String protocol) throws Exception {
+            SSLEngine c = TlsTesting.client(ca.certificate(), "db.example.test", List.of());
+            SSLEngine s = TlsTesting.server(leaf);
+            if (protocol != null) {
+                c.setEnabledProtocols(new String[] {protocol});
+            }
+            client = new TlsLayer(c);
+            server = new TlsLayer(s);
+            server.begin();
+            client.begin();
+        }
+
+        /** Moves bytes both ways and runs tasks until neither side has anything to do. Bounded. */
+        void pump() {
+            for (int round = 0; round < 100_000; round++) {
+                boolean moved = move(client, server) | move(server, client);
+                moved |= tasks(client) | tasks(server);
+                take(client, atClient);
+                take(server, atServer);
+                if (!moved) {
+                    return;
+                }
+            }
+            throw new AssertionError("the layers kept talking for 100,000 rounds");
+        }
+
+        private boolean move(TlsLayer from, TlsLayer to) {
+            if (!from.hasNetwork()) {
+                return false;
+            }
+            ByteBuffer net = from.network();
+            if (slice <= 0) {
+                to.receive(net);
+            } else {
+                while (net.hasRemaining()) {
+                    ByteBuffer piece = net.slice();
+                    piece.limit(Math.min(slice, piece.remaining()));
+                    net.position(net.position() + piece.limit());
+                    to.receive(piece);
+                    tasks(to);
+                }
+            }
+            return true;
+        }
+
+        private static boolean tasks(TlsLayer l) {
+            if (!l.needsTasks()) {
+                return false;
+            }
+            for (Runnable t : l.takeTasks()) {
+                t.run();
+            }
+            l.resume();
+            return true;
+        }
+
+        private static void take(TlsLayer l, ByteArrayOutputStream to) {
+            if (l.hasPlaintext()) {
+                ByteBuffer b = l.plaintext();
+                to.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void handshakesAndCarriesBytesBothWaysExactly(String protocol) throws Exception {
+        Pair p = new Pair(protocol);
+        p.pump();
+        assertTrue(p.client.handshakeDone() && p.server.handshakeDone());
+        assertEquals(protocol, p.client.engine().getSession().getProtocol());
+        byte[] up = new byte[3 * 1024 * 1024 + 17];
+        byte[] down = new byte[1024 * 1024 + 5];
+        new Random(1).nextBytes(up);
+        new Random(2).nextBytes(down);
+        p.client.send(ByteBuffer.wrap(up));
+        p.server.send(ByteBuffer.wrap(down));
+        p.pump();
+        assertArrayEquals(up, p.atServer.toByteArray());
+        assertArrayEquals(down, p.atClient.toByteArray());
+        // TLS 1.3 session tickets arrive after the handshake: no plaintext, and not the end of it
+        assertFalse(p.client.peerClosed() || p.server.peerClosed());
+        assertNull(p.client.failure());
+        assertTrue(p.client.handshakeNanos() >= 0);
+    }
+
+    @Test
+    void plaintextSentDuringTheHandshakeFollowsIt() throws Exception {
+        Pair p = new Pair(null);
+        p.client.send(ByteBuffer.wrap("EHLO early\r\n".getBytes(StandardCharsets.US_ASCII)));
+        p.pump();
+        assertEquals("EHLO early\r\n", p.atServer.toString(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void recordsArrivingOneByteAtATimeAreReassembled() throws Exception {
+        Pair p = new Pair(null);
+        p.slice = 1;
+        p.pump();
+        p.client.send(ByteBuffer.wrap("one byte at a time".getBytes(StandardCharsets.US_ASCII)));
+        p.pump();
+        assertEquals("one byte at a time", p.atServer.toString(StandardCharsets.US_ASCII));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void closeNotifyIsAHalfCloseOfOneDirection(String protocol) throws Exception {
+        Pair p = new Pair(protocol);
+        p.pump();
+        p.client.send(ByteBuffer.wrap("QUIT\r\n".getBytes(StandardCharsets.US_ASCII)));
+        p.client.closeOutput();
+        p.pump();
+        assertEquals("QUIT\r\n", p.atServer.toString(StandardCharsets.US_ASCII));
+        assertTrue(p.server.peerClosed(), "the server read the client's close_notify");
+        if (protocol.equals("TLSv1.3")) {
+            // TLS 1.3: the other direction stays open, as after a TCP half-close
+            assertFalse(p.client.peerClosed());
+            p.server.send(ByteBuffer.wrap("221 bye\r\n".getBytes(StandardCharsets.US_ASCII)));
+            p.pump();
+            assertEquals("221 bye\r\n", p.atClient.toString(StandardCharsets.US_ASCII));
+        } else {
+            // TLS 1.2 has no half-close: a close_notify is answered with one (RFC 5246, 7.2.1)
+            assertTrue(p.client.peerClosed());
+        }
+        p.server.closeOutput();
+        p.pump();
+        assertTrue(p.client.peerClosed());
+        assertNull(p.client.failure());
+        assertNull(p.server.failure());
+    }
+
+    @Test
+    void garbageFromThePeerFailsWithAReasonAndAnAlert() throws Exception {
+        Pair p = new Pair(null);
+        p.pump();
+        byte[] garbage = new byte[200];
+        new Random(3).nextBytes(garbage);
+        garbage[0] = 23;
+        garbage[1] = 3;
+        garbage[2] = 3;
+        garbage[3] = 0;
+        garbage[4] = (byte) 195;
+        p.server.receive(ByteBuffer.wrap(garbage));
+        assertNotNull(p.server.failure());
+        assertTrue(p.server.hasNetwork(), "an alert for the peer");
+        p.pump();
+        assertNotNull(p.client.failure(), "the client read the alert");
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheCaSaysSoInItsAlert() throws Exception {
+        CertificateAuthority other = CertificateAuthority.loadOrCreate(dir.resolve("other"));
+        TlsLayer client = new TlsLayer(TlsTesting.client(other.certificate(), "db.example.test", List.of()));
+        TlsLayer server = new TlsLayer(TlsTesting.server(leaf));
+        server.begin();
+        client.begin();
+        for (int i = 0; i < 50 && server.failure() == null; i++) {
+            for (TlsLayer l : new TlsLayer[] {client, server}) {
+                if (l.needsTasks()) {
+                    l.takeTasks().forEach(Runnable::run);
+                    l.resume();
+                }
+            }
+            if (client.hasNetwork()) {
+                server.receive(client.network());
+            }
+            if (server.hasNetwork()) {
+                client.receive(server.network());
+            }
+        }
+        assertNotNull(client.failure());
+        assertNotNull(server.failure());
+        assertTrue(server.failure().contains("certificate_unknown") || server.failure().contains("bad_certificate")
+                || server.failure().contains("unknown_ca"), server.failure());
+    }
+
+    @Test
+    void renegotiationIsRefusedCleanly() throws Exception {
+        Pair p = new Pair("TLSv1.2");
+        p.pump();
+        p.client.engine().beginHandshake();
+        p.client.resume();
+        p.pump();
+        assertTrue(p.server.failure() != null && p.server.failure().contains("renegotiate"), p.server.failure());
+        assertNotNull(p.client.failure(), "the client was told by an alert");
+    }
+}
