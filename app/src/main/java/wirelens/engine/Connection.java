@@ -14,10 +14,18 @@ import java.util.List;
 /**
  * The socket side of one connection: translates readiness on its two channels into
  * {@link SessionEvent}s and carries out the {@link SessionOutput} commands of its {@link Session}.
- * Only the selector thread touches it.
+ * Only the selector thread touches it; it reaches its {@link SelectorLoop} only through the loop's
+ * methods for connections.
  *
- * <p>Backpressure is one rule: a side is read only while the other side has nothing queued, so at
- * most one read buffer's worth (plus what a hook added) waits in memory per direction.
+ * <p>Every byte read from or written to a channel passes that side's {@link SideLayer}; the rules
+ * here are in terms of the session's bytes. Backpressure is one rule: a side is read only while the
+ * other side has nothing unsent (queued for it or held by its layer), so at most one read buffer's worth
+ * (plus what a hook added) waits in memory per direction.
+ *
+ * <p>A chunk read goes on one way, hooks or not ({@link #forward}): counted, counted as a turn of a
+ * conversation, handed to the session. Without hooks nothing can change the bytes, so they go to the
+ * session straight from the loop's read buffer, and to the capture as a copy (a small read) or as the
+ * buffer itself (a large one); with hooks they are copied once into an array the hooks may replace.
  */
 final class Connection implements SessionOutput {
     private static final byte[] EMPTY = new byte[0];
@@ -33,32 +41,11 @@ final class Connection implements SessionOutput {
      */
     private static final int CONVERSATION_TURNS = 8;
 
-    /** One socket of the connection. */
-    static final class Endpoint {
-        final Connection connection;
-        final Side side;
-        SocketChannel channel;
-        SelectionKey key;
-        ByteBuffer pending;
-        String host;
-        int port;
-        boolean connecting;
-        boolean eof;
-        boolean shutdownRequested;
-        boolean outputShut;
-        boolean closed;
-
-        Endpoint(Connection connection, Side side) {
-            this.connection = connection;
-            this.side = side;
-        }
-    }
-
     final long id;
     final int listenerId;
     final ListenerConfig listener;
     private final Session session;
-    private final Engine.Loop loop;
+    private final SelectorLoop loop;
     final Endpoint client;
     private Endpoint target;
     private final long[] bytes = new long[2];
@@ -71,23 +58,19 @@ final class Connection implements SessionOutput {
     private int turns;
     private Side lastReadFrom;
 
-    Connection(long id, int listenerId, ListenerConfig listener, Session session, Engine.Loop loop,
+    Connection(long id, int listenerId, ListenerConfig listener, Session session, SelectorLoop loop,
             SocketChannel clientChannel) {
         this.id = id;
         this.listenerId = listenerId;
         this.listener = listener;
         this.session = session;
         this.loop = loop;
-        this.client = new Endpoint(this, Side.CLIENT);
+        this.client = new Endpoint(this, Side.CLIENT, loop);
         this.client.channel = clientChannel;
     }
 
-    boolean ended() {
-        return ended;
-    }
-
     void start(InetSocketAddress clientAddress) throws IOException {
-        client.key = client.channel.register(loop.selector, 0, client);
+        client.key = loop.register(client.channel, 0, client);
         handle(new SessionEvent.Accepted(clientAddress));
     }
 
@@ -100,6 +83,9 @@ final class Connection implements SessionOutput {
         if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
             finishConnect(e);
         }
+        if (!e.closed && !ended && !e.connecting) {
+            advance(e);
+        }
         if (!e.closed && !ended && (readyOps & SelectionKey.OP_WRITE) != 0) {
             flush(e);
         }
@@ -109,19 +95,23 @@ final class Connection implements SessionOutput {
         updateInterest();
     }
 
+    private void advance(Endpoint e) {
+        try {
+            e.advance();
+        } catch (IOException x) {
+            broken(e, x);
+        }
+    }
+
     private void read(Endpoint e) {
-        if (!canRead(e)) {
+        if (!canRead(e) || loop.pauseIfOverBudget()) {
             return;
         }
-        if (loop.overBudget()) {
-            loop.pauseForBudget();
-            return;
-        }
-        ByteBuffer buf = loop.readBuffer;
+        ByteBuffer buf = loop.readBuffer();
         buf.clear();
         int n;
         try {
-            n = e.channel.read(buf);
+            n = e.read(buf);
         } catch (IOException x) {
             broken(e, x);
             return;
@@ -136,16 +126,16 @@ final class Connection implements SessionOutput {
             return;
         }
         if (e.side == Side.TARGET) {
-            loop.responseTimeouts.forget(e);
+            loop.timers().forgetResponse(e);
         }
         buf.flip();
-        List<ChunkHook> hooks = loop.hooks;
+        Side from = e.side;
+        long chunk = sequence[from.from().ordinal()]++;
+        List<ChunkHook> hooks = loop.hooks();
         if (hooks.isEmpty()) {
-            // nothing can change the bytes: forward straight from the direct read buffer; the capture
-            // gets a copy of a small read, or the buffer itself of a large one
-            int dir = e.side.from().ordinal();
-            SessionEvent.Received received = loop.receivedFrom(e.side);
-            if (loop.options.recordChunks()) {
+            // taken before a large read is lent: the event holds the buffer the bytes are in
+            SessionEvent.Received received = loop.receivedFrom(from);
+            if (loop.options().recordChunks()) {
                 Payload payload;
                 if (n >= LEND_AT_LEAST) {
                     payload = loop.lendReadBuffer(n);
@@ -154,31 +144,38 @@ final class Connection implements SessionOutput {
                     buf.get(0, copy);
                     payload = Payload.of(copy);
                 }
-                sequence[dir]++;
-                loop.emit(new EngineEvent.Chunk(id, e.side.from(), EpochClock.nowNanos(), payload, payload));
+                loop.emit(new EngineEvent.Chunk(id, from.from(), EpochClock.nowNanos(), payload, payload));
             }
-            bytes[dir] += n;
-            if (e.side != lastReadFrom) {
-                lastReadFrom = e.side;
-                turns++;
-            }
-            handle(received);
-            Endpoint to = endpoint(e.side.opposite());
-            if (turns > CONVERSATION_TURNS && to != null && to.pending == null) {
-                loop.expectAnswer();
-            }
+            forward(from, received, n);
         } else {
             byte[] original = new byte[n];
             buf.get(original);
-            deliver(e.side, original, hooks);
+            deliver(from, chunk, original, hooks);
+        }
+    }
+
+    /**
+     * Hands bytes read from a side to the session once the hooks (if any) have let them through: the
+     * one way every read chunk goes on. Counts the bytes and the turns of a conversation; once the
+     * connection is a conversation and the bytes are out, the loop polls for the answer.
+     */
+    private void forward(Side from, SessionEvent.Received received, int length) {
+        bytes[from.from().ordinal()] += length;
+        if (from != lastReadFrom) {
+            lastReadFrom = from;
+            turns++;
+        }
+        handle(received);
+        Endpoint to = endpoint(from.opposite());
+        if (turns > CONVERSATION_TURNS && to != null && !to.unsent()) {
+            loop.expectAnswer();
         }
     }
 
     /** Runs the hook chain on a chunk read from {@code from}, then records and forwards it. */
-    private void deliver(Side from, byte[] original, List<ChunkHook> hooks) {
+    private void deliver(Side from, long chunk, byte[] original, List<ChunkHook> hooks) {
         int dir = from.from().ordinal();
-        ChunkHook.ChunkContext context =
-                new ChunkHook.ChunkContext(id, listenerId, listener, from.from(), sequence[dir]++);
+        ChunkHook.ChunkContext context = new ChunkHook.ChunkContext(id, listenerId, listener, from.from(), chunk);
         byte[] data = original;
         for (ChunkHook hook : hooks) {
             ChunkHook.Verdict verdict;
@@ -206,12 +203,11 @@ final class Connection implements SessionOutput {
         if (forwarded != null && forwarded != original && Arrays.equals(forwarded, original)) {
             forwarded = original;
         }
-        if (loop.options.recordChunks() || forwarded != original) {
+        if (loop.options().recordChunks() || forwarded != original) {
             loop.emit(new EngineEvent.Chunk(id, from.from(), EpochClock.nowNanos(), original, forwarded));
         }
         if (forwarded != null && forwarded.length > 0) {
-            bytes[from.from().ordinal()] += forwarded.length;
-            handle(new SessionEvent.Received(from, ByteBuffer.wrap(forwarded)));
+            forward(from, new SessionEvent.Received(from, ByteBuffer.wrap(forwarded)), forwarded.length);
         }
     }
 
@@ -246,7 +242,7 @@ final class Connection implements SessionOutput {
         if (target != null) {
             closeTarget();
         }
-        Endpoint t = new Endpoint(this, Side.TARGET);
+        Endpoint t = new Endpoint(this, Side.TARGET, loop);
         t.connecting = true;
         t.host = host;
         t.port = port;
@@ -278,7 +274,7 @@ final class Connection implements SessionOutput {
             t.channel = ch;
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            t.key = ch.register(loop.selector, SelectionKey.OP_CONNECT, t);
+            t.key = loop.register(ch, SelectionKey.OP_CONNECT, t);
             // on loopback the handshake has usually completed by the time connect returns: asking at
             // once saves a trip through the selector for every connection
             if (ch.connect(address) || ch.finishConnect()) {
@@ -289,7 +285,7 @@ final class Connection implements SessionOutput {
             connectFailed(t, host, port, Engine.describe(x), false);
             return;
         }
-        loop.connectTimeouts.watch(t);
+        loop.timers().watchConnect(t);
     }
 
     @Override
@@ -298,16 +294,16 @@ final class Connection implements SessionOutput {
             return;
         }
         if (waiting) {
-            loop.responseTimeouts.watch(target);
+            loop.timers().watchResponse(target);
         } else {
-            loop.responseTimeouts.forget(target);
+            loop.timers().forgetResponse(target);
         }
     }
 
     /** Called by the loop when the target stayed silent for the response timeout. */
     void targetSilent(Endpoint t) {
         if (target == t && !ended) {
-            handle(new SessionEvent.TargetSilent(loop.options.responseTimeoutMillis()));
+            handle(new SessionEvent.TargetSilent(loop.options().responseTimeoutMillis()));
             updateInterest();
         }
     }
@@ -332,7 +328,7 @@ final class Connection implements SessionOutput {
 
     private void connected(Endpoint t) {
         t.connecting = false;
-        loop.connectTimeouts.forget(t);
+        loop.timers().forgetConnect(t);
         InetSocketAddress remote = null;
         try {
             remote = (InetSocketAddress) t.channel.getRemoteAddress();
@@ -341,7 +337,7 @@ final class Connection implements SessionOutput {
         }
         loop.emit(new EngineEvent.TargetConnected(id, remote, EpochClock.nowNanos()));
         handle(new SessionEvent.Connected(remote));
-        if (t.pending != null) {
+        if (t.hasQueued()) {
             flush(t);
         } else if (t.shutdownRequested) {
             shutdownNow(t);
@@ -355,8 +351,8 @@ final class Connection implements SessionOutput {
     }
 
     private void connectFailed(Endpoint t, String host, int port, String reason, boolean timedOut) {
-        loop.connectTimeouts.forget(t);
-        closeChannel(t, false);
+        loop.timers().forgetConnect(t);
+        t.close(false);
         if (target == t) {
             target = null;
         }
@@ -375,26 +371,16 @@ final class Connection implements SessionOutput {
             data.position(data.limit());
             return;
         }
-        if (e.pending == null && !e.connecting) {
-            try {
-                while (data.hasRemaining() && e.channel.write(data) > 0) {
-                    // keep writing while the socket takes bytes
-                }
-            } catch (IOException x) {
-                data.position(data.limit());
-                broken(e, x);
-                return;
-            }
-            if (!data.hasRemaining()) {
-                return;
-            }
+        try {
+            e.send(data);
+        } catch (IOException x) {
+            broken(e, x);
         }
-        e.pending = append(e.pending, data);
     }
 
     @Override
     public void reply(Side to, ByteBuffer data) {
-        if (loop.options.recordChunks()) {
+        if (loop.options().recordChunks()) {
             byte[] copy = new byte[data.remaining()];
             data.duplicate().get(copy);
             loop.emit(new EngineEvent.Chunk(id, to.opposite().from(), EpochClock.nowNanos(), EMPTY, copy));
@@ -408,37 +394,14 @@ final class Connection implements SessionOutput {
         readPaused[side.ordinal()] = paused;
     }
 
-    private ByteBuffer append(ByteBuffer pending, ByteBuffer data) {
-        if (pending == null) {
-            ByteBuffer fresh = loop.buffers.take(data.remaining());
-            fresh.put(data).flip();
-            return fresh;
-        }
-        if (pending.capacity() - pending.remaining() >= data.remaining()) {
-            pending.compact().put(data).flip();
-            return pending;
-        }
-        ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
-        joined.put(pending).put(data).flip();
-        loop.buffers.giveBack(pending);
-        return joined;
-    }
-
     private void flush(Endpoint e) {
-        if (e.pending != null) {
-            try {
-                while (e.pending.hasRemaining() && e.channel.write(e.pending) > 0) {
-                    // keep writing while the socket takes bytes
-                }
-            } catch (IOException x) {
-                broken(e, x);
+        try {
+            if (!e.flush()) {
                 return;
             }
-            if (e.pending.hasRemaining()) {
-                return;
-            }
-            loop.buffers.giveBack(e.pending);
-            e.pending = null;
+        } catch (IOException x) {
+            broken(e, x);
+            return;
         }
         if (e.shutdownRequested && !e.outputShut) {
             shutdownNow(e);
@@ -449,21 +412,35 @@ final class Connection implements SessionOutput {
     }
 
     @Override
+    public void installLayer(Side side, SideLayer layer) {
+        Endpoint e = endpoint(side);
+        if (e != null && !e.closed) {
+            e.install(layer);
+        }
+    }
+
+    /** A layer asked to go on without the socket (see {@link SideLayer#start}). */
+    void woken(Endpoint e, SideLayer layer) {
+        if (e.hasLayer(layer) && !e.connecting && !e.closed && !ended) {
+            onReady(e, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    @Override
     public void shutdownOutput(Side side) {
         Endpoint e = endpoint(side);
         if (e == null || e.closed || e.shutdownRequested) {
             return;
         }
         e.shutdownRequested = true;
-        if (e.pending == null && !e.connecting) {
+        if (!e.hasQueued() && !e.connecting && !e.switchingLayers()) {
             shutdownNow(e);
         }
     }
 
     private void shutdownNow(Endpoint e) {
         try {
-            e.channel.shutdownOutput();
-            e.outputShut = true;
+            e.shutdownOutput();
         } catch (IOException x) {
             broken(e, x);
         }
@@ -472,7 +449,7 @@ final class Connection implements SessionOutput {
     @Override
     public void closeTarget() {
         if (target != null) {
-            closeChannel(target, false);
+            target.close(false);
             target = null;
         }
     }
@@ -484,7 +461,7 @@ final class Connection implements SessionOutput {
     }
 
     private void finishIfFlushed() {
-        if (ended || client.pending != null || (target != null && target.pending != null)) {
+        if (ended || client.unsent() || (target != null && target.unsent())) {
             return;
         }
         end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], false), false);
@@ -516,7 +493,7 @@ final class Connection implements SessionOutput {
             handle(new SessionEvent.Broken(e.side, Engine.describe(x)));
             if (!ended) {
                 // the session chose to go on without this side
-                closeChannel(e, true);
+                e.close(true);
                 if (e == target) {
                     target = null;
                 }
@@ -526,49 +503,13 @@ final class Connection implements SessionOutput {
 
     private void end(EngineEvent last, boolean withReset) {
         ended = true;
-        closeChannel(client, withReset);
+        client.close(withReset);
         if (target != null) {
-            closeChannel(target, withReset);
+            target.close(withReset);
         }
         held[0] = held[1] = null;
         loop.emit(last);
         loop.connectionEnded(this);
-    }
-
-    private void closeChannel(Endpoint e, boolean withReset) {
-        if (e.closed) {
-            return;
-        }
-        e.closed = true;
-        if (e.connecting) {
-            loop.connectTimeouts.forget(e);
-        }
-        loop.responseTimeouts.forget(e);
-        if (e.pending != null) {
-            loop.buffers.giveBack(e.pending);
-            e.pending = null;
-        }
-        if (e.key != null) {
-            e.key.cancel();
-        }
-        if (e.channel != null) {
-            try {
-                if (withReset && e.channel.isConnected()) {
-                    e.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // a reset is best effort; the close below still happens
-            }
-            if (e.key != null) {
-                loop.closeAfterSelect(e.channel);
-            } else {
-                try {
-                    e.channel.close();
-                } catch (IOException ignored) {
-                    // nothing is left to tell the peer; the channel is released either way
-                }
-            }
-        }
     }
 
     // ---- interest --------------------------------------------------------------------------
@@ -578,15 +519,15 @@ final class Connection implements SessionOutput {
     }
 
     private boolean canRead(Endpoint e) {
-        if (e.eof || e.connecting || held[e.side.from().ordinal()] != null || loop.budgetPaused
-                || readPaused[e.side.ordinal()]) {
+        if (e.eof || e.connecting || e.switchingLayers() || held[e.side.from().ordinal()] != null
+                || loop.budgetPaused() || readPaused[e.side.ordinal()]) {
             return false;
         }
         Endpoint other = endpoint(e.side.opposite());
         if (other == null) {
             return e.side == Side.CLIENT && !finishing;
         }
-        return !other.connecting && other.pending == null && !other.closed;
+        return !other.connecting && !other.unsent() && !other.closed;
     }
 
     void updateInterest() {
@@ -607,12 +548,10 @@ final class Connection implements SessionOutput {
         if (e.connecting) {
             ops = SelectionKey.OP_CONNECT;
         } else {
-            ops = 0;
-            if (e.pending != null) {
-                ops |= SelectionKey.OP_WRITE;
-            }
-            if (canRead(e)) {
-                ops |= SelectionKey.OP_READ;
+            boolean readable = canRead(e);
+            ops = e.interestOps(readable);
+            if (readable && e.holdsInput()) {
+                readSoon(e);
             }
         }
         if (e.key.interestOps() != ops) {
@@ -620,11 +559,26 @@ final class Connection implements SessionOutput {
         }
     }
 
+    /** Reads input the layer already holds, on the loop's next round: the socket will not become readable for it. */
+    private void readSoon(Endpoint e) {
+        if (e.readQueued) {
+            return;
+        }
+        e.readQueued = true;
+        loop.execute(() -> {
+            e.readQueued = false;
+            if (!e.closed && !ended) {
+                read(e);
+                updateInterest();
+            }
+        });
+    }
+
     /** Bytes waiting in memory for either side, for tests and the slow-reader benchmark. */
     long bufferedBytes() {
-        long n = client.pending == null ? 0 : client.pending.remaining();
-        if (target != null && target.pending != null) {
-            n += target.pending.remaining();
+        long n = client.queuedBytes();
+        if (target != null) {
+            n += target.queuedBytes();
         }
         for (byte[] h : held) {
             n += h == null ? 0 : h.length;

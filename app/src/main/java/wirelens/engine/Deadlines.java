@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class Deadlines {
     private final long timeoutNanos;
-    private final LinkedHashMap<Connection.Endpoint, Long> deadlines = new LinkedHashMap<>();
+    private final LinkedHashMap<Endpoint, Long> deadlines = new LinkedHashMap<>();
 
     Deadlines(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -23,25 +23,25 @@ final class Deadlines {
     }
 
     /** Starts (or restarts) the wait of {@code e}. */
-    void watch(Connection.Endpoint e) {
+    void watch(Endpoint e) {
         deadlines.remove(e);
         deadlines.put(e, System.nanoTime() + timeoutNanos);
     }
 
-    void forget(Connection.Endpoint e) {
+    void forget(Endpoint e) {
         if (!deadlines.isEmpty()) {
             deadlines.remove(e);
         }
     }
 
     /** Removes and returns one endpoint whose deadline has passed, or null. */
-    Connection.Endpoint expired(long now) {
+    Endpoint expired(long now) {
         if (deadlines.isEmpty()) {
             return null; // asked every loop turn: no iterator then
         }
-        Iterator<Map.Entry<Connection.Endpoint, Long>> it = deadlines.entrySet().iterator();
+        Iterator<Map.Entry<Endpoint, Long>> it = deadlines.entrySet().iterator();
         if (it.hasNext()) {
-            Map.Entry<Connection.Endpoint, Long> oldest = it.next();
+            Map.Entry<Endpoint, Long> oldest = it.next();
             if (oldest.getValue() - now <= 0) {
                 it.remove();
                 return oldest.getKey();

@@ -47,7 +47,7 @@ public final class HttpProxySession implements Session {
     /** The rewritten request head, until it is sent together with the body bytes that follow it. */
     private byte[] upstreamHead;
     private byte[] retryHead;
-    private Target upstreamTarget;
+    private RequestTarget upstreamTarget;
 
     /** The request being answered, or null between exchanges. */
     private MessageHead request;
@@ -199,7 +199,7 @@ public final class HttpProxySession implements Session {
             out.connect(hp.host(), hp.port());
             return true;
         }
-        Target t = Target.of(head.target());
+        RequestTarget t = RequestTarget.of(head.target());
         if (t == null) {
             String why = head.target().regionMatches(true, 0, "https://", 0, 8)
                     ? "https:// URLs must go through CONNECT"
@@ -246,7 +246,7 @@ public final class HttpProxySession implements Session {
     }
 
     /** The request head as the origin gets it: origin-form, Host from the URL, no hop-by-hop fields. */
-    static String upstreamHead(MessageHead head, Target t) {
+    static String upstreamHead(MessageHead head, RequestTarget t) {
         boolean upgrade = HttpDecoder.isUpgradeRequest(head);
         List<String> dropped = connectionTokens(head);
         if (head.header("Transfer-Encoding") != null) {
@@ -547,76 +547,5 @@ public final class HttpProxySession implements Session {
             }
         }
         return tokens;
-    }
-
-    /** A host and port, IPv6 literals without brackets. */
-    record HostPort(String host, int port) {
-        static HostPort parse(String authority, int defaultPort) {
-            String host;
-            String portText = null;
-            if (authority.startsWith("[")) {
-                int close = authority.indexOf(']');
-                if (close < 0) {
-                    return null;
-                }
-                host = authority.substring(1, close);
-                if (close + 1 < authority.length()) {
-                    if (authority.charAt(close + 1) != ':') {
-                        return null;
-                    }
-                    portText = authority.substring(close + 2);
-                }
-            } else {
-                int colon = authority.lastIndexOf(':');
-                host = colon < 0 ? authority : authority.substring(0, colon);
-                portText = colon < 0 ? null : authority.substring(colon + 1);
-                if (host.indexOf(':') >= 0) {
-                    return null;
-                }
-            }
-            int port = defaultPort;
-            if (portText != null) {
-                if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(Character::isDigit)) {
-                    return null;
-                }
-                port = Integer.parseInt(portText);
-            }
-            if (host.isEmpty() || port < 1 || port > 65535) {
-                return null;
-            }
-            return new HostPort(host, port);
-        }
-    }
-
-    /** Where an absolute-form http:// request goes, and the origin-form path to send. */
-    record Target(String host, int port, String authority, String path) {
-        static Target of(String url) {
-            if (!url.regionMatches(true, 0, "http://", 0, 7)) {
-                return null;
-            }
-            int start = 7;
-            int end = start;
-            while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-                end++;
-            }
-            String authority = url.substring(start, end);
-            int at = authority.lastIndexOf('@');
-            if (at >= 0) {
-                authority = authority.substring(at + 1); // userinfo is not sent on (RFC 9110 4.2.4)
-            }
-            HostPort hp = HostPort.parse(authority, 80);
-            if (hp == null) {
-                return null;
-            }
-            String path = url.substring(end);
-            int hash = path.indexOf('#');
-            if (hash >= 0) {
-                path = path.substring(0, hash);
-            }
-            if (path.isEmpty() || path.charAt(0) == '?') {
-                path = "/" + path;
-            }
-            return new Target(hp.host(), hp.port(), authority, path);
-        }
     }
 }

@@ -32,6 +32,13 @@ public interface SessionOutput {
      */
     default void awaitTarget(boolean waiting) {}
 
+    /**
+     * From now on, bytes to and from {@code side} pass {@code layer} (say, TLS once a STARTTLS go-ahead
+     * has been forwarded). Bytes already queued for the side go out as before, and the side is not read,
+     * until they are sent; then the layer takes over. Installing another layer before that replaces it.
+     */
+    void installLayer(Side side, SideLayer layer);
+
     /** Shuts down the output towards a side once everything queued for it has been sent. */
     void shutdownOutput(Side side);
 

@@ -22,9 +22,9 @@ import java.nio.file.Path;
  * Runs short-lived connections through a throwaway engine on loopback before the real listeners open,
  * so that the JIT has compiled the accept → connect → relay → close path before the first client
  * arrives. A fresh JVM otherwise interprets that path for its first few thousand connections, and its
- * C2 compiler then takes up to half a core for seconds (measured: 1.2 s of C2 time after the first
- * 400 ms warm-up), which on a small machine halves the connection rate. So the warm-up goes on until
- * the compiler threads have been idle for a while, within a time budget.
+ * C2 compiler then takes up to half a core for seconds, which on a small machine halves the connection
+ * rate. So the warm-up goes on until the compiler threads have been idle for a while, within a time
+ * budget.
  *
  * <p>Everything stays on 127.0.0.1 with ephemeral ports: a throwaway engine (its own event queue, so
  * nothing reaches the real capture, the log or the connection ids), an echo server on port 0, and a

@@ -1,12 +1,99 @@
 /**
- * The forwarding engine: listeners, the selector loop, and the per-connection relays.
+ * The forwarding engine: listeners, the selector loops, and the relay of each connection.
  *
- * <p>Owns every socket channel and buffer. A few selector threads (loops) do all I/O; each owns its
- * own connections from accept to close, never blocks, never touches disk or the UI. Other threads talk
- * to them through {@link wirelens.engine.Engine}'s public methods, which enqueue a task and wake the
- * selector. Everything it observes leaves as an
- * {@link wirelens.engine.EngineEvent} through a bounded {@link wirelens.engine.EventQueue}.
+ * <p><b>Owns</b> every socket channel and every buffer bytes pass through. {@link wirelens.engine.Engine}
+ * is the public, thread-safe face: its methods hand a task to a loop and return at once, and everything
+ * the engine observes leaves as an {@link wirelens.engine.EngineEvent} through a bounded
+ * {@link wirelens.engine.EventQueue}; the user hears about trouble through
+ * {@link wirelens.engine.EngineEvent.Notice}s. <b>May import</b>: the JDK and the sans-IO protocol
+ * decoders in {@code wirelens.proto}; never capture, intercept, ui or cli (they import the engine).
  *
- * <p>May import: the JDK and the sans-IO protocol logic in {@code wirelens.proto}. Never capture, ui or cli.
+ * <h2>How it is shaped, and why</h2>
+ *
+ * <p><b>Loops.</b> A few {@link wirelens.engine.SelectorLoop}s (one per core, at most four) do all
+ * I/O. Each owns its connections from accept to close, never blocks, and never touches disk or the
+ * window. Every listener is one socket on the first loop, which keeps a new client unless it holds
+ * {@link wirelens.engine.SelectorLoop#SPREAD_MARGIN} more connections than the least busy loop. Clients
+ * that come one after another (a mail client, a script, short HTTP requests) so stay on the loop that
+ * is awake already: the end of one connection and the start of the next cost one thread wake-up, not
+ * two, which a kernel spreading clients over one socket per loop ({@code SO_REUSEPORT}) would cost.
+ * Clients that stay and work at the same time are spread over the loops.
+ *
+ * <p><b>Sessions and relays.</b> The protocol logic of a connection is a sans-IO state machine
+ * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession}: events in,
+ * commands out), tested with scripts and no sockets. {@link wirelens.engine.Connection} translates
+ * socket readiness into those events and carries out the commands; it reaches its loop only through
+ * the loop's few methods for connections (emit, the read buffer, timers, the event budget, polling,
+ * name resolution, closing). A chunk read goes to the session one way, hooks or not, so bytes, turns
+ * and polling are counted alike; only without hooks are the bytes forwarded straight from the read
+ * buffer (nothing can change them then).
+ *
+ * <p><b>The per-side layer.</b> Every byte read from or written to a socket passes that side's
+ * {@link wirelens.engine.SideLayer}: socket ↔ side layer ↔ session. For plain TCP it is the identity
+ * (one implementation, so the JIT inlines it away). A TLS layer (an {@code SSLEngine} with network
+ * buffers of its own) fits the same calls: it reads and writes for its handshake through
+ * {@code interestOps} and {@code advance} even while the relay does not read, runs delegated tasks off
+ * the selector thread and wakes the connection when they are done, holds input and output of its own
+ * (which count for backpressure and for ending like the relay's own queue), and maps close_notify onto
+ * a half-close by returning -1 from a read and by {@code shutdownOutput}. A session installs a layer
+ * with {@link wirelens.engine.SessionOutput#installLayer}, also in the middle of a connection
+ * (STARTTLS): the bytes already queued for that side go out as before, then the layer takes over. The
+ * relay's rules (backpressure, half-close, hooks, capture) are in terms of the session's bytes and do
+ * not change with the layer.
+ *
+ * <p><b>Backpressure.</b> A side is read only while the other side has nothing unsent, so at most one
+ * read buffer's worth (plus what a hook added) waits per direction however slow the reader. The same
+ * holds for the event consumer: when the capture or the window falls behind the queue's budget, the
+ * loops stop reading until it catches up; nothing is dropped. Events are handed over once per loop
+ * round, as one batch.
+ *
+ * <p><b>Half-close.</b> An EOF from one side becomes {@code shutdownOutput()} on the other once the
+ * bytes before it are sent; the other direction flows on until it ends too. Once both have ended the
+ * connection is closed without shutting the last direction down first (the close sends that FIN). A
+ * reset on either side resets both; every connection ends with exactly one Closed or Failed.
+ *
+ * <p><b>Fewer system calls per connection.</b> Upstream connects are non-blocking with a timeout, and
+ * their completion is asked for at once (on loopback the handshake is usually done by then); the
+ * client's first bytes are read as soon as the target is connected; an IPv4 target gets an IPv4
+ * socket. A listener's readiness accepts one client (it stays ready while more wait) rather than
+ * accepting until one fails. A finished connection's channels are closed after the next select has
+ * dropped their cancelled keys ({@link wirelens.engine.SelectorLoop#closeAfterSelect}): closing a
+ * channel that is still registered makes the JDK query SO_LINGER and shut the output down first.
+ *
+ * <p><b>Lending large reads.</b> While chunks are recorded and no hook is installed, a read of at
+ * least 32 KiB is not copied: the read buffer itself is lent to the capture
+ * ({@link wirelens.engine.Payload}), which writes it to the file and gives it back, and the loop reads
+ * on into a fresh buffer from its pool. Smaller reads are copied, which is cheaper than tying up a
+ * whole buffer against the event budget.
+ *
+ * <p><b>Busy polling of conversations.</b> A proxy adds two hops to every round trip, and a sleeping
+ * loop is woken on each; on a virtual machine such a wake-up can cost as much as the answer. So once a
+ * connection's sides have taken turns more than a few times (a conversation: SMTP, keep-alive HTTP),
+ * the loop that relayed a chunk of it polls its sockets for the answer for a short window
+ * ({@code --busy-poll}) before it blocks ({@link wirelens.engine.BusyPoll}). What it may cost is
+ * bounded: only one loop polls at a time; short connections never count as conversations; a poll that
+ * runs out costs credit and an answer found fast (or one that came within twice the window while the
+ * loop slept) earns it back, and a loop polls only with credit left, so slow answers (a slow server, a
+ * person typing) soon stop the polling.
+ *
+ * <p><b>Giving way to the window.</b> When the window's pulses come late it asks the engine to give
+ * way ({@link wirelens.engine.Engine#giveWay}): for a while each loop round ends with a yield and no
+ * loop polls, so that a flood of traffic cannot starve the threads that lay out and paint it (the JVM
+ * cannot lower a thread's priority on Linux). Headless, nobody asks.
+ *
+ * <p><b>JIT warm-up.</b> A fresh JVM serves its first few thousand connections from interpreted code,
+ * and then its C2 compiler takes a large share of a small machine's cores for seconds, just as the first
+ * clients arrive. {@link wirelens.engine.WarmUp} therefore runs loopback connections through a
+ * throwaway engine (and a throwaway recorder of the real one's kind) before the headless listeners
+ * open, until the compiler threads go quiet or a time budget is spent; whatever is left of the budget
+ * goes to the compiler with no traffic competing. Its connections go through a chain of three
+ * listeners (each client crosses the engine three times), one client per loop at once, small
+ * exchanges with a bulk one now and then, mostly ended by resets (no TIME_WAIT) with every eighth
+ * closed normally, and a spare listener bound and unbound now and then. Everything it does is there
+ * because real use doing it first afterwards made the JIT throw compiled relay code away and compile
+ * it again: a listener's first client, two loops publishing at once, normal closes, the first blocking
+ * select of a selector (so the real engine's threads start before the warm-up), the main thread's
+ * first wait on a latch. It carries no conversations: the polling loop compiled on the warm-up's
+ * profile relayed round trips more slowly than one compiled on real traffic.
  */
 package wirelens.engine;

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import wirelens.testkit.EngineRig;
 import wirelens.testkit.Loopback;
@@ -16,7 +17,8 @@ import wirelens.testkit.LoopbackServer;
 
 /**
  * The engine polls for an answer only in conversations (connections whose sides keep taking turns),
- * stops polling where answers are slow, and relays every byte of a polled conversation exactly.
+ * with or without hooks, stops polling where answers are slow, and relays every byte of a polled
+ * conversation exactly.
  */
 class BusyPollTest {
 
@@ -69,9 +71,16 @@ class BusyPollTest {
      */
     private static long[] pollCounts(int busyPollMicros, long answerDelayMillis, int connections, int exchanges)
             throws Exception {
+        return pollCounts(busyPollMicros, answerDelayMillis, connections, exchanges, List.of());
+    }
+
+    /** As above, with {@code hooks} installed on the engine. */
+    private static long[] pollCounts(int busyPollMicros, long answerDelayMillis, int connections, int exchanges,
+            List<ChunkHook> hooks) throws Exception {
         EngineOptions options = EngineOptions.defaults().withBusyPollMicros(busyPollMicros);
         try (LoopbackServer echo = new LoopbackServer("127.0.0.1", echoMessages(answerDelayMillis));
                 EngineRig rig = new EngineRig(options)) {
+            rig.engine.setHooks(hooks);
             int port = rig.forward(echo.port());
             for (int i = 0; i < connections; i++) {
                 converse(port, exchanges);
@@ -86,6 +95,15 @@ class BusyPollTest {
         // a wide window, so that a loaded machine's slow answers still count as found
         long[] polls = pollCounts(5_000, 0, 1, 300);
         assertTrue(polls[0] >= 100, "polls that found the answer: " + polls[0] + ", missed: " + polls[1]);
+    }
+
+    @Test
+    void aConversationIsPolledWithAHookInstalled() throws Exception {
+        // a hook that passes every chunk on unchanged: the chunks take the hook path (copied, offered to
+        // the hook), which must count the conversation's turns just as the path without hooks does
+        ChunkHook passThrough = (context, data) -> ChunkHook.Verdict.forward(data);
+        long[] polls = pollCounts(5_000, 0, 1, 300, List.of(passThrough));
+        assertTrue(polls[0] + polls[1] >= 100, "polls that found the answer: " + polls[0] + ", missed: " + polls[1]);
     }
 
     @Test

@@ -41,6 +41,11 @@ class ForwardSessionTest {
         }
 
         @Override
+        public void installLayer(Side side, SideLayer layer) {
+            commands.add("layer " + side);
+        }
+
+        @Override
         public void shutdownOutput(Side side) {
             commands.add("shutdown " + side);
         }
