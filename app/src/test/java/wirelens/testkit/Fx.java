@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
@@ -33,16 +32,12 @@ public final class Fx {
         });
     }
 
-    /** Waits (at most 20 s) until the condition, checked on the FX thread, holds. */
+    /**
+     * {@link Wait#until} with the condition checked on the FX thread, and twice the bound: a window lays
+     * out and draws what the engine sends on a machine shared with other builds.
+     */
     public static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (Boolean.TRUE.equals(fx(condition))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new TimeoutException("timed out waiting until " + what);
+        Wait.until(what, 2 * Wait.SECONDS, () -> fx(condition));
     }
 
     /** Where tests put PNGs of the window: {@code screenshots/} at the repository root. */
