@@ -7,16 +7,17 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Labeled;
 import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * FX helpers for window tests: run on the FX thread, wait (bounded) for a condition checked there,
- * and write screenshots of a scene to {@code screenshots/} at the repository root.
+ * count styled labels, and write screenshots of a scene to {@code screenshots/} at the repository root.
  */
 public final class Fx {
     private Fx() {}
@@ -33,16 +34,19 @@ public final class Fx {
         });
     }
 
-    /** Waits (at most 20 s) until the condition, checked on the FX thread, holds. */
+    /**
+     * {@link Wait#until} with the condition checked on the FX thread, and twice the bound: a window lays
+     * out and draws what the engine sends on a machine shared with other builds.
+     */
     public static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (Boolean.TRUE.equals(fx(condition))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new TimeoutException("timed out waiting until " + what);
+        Wait.until(what, 2 * Wait.SECONDS, () -> fx(condition));
+    }
+
+    /** How many nodes under {@code root} have that style class and are labeled with that text. */
+    public static long countLabeled(Node root, String styleClass, String text) {
+        return root.lookupAll("." + styleClass).stream()
+                .filter(n -> n instanceof Labeled l && text.equals(l.getText()))
+                .count();
     }
 
     /** Where tests put PNGs of the window: {@code screenshots/} at the repository root. */

@@ -40,6 +40,19 @@ public final class Loopback {
         return Latin1.text(s.getInputStream().readNBytes(length));
     }
 
+    /**
+     * Sends {@code request} and reads exactly as many bytes back, what an echo server answers; fails
+     * the test if the reply ends short.
+     */
+    public static byte[] roundTrip(Socket s, byte[] request) throws IOException {
+        send(s, request);
+        byte[] reply = s.getInputStream().readNBytes(request.length);
+        if (reply.length != request.length) {
+            throw new AssertionError("short reply: " + reply.length + " of " + request.length + " bytes");
+        }
+        return reply;
+    }
+
     /** A port nothing listens on at the moment (a peer started next binds it, or a test expects a refusal). */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

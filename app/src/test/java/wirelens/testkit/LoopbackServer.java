@@ -65,7 +65,15 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     public static LoopbackServer echo(String host) throws IOException {
-        return new LoopbackServer(host, LoopbackServer::echoUntilEof);
+        return new LoopbackServer(host, s -> echoUntilEof(s, false));
+    }
+
+    /**
+     * As {@link #echo()}, with ASCII letters upper-cased: a window test tells the reply from the request
+     * in what the view shows.
+     */
+    public static LoopbackServer upperCaseEcho() throws IOException {
+        return new LoopbackServer(s -> echoUntilEof(s, true));
     }
 
     /** Reads everything the client sends and throws it away. */
@@ -73,15 +81,26 @@ public final class LoopbackServer implements AutoCloseable {
         return new LoopbackServer(s -> s.getInputStream().transferTo(OutputStream.nullOutputStream()));
     }
 
-    private static void echoUntilEof(Socket s) throws IOException {
+    private static void echoUntilEof(Socket s, boolean upperCase) throws IOException {
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
         byte[] buf = new byte[32 * 1024];
         int n;
         while ((n = in.read(buf)) > 0) {
+            if (upperCase) {
+                upperCaseAscii(buf, n);
+            }
             out.write(buf, 0, n);
         }
         s.shutdownOutput();
+    }
+
+    private static void upperCaseAscii(byte[] buf, int length) {
+        for (int i = 0; i < length; i++) {
+            if (buf[i] >= 'a' && buf[i] <= 'z') {
+                buf[i] -= 'a' - 'A';
+            }
+        }
     }
 
     public int port() {

@@ -12,8 +12,13 @@ public final class Wait {
 
     /** Waits until the condition holds, checking it every few milliseconds; fails the test after 10 s. */
     public static void until(String what, Callable<Boolean> condition) throws Exception {
-        if (!eventually(condition)) {
-            throw new AssertionError("timed out after " + SECONDS + " s waiting for: " + what);
+        until(what, SECONDS, condition);
+    }
+
+    /** As {@link #until(String, Callable)}, with a bound of its own (a window test on a busy machine). */
+    public static void until(String what, long seconds, Callable<Boolean> condition) throws Exception {
+        if (!eventually(seconds, condition)) {
+            throw new AssertionError("timed out after " + seconds + " s waiting for: " + what);
         }
     }
 

@@ -3,10 +3,12 @@
  * An engine with its events collected ({@link wirelens.testkit.EngineRig}), echo and recording servers
  * ({@link wirelens.testkit.LoopbackServer}, {@link wirelens.testkit.RecordingServer}), clients and bounded
  * waits ({@link wirelens.testkit.Loopback}, {@link wirelens.testkit.Wait}), commands run to completion
- * ({@link wirelens.testkit.Commands}), and starters of the real programs the tests talk to or check with:
- * aiosmtpd, swaks, nginx, openssl, tshark, har-validator.
+ * ({@link wirelens.testkit.Commands}), starters of the real programs the tests talk to or check with:
+ * aiosmtpd, swaks, nginx, openssl, tshark, har-validator, and for window tests {@link wirelens.testkit.Fx}
+ * (the FX thread, the same bounded wait with the condition checked there, screenshots).
  *
- * <p>May import: every main package of Wirelens except {@code ui}, JUnit and the JDK. Any test may import it.
+ * <p>May import: every main package of Wirelens except {@code ui}, JUnit, TestFX and JavaFX (only in Fx)
+ * and the JDK. Any test may import it.
  *
  * <p>Why it is shaped so: each starter of a real program skips the test (a JUnit assumption naming the
  * Debian package to install) where the program is missing, so that a machine without it still runs

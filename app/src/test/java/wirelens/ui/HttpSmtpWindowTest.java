@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static wirelens.testkit.Fx.countLabeled;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
 import static wirelens.testkit.Fx.waitUntil;
@@ -29,7 +29,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import javafx.stage.Stage;
 import javafx.stage.Window;
@@ -42,12 +41,15 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
+import wirelens.testkit.Aiosmtpd;
+import wirelens.testkit.Commands;
 import wirelens.testkit.Fx;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.Swaks;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.protocol.ConnectionTab;
 import wirelens.ui.protocol.HttpView;
-import wirelens.ui.protocol.ProtocolTesting;
 import wirelens.ui.protocol.SmtpView;
 
 /**
@@ -57,7 +59,6 @@ import wirelens.ui.protocol.SmtpView;
  */
 @ExtendWith(ApplicationExtension.class)
 class HttpSmtpWindowTest {
-    private static final String PYTHON = "/usr/bin/python3";
     private static final String JSON = "{\"user\":{\"id\":7,\"name\":\"Ada\"},\"roles\":[\"admin\",\"dev\"]}";
 
     @TempDir
@@ -68,14 +69,14 @@ class HttpSmtpWindowTest {
     private MainWindow window;
     private Stage stage;
     private int smtpPort;
-    private Process smtpServer;
+    private Aiosmtpd smtpServer;
     private HttpServer httpServer;
     private final Deque<Path> answers = new ArrayDeque<>();
 
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        smtpPort = ProtocolTesting.freePort();
+        smtpPort = Loopback.freePort();
         Path config = Files.createTempDirectory(configDir, "config");
         FileDialogs dialogs = new FileDialogs() {
             @Override
@@ -103,10 +104,7 @@ class HttpSmtpWindowTest {
     void stop() throws Exception {
         fxRun(() -> window.stage().hide());
         if (smtpServer != null) {
-            smtpServer.destroy();
-            if (!smtpServer.waitFor(10, TimeUnit.SECONDS)) {
-                smtpServer.destroyForcibly();
-            }
+            smtpServer.close();
         }
         if (httpServer != null) {
             httpServer.stop(0);
@@ -115,20 +113,17 @@ class HttpSmtpWindowTest {
 
     @Test
     void connectionTabsOfferSmtpAndHttpViewsAndTheCaptureExports(FxRobot robot) throws Exception {
-        assumeTrue(ProtocolTesting.works(PYTHON, "-c", "import aiosmtpd"), "python3-aiosmtpd is not installed");
-        assumeTrue(ProtocolTesting.works("swaks", "--version"), "swaks is not installed");
-        Path log = dir.resolve("aiosmtpd.log");
-        smtpServer = new ProcessBuilder(PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + smtpPort)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ProtocolTesting.awaitListening(smtpPort, smtpServer, log);
+        Aiosmtpd.assumeInstalled();
+        Swaks.assumeInstalled();
+        smtpServer = Aiosmtpd.start(dir, smtpPort);
         int forwardPort = boundPort(ListenerKind.FORWARD);
         int proxyPort = boundPort(ListenerKind.HTTP);
 
         Path attachment = Files.writeString(dir.resolve("notes.txt"), "meeting notes\n");
-        ProtocolTesting.Ran swaks = ProtocolTesting.run("swaks", "--server", "127.0.0.1:" + forwardPort,
+        Commands.Result swaks = Swaks.run("--server", "127.0.0.1:" + forwardPort,
                 "--helo", "client.test", "--from", "alice@example.test", "--to", "bob@example.test",
                 "--header", "Subject: minutes", "--body", "see attached", "--attach", attachment.toString());
-        assertEquals(0, swaks.exit(), swaks.output());
+        assertEquals(0, swaks.exit(), swaks.text());
         startHttpServer();
         String origin = "http://127.0.0.1:" + httpServer.getAddress().getPort();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -148,7 +143,7 @@ class HttpSmtpWindowTest {
         waitUntil("the transcript is shown", () -> smtp.session() != null && !smtp.session().messages().isEmpty()
                 && smtp.transcript().getItems().size() == smtp.session().exchanges().size()
                 && smtp.session().exchanges().stream().noneMatch(e -> e.waiting()));
-        assertEquals(1, fx(() -> ProtocolTesting.countLabeled(smtp, SmtpView.REPLY_3XX, "354")));
+        assertEquals(1, fx(() -> countLabeled(smtp, SmtpView.REPLY_3XX, "354")));
         fxRun(() -> smtp.details().getSelectionModel().select(1));
         waitUntil("the attachment is listed", () -> !smtp.attachments().getItems().isEmpty());
         fxRun(() -> smtp.attachments().getSelectionModel().select(0));

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
-import static wirelens.ui.intercept.InterceptTestRig.await;
-import static wirelens.ui.intercept.InterceptTestRig.awaitFx;
-import static wirelens.ui.intercept.InterceptTestRig.b;
-import static wirelens.ui.intercept.InterceptTestRig.send;
+import static wirelens.testkit.Fx.waitUntil;
+import static wirelens.testkit.Loopback.send;
 
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +27,12 @@ import wirelens.engine.ListenerConfig;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesFiles;
 import wirelens.testkit.Fx;
+import wirelens.testkit.Latin1;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.RecordingServer;
+import wirelens.testkit.Wait;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.intercept.InterceptPane;
-import wirelens.ui.intercept.InterceptTestRig;
 import wirelens.ui.intercept.RulesPane;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.stream.StreamView;
@@ -46,7 +46,7 @@ class InterceptWindowTest {
     @TempDir
     static Path configDir;
     private MainWindow window;
-    private InterceptTestRig.RecordingServer server;
+    private RecordingServer server;
     private Path rulesFile;
 
     private static final class NoDialogs implements FileDialogs {
@@ -63,7 +63,7 @@ class InterceptWindowTest {
 
     @Start
     void start(Stage stage) throws Exception {
-        server = new InterceptTestRig.RecordingServer();
+        server = new RecordingServer();
         Path config = Files.createTempDirectory(configDir, "config");
         rulesFile = config.resolve("rules.json");
         RulesFiles.save(rulesFile, List.of(Rule.parse("c2s:text:/pong/PONG/")));
@@ -82,7 +82,7 @@ class InterceptWindowTest {
     }
 
     private int listenerPort() throws Exception {
-        awaitFx("the listener to listen", () -> window.listenerPane().rows().stream()
+        waitUntil("the listener to listen", () -> window.listenerPane().rows().stream()
                 .anyMatch(r -> r.config().name().equals("held") && r.bound() != null));
         return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config().name().equals("held"))
                 .findFirst().orElseThrow().bound().getPort());
@@ -97,35 +97,33 @@ class InterceptWindowTest {
 
         robot.clickOn("#status-connections");
         robot.press(KeyCode.CONTROL, KeyCode.I).release(KeyCode.I, KeyCode.CONTROL);
-        awaitFx("the intercept tab to show", () -> window.workspace().getSelectionModel().getSelectedItem().getId()
+        waitUntil("the intercept tab to show", () -> window.workspace().getSelectionModel().getSelectedItem().getId()
                 .equals("tab-intercept"));
         assertTrue(fx(() -> window.interceptPane().enabledProperty().get()));
 
-        try (Socket client = new Socket()) {
-            client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            client.setSoTimeout(10_000);
-            send(client, b("ping\r\n"));
+        try (Socket client = Loopback.connect(port)) {
+            send(client, Latin1.bytes("ping\r\n"));
             InterceptPane pane = fx(() -> window.interceptPane());
-            awaitFx("the held chunk", () -> pane.table().getItems().size() == 1);
+            waitUntil("the held chunk", () -> pane.table().getItems().size() == 1);
             TextArea text = fx(() -> pane.editor().textArea());
             assertEquals("PONG\\r\\n\n", fx(text::getText), "the rules ran before the hold, in their order");
-            awaitFx("the tab to count it", () -> window.workspace().getTabs().get(1).getText().equals("Intercept (1)"));
+            waitUntil("the tab to count it", () -> window.workspace().getTabs().get(1).getText().equals("Intercept (1)"));
             robot.clickOn(text);
             fxRun(() -> text.positionCaret(4));
             robot.write(" from wirelens");
             Fx.screenshot(window.stage().getScene(), "intercept-window");
             robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
-            await("the server to receive the edit", () -> server.received().length >= 20);
+            Wait.until("the server to receive the edit", () -> server.receivedBytes().length >= 20);
             client.shutdownOutput();
-            await("the server to see the client's EOF", server::sawEof);
+            Wait.until("the server to see the client's EOF", server::sawEof);
             assertEquals("PONG from wirelens\r\n", server.receivedText());
         }
 
         // the traffic tab's stream view marks the chunk as edited
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.T).release(KeyCode.T, KeyCode.SHIFT, KeyCode.CONTROL);
-        awaitFx("the connection row", () -> window.connections().shownCount() == 1);
+        waitUntil("the connection row", () -> window.connections().shownCount() == 1);
         fxRun(() -> window.openStream(window.connections().table().getItems().get(0)));
-        awaitFx("the stream view to show the edited chunk", () -> {
+        waitUntil("the stream view to show the edited chunk", () -> {
             StreamView v = window.view(window.connections().table().getItems().get(0).id());
             return v != null && v.lineCount() >= 2 && v.lineText(0).contains("edited");
         });
@@ -144,9 +142,9 @@ class InterceptWindowTest {
         // the saved capture reopens with both: what the client sent and what the server got
         Path saved = configDir.resolve("edited-" + System.nanoTime() + ".pcapng");
         fxRun(() -> window.saveCapture(saved));
-        awaitFx("the capture to be saved", () -> window.notifications().history().stream()
+        waitUntil("the capture to be saved", () -> window.notifications().history().stream()
                 .anyMatch(m -> m.contains("Saved the capture")));
-        await("the copy to be readable", () -> {
+        Wait.until("the copy to be readable", () -> {
             try (wirelens.capture.CaptureFile reopened = wirelens.capture.CaptureFile.open(saved)) {
                 return reopened.index().chunks(1).size() == 1;
             } catch (java.io.IOException e) {
@@ -156,8 +154,8 @@ class InterceptWindowTest {
         try (wirelens.capture.CaptureFile reopened = wirelens.capture.CaptureFile.open(saved)) {
             wirelens.capture.ChunkInfo chunk = reopened.index().chunk(1, 0);
             assertTrue(chunk.edited());
-            assertEquals("ping\r\n", InterceptTestRig.s(reopened.original(chunk)));
-            assertEquals("PONG from wirelens\r\n", InterceptTestRig.s(reopened.forwarded(chunk)));
+            assertEquals("ping\r\n", Latin1.text(reopened.original(chunk)));
+            assertEquals("PONG from wirelens\r\n", Latin1.text(reopened.forwarded(chunk)));
         }
     }
 
@@ -165,20 +163,18 @@ class InterceptWindowTest {
     void afterInterceptIsTurnedOffTheHeldChunkAndLaterOnesFlowThroughTheRules(FxRobot robot) throws Exception {
         int port = listenerPort();
         fxRun(() -> window.interceptPane().toggleIntercept());
-        try (Socket client = new Socket()) {
-            client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            client.setSoTimeout(10_000);
-            send(client, b("ping 1\n"));
+        try (Socket client = Loopback.connect(port)) {
+            send(client, Latin1.bytes("ping 1\n"));
             InterceptPane pane = fx(() -> window.interceptPane());
-            awaitFx("the held chunk", () -> pane.table().getItems().size() == 1);
+            waitUntil("the held chunk", () -> pane.table().getItems().size() == 1);
             fxRun(pane::toggleIntercept); // off: the held chunk stays held until the user acts
-            awaitFx("the status bar to say intercept is off", () -> window.stage().getScene()
+            waitUntil("the status bar to say intercept is off", () -> window.stage().getScene()
                     .lookup("#status-intercept").toString().contains("Intercept off"));
-            send(client, b("ping 2\n"));
+            send(client, Latin1.bytes("ping 2\n"));
             fxRun(pane::forwardOriginal);
-            await("the server to receive both", () -> server.received().length >= 14);
+            Wait.until("the server to receive both", () -> server.receivedBytes().length >= 14);
             client.shutdownOutput();
-            await("the server to see the client's EOF", server::sawEof);
+            Wait.until("the server to see the client's EOF", server::sawEof);
             assertEquals("PONG 1\nPONG 2\n", server.receivedText(), "in order, rules applied, nothing held");
         }
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Loopback;
 
 /** The window's capture runs its engine with the options given on the command line, not the defaults. */
 class LiveCaptureOptionsTest {
@@ -25,7 +26,7 @@ class LiveCaptureOptionsTest {
                         EngineOptions.defaults().withResponseTimeoutMillis(500))) {
             int proxyPort = live.engine.addListener(ListenerConfig.http("127.0.0.1", 0))
                     .get(10, TimeUnit.SECONDS).address().getPort();
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxyPort)) {
+            try (Socket client = Loopback.connect(proxyPort)) {
                 // the default timeout is 60 s: without the option the read below gives up first
                 client.setSoTimeout(20_000);
                 client.getOutputStream().write(("GET http://127.0.0.1:" + silent.getLocalPort() + "/ HTTP/1.1\r\n"

@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
@@ -337,43 +337,28 @@ public final class LiveViewBench {
 
     /** A server on 127.0.0.1 that reads and counts everything. */
     private static final class Sink implements AutoCloseable {
-        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final AtomicLong received = new AtomicLong();
+        private final LoopbackServer server;
 
         Sink() throws IOException {
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket s = socket.accept();
-                        Thread reader = new Thread(() -> {
-                            byte[] buffer = new byte[256 * 1024];
-                            try (s; InputStream in = s.getInputStream()) {
-                                int n;
-                                while ((n = in.read(buffer)) > 0) {
-                                    received.addAndGet(n);
-                                }
-                            } catch (IOException e) {
-                                // the bench closed it
-                            }
-                        }, "bench-sink-reader");
-                        reader.setDaemon(true);
-                        reader.start();
-                    } catch (IOException e) {
-                        return;
-                    }
+            server = new LoopbackServer(s -> {
+                s.setSoTimeout(0); // the first line waits while the window opens its view, however long that takes
+                byte[] buffer = new byte[256 * 1024];
+                InputStream in = s.getInputStream();
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    received.addAndGet(n);
                 }
-            }, "bench-sink");
-            t.setDaemon(true);
-            t.start();
+            });
         }
 
         int port() {
-            return socket.getLocalPort();
+            return server.port();
         }
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            server.close();
         }
     }
 }

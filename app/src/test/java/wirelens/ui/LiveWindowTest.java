@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
 import static wirelens.testkit.Fx.waitUntil;
-import static wirelens.ui.UpperCaseEcho.roundTrip;
+import static wirelens.testkit.Loopback.roundTrip;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Styles;
 import wirelens.ui.connections.ConnectionRow;
@@ -153,14 +155,13 @@ class LiveWindowTest {
 
     @Test
     void liveTrafficShowsInTheTableAndInTextAndHexViews(FxRobot robot) throws Exception {
-        try (UpperCaseEcho echo = new UpperCaseEcho()) {
+        try (LoopbackServer echo = LoopbackServer.upperCaseEcho()) {
             int port = addListener(robot, "echo", "127.0.0.1", echo.port());
             String hint = fx(() -> here(robot).lookup("#empty-hint").queryLabeled().getText());
             assertTrue(hint.contains("127.0.0.1:" + port), hint);
 
             ByteArrayOutputStream sent = new ByteArrayOutputStream();
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                client.setSoTimeout(10_000);
+            try (Socket client = Loopback.connect(port)) {
                 byte[] first = "hello wirelens\r\n".getBytes(StandardCharsets.US_ASCII);
                 assertEquals("HELLO WIRELENS\r\n", new String(roundTrip(client, first), StandardCharsets.US_ASCII));
                 sent.write(first);
@@ -201,7 +202,7 @@ class LiveWindowTest {
                 // style classes per direction, escapes dimmed
                 try {
                     waitUntil("the rows are drawn", () -> hasText(texts(robot), "hello wirelens", Styles.CLIENT_TO_SERVER));
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (AssertionError e) {
                     throw new AssertionError(fx(() -> "view " + view.list().getWidth() + "x" + view.list().getHeight()
                             + " visible=" + view.list().isVisible() + " scene=" + (view.list().getScene() != null)
                             + " lines=" + view.lineCount() + " last=" + view.lastVisibleLine() + " texts="
@@ -283,10 +284,8 @@ class LiveWindowTest {
 
     @Test
     void followModeSticksToTheEndUntilTheUserScrollsUp(FxRobot robot) throws Exception {
-        try (UpperCaseEcho echo = new UpperCaseEcho();
-                Socket client = new Socket(InetAddress.getLoopbackAddress(),
-                        addListener(robot, "follow", "127.0.0.1", echo.port()))) {
-            client.setSoTimeout(10_000);
+        try (LoopbackServer echo = LoopbackServer.upperCaseEcho();
+                Socket client = Loopback.connect(addListener(robot, "follow", "127.0.0.1", echo.port()))) {
             for (int i = 0; i < 40; i++) {
                 roundTrip(client, ("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
             }
@@ -323,13 +322,9 @@ class LiveWindowTest {
 
     @Test
     void errorsAreNotificationsAndShowInTheRow(FxRobot robot) throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = Loopback.freePort();
         int port = addListener(robot, "nowhere", "127.0.0.1", closedPort);
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            client.setSoTimeout(10_000);
+        try (Socket client = Loopback.connect(port)) {
             assertEquals(-1, client.getInputStream().read(), "the client is closed when the target refuses");
         }
         waitUntil("the row shows the error", () -> window.connections().row(1) != null
@@ -359,15 +354,14 @@ class LiveWindowTest {
 
     @Test
     void listenersAreSavedAndFilterAndSearchFindConnections(FxRobot robot) throws Exception {
-        try (UpperCaseEcho echo = new UpperCaseEcho()) {
+        try (LoopbackServer echo = LoopbackServer.upperCaseEcho()) {
             int port = addListener(robot, "saved one", "127.0.0.1", echo.port());
             ListenerSettings.Loaded saved = new ListenerSettings(settingsPath).load();
             assertTrue(saved.listeners().stream().anyMatch(s -> s.name().equals("saved one") && s.running()
                     && s.targetPort() == echo.port()), saved.toString());
 
             for (String word : List.of("apple\n", "banana\n")) {
-                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                    client.setSoTimeout(10_000);
+                try (Socket client = Loopback.connect(port)) {
                     roundTrip(client, word.getBytes(StandardCharsets.US_ASCII));
                 }
             }
@@ -397,10 +391,9 @@ class LiveWindowTest {
     void aSavedCaptureReopensInAViewerWindow(FxRobot robot) throws Exception {
         byte[] hello = "EHLO wirelens.test\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] quit = "QUIT\r\n".getBytes(StandardCharsets.US_ASCII);
-        try (UpperCaseEcho echo = new UpperCaseEcho()) {
+        try (LoopbackServer echo = LoopbackServer.upperCaseEcho()) {
             int port = addListener(robot, "mail", "127.0.0.1", echo.port());
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                client.setSoTimeout(10_000);
+            try (Socket client = Loopback.connect(port)) {
                 roundTrip(client, hello);
                 roundTrip(client, quit);
             }

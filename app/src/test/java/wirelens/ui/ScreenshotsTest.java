@@ -10,8 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +24,8 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
 import wirelens.testkit.Fx;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
@@ -42,21 +42,16 @@ class ScreenshotsTest {
     static Path configDir;
 
     private MainWindow window;
-    private ServerSocket smtp;
+    private LoopbackServer smtp;
     private int refusedPort;
 
     @Start
     void start(Stage stage) throws Exception {
-        smtp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread server = new Thread(this::serveSmtp, "test-smtp");
-        server.setDaemon(true);
-        server.start();
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            refusedPort = s.getLocalPort();
-        }
+        smtp = new LoopbackServer(ScreenshotsTest::serveSmtp);
+        refusedPort = Loopback.freePort();
         Path config = Files.createTempDirectory(configDir, "config");
         List<ListenerConfig> listeners = List.of(
-                new ListenerConfig("smtp", wirelens.engine.ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1", smtp.getLocalPort()),
+                new ListenerConfig("smtp", wirelens.engine.ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1", smtp.port()),
                 new ListenerConfig("billing api", wirelens.engine.ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1", refusedPort));
         window = WirelensApp.live(stage, listeners, null, new ListenerSettings(config.resolve("listeners.json")),
                 FileDialogs.NATIVE, p -> {});
@@ -70,43 +65,37 @@ class ScreenshotsTest {
     }
 
     /** Answers like a small mail server, one reply per command line, until QUIT. */
-    private void serveSmtp() {
-        while (!smtp.isClosed()) {
-            try (Socket s = smtp.accept();
-                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-                    OutputStream out = s.getOutputStream()) {
-                s.setSoTimeout(120_000); // the test takes screenshots mid-session; a loaded machine is slow
-                reply(out, "220 mail.example.test ESMTP ready\r\n");
-                String line;
-                boolean data = false;
-                boolean quit = false;
-                while (!quit && (line = in.readLine()) != null) {
-                    if (data) {
-                        if (line.equals(".")) {
-                            data = false;
-                            reply(out, "250 2.0.0 Ok: queued as 4F2A1C\r\n");
-                        }
-                        continue;
-                    }
-                    String verb = line.split(" ")[0].toUpperCase(java.util.Locale.ROOT);
-                    switch (verb) {
-                        case "EHLO" -> reply(out, "250-mail.example.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
-                                + "250-8BITMIME\r\n250 SMTPUTF8\r\n");
-                        case "MAIL" -> reply(out, "250 2.1.0 Ok\r\n");
-                        case "RCPT" -> reply(out, "250 2.1.5 Ok\r\n");
-                        case "DATA" -> {
-                            data = true;
-                            reply(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
-                        }
-                        case "QUIT" -> {
-                            reply(out, "221 2.0.0 Bye\r\n");
-                            quit = true;
-                        }
-                        default -> reply(out, "502 5.5.2 Error: command not recognized\r\n");
-                    }
+    private static void serveSmtp(Socket s) throws IOException {
+        s.setSoTimeout(120_000); // the test takes screenshots mid-session; a loaded machine is slow
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream out = s.getOutputStream();
+        reply(out, "220 mail.example.test ESMTP ready\r\n");
+        String line;
+        boolean data = false;
+        boolean quit = false;
+        while (!quit && (line = in.readLine()) != null) {
+            if (data) {
+                if (line.equals(".")) {
+                    data = false;
+                    reply(out, "250 2.0.0 Ok: queued as 4F2A1C\r\n");
                 }
-            } catch (IOException e) {
-                // the client went away (or the test closed the server); serve the next one
+                continue;
+            }
+            String verb = line.split(" ")[0].toUpperCase(java.util.Locale.ROOT);
+            switch (verb) {
+                case "EHLO" -> reply(out, "250-mail.example.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+                        + "250-8BITMIME\r\n250 SMTPUTF8\r\n");
+                case "MAIL" -> reply(out, "250 2.1.0 Ok\r\n");
+                case "RCPT" -> reply(out, "250 2.1.5 Ok\r\n");
+                case "DATA" -> {
+                    data = true;
+                    reply(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
+                }
+                case "QUIT" -> {
+                    reply(out, "221 2.0.0 Bye\r\n");
+                    quit = true;
+                }
+                default -> reply(out, "502 5.5.2 Error: command not recognized\r\n");
             }
         }
     }
@@ -136,20 +125,17 @@ class ScreenshotsTest {
         int billingPort = fx(() -> window.listenerPane().rows().get(1).bound().getPort());
 
         // an earlier mail session, closed
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
-            client.setSoTimeout(10_000);
+        try (Socket client = Loopback.connect(smtpPort)) {
             send(client, "", "220 ");
             send(client, "EHLO build-7.ci.example.test\r\n", "250-");
             send(client, "QUIT\r\n", "221 ");
         }
         // a client of a service that is down
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), billingPort)) {
-            client.setSoTimeout(10_000);
+        try (Socket client = Loopback.connect(billingPort)) {
             client.getInputStream().read();
         }
         // the session in the pictures, still open
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
-            client.setSoTimeout(10_000);
+        try (Socket client = Loopback.connect(smtpPort)) {
             send(client, "", "220 ");
             send(client, "EHLO laptop.example.test\r\n", "250-");
             send(client, "MAIL FROM:<ana@example.test> SIZE=412\r\n", "250 ");

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
 import static wirelens.testkit.Fx.waitUntil;
-import static wirelens.ui.UpperCaseEcho.roundTrip;
+import static wirelens.testkit.Loopback.roundTrip;
 
-import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +35,9 @@ import org.testfx.util.WaitForAsyncUtils;
 import wirelens.capture.CaptureFile;
 import wirelens.engine.ListenerConfig;
 import wirelens.testkit.Fx;
+import wirelens.testkit.Latin1;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.stream.StreamView;
@@ -53,7 +54,7 @@ class StreamSelectionWindowTest {
     Path dir;
 
     private MainWindow window;
-    private UpperCaseEcho echo;
+    private LoopbackServer echo;
 
     private static final class NoDialogs implements FileDialogs {
         @Override
@@ -69,7 +70,7 @@ class StreamSelectionWindowTest {
 
     @Start
     void start(Stage stage) throws Exception {
-        echo = new UpperCaseEcho();
+        echo = LoopbackServer.upperCaseEcho();
         Path config = Files.createTempDirectory(configDir, "config");
         LiveCapture live = LiveCapture.start(null);
         window = new MainWindow(stage, new MainWindow.Setup(live, null,
@@ -90,10 +91,6 @@ class StreamSelectionWindowTest {
                 .anyMatch(r -> r.config().name().equals("sel") && r.bound() != null));
         return fx(() -> window.listenerPane().rows().stream().filter(r -> r.config().name().equals("sel"))
                 .findFirst().orElseThrow().bound().getPort());
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** A point inside the character drawing stream byte {@code p}, {@code fraction} of the way across it. */
@@ -122,11 +119,10 @@ class StreamSelectionWindowTest {
     @Test
     void draggingSelectsExactBytesAcrossChunksInTextAndHexAndCopyCopiesThem(FxRobot robot) throws Exception {
         int port = listenerPort();
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            client.setSoTimeout(10_000);
+        try (Socket client = Loopback.connect(port)) {
             // four chunks: "hello wirelens\r\n" [0,16), its echo [16,32), "tail\tend\n" [32,41), its echo [41,50)
-            roundTrip(client, ascii("hello wirelens\r\n"));
-            roundTrip(client, ascii("tail\tend\n"));
+            roundTrip(client, Latin1.bytes("hello wirelens\r\n"));
+            roundTrip(client, Latin1.bytes("tail\tend\n"));
             waitUntil("the row counts four chunks", () -> window.connections().row(1) != null
                     && window.connections().row(1).info().chunkCount() == 4);
             fxRun(() -> window.openStream(window.connections().row(1)));
@@ -179,7 +175,7 @@ class StreamSelectionWindowTest {
             // the selection stays while traffic goes on and the view follows it
             assertTrue(fx(view::following));
             for (int i = 0; i < 30; i++) {
-                roundTrip(client, ascii("more " + i + "\n"));
+                roundTrip(client, Latin1.bytes("more " + i + "\n"));
             }
             waitUntil("the view has every chunk", () -> view.chunkCount() == 64);
             waitUntil("the view followed to the end", () -> view.lastVisibleLine() == view.lineCount() - 1);
@@ -193,12 +189,10 @@ class StreamSelectionWindowTest {
     @Test
     void clearDropsFinishedConnectionsAndKeepsOpenOnesLive(FxRobot robot) throws Exception {
         int port = listenerPort();
-        try (Socket open = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            open.setSoTimeout(10_000);
-            roundTrip(open, ascii("still here\n"));
-            try (Socket finished = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                finished.setSoTimeout(10_000);
-                roundTrip(finished, ascii("gone soon\n"));
+        try (Socket open = Loopback.connect(port)) {
+            roundTrip(open, Latin1.bytes("still here\n"));
+            try (Socket finished = Loopback.connect(port)) {
+                roundTrip(finished, Latin1.bytes("gone soon\n"));
             }
             waitUntil("one open and one closed row", () -> window.connections().row(1) != null
                     && window.connections().row(2) != null && !window.connections().row(2).info().isOpen()
@@ -230,13 +224,12 @@ class StreamSelectionWindowTest {
             assertEquals("1 open / 1 connection", fx(() -> robot.lookup("#status-connections").queryLabeled().getText()));
 
             // the open connection keeps updating, in the table and in its tab; new connections appear
-            roundTrip(open, ascii("and more\n"));
+            roundTrip(open, Latin1.bytes("and more\n"));
             StreamView view = fx(() -> window.view(1));
             waitUntil("the open row counts the new chunks", () -> window.connections().row(1).info().chunkCount() == 4);
             waitUntil("its tab shows them", () -> view.chunkCount() == 4 && view.lineText(7).equals("AND MORE\\n"));
-            try (Socket later = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                later.setSoTimeout(10_000);
-                roundTrip(later, ascii("later\n"));
+            try (Socket later = Loopback.connect(port)) {
+                roundTrip(later, Latin1.bytes("later\n"));
             }
             // until it has ended: the file has a connection from its first packet on, which comes after the
             // row (the row appears with the connection's opening, before its target has answered)
@@ -250,8 +243,7 @@ class StreamSelectionWindowTest {
                     .anyMatch(m -> m.contains("Saved the capture")));
             try (CaptureFile reopened = CaptureFile.open(saved)) {
                 assertEquals(3, reopened.index().connectionCount());
-                assertEquals("gone soon\n", new String(reopened.forwarded(reopened.index().chunk(2, 0)),
-                        StandardCharsets.ISO_8859_1));
+                assertEquals("gone soon\n", Latin1.text(reopened.forwarded(reopened.index().chunk(2, 0))));
             }
         }
     }

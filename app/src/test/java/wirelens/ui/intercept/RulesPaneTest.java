@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
-import static wirelens.ui.intercept.InterceptTestRig.await;
-import static wirelens.ui.intercept.InterceptTestRig.b;
-import static wirelens.ui.intercept.InterceptTestRig.send;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -26,21 +23,26 @@ import org.testfx.framework.junit5.Start;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesFiles;
 import wirelens.intercept.RulesHook;
+import wirelens.testkit.EngineRig;
 import wirelens.testkit.Fx;
+import wirelens.testkit.Latin1;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.RecordingServer;
+import wirelens.testkit.Wait;
 
 /** The rules pane edits the rules a real engine applies, and keeps them in a file. */
 @ExtendWith(ApplicationExtension.class)
 class RulesPaneTest {
     @TempDir
     static Path dir;
-    private InterceptTestRig rig;
+    private EngineRig rig;
     private RulesHook hook;
     private Stage stage;
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        rig = new InterceptTestRig();
+        rig = new EngineRig();
         hook = new RulesHook(List.of());
         rig.engine.setHooks(List.of(hook));
     }
@@ -61,13 +63,14 @@ class RulesPaneTest {
 
     /** Sends {@code text} through a fresh connection and returns what the server got. */
     private String through(String text, int expectedLength) throws Exception {
-        InterceptTestRig.RecordingServer server = rig.server();
-        Socket client = rig.connect(rig.forwardTo(server, "rules"));
-        send(client, b(text));
-        client.shutdownOutput();
-        await("the server to see the client's EOF", server::sawEof);
-        assertEquals(expectedLength, server.received().length, server.receivedText());
-        return server.receivedText();
+        try (RecordingServer server = new RecordingServer();
+                Socket client = Loopback.connect(rig.forward(server.port(), "rules"))) {
+            Loopback.send(client, Latin1.bytes(text));
+            client.shutdownOutput();
+            Wait.until("the server to see the client's EOF", server::sawEof);
+            assertEquals(expectedLength, server.receivedBytes().length, server.receivedText());
+            return server.receivedText();
+        }
     }
 
     @Test

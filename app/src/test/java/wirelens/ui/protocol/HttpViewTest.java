@@ -2,6 +2,7 @@ package wirelens.ui.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wirelens.testkit.Fx.countLabeled;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
 import static wirelens.testkit.Fx.waitUntil;
@@ -126,8 +127,8 @@ class HttpViewTest {
         assertEquals(List.of(origin + "/data.json?pretty=no", origin + "/pixel.png", origin + "/missing"),
                 rows.stream().map(Exchange::url).toList());
         assertEquals(List.of(200, 200, 404), rows.stream().map(Exchange::status).toList());
-        assertEquals(2, fx(() -> ProtocolTesting.countLabeled(live, HttpView.STATUS_2XX, "200 OK")));
-        assertEquals(1, fx(() -> ProtocolTesting.countLabeled(live, HttpView.STATUS_4XX, "404 Not Found")));
+        assertEquals(2, fx(() -> countLabeled(live, HttpView.STATUS_2XX, "200 OK")));
+        assertEquals(1, fx(() -> countLabeled(live, HttpView.STATUS_4XX, "404 Not Found")));
 
         // The JSON: chunked and gzip undone, pretty-printed.
         fxRun(() -> live.table().getSelectionModel().select(0));

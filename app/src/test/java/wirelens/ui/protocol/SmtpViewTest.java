@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static wirelens.testkit.Fx.countLabeled;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
 import static wirelens.testkit.Fx.waitUntil;
@@ -41,7 +41,11 @@ import wirelens.proto.smtp.Exchange;
 import wirelens.proto.smtp.MimePart;
 import wirelens.proto.smtp.SmtpReply;
 import wirelens.proto.smtp.SmtpSession;
+import wirelens.testkit.Aiosmtpd;
+import wirelens.testkit.Commands;
 import wirelens.testkit.Fx;
+import wirelens.testkit.Openssl;
+import wirelens.testkit.Swaks;
 import wirelens.ui.base.Pulse;
 
 /**
@@ -52,49 +56,12 @@ import wirelens.ui.base.Pulse;
 @ExtendWith(ApplicationExtension.class)
 class SmtpViewTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
-
-    private static final String RAW_STORE = """
-            import os
-
-
-            class RawStore:
-                def __init__(self, directory):
-                    self.directory = directory
-                    self.count = 0
-
-                async def handle_DATA(self, server, session, envelope):
-                    self.count += 1
-                    with open(os.path.join(self.directory, "msg-%d.eml" % self.count), "wb") as f:
-                        f.write(envelope.original_content)
-                    return "250 OK stored"
-            """;
-
-    private static final String AUTH_SERVER = """
-            import os, sys, threading
-            from aiosmtpd.controller import Controller
-            from aiosmtpd.smtp import AuthResult, LoginPassword
-            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-            from rawstore import RawStore
-
-            def authenticator(server, session, envelope, mechanism, auth_data):
-                ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"alice" and auth_data.password == b"s3cret"
-                return AuthResult(success=ok)
-
-            port, store = int(sys.argv[1]), sys.argv[2]
-            controller = Controller(RawStore(store), hostname="127.0.0.1", port=port,
-                                    authenticator=authenticator, auth_require_tls=False)
-            controller.start()
-            print("ready", flush=True)
-            threading.Event().wait()
-            """;
-
     @TempDir
     Path dir;
 
     private final StackPane holder = new StackPane();
     private Scene scene;
-    private Process server;
+    private Aiosmtpd smtp;
     private Engine engine;
     private Recorder recorder;
     private final List<SmtpView> views = new ArrayList<>();
@@ -123,39 +90,37 @@ class SmtpViewTest {
         if (recorder != null) {
             recorder.close();
         }
-        if (server != null) {
-            server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+        if (smtp != null) {
+            smtp.close();
         }
     }
 
     @Test
     void realSessionIsPairedColouredMaskedAndItsAttachmentSaved(FxRobot robot) throws Exception {
-        assumeTrue(ProtocolTesting.works(PYTHON, "-c", "import aiosmtpd"), "python3-aiosmtpd is not installed");
-        assumeTrue(ProtocolTesting.works("swaks", "--version"), "swaks is not installed");
+        Aiosmtpd.assumeInstalled();
+        Swaks.assumeInstalled();
         byte[] attachment = new byte[7000];
         new Random(7).nextBytes(attachment);
         Path attachmentFile = Files.write(dir.resolve("report.bin"), attachment);
-        Path store = Files.createDirectories(dir.resolve("store"));
-        int port = startServerAndProxy(store);
+        smtp = Aiosmtpd.storingWithAuth(dir, false);
+        Path store = smtp.store();
+        int port = startProxy(smtp.port());
 
         // The view exists before the connection: it must pick the connection up live.
         SmtpView live = show(recorder.file().orElseThrow(), 1);
-        ProtocolTesting.Ran swaks = ProtocolTesting.run("swaks", "--server", "127.0.0.1:" + port, "--helo", "client.test",
+        Commands.Result swaks = Swaks.run("--server", "127.0.0.1:" + port, "--helo", "client.test",
                 "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "s3cret",
                 "--from", "alice@example.test", "--to", "bob@example.test,carol@example.test",
                 "--header", "Subject: quarterly report", "--body", "Hello Bob,\nthe report is attached.\nAlice",
                 "--attach-type", "application/octet-stream", "--attach", attachmentFile.toString());
-        assertEquals(0, swaks.exit(), swaks.output());
+        assertEquals(0, swaks.exit(), swaks.text());
         waitUntil("the view shows the ended session", () -> live.session() != null
                 && live.session().exchanges().size() >= 9 && !live.session().exchanges().get(live.session().exchanges().size() - 1).waiting()
                 && live.transcript().getItems().size() == live.session().exchanges().size());
 
         SmtpSession s = fx(live::session);
         assertEquals(List.of("", "EHLO", "AUTH", "MAIL", "RCPT", "RCPT", "DATA", "", "QUIT"),
-                s.exchanges().stream().map(Exchange::verb).toList(), swaks.output());
+                s.exchanges().stream().map(Exchange::verb).toList(), swaks.text());
         // Rows paired: every row of the table carries its command and its reply.
         List<SmtpView.TranscriptRow> rows = fx(() -> List.copyOf(live.transcript().getItems()));
         for (SmtpView.TranscriptRow row : rows) {
@@ -167,10 +132,10 @@ class SmtpViewTest {
         assertEquals(354, rows.get(6).exchange().reply().code());
 
         // Colours by reply class, on the cells a user sees.
-        assertTrue(fx(() -> ProtocolTesting.countLabeled(live, SmtpView.REPLY_2XX, "250")) >= 5);
-        assertEquals(1, fx(() -> ProtocolTesting.countLabeled(live, SmtpView.REPLY_2XX, "235")));
-        assertEquals(1, fx(() -> ProtocolTesting.countLabeled(live, SmtpView.REPLY_3XX, "354")));
-        assertEquals(0, fx(() -> ProtocolTesting.countLabeled(live, SmtpView.REPLY_2XX, "354")));
+        assertTrue(fx(() -> countLabeled(live, SmtpView.REPLY_2XX, "250")) >= 5);
+        assertEquals(1, fx(() -> countLabeled(live, SmtpView.REPLY_2XX, "235")));
+        assertEquals(1, fx(() -> countLabeled(live, SmtpView.REPLY_3XX, "354")));
+        assertEquals(0, fx(() -> countLabeled(live, SmtpView.REPLY_2XX, "354")));
         // The joined EHLO reply is shown on one line, every keyword in it.
         assertTrue(fx(() -> visibleTexts(live).stream().anyMatch(t -> t.contains("8BITMIME") && t.contains("AUTH"))), "EHLO keywords joined");
 
@@ -239,10 +204,10 @@ class SmtpViewTest {
             SmtpView failed = show(reopened, 2);
             waitUntil("the refused commands are shown", () -> failed.session() != null
                     && failed.session().exchanges().size() == 5 && !failed.session().exchanges().get(4).waiting());
-            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(failed, SmtpView.REPLY_5XX, "503")));
-            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(failed, SmtpView.REPLY_5XX, "500")));
-            assertEquals(0, fx(() -> ProtocolTesting.countLabeled(failed, SmtpView.REPLY_2XX, "503")));
-            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(failed, SmtpView.REPLY_2XX, "221")));
+            assertEquals(1, fx(() -> countLabeled(failed, SmtpView.REPLY_5XX, "503")));
+            assertEquals(1, fx(() -> countLabeled(failed, SmtpView.REPLY_5XX, "500")));
+            assertEquals(0, fx(() -> countLabeled(failed, SmtpView.REPLY_2XX, "503")));
+            assertEquals(1, fx(() -> countLabeled(failed, SmtpView.REPLY_2XX, "221")));
         }
     }
 
@@ -280,27 +245,18 @@ class SmtpViewTest {
     }
     @Test
     void startTlsMarksTheRestOfTheSessionAsTls() throws Exception {
-        assumeTrue(ProtocolTesting.works(PYTHON, "-c", "import aiosmtpd"), "python3-aiosmtpd is not installed");
-        assumeTrue(ProtocolTesting.works("swaks", "--version"), "swaks is not installed");
-        assumeTrue(ProtocolTesting.works("openssl", "version"), "openssl is not installed");
-        assumeTrue(ProtocolTesting.works("perl", "-MNet::SSLeay", "-e", "1"), "swaks --tls needs libnet-ssleay-perl");
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        ProtocolTesting.Ran openssl = ProtocolTesting.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost");
-        assertEquals(0, openssl.exit(), openssl.output());
-        int smtpPort = ProtocolTesting.freePort();
-        Path log = dir.resolve("aiosmtpd-tls.log");
-        server = new ProcessBuilder(PYTHON, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + smtpPort,
-                "--tlscert", cert.toString(), "--tlskey", key.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ProtocolTesting.awaitListening(smtpPort, server, log);
-        int port = startProxy(smtpPort);
+        Aiosmtpd.assumeInstalled();
+        Swaks.assumeInstalled();
+        Openssl.assumeInstalled();
+        Swaks.assumeTls();
+        Openssl.Certificate certificate = Openssl.selfSigned(dir);
+        smtp = Aiosmtpd.start(dir, "--tlscert", certificate.cert().toString(), "--tlskey", certificate.key().toString());
+        int port = startProxy(smtp.port());
 
         SmtpView view = show(recorder.file().orElseThrow(), 1);
-        ProtocolTesting.Ran swaks = ProtocolTesting.run("swaks", "--server", "127.0.0.1:" + port, "--helo", "client.test",
+        Commands.Result swaks = Swaks.run("--server", "127.0.0.1:" + port, "--helo", "client.test",
                 "--tls", "--from", "alice@example.test", "--to", "bob@example.test", "--body", "sent over TLS");
-        assertEquals(0, swaks.exit(), swaks.output());
+        assertEquals(0, swaks.exit(), swaks.text());
         waitUntil("the connection ended", () -> !recorder.index().connections().get(0).isOpen());
         SmtpSession decoded = wirelens.capture.SmtpTranscripts.decode(recorder.file().orElseThrow(), 1);
         waitUntil("the view caught up with the whole connection", () -> decoded.equals(view.session()));
@@ -353,19 +309,6 @@ class SmtpViewTest {
             }
         }
         return out;
-    }
-
-    private int startServerAndProxy(Path store) throws Exception {
-        Path py = Files.createDirectories(dir.resolve("py"));
-        Files.writeString(py.resolve("rawstore.py"), RAW_STORE);
-        Path script = Files.writeString(py.resolve("authserver.py"), AUTH_SERVER);
-        int smtpPort = ProtocolTesting.freePort();
-        Path log = dir.resolve("aiosmtpd.log");
-        ProcessBuilder pb = new ProcessBuilder(PYTHON, script.toString(), String.valueOf(smtpPort), store.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        server = pb.start();
-        ProtocolTesting.awaitListening(smtpPort, server, log);
-        return startProxy(smtpPort);
     }
 
     private int startProxy(int smtpPort) throws Exception {

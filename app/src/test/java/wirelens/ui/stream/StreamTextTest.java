@@ -8,12 +8,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import wirelens.engine.Direction;
+import wirelens.testkit.Latin1;
 
 class StreamTextTest {
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
 
     private static String shown(List<StreamText.Segment> segments) {
         StringBuilder s = new StringBuilder();
@@ -26,8 +23,8 @@ class StreamTextTest {
     @Test
     void linesEndAfterEachNewlineAndWrapLongRuns() {
         assertArrayEquals(new int[0], StreamText.lineStarts(new byte[0]));
-        assertArrayEquals(new int[] {0, 5, 6}, StreamText.lineStarts(ascii("abcd\n\nxy")));
-        assertArrayEquals(new int[] {0}, StreamText.lineStarts(ascii("no newline")));
+        assertArrayEquals(new int[] {0, 5, 6}, StreamText.lineStarts(Latin1.bytes("abcd\n\nxy")));
+        assertArrayEquals(new int[] {0}, StreamText.lineStarts(Latin1.bytes("no newline")));
         byte[] longRun = new byte[StreamText.WRAP_BYTES * 2 + 10];
         java.util.Arrays.fill(longRun, (byte) 'a');
         assertArrayEquals(new int[] {0, StreamText.WRAP_BYTES, 2 * StreamText.WRAP_BYTES}, StreamText.lineStarts(longRun));
@@ -67,7 +64,7 @@ class StreamTextTest {
     @Test
     void lineCountAgreesWithLineStartsOnTextWithLongRunsAndUtf8() {
         Random random = new Random(7);
-        byte[] alphabet = "ab \n\u00e9\u20ac".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] alphabet = "ab \n\u00e9\u20ac".getBytes(StandardCharsets.UTF_8);
         for (int round = 0; round < 300; round++) {
             byte[] b = new byte[random.nextInt(3000)];
             boolean longLines = random.nextBoolean();
@@ -94,7 +91,7 @@ class StreamTextTest {
 
     @Test
     void hexLinesHaveOffsetSixteenBytesAndAscii() {
-        byte[] b = ascii("hello wirelens\r\n!");
+        byte[] b = Latin1.bytes("hello wirelens\r\n!");
         String[] first = StreamText.hexLine(0x20, b, 0, 16);
         assertEquals("00000020  ", first[0]);
         assertEquals("68 65 6c 6c 6f 20 77 69  72 65 6c 65 6e 73 0d 0a  ", first[1]);
@@ -103,7 +100,7 @@ class StreamTextTest {
         assertEquals("21" + " ".repeat(48), last[1]);
         assertEquals("!", last[2]);
         assertEquals(3, StreamText.hexLineCount(33));
-        assertEquals("68 65\n", StreamText.hexDump(ascii("he")));
+        assertEquals("68 65\n", StreamText.hexDump(Latin1.bytes("he")));
     }
 
     @Test
