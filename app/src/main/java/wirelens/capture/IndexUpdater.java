@@ -44,6 +44,10 @@ final class IndexUpdater {
             if (out != null) {
                 out.add(new CaptureUpdate.Notice(n));
             }
+        } else if (event instanceof EngineEvent.Tls t) {
+            if (out != null) {
+                out.add(new CaptureUpdate.Tls(t));
+            }
         } else if (out != null) {
             out.add(new CaptureUpdate.ListenerChanged(event));
         }

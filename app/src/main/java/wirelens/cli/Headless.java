@@ -22,6 +22,7 @@ import wirelens.engine.Hosts;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
 import wirelens.engine.ListenerKind;
+import wirelens.engine.TlsOptions;
 import wirelens.engine.WarmUp;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.RulesHook;
@@ -63,12 +64,20 @@ final class Headless {
         } else {
             recorder = Recorder.withoutFile(events);
         }
+        TlsOptions tls;
+        try {
+            tls = options.tls() == null ? null : options.tls().options();
+        } catch (IOException e) {
+            err.println("wirelens: " + e.getMessage());
+            return 1;
+        }
         EngineOptions engineOptions = options.engine().withRecordChunks(options.capture() != null);
         // started before the warm-up, with no listener yet: each selector's first blocking select
         // takes a path no later one takes, and if that first time came after the warm-up it would throw
         // away the compiled selector loop just as the first clients arrive
         Engine engine = new Engine(events, engineOptions);
         engine.setHooks(hooks(options));
+        engine.setTls(tls);
         engine.start();
         HeadlessPrinter printer = new HeadlessPrinter(out, log, options.quiet());
         recorder.subscribe(printing(printer));
