@@ -45,7 +45,7 @@ final class IndexUpdater {
                 out.add(new CaptureUpdate.Notice(n));
             }
         } else if (event instanceof EngineEvent.Tls t) {
-            if (out != null) {
+            if (index.addTls(t) && out != null) {
                 out.add(new CaptureUpdate.Tls(t));
             }
         } else if (out != null) {
@@ -73,6 +73,10 @@ final class IndexUpdater {
 
     boolean target(long id, InetSocketAddress target, List<CaptureUpdate> out) {
         return changed(index.update(id, c -> c.withTarget(target)), out);
+    }
+
+    boolean tls(EngineEvent.Tls t) {
+        return index.addTls(t);
     }
 
     boolean halfClosed(long id, Direction direction, List<CaptureUpdate> out) {
