@@ -15,7 +15,8 @@ import wirelens.tls.ClientHello;
  * is read until a TLS layer replaces this one and is given the kept bytes ({@link #takeHello}).
  */
 final class HelloSniffer implements SideLayer {
-    private ByteBuffer seen = ByteBuffer.allocate(2048);
+    /** The client's bytes while they may still be the start of a ClientHello; null before its first read. */
+    private ByteBuffer seen;
     private final Consumer<ClientHello.Outcome> decided;
     /** Bytes read while sniffing, handed to the session once they turned out not to be TLS. */
     private ByteBuffer release;
@@ -39,7 +40,7 @@ final class HelloSniffer implements SideLayer {
     void passThrough() {
         helloKept = false;
         plain = true;
-        release = seen.flip();
+        release = seen == null ? null : seen.flip();
         seen = ByteBuffer.allocate(0);
     }
 
@@ -64,6 +65,29 @@ final class HelloSniffer implements SideLayer {
         if (helloKept) {
             return 0;
         }
+        if (seen == null) {
+            // the first read goes where any read goes: a client that does not speak TLS costs no copy
+            int at = dst.position();
+            int n = channel.read(dst);
+            if (n <= 0) {
+                if (n < 0) {
+                    plain = true;
+                    eof = true;
+                    decided.accept(new ClientHello.Outcome.NotTls());
+                }
+                return n;
+            }
+            ClientHello.Outcome o = ClientHello.read(dst.duplicate().flip().position(at));
+            if (o instanceof ClientHello.Outcome.NotTls) {
+                plain = true;
+                decided.accept(o);
+                return n;
+            }
+            seen = ByteBuffer.allocate(Math.max(2048, n * 2));
+            seen.put(dst.duplicate().flip().position(at));
+            dst.position(at);
+            return decide(o, channel, dst);
+        }
         if (!seen.hasRemaining()) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.min(ClientHello.MAX_BYTES + 1, seen.capacity() * 2));
             seen.flip();
@@ -77,7 +101,11 @@ final class HelloSniffer implements SideLayer {
             decided.accept(new ClientHello.Outcome.NotTls());
             return read(channel, dst);
         }
-        ClientHello.Outcome o = ClientHello.read(seen.duplicate().flip());
+        return decide(ClientHello.read(seen.duplicate().flip()), channel, dst);
+    }
+
+    /** What the bytes kept so far turned out to be. */
+    private int decide(ClientHello.Outcome o, SocketChannel channel, ByteBuffer dst) throws IOException {
         if (o instanceof ClientHello.Outcome.NeedMore && seen.position() <= ClientHello.MAX_BYTES) {
             return 0;
         }

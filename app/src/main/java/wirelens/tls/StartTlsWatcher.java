@@ -198,7 +198,8 @@ public final class StartTlsWatcher {
 
     /** Gathers one line at a time, without its CRLF; a line longer than {@link #MAX_LINE} is skipped. */
     private static final class Line {
-        private final byte[] bytes = new byte[MAX_LINE];
+        /** Grown as lines need it: most connections are not mail and see one short line, if any. */
+        private byte[] bytes = new byte[0];
         private int length;
         private boolean tooLong;
 
@@ -213,6 +214,9 @@ public final class StartTlsWatcher {
             if (length == MAX_LINE) {
                 tooLong = true;
             } else {
+                if (length == bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX_LINE, Math.max(64, length * 2)));
+                }
                 bytes[length++] = b;
             }
             return null;
