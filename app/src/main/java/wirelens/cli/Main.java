@@ -116,6 +116,10 @@ public final class Main implements Callable<Integer> {
             description = "Do not verify servers' certificates (every such connection is marked 'not verified').")
     boolean upstreamInsecure;
 
+    @Option(names = "--client-cert", paramLabel = "FILE.pem",
+            description = "Show servers that ask for a client certificate (mutual TLS) this certificate and key (one PEM file, mode 600).")
+    Path clientCert;
+
     @Option(names = "--ca-dir", paramLabel = "DIR",
             description = "Where Wirelens' CA lives (created on first need; default: <config dir>/ca).")
     Path caDir;
@@ -162,7 +166,8 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configureLogging(verbose ? "debug" : logLevel);
-        TlsSetup tls = new TlsSetup(!noTlsIntercept, caDir, tlsPassthrough, upstreamCas, upstreamInsecure);
+        TlsSetup tls = new TlsSetup(!noTlsIntercept, caDir, tlsPassthrough, upstreamCas, upstreamInsecure,
+                clientCert);
         if (printCa) {
             return PrintCa.run(tls, spec.commandLine().getOut(), spec.commandLine().getErr());
         }

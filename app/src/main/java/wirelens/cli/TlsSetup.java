@@ -10,6 +10,7 @@ import java.util.regex.PatternSyntaxException;
 import wirelens.base.ConfigDirectory;
 import wirelens.engine.TlsOptions;
 import wirelens.tls.CertificateAuthority;
+import wirelens.tls.ClientIdentity;
 import wirelens.tls.TlsEngines;
 import wirelens.tls.UpstreamTrust;
 
@@ -18,7 +19,8 @@ import wirelens.tls.UpstreamTrust;
  * trust in servers, the hosts to pass through. A problem with any of them is a usage error or a failure
  * to start with one clear line, never a stack trace.
  */
-record TlsSetup(boolean intercept, Path caDir, List<String> passthrough, List<Path> upstreamCas, boolean upstreamInsecure) {
+record TlsSetup(boolean intercept, Path caDir, List<String> passthrough, List<Path> upstreamCas, boolean upstreamInsecure,
+        Path clientCert) {
 
     /** {@code <config>/ca}, unless {@code --ca-dir} says otherwise. */
     static Path defaultCaDir() {
@@ -55,7 +57,8 @@ record TlsSetup(boolean intercept, Path caDir, List<String> passthrough, List<Pa
         List<Pattern> patterns = patterns();
         UpstreamTrust trust = UpstreamTrust.withCaFiles(upstreamCas, upstreamInsecure);
         try {
-            return TlsOptions.of(new TlsEngines(ca(), trust), patterns);
+            ClientIdentity identity = clientCert == null ? null : ClientIdentity.read(clientCert);
+            return TlsOptions.of(new TlsEngines(ca(), trust, identity), patterns);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
