@@ -1,6 +1,7 @@
 package wirelens.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,6 +39,22 @@ public final class Loopback {
     /** Reads exactly {@code length} bytes (fewer only at EOF) as Latin-1 text. */
     public static String read(Socket s, int length) throws IOException {
         return Latin1.text(s.getInputStream().readNBytes(length));
+    }
+
+    /**
+     * Reads one line (Latin-1, without its CRLF) a byte at a time, so that nothing after it is taken from
+     * the stream (a TLS handshake may follow); null at EOF.
+     */
+    public static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                return line.toString().replaceAll("\r$", "");
+            }
+            line.append((char) b);
+        }
+        return line.isEmpty() ? null : line.toString();
     }
 
     /** A port nothing listens on at the moment (a peer started next binds it, or a test expects a refusal). */

@@ -3,8 +3,10 @@
  * An engine with its events collected ({@link wirelens.testkit.EngineRig}), echo and recording servers
  * ({@link wirelens.testkit.LoopbackServer}, {@link wirelens.testkit.RecordingServer}), clients and bounded
  * waits ({@link wirelens.testkit.Loopback}, {@link wirelens.testkit.Wait}), commands run to completion
- * ({@link wirelens.testkit.Commands}), and starters of the real programs the tests talk to or check with:
- * aiosmtpd, swaks, nginx, openssl, tshark, har-validator.
+ * ({@link wirelens.testkit.Commands}), a headless Wirelens in a child JVM ({@link wirelens.testkit.HeadlessWirelens}),
+ * TLS for the tests' own peers ({@link wirelens.testkit.TlsSockets}, a scripted mail server that switches to
+ * TLS at STARTTLS: {@link wirelens.testkit.StartTlsServer}), and starters of the real programs the tests
+ * talk to or check with: aiosmtpd, swaks, nginx, openssl, tshark, har-validator.
  *
  * <p>May import: every main package of Wirelens except {@code ui}, JUnit and the JDK. Any test may import it.
  *
