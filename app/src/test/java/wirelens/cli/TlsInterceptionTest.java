@@ -24,7 +24,6 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import wirelens.capture.CaptureFile;
@@ -200,8 +199,6 @@ class TlsInterceptionTest {
     }
 
     @Test
-    @Disabled("bug: SmtpDecoder takes everything after a STARTTLS 220 for TLS bytes, also when the capture holds"
-            + " the decrypted session (interception), so the transcript ends at STARTTLS and --export-eml misses the message")
     void theSmtpTranscriptAndEmlExportGoOnAfterStartTls() throws Exception {
         MailRun run = sendMailOverStartTlsAndSmtps();
         try (CaptureFile file = CaptureFile.open(run.capture())) {
