@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
 
 /**
  * What a capture holds, without the bytes: every connection and, per connection, every chunk's
@@ -119,9 +120,51 @@ public final class CaptureIndex {
         return e.chunks.get(connectionId, index);
     }
 
+    /** TLS on a connection's legs, in the order it happened (empty for a plain connection). */
+    public synchronized List<EngineEvent.Tls> tls(long connectionId) {
+        Entry e = connections.get(connectionId);
+        return e == null || e.tls == null ? List.of() : List.copyOf(e.tls);
+    }
+
+    /**
+     * What the TLS column says: the client leg's version ({@code TLSv1.3}), with {@code STARTTLS} when it
+     * began mid-session, {@code passthrough}, or {@code failed: why}; empty for a plain connection.
+     */
+    public synchronized String tlsSummary(long connectionId) {
+        Entry e = connections.get(connectionId);
+        if (e == null || e.tls == null) {
+            return "";
+        }
+        String summary = "";
+        for (EngineEvent.Tls t : e.tls) {
+            if (t.facts() == null) {
+                String note = t.note() == null ? "" : t.note();
+                return note.startsWith("passthrough") ? "passthrough" : note;
+            }
+            if (t.side() == wirelens.engine.Side.CLIENT || summary.isEmpty()) {
+                summary = ("STARTTLS".equals(t.note()) ? "STARTTLS " : "") + t.facts().protocol()
+                        + (t.facts().verified() ? "" : " (server not verified)");
+            }
+        }
+        return summary;
+    }
+
+    synchronized boolean addTls(EngineEvent.Tls t) {
+        Entry e = connections.get(t.connectionId());
+        if (e == null) {
+            return false;
+        }
+        if (e.tls == null) {
+            e.tls = new ArrayList<>(2);
+        }
+        e.tls.add(t);
+        return true;
+    }
+
     private static final class Entry {
         ConnectionInfo info;
         final ChunkTable chunks = new ChunkTable();
+        List<EngineEvent.Tls> tls;
 
         Entry(ConnectionInfo info) {
             this.info = info;

@@ -18,7 +18,10 @@ public final class CaptureText {
 
     private CaptureText() {}
 
-    /** One line per connection: id, client, target, bytes each way, duration, how it ended. */
+    /**
+     * One line per connection: id, client, target, bytes each way, duration, how it ended, and for TLS
+     * connections what TLS did ({@code tls: TLSv1.3}, {@code tls: STARTTLS TLSv1.3}, {@code tls: passthrough}).
+     */
     public static void summary(CaptureIndex index, Appendable out) throws IOException {
         List<ConnectionInfo> all = index.connections();
         out.append(String.format(Locale.ROOT, "%6s  %-22s %-28s %12s %12s %10s  %s%n", "id", "client", "target",
@@ -26,9 +29,14 @@ public final class CaptureText {
         for (ConnectionInfo c : all) {
             out.append(String.format(Locale.ROOT, "%6d  %-22s %-28s %12d %12d %10s  %s%n", c.id(),
                     Hosts.format(c.client()), Hosts.format(c.target()), c.bytesClientToServer(),
-                    c.bytesServerToClient(), c.isOpen() ? "-" : Units.duration(c.durationNanos()), ending(c)));
+                    c.bytesServerToClient(), c.isOpen() ? "-" : Units.duration(c.durationNanos()),
+                    ending(c) + tls(index.tlsSummary(c.id()))));
         }
         out.append(all.size() + (all.size() == 1 ? " connection" : " connections") + System.lineSeparator());
+    }
+
+    private static String tls(String summary) {
+        return summary.isEmpty() ? "" : "  tls: " + summary;
     }
 
     private static String ending(ConnectionInfo c) {

@@ -15,6 +15,9 @@ public sealed interface CaptureUpdate {
     /** Something the user should hear about (the engine's {@link EngineEvent.Notice}); not recorded in the file. */
     record Notice(EngineEvent.Notice notice) implements CaptureUpdate {}
 
+    /** TLS on one leg of a connection (the engine's {@link EngineEvent.Tls}). */
+    record Tls(EngineEvent.Tls event) implements CaptureUpdate {}
+
     /** A client was accepted. */
     record ConnectionOpened(ConnectionInfo connection) implements CaptureUpdate {}
 

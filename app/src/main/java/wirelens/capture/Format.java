@@ -39,6 +39,9 @@ final class Format {
     static final int REC_CHUNK = 4;
     static final int REC_HALF_CLOSED = 5;
     static final int REC_ENDED = 6;
+    static final int REC_TLS = 7;
+    /** A TLS record's certificates stop here, so a record stays well inside what a reader accepts. */
+    static final int MAX_TLS_CHAIN_BYTES = 48 * 1024;
     static final int RECORD_VERSION = 1;
 
     // chunk flags

@@ -44,6 +44,10 @@ final class IndexUpdater {
             if (out != null) {
                 out.add(new CaptureUpdate.Notice(n));
             }
+        } else if (event instanceof EngineEvent.Tls t) {
+            if (index.addTls(t) && out != null) {
+                out.add(new CaptureUpdate.Tls(t));
+            }
         } else if (out != null) {
             out.add(new CaptureUpdate.ListenerChanged(event));
         }
@@ -69,6 +73,10 @@ final class IndexUpdater {
 
     boolean target(long id, InetSocketAddress target, List<CaptureUpdate> out) {
         return changed(index.update(id, c -> c.withTarget(target)), out);
+    }
+
+    boolean tls(EngineEvent.Tls t) {
+        return index.addTls(t);
     }
 
     boolean halfClosed(long id, Direction direction, List<CaptureUpdate> out) {

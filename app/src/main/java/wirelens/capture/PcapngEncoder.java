@@ -186,6 +186,10 @@ final class PcapngEncoder {
                             0, 0, record);
                 }
             }
+        } else if (event instanceof EngineEvent.Tls t) {
+            if (streams.containsKey(t.connectionId())) {
+                block(tlsRecord(t));
+            }
         } else if (event instanceof EngineEvent.Failed f) {
             byte[] record = new RecordBody(Format.REC_ENDED).i64(f.connectionId()).i64(f.timeNanos()).u8(3)
                     .i64(f.bytesClientToServer()).i64(f.bytesServerToClient())
@@ -204,6 +208,44 @@ final class PcapngEncoder {
         }
         flushIfFull();
         return chunkOffset;
+    }
+
+    /**
+     * i64 id, i64 time, u8 leg (0 client, 1 server), u8 flags (1 facts follow, 2 server verified), str note,
+     * then with facts: str protocol, str cipher suite, str SNI, str ALPN, i64 handshake ns, u16 certificate
+     * count, and per certificate u32 length + DER (leaf first).
+     */
+    static byte[] tlsRecord(EngineEvent.Tls t) {
+        wirelens.tls.TlsFacts f = t.facts();
+        int size = 512;
+        if (f != null) {
+            for (byte[] der : f.peerChain()) {
+                size += 4 + der.length;
+            }
+        }
+        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, Format.MAX_TLS_CHAIN_BYTES + 1024))
+                .i64(t.connectionId()).i64(t.timeNanos())
+                .u8(t.side() == wirelens.engine.Side.CLIENT ? 0 : 1)
+                .u8((f != null ? 1 : 0) | (f != null && f.verified() ? 2 : 0))
+                .str(t.note() == null ? "" : t.note());
+        if (f != null) {
+            r.str(f.protocol()).str(f.cipherSuite()).str(f.serverName() == null ? "" : f.serverName()).str(f.alpn())
+                    .i64(f.handshakeNanos());
+            List<byte[]> kept = new ArrayList<>();
+            int total = 0;
+            for (byte[] der : f.peerChain()) {
+                if (total + der.length > Format.MAX_TLS_CHAIN_BYTES) {
+                    break;
+                }
+                kept.add(der);
+                total += der.length;
+            }
+            r.u16(kept.size());
+            for (byte[] der : kept) {
+                r.i32(der.length).raw(der);
+            }
+        }
+        return r.bytes();
     }
 
     /** Writes the opening of connections that never got further, so they are in the file. */
@@ -384,10 +426,15 @@ final class PcapngEncoder {
 
     /** One record: PEN, magic, type, version, then little-endian fields. */
     static final class RecordBody {
-        // the longest record (opened: two unresolved host names and a name, 200 bytes each) is ~650 bytes
-        private final ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
+        // the longest record but TLS's (opened: two unresolved host names and a name, 200 bytes each) is ~650 bytes
+        private final ByteBuffer b;
 
         RecordBody(int type) {
+            this(type, 1024);
+        }
+
+        RecordBody(int type, int capacity) {
+            b = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(Format.PEN).put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) type).put((byte) Format.RECORD_VERSION);
         }
 
@@ -403,6 +450,11 @@ final class PcapngEncoder {
 
         RecordBody i32(int v) {
             b.putInt(v);
+            return this;
+        }
+
+        RecordBody raw(byte[] bytes) {
+            b.put(bytes);
             return this;
         }
 

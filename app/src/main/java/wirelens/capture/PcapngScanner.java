@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerKind;
 
 /**
@@ -338,6 +339,10 @@ final class PcapngScanner {
                     known(pos, id, updater.ended(id, how, time, how == ConnectionEnd.FAILED ? message : null,
                             Math.max(0, c2s), Math.max(0, s2c), null));
                 }
+                case Format.REC_TLS -> {
+                    EngineEvent.Tls t = tls(b);
+                    known(pos, t.connectionId(), updater.tls(t));
+                }
                 case Format.REC_CHUNK -> note("chunk at offset " + pos + " skipped: not where a chunk belongs");
                 default -> note("record at offset " + pos + " skipped: unknown record type " + type);
             }
@@ -397,6 +402,38 @@ final class PcapngScanner {
             case 1 -> Direction.SERVER_TO_CLIENT;
             default -> throw new IllegalArgumentException("direction " + b);
         };
+    }
+
+    /** The TLS record's fields (see {@link PcapngEncoder#tlsRecord}). */
+    private static EngineEvent.Tls tls(ByteBuffer b) {
+        long id = b.getLong();
+        long time = b.getLong();
+        int leg = b.get();
+        int flags = b.get();
+        String note = string(b);
+        wirelens.tls.TlsFacts facts = null;
+        if ((flags & 1) != 0) {
+            String protocol = string(b);
+            String cipher = string(b);
+            String sni = string(b);
+            String alpn = string(b);
+            long handshake = b.getLong();
+            int count = b.getShort() & 0xFFFF;
+            List<byte[]> chain = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = b.getInt();
+                if (n < 0 || n > b.remaining()) {
+                    throw new IllegalArgumentException("certificate longer than its record");
+                }
+                byte[] der = new byte[n];
+                b.get(der);
+                chain.add(der);
+            }
+            facts = new wirelens.tls.TlsFacts(protocol, cipher, sni.isEmpty() ? null : sni, alpn, handshake, chain,
+                    (flags & 2) != 0);
+        }
+        return new EngineEvent.Tls(id, time, leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET,
+                facts, note.isEmpty() ? null : note);
     }
 
     private static String string(ByteBuffer b) {

@@ -44,7 +44,7 @@ final class ExportEml {
                     out.println("wrote " + written.get(i) + " (" + session.messages().get(i).size() + " bytes)");
                 }
                 messages += written.size();
-                if (session.tls()) {
+                if (session.opaqueTls()) {
                     err.println("wirelens: connection " + c.id() + " switched to TLS (STARTTLS); "
                             + "messages sent after that are encrypted and not exported");
                 }

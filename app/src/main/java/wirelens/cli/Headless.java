@@ -22,6 +22,7 @@ import wirelens.engine.Hosts;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
 import wirelens.engine.ListenerKind;
+import wirelens.engine.TlsOptions;
 import wirelens.engine.WarmUp;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.RulesHook;
@@ -63,12 +64,20 @@ final class Headless {
         } else {
             recorder = Recorder.withoutFile(events);
         }
+        TlsOptions tls;
+        try {
+            tls = options.tls() == null ? null : options.tls().options();
+        } catch (IOException e) {
+            err.println("wirelens: " + e.getMessage());
+            return 1;
+        }
         EngineOptions engineOptions = options.engine().withRecordChunks(options.capture() != null);
         // started before the warm-up, with no listener yet: each selector's first blocking select
         // takes a path no later one takes, and if that first time came after the warm-up it would throw
         // away the compiled selector loop just as the first clients arrive
         Engine engine = new Engine(events, engineOptions);
         engine.setHooks(hooks(options));
+        engine.setTls(tls);
         engine.start();
         HeadlessPrinter printer = new HeadlessPrinter(out, log, options.quiet());
         recorder.subscribe(printing(printer));
@@ -80,7 +89,7 @@ final class Headless {
         try {
             // before any listener opens: a fresh JVM would otherwise serve its first few thousand
             // connections with interpreted code while its JIT compilers compete for the CPU
-            WarmUp.Result warmUp = warmUp(engineOptions, options.capture() != null);
+            WarmUp.Result warmUp = warmUp(engineOptions, tls, options.capture() != null);
             String report = "warm-up: " + warmUp.connections() + " connections in " + warmUp.millis() + " ms, "
                     + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
                     + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")");
@@ -105,7 +114,7 @@ final class Headless {
      * Warms up through a throwaway engine whose events go to a throwaway recorder of the same kind as
      * the real one (a temporary file when capturing), so that the recorder's code is compiled too.
      */
-    private static WarmUp.Result warmUp(EngineOptions engineOptions, boolean capturing) {
+    private static WarmUp.Result warmUp(EngineOptions engineOptions, TlsOptions tls, boolean capturing) {
         long budget = Long.getLong("wirelens.warmupMillis", WARM_UP_MILLIS);
         if (budget <= 0) {
             return WarmUp.run(engineOptions, 0, 0);
@@ -123,7 +132,7 @@ final class Headless {
         recorder.subscribe(printing(new HeadlessPrinter(nowhere, NOPLogger.NOP_LOGGER, true)));
         recorder.start();
         try {
-            return WarmUp.run(engineOptions, events, budget, WARM_UP_CONNECTIONS);
+            return WarmUp.run(engineOptions, tls, events, budget, WARM_UP_CONNECTIONS);
         } finally {
             try {
                 recorder.close();

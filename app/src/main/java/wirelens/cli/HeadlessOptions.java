@@ -7,7 +7,10 @@ import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.Rule;
 
-/** What a headless run does, as parsed from the command line; {@code engine} as the window gets it too. */
+/**
+ * What a headless run does, as parsed from the command line; {@code engine} as the window gets it too.
+ * {@code tls}: how TLS is intercepted (null: not at all).
+ */
 record HeadlessOptions(List<ListenerConfig> listeners, boolean quiet, EngineOptions engine, List<Rule> rules,
-        List<ChunkPlugin> plugins, Path capture) {
+        List<ChunkPlugin> plugins, Path capture, TlsSetup tls) {
 }

@@ -2,8 +2,8 @@ package wirelens.cli;
 
 import java.io.PrintWriter;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
@@ -48,6 +48,10 @@ final class HeadlessPrinter {
                 out.println("#" + f.connectionId() + " error " + f.message() + " c2s=" + f.bytesClientToServer()
                         + " s2c=" + f.bytesServerToClient() + " bytes in " + seconds(duration));
             }
+        } else if (event instanceof EngineEvent.Tls t) {
+            if (!quiet) {
+                out.println("#" + t.connectionId() + " tls " + tlsLine(t));
+            }
         } else if (event instanceof EngineEvent.Notice n) {
             if (n.connectionId() > 0) {
                 log.warn("#{} {}", n.connectionId(), n.message());
@@ -79,10 +83,38 @@ final class HeadlessPrinter {
                 }
             } else if (u instanceof CaptureUpdate.Notice n) {
                 print(n.notice());
+            } else if (u instanceof CaptureUpdate.Tls t) {
+                print(t.event());
             } else if (u instanceof CaptureUpdate.WriteFailed f) {
                 log.error(f.message());
             }
         }
+    }
+
+    /**
+     * {@code client TLSv1.3 TLS_AES_128_GCM_SHA256 sni=example.com alpn=http/1.1}, {@code server ... verified},
+     * {@code passthrough example.com:443}, {@code server failed: why}.
+     */
+    static String tlsLine(EngineEvent.Tls t) {
+        String leg = t.side() == wirelens.engine.Side.CLIENT ? "client" : "server";
+        if (t.facts() == null) {
+            return t.note() != null && t.note().startsWith("passthrough") ? t.note() : leg + " " + t.note();
+        }
+        StringBuilder sb = new StringBuilder(leg).append(' ').append(t.facts().protocol()).append(' ')
+                .append(t.facts().cipherSuite());
+        if (t.facts().serverName() != null) {
+            sb.append(" sni=").append(t.facts().serverName());
+        }
+        if (!t.facts().alpn().isEmpty()) {
+            sb.append(" alpn=").append(t.facts().alpn());
+        }
+        if (t.side() == wirelens.engine.Side.TARGET) {
+            sb.append(t.facts().verified() ? " verified" : " NOT VERIFIED");
+        }
+        if (t.note() != null) {
+            sb.append(' ').append(t.note());
+        }
+        return sb.toString();
     }
 
     private static String seconds(long nanos) {

@@ -97,6 +97,37 @@ public final class Main implements Callable<Integer> {
                 "timings), for browser developer tools and HAR viewers."})
     Path exportHar;
 
+    @Option(names = "--no-tls-intercept",
+            description = {"Relay TLS as the opaque bytes it is. By default a client that opens TLS (on a forward",
+                "listener, in a CONNECT tunnel, or after STARTTLS) is answered with a certificate from Wirelens' CA",
+                "and the decrypted bytes are shown, recorded and editable."})
+    boolean noTlsIntercept;
+
+    @Option(names = "--tls-passthrough", paramLabel = "REGEX",
+            description = {"Relay TLS to matching hosts untouched (matched against host:port; host is the SNI, else",
+                "the CONNECT host, else the target address), e.g. '\\.bank\\.example:443$'. Repeatable."})
+    List<String> tlsPassthrough = new ArrayList<>();
+
+    @Option(names = "--upstream-ca", paramLabel = "FILE",
+            description = "Also trust the CA certificates in this PEM file when verifying servers. Repeatable.")
+    List<Path> upstreamCas = new ArrayList<>();
+
+    @Option(names = "--upstream-insecure",
+            description = "Do not verify servers' certificates (every such connection is marked 'not verified').")
+    boolean upstreamInsecure;
+
+    @Option(names = "--client-cert", paramLabel = "FILE.pem",
+            description = "Show servers that ask for a client certificate (mutual TLS) this certificate and key (one PEM file, mode 600).")
+    Path clientCert;
+
+    @Option(names = "--ca-dir", paramLabel = "DIR",
+            description = "Where Wirelens' CA lives (created on first need; default: <config dir>/ca).")
+    Path caDir;
+
+    @Option(names = "--print-ca",
+            description = "Print the CA certificate (PEM) that clients must trust, creating the CA if needed, and exit.")
+    boolean printCa;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = {"How much Wirelens says on stderr about itself (engine notices, capture write failures,",
                 "listener and plugin errors): error, warn, info, debug or trace (default: ${DEFAULT-VALUE})."})
@@ -135,6 +166,12 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configureLogging(verbose ? "debug" : logLevel);
+        TlsSetup tls = new TlsSetup(!noTlsIntercept, caDir, tlsPassthrough, upstreamCas, upstreamInsecure,
+                clientCert);
+        if (printCa) {
+            return PrintCa.run(tls, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        tls.patterns();
         if (exportHar != null) {
             if (dump != null || exportEml != null) {
                 throw new IllegalArgumentException("--export-har goes alone with --read CAPTURE");
@@ -208,7 +245,7 @@ public final class Main implements Callable<Integer> {
             if (listeners.isEmpty()) {
                 throw new IllegalArgumentException("--headless needs at least one listener (--forward or --http-proxy)");
             }
-            HeadlessOptions options = new HeadlessOptions(listeners, quiet, engineOptions, rules, plugins, capture);
+            HeadlessOptions options = new HeadlessOptions(listeners, quiet, engineOptions, rules, plugins, capture, tls);
             return Headless.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (file != null && (!rules.isEmpty() || !plugins.isEmpty())) {

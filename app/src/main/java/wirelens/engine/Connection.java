@@ -57,6 +57,8 @@ final class Connection implements SessionOutput {
     /** Changes of direction between reads so far, and the side of the last read (null before any). */
     private int turns;
     private Side lastReadFrom;
+    /** Set when the engine intercepts TLS: where and how this connection's sides turn into TLS. */
+    private TlsInterception tls;
 
     Connection(long id, int listenerId, ListenerConfig listener, Session session, SelectorLoop loop,
             SocketChannel clientChannel) {
@@ -71,6 +73,13 @@ final class Connection implements SessionOutput {
 
     void start(InetSocketAddress clientAddress) throws IOException {
         client.key = loop.register(client.channel, 0, client);
+        TlsOptions tlsOptions = loop.tls();
+        if (tlsOptions != null) {
+            tls = new TlsInterception(this, tlsOptions, loop, listener.kind() == ListenerKind.HTTP);
+            if (listener.kind() == ListenerKind.FORWARD) {
+                tls.startForward(listener.targetHost(), listener.targetPort());
+            }
+        }
         handle(new SessionEvent.Accepted(clientAddress));
     }
 
@@ -130,6 +139,14 @@ final class Connection implements SessionOutput {
         }
         buf.flip();
         Side from = e.side;
+        if (tls != null && tls.watching()) {
+            n = tls.watch(from, buf);
+            buf.limit(n);
+            if (n == 0) {
+                tls.afterChunk();
+                return;
+            }
+        }
         long chunk = sequence[from.from().ordinal()]++;
         List<ChunkHook> hooks = loop.hooks();
         if (hooks.isEmpty()) {
@@ -151,6 +168,9 @@ final class Connection implements SessionOutput {
             byte[] original = new byte[n];
             buf.get(original);
             deliver(from, chunk, original, hooks);
+        }
+        if (tls != null) {
+            tls.afterChunk();
         }
     }
 
@@ -419,6 +439,18 @@ final class Connection implements SessionOutput {
         }
     }
 
+    @Override
+    public void expectTls(String host, int port) {
+        if (tls != null) {
+            tls.sniff(host, port);
+        }
+    }
+
+    /** The client side's layer (the TLS interception reads its facts). */
+    SideLayer clientLayer() {
+        return client.layer();
+    }
+
     /** A layer asked to go on without the socket (see {@link SideLayer#start}). */
     void woken(Endpoint e, SideLayer layer) {
         if (e.hasLayer(layer) && !e.connecting && !e.closed && !ended) {
@@ -489,7 +521,8 @@ final class Connection implements SessionOutput {
     }
 
     private void broken(Endpoint e, IOException x) {
-        if (!ended) {
+        // a side closed on purpose (a failed TLS leg set aside) may still report its failure: not news
+        if (!ended && !e.closed) {
             handle(new SessionEvent.Broken(e.side, Engine.describe(x)));
             if (!ended) {
                 // the session chose to go on without this side
@@ -520,6 +553,7 @@ final class Connection implements SessionOutput {
 
     private boolean canRead(Endpoint e) {
         if (e.eof || e.connecting || e.switchingLayers() || held[e.side.from().ordinal()] != null
+                || (tls != null && tls.holds())
                 || loop.budgetPaused() || readPaused[e.side.ordinal()]) {
             return false;
         }

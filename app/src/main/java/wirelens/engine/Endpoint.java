@@ -76,6 +76,11 @@ final class Endpoint {
         return layer.holdsInput();
     }
 
+    /** The layer in place. */
+    SideLayer layer() {
+        return layer;
+    }
+
     /** True while {@code l} is the layer in place (a wake-up from a layer that has been replaced is stale). */
     boolean hasLayer(SideLayer l) {
         return layer == l;

@@ -216,6 +216,16 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Turns TLS interception on for connections accepted from now on ({@code null}: off, TLS is relayed
+     * as the opaque bytes it is).
+     */
+    public void setTls(TlsOptions tls) {
+        for (SelectorLoop loop : loops) {
+            loop.setTls(tls);
+        }
+    }
+
     /** Ends the hold of the held chunk of that direction: forward {@code bytes}, or drop on null. */
     public void release(long connectionId, Direction direction, byte[] bytes) {
         onConnection(connectionId, c -> c.release(direction, bytes));

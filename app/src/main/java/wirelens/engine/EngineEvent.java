@@ -106,4 +106,12 @@ public sealed interface EngineEvent {
     /** The connection ended in an error, e.g. the target refused or timed out. */
     record Failed(long connectionId, long timeNanos, String message, long bytesClientToServer,
             long bytesServerToClient) implements EngineEvent {}
+
+    /**
+     * TLS on one leg of a connection: {@code side} CLIENT is the client ↔ Wirelens leg, TARGET the
+     * Wirelens ↔ server leg. {@code facts} once a handshake is done (null for a passthrough or a failure);
+     * {@code note} says "STARTTLS", "passthrough HOST:PORT" or "failed: why" (null: nothing to add).
+     */
+    record Tls(long connectionId, long timeNanos, Side side, wirelens.tls.TlsFacts facts, String note)
+            implements EngineEvent {}
 }

@@ -498,6 +498,7 @@ public final class HttpProxySession implements Session {
         if (mode == Mode.CONNECTING_TUNNEL) {
             out.reply(Side.CLIENT, ByteBuffer.wrap(
                     "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            out.expectTls(targetHost, targetPort);
         }
         mode = Mode.TUNNEL;
         requests.startTunnel();

@@ -53,6 +53,7 @@ final class SelectorLoop {
     private SessionEvent.Received receivedFromClient;
     private SessionEvent.Received receivedFromTarget;
     private volatile List<ChunkHook> hooks = List.of();
+    private volatile TlsOptions tls;
     private boolean budgetPaused;
     /**
      * Connections this loop owns or is about to adopt: raised by the accepting loop when it gives
@@ -233,6 +234,15 @@ final class SelectorLoop {
     /** Replaces the hook chain; any thread. */
     void setHooks(List<ChunkHook> hooks) {
         this.hooks = hooks;
+    }
+
+    /** How new connections intercept TLS (null: they do not); any thread. */
+    void setTls(TlsOptions tls) {
+        this.tls = tls;
+    }
+
+    TlsOptions tls() {
+        return tls;
     }
 
     /** Connections this loop owns or is about to adopt; read on any thread. */

@@ -53,4 +53,10 @@ public interface SessionOutput {
 
     /** Ends the connection at once as an error (reported to the user). */
     void fail(String message);
+
+    /**
+     * The client's next bytes may open TLS to {@code host:port} (a CONNECT tunnel has just been set up):
+     * where the engine intercepts TLS it looks at them before the session does.
+     */
+    default void expectTls(String host, int port) {}
 }

@@ -80,6 +80,16 @@ public final class WarmUp {
      * with null, the warm-up drains and drops its events itself.
      */
     public static Result run(EngineOptions options, EventQueue events, long budgetMillis, int maxConnections) {
+        return run(options, null, events, budgetMillis, maxConnections);
+    }
+
+    /**
+     * As {@link #run(EngineOptions, EventQueue, long, int)}, through an engine that intercepts TLS as the
+     * real one will ({@code tls}, or null): its plain clients then take the path real plain clients take
+     * (the client side's ClientHello sniffer), so the compiled code has seen it.
+     */
+    public static Result run(EngineOptions options, TlsOptions tls, EventQueue events, long budgetMillis,
+            int maxConnections) {
         if (budgetMillis <= 0 || maxConnections <= 0) {
             return new Result(0, 0, null, List.of(), false);
         }
@@ -97,6 +107,7 @@ public final class WarmUp {
         Clients clients = null;
         try (ServerSocket echoServer = new ServerSocket(0, 50, loopback);
                 Engine engine = new Engine(queue, options)) {
+            engine.setTls(tls);
             engine.start();
             echoPort = echoServer.getLocalPort();
             ports.add(echoPort);

@@ -5,8 +5,9 @@
  * is the public, thread-safe face: its methods hand a task to a loop and return at once, and everything
  * the engine observes leaves as an {@link wirelens.engine.EngineEvent} through a bounded
  * {@link wirelens.engine.EventQueue}; the user hears about trouble through
- * {@link wirelens.engine.EngineEvent.Notice}s. <b>May import</b>: the JDK and the sans-IO protocol
- * decoders in {@code wirelens.proto}; never capture, intercept, ui or cli (they import the engine).
+ * {@link wirelens.engine.EngineEvent.Notice}s. <b>May import</b>: the JDK, the sans-IO protocol
+ * decoders in {@code wirelens.proto}, and {@code wirelens.tls} (certificates, the sans-IO TLS layer, the
+ * ClientHello reader); never capture, intercept, ui or cli (they import the engine).
  *
  * <h2>How it is shaped, and why</h2>
  *
@@ -40,6 +41,15 @@
  * (STARTTLS): the bytes already queued for that side go out as before, then the layer takes over. The
  * relay's rules (backpressure, half-close, hooks, capture) are in terms of the session's bytes and do
  * not change with the layer.
+ *
+ * <p><b>TLS interception</b> ({@link wirelens.engine.TlsInterception}, on when {@link
+ * wirelens.engine.Engine#setTls} is given options) uses that seam and nothing else: a
+ * {@link wirelens.engine.HelloSniffer} on the client side reads a whole ClientHello before the session
+ * sees a byte (a forward listener's first bytes, a CONNECT tunnel's, or after the server's go-ahead to
+ * STARTTLS), then {@link wirelens.engine.TlsSideLayer}s take both sides: the server's first, verified,
+ * then the client's with a leaf for the names both used. While the legs are set up neither side's
+ * plaintext is read, so a server that speaks first is not relayed before the client's leg can carry it.
+ * Key exchanges and minting run on a small pool, never on a loop.
  *
  * <p><b>Backpressure.</b> A side is read only while the other side has nothing unsent, so at most one
  * read buffer's worth (plus what a hook added) waits per direction however slow the reader. The same

@@ -190,14 +190,14 @@ public final class CertificateAuthority {
         Files.writeString(file, content, StandardCharsets.US_ASCII);
     }
 
-    private static void refuseOpenKey(Path keyFile) throws IOException {
+    static void refuseOpenKey(Path keyFile) throws IOException {
         if (!posix(keyFile.getFileSystem().supportedFileAttributeViews())) {
             return;
         }
         Set<PosixFilePermission> p = Files.getPosixFilePermissions(keyFile);
         if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)
                 || p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new CaException("the Wirelens CA key " + keyFile + " is accessible by others (mode "
+            throw new CaException("the private key in " + keyFile + " is accessible by others (mode "
                     + PosixFilePermissions.toString(p) + "): refused, since whoever reads it can read every"
                     + " intercepted session; run chmod 600 " + keyFile);
         }

@@ -14,9 +14,21 @@ import java.util.Locale;
  * injection attacks use (CVE-2011-0411 and its kin): {@link #fromClient} says where they start, so they
  * are withheld from the server and reported. Sans-IO: chunks in, positions out. Lines are at most
  * {@value #MAX_LINE} bytes; a longer one is skipped, since no command or reply that matters here is long.
+ *
+ * <p>It gives up early, so that other traffic pays for it once and not per byte: a client that speaks
+ * before the server has greeted it, a server whose first line is not a mail greeting (or is not a line
+ * within {@value #MAX_GREETING} bytes), a mail session that has begun its transactions ({@code MAIL},
+ * {@code DATA}) or gone past {@value #MAX_WATCHED} bytes without STARTTLS: {@link #protocol} is then
+ * {@link Protocol#NONE} and every later chunk passes untouched.
  */
 public final class StartTlsWatcher {
     static final int MAX_LINE = 4096;
+    /**
+     * A greeting is one short line; past this many bytes without one the server speaks something else.
+     * And STARTTLS comes in a session's first exchanges: past this many client bytes it will not come.
+     */
+    static final int MAX_GREETING = 1024;
+    static final int MAX_WATCHED = 64 * 1024;
 
     /** Which protocol the greeting showed. */
     public enum Protocol { UNKNOWN, SMTP, IMAP, POP3, NONE }
@@ -29,6 +41,8 @@ public final class StartTlsWatcher {
     private String tag;
     /** The go-ahead was seen: from here on both directions are TLS. */
     private boolean switched;
+    private long serverBytes;
+    private long clientBytes;
 
     public Protocol protocol() {
         return protocol;
@@ -54,12 +68,23 @@ public final class StartTlsWatcher {
         if (asked) {
             return 0; // still waiting for the answer: nothing the client says now may pass
         }
+        if (protocol == Protocol.UNKNOWN || (clientBytes += chunk.remaining()) > MAX_WATCHED) {
+            protocol = Protocol.NONE; // mail servers speak first
+            return -1;
+        }
         int start = chunk.position();
         for (int i = start; i < chunk.limit(); i++) {
             String line = clientLine.add(chunk.get(i));
-            if (line != null && isStartTls(line)) {
+            if (line == null) {
+                continue;
+            }
+            if (isStartTls(line)) {
                 asked = true;
                 return i + 1 < chunk.limit() ? i + 1 - start : -1;
+            }
+            if (beginsTransactions(line)) {
+                protocol = Protocol.NONE;
+                return -1;
             }
         }
         return -1;
@@ -77,6 +102,10 @@ public final class StartTlsWatcher {
         for (int i = start; i < chunk.limit(); i++) {
             String line = serverLine.add(chunk.get(i));
             if (line == null) {
+                if (protocol == Protocol.UNKNOWN && ++serverBytes > MAX_GREETING) {
+                    protocol = Protocol.NONE;
+                    return -1;
+                }
                 continue;
             }
             if (protocol == Protocol.UNKNOWN) {
@@ -98,6 +127,17 @@ public final class StartTlsWatcher {
             }
         }
         return -1;
+    }
+
+    /** A command after which STARTTLS no longer comes: the session is doing its real work in the clear. */
+    private boolean beginsTransactions(String line) {
+        String upper = line.trim().toUpperCase(Locale.ROOT);
+        return switch (protocol) {
+            case SMTP -> upper.startsWith("MAIL ") || upper.equals("DATA") || upper.startsWith("BDAT ");
+            case POP3 -> upper.startsWith("RETR ") || upper.startsWith("LIST") || upper.startsWith("PASS ");
+            case IMAP -> upper.contains(" SELECT ") || upper.contains(" EXAMINE ") || upper.contains(" FETCH ");
+            default -> false;
+        };
     }
 
     private static Protocol greeting(String line) {
@@ -158,7 +198,8 @@ public final class StartTlsWatcher {
 
     /** Gathers one line at a time, without its CRLF; a line longer than {@link #MAX_LINE} is skipped. */
     private static final class Line {
-        private final byte[] bytes = new byte[MAX_LINE];
+        /** Grown as lines need it: most connections are not mail and see one short line, if any. */
+        private byte[] bytes = new byte[0];
         private int length;
         private boolean tooLong;
 
@@ -173,6 +214,9 @@ public final class StartTlsWatcher {
             if (length == MAX_LINE) {
                 tooLong = true;
             } else {
+                if (length == bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX_LINE, Math.max(64, length * 2)));
+                }
                 bytes[length++] = b;
             }
             return null;

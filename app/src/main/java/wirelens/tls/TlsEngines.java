@@ -32,10 +32,16 @@ public final class TlsEngines {
     private final Map<String, LeafCertificates.Leaf> byAlias = new ConcurrentHashMap<>();
 
     public TlsEngines(CertificateAuthority ca, UpstreamTrust trust) throws GeneralSecurityException {
+        this(ca, trust, null);
+    }
+
+    /** {@code identity}: the certificate shown to servers that ask for one (mutual TLS), or null. */
+    public TlsEngines(CertificateAuthority ca, UpstreamTrust trust, ClientIdentity identity)
+            throws GeneralSecurityException {
         this.leaves = new LeafCertificates(ca);
         this.trust = trust;
         this.upstream = SSLContext.getInstance("TLS");
-        upstream.init(null, trust.trustManagers(), null);
+        upstream.init(identity == null ? null : identity.keyManagers(), trust.trustManagers(), null);
         this.downstream = SSLContext.getInstance("TLS");
         downstream.init(new javax.net.ssl.KeyManager[] {new LeafKeyManager()}, null, null);
     }

@@ -35,6 +35,8 @@ public final class TlsLayer {
     private boolean outputClosed;
     private boolean tasksOut;
     private String failure;
+    /** The description of a fatal alert the peer sent in the clear during the handshake, or -1. */
+    private int peerAlert = -1;
     private final long startedNanos = System.nanoTime();
     private long handshakeNanos = -1;
 
@@ -61,6 +63,9 @@ public final class TlsLayer {
         if (failure != null) {
             data.position(data.limit());
             return;
+        }
+        if (!handshakeDone) {
+            noteAlert(data);
         }
         netIn = append(netIn, data);
         try {
@@ -288,9 +293,49 @@ public final class TlsLayer {
         outputClosed = true;
     }
 
-    static String describe(SSLException e) {
+    private String describe(SSLException e) {
+        if (peerAlert >= 0) {
+            // a peer that gives up during the handshake may send its alert in the clear, which the engine
+            // then fails to decrypt: what the peer said is the news, not the engine's complaint
+            return "Received fatal alert: " + alertName(peerAlert);
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Remembers the description of a plaintext alert record at the start of {@code data}. */
+    private void noteAlert(ByteBuffer data) {
+        int p = data.position();
+        if (data.remaining() >= 7 && data.get(p) == 21 && data.get(p + 1) == 3 && data.get(p + 3) == 0
+                && data.get(p + 4) == 2 && data.get(p + 5) == 2) {
+            peerAlert = data.get(p + 6) & 0xff;
+        }
+    }
+
+    /** The name RFC 8446 gives an alert description, as the JDK's messages use them. */
+    static String alertName(int description) {
+        return switch (description) {
+            case 0 -> "close_notify";
+            case 10 -> "unexpected_message";
+            case 20 -> "bad_record_mac";
+            case 40 -> "handshake_failure";
+            case 42 -> "bad_certificate";
+            case 43 -> "unsupported_certificate";
+            case 44 -> "certificate_revoked";
+            case 45 -> "certificate_expired";
+            case 46 -> "certificate_unknown";
+            case 47 -> "illegal_parameter";
+            case 48 -> "unknown_ca";
+            case 50 -> "decode_error";
+            case 51 -> "decrypt_error";
+            case 70 -> "protocol_version";
+            case 71 -> "insufficient_security";
+            case 80 -> "internal_error";
+            case 112 -> "unrecognized_name";
+            case 116 -> "certificate_required";
+            case 120 -> "no_application_protocol";
+            default -> "alert " + description;
+        };
     }
 
     /** {@code to} in read mode, with {@code data} appended; returns the (maybe new) buffer in read mode. */

@@ -1,6 +1,9 @@
 /**
- * TLS interception: Wirelens' own certificate authority, the leaf certificates it shows clients in
- * place of the servers', and the reading of a client's first TLS message.
+ * TLS interception's parts that need no sockets: Wirelens' own certificate authority, the leaf
+ * certificates it shows clients in place of the servers', the reading of a client's first TLS message,
+ * one side of a connection speaking TLS over memory buffers ({@link wirelens.tls.TlsLayer}), the
+ * engines of both legs ({@link wirelens.tls.TlsEngines}, {@link wirelens.tls.UpstreamTrust}), and where a
+ * mail session switches to TLS ({@link wirelens.tls.StartTlsWatcher}). The engine drives them.
  *
  * <p>May import: the JDK (JSSE) and BouncyCastle (certificates). Never engine, capture, ui or cli: the
  * engine drives TLS through its per-side byte path and asks this package for certificates, not the

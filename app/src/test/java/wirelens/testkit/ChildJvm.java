@@ -18,6 +18,11 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        String config = System.getProperty("wirelens.config.dir");
+        if (config != null) {
+            // the child keeps its listeners, rules and CA where the tests' own go, not in the home directory
+            command.add("-Dwirelens.config.dir=" + config);
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         return command;

@@ -1,6 +1,7 @@
 package wirelens.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,6 +42,7 @@ public final class Loopback {
     }
 
     /**
+<<<<<<< HEAD
      * Sends {@code request} and reads exactly as many bytes back, what an echo server answers; fails
      * the test if the reply ends short.
      */
@@ -51,6 +53,21 @@ public final class Loopback {
             throw new AssertionError("short reply: " + reply.length + " of " + request.length + " bytes");
         }
         return reply;
+=======
+     * Reads one line (Latin-1, without its CRLF) a byte at a time, so that nothing after it is taken from
+     * the stream (a TLS handshake may follow); null at EOF.
+     */
+    public static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                return line.toString().replaceAll("\r$", "");
+            }
+            line.append((char) b);
+        }
+        return line.isEmpty() ? null : line.toString();
+>>>>>>> tlsint
     }
 
     /** A port nothing listens on at the moment (a peer started next binds it, or a test expects a refusal). */

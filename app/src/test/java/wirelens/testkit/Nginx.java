@@ -1,7 +1,9 @@
 package wirelens.testkit;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A real HTTP server: nginx (Debian nginx) as one foreground process of this user, with its
@@ -11,9 +13,11 @@ public final class Nginx implements AutoCloseable {
     private static final String EXECUTABLE = "/usr/sbin/nginx";
 
     private final PeerProcess process;
+    private final Path dir;
 
-    private Nginx(PeerProcess process) {
+    private Nginx(PeerProcess process, Path dir) {
         this.process = process;
+        this.dir = dir;
     }
 
     public static void assumeInstalled() {
@@ -44,7 +48,31 @@ public final class Nginx implements AutoCloseable {
                 }
                 """.formatted(d, httpBlock.indent(2).stripTrailing()));
         ProcessBuilder pb = new ProcessBuilder(EXECUTABLE, "-p", d, "-c", d + "/nginx.conf", "-e", d + "/error.log");
-        return new Nginx(PeerProcess.start("nginx", pb, dir.resolve("nginx.out"), ports));
+        return new Nginx(PeerProcess.start("nginx", pb, dir.resolve("nginx.out"), ports), dir);
+    }
+
+    /**
+     * nginx serving the files of {@code root} over TLS (HTTP/1.1, keep-alive) on 127.0.0.1:{@code port} with
+     * {@code certificate}; its access log, DIR/access.log, has one line per request: the connection's serial
+     * number, the request's number on it, the request line and the status ({@link #accessLog}).
+     */
+    public static Nginx serveTls(Path dir, Openssl.Certificate certificate, Path root, int port) throws Exception {
+        return start(dir, """
+                log_format connections '$connection $connection_requests "$request" $status';
+                server {
+                  listen 127.0.0.1:%d ssl;
+                  ssl_certificate %s;
+                  ssl_certificate_key %s;
+                  access_log %s connections;
+                  root %s;
+                }
+                """.formatted(port, certificate.cert(), certificate.key(), dir.resolve("access.log"), root), port);
+    }
+
+    /** The lines of DIR/access.log so far (empty if there is none yet). */
+    public List<String> accessLog() throws IOException {
+        Path log = dir.resolve("access.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 
     @Override

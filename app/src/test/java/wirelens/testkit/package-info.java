@@ -3,9 +3,12 @@
  * An engine with its events collected ({@link wirelens.testkit.EngineRig}), echo and recording servers
  * ({@link wirelens.testkit.LoopbackServer}, {@link wirelens.testkit.RecordingServer}), clients and bounded
  * waits ({@link wirelens.testkit.Loopback}, {@link wirelens.testkit.Wait}), commands run to completion
- * ({@link wirelens.testkit.Commands}), starters of the real programs the tests talk to or check with:
- * aiosmtpd, swaks, nginx, openssl, tshark, har-validator, and for window tests {@link wirelens.testkit.Fx}
- * (the FX thread, the same bounded wait with the condition checked there, screenshots).
+ * ({@link wirelens.testkit.Commands}), a headless Wirelens in a child JVM ({@link wirelens.testkit.HeadlessWirelens}),
+ * TLS for the tests' own peers ({@link wirelens.testkit.TlsSockets}, a scripted mail server that switches to
+ * TLS at STARTTLS: {@link wirelens.testkit.StartTlsServer}), starters of the real programs the tests talk to
+ * or check with: aiosmtpd, swaks, nginx, openssl, tshark, har-validator, and for window tests
+ * {@link wirelens.testkit.Fx} (the FX thread, the same bounded wait with the condition checked there,
+ * screenshots).
  *
  * <p>May import: every main package of Wirelens except {@code ui}, JUnit, TestFX and JavaFX (only in Fx)
  * and the JDK. Any test may import it.

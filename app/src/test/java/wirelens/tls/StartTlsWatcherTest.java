@@ -1,13 +1,12 @@
 package wirelens.tls;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StartTlsWatcherTest {
 
@@ -74,6 +73,20 @@ class StartTlsWatcherTest {
         w.fromClient(bytes("STLS\r\n"));
         assertEquals(5, w.fromServer(bytes("+OK\r\n")));
         assertTrue(w.switched());
+    }
+
+    @Test
+    void aClientThatSpeaksFirstOrAServerWithoutAGreetingLineIsNotWatchedAtAll() {
+        StartTlsWatcher first = new StartTlsWatcher();
+        assertEquals(-1, first.fromClient(bytes("GET / HTTP/1.1\r\n")));
+        assertEquals(StartTlsWatcher.Protocol.NONE, first.protocol());
+        StartTlsWatcher binary = new StartTlsWatcher();
+        assertEquals(-1, binary.fromServer(ByteBuffer.allocate(StartTlsWatcher.MAX_GREETING + 1)));
+        assertEquals(StartTlsWatcher.Protocol.NONE, binary.protocol());
+        StartTlsWatcher mail = new StartTlsWatcher();
+        mail.fromServer(bytes("220 mx\r\n"));
+        mail.fromClient(bytes("EHLO me\r\nMAIL FROM:<a@b>\r\n"));
+        assertEquals(StartTlsWatcher.Protocol.NONE, mail.protocol(), "no STARTTLS once transactions begin");
     }
 
     @Test

@@ -69,6 +69,37 @@ class TlsEnginesTest {
     }
 
     @Test
+    void aServerThatAsksForAClientCertificateGetsTheOneGiven() throws Exception {
+        Path pem = dir.resolve("server-ca.pem");
+        Files.writeString(pem, serverCa.certificatePem());
+        org.junit.jupiter.api.Assumptions.assumeTrue(CertificateAuthorityTest.onPath("openssl"),
+                "openssl is not installed: apt-get install openssl");
+        Path key = dir.resolve("client-key.pem");
+        Path cert = dir.resolve("client-cert.pem");
+        CertificateAuthorityTest.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=wirelens-client");
+        java.security.cert.X509Certificate clientCert = UpstreamTrust.readPem(cert).get(0);
+        Path identity = dir.resolve("client.pem");
+        Files.writeString(identity, Files.readString(cert) + Files.readString(key));
+        java.nio.file.Files.setPosixFilePermissions(identity, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        TlsEngines engines = new TlsEngines(wirelens, UpstreamTrust.withCaFiles(List.of(pem), false),
+                ClientIdentity.read(identity));
+
+        SSLEngine server = TlsTesting.server(serverLeaf, clientCert);
+        assertNull(handshake(engines.towardsServer("localhost", "127.0.0.1", 8443, List.of()), server));
+        assertTrue(server.getSession().getPeerPrincipal().getName().contains("CN=wirelens-client"));
+
+        SSLEngine strict = TlsTesting.server(serverLeaf, clientCert);
+        TlsEngines without = new TlsEngines(wirelens, UpstreamTrust.withCaFiles(List.of(pem), false));
+        assertNotNull(handshake(without.towardsServer("localhost", "127.0.0.1", 8443, List.of()), strict));
+
+        java.nio.file.Files.setPosixFilePermissions(identity, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.io.IOException open = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ClientIdentity.read(identity));
+        assertTrue(open.getMessage().contains("chmod 600"), open.getMessage());
+    }
+
+    @Test
     void onlyDecodableProtocolsAreOfferedUpstream() throws Exception {
         TlsEngines engines = new TlsEngines(wirelens, UpstreamTrust.system());
         SSLParameters p = engines.towardsServer("a.test", "a.test", 443, List.of("h2", "http/1.1")).getSSLParameters();

@@ -39,6 +39,26 @@ final class TlsTesting {
         return e;
     }
 
+    /** A server engine that shows {@code leaf} and requires a client certificate issued by {@code clientCa}. */
+    static SSLEngine server(LeafCertificates.Leaf leaf, X509Certificate clientCa) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("leaf", leaf.key(), new char[0], leaf.chain());
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("client-ca", clientCa);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        SSLEngine e = ctx.createSSLEngine();
+        e.setUseClientMode(false);
+        e.setNeedClientAuth(true);
+        return e;
+    }
+
     /** A server engine that shows {@code leaf}. */
     static SSLEngine server(LeafCertificates.Leaf leaf) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");

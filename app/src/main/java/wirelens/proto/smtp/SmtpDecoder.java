@@ -128,6 +128,8 @@ public final class SmtpDecoder {
     private int tlsAfterExchange;
     private long tlsClientBytes;
     private long tlsServerBytes;
+    /** The bytes after STARTTLS were plaintext: Wirelens intercepted the TLS and recorded what it carried. */
+    private boolean tlsDecrypted;
     private boolean ended;
     private boolean bareLineFeedSeen;
     /** LMTP (RFC 2033) answers the end of a message once per accepted recipient. */
@@ -166,7 +168,9 @@ public final class SmtpDecoder {
             return;
         }
         clientTime = timeNanos;
-        if (clientMode == ClientMode.TLS) {
+        if (clientMode == ClientMode.TLS && length > 0 && plaintextAfterStartTls(bytes[offset])) {
+            tlsClientBytes = 0;
+        } else if (clientMode == ClientMode.TLS) {
             tlsClientBytes += length;
             return;
         }
@@ -242,7 +246,7 @@ public final class SmtpDecoder {
             txs.add(t.toTransaction());
         }
         return new SmtpSession(connectionId, exchanges, txs, messages, credentials, tlsAfterExchange,
-                tlsClientBytes, tlsServerBytes, problems);
+                tlsClientBytes, tlsServerBytes, tlsDecrypted, problems);
     }
 
     // ---- client side ----
@@ -274,8 +278,10 @@ public final class SmtpDecoder {
                 case DATA -> readMessageContent();
                 case BDAT -> readBdatChunk();
                 case TLS -> {
-                    tlsClientBytes += client.size();
-                    client.skip(client.size());
+                    if (!plaintextAfterStartTls(client.get(0))) {
+                        tlsClientBytes += client.size();
+                        client.skip(client.size());
+                    }
                 }
                 default -> throw new IllegalStateException();
             }
@@ -641,6 +647,24 @@ public final class SmtpDecoder {
             default -> { }
         }
         return Credentials.printable(value);
+    }
+
+    /**
+     * Whether the client's first byte after a STARTTLS that the server accepted is plaintext: a TLS
+     * client's first byte is a handshake record's (22); a capture holds SMTP commands there only when
+     * Wirelens intercepted the TLS and recorded what it carried. Then decoding goes on as before it.
+     */
+    private boolean plaintextAfterStartTls(byte first) {
+        if (tlsClientBytes > 0 || tlsDecrypted || first == 22) {
+            return false;
+        }
+        tlsDecrypted = true;
+        clientMode = ClientMode.COMMAND;
+        serverTls = false;
+        if (tlsServerBytes == 0 && server.size() > 0) {
+            drainServer();
+        }
+        return true;
     }
 
     // ---- server side ----

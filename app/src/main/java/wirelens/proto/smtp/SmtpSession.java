@@ -10,11 +10,13 @@ import java.util.List;
  *     0 while plain text
  * @param tlsClientBytes bytes the client sent after STARTTLS succeeded (not decoded)
  * @param tlsServerBytes bytes the server sent after its 220 to STARTTLS (not decoded)
+ * @param tlsDecrypted  the bytes after STARTTLS are the session's plaintext (Wirelens intercepted the TLS),
+ *     so the exchanges, transactions and messages after it are decoded like the ones before
  * @param problems what did not look like SMTP, in plain words, in the order found
  */
 public record SmtpSession(long connectionId, List<Exchange> exchanges, List<SmtpTransaction> transactions,
         List<SmtpMessage> messages, List<Credentials> credentials, int tlsAfterExchange, long tlsClientBytes,
-        long tlsServerBytes, List<String> problems) {
+        long tlsServerBytes, boolean tlsDecrypted, List<String> problems) {
 
     public SmtpSession {
         exchanges = List.copyOf(exchanges);
@@ -26,5 +28,10 @@ public record SmtpSession(long connectionId, List<Exchange> exchanges, List<Smtp
 
     public boolean tls() {
         return tlsAfterExchange > 0;
+    }
+
+    /** Switched to TLS that was relayed as it was: what followed is encrypted and not decoded. */
+    public boolean opaqueTls() {
+        return tls() && !tlsDecrypted;
     }
 }

@@ -1,17 +1,18 @@
 package wirelens.ui.listeners;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import wirelens.base.AtomicFiles;
+import wirelens.base.ConfigDirectory;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
 
@@ -21,7 +22,7 @@ import wirelens.engine.ListenerKind;
  * else {@code ~/.config/wirelens}.
  */
 public final class ListenerSettings {
-    public static final String CONFIG_DIR_PROPERTY = "wirelens.config.dir";
+    public static final String CONFIG_DIR_PROPERTY = ConfigDirectory.PROPERTY;
 
     /** One saved listener; {@code running} says whether to start it when the window opens. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -55,13 +56,7 @@ public final class ListenerSettings {
     }
 
     static Path configDir() {
-        String override = System.getProperty(CONFIG_DIR_PROPERTY);
-        if (override != null && !override.isBlank()) {
-            return Path.of(override);
-        }
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-        return base.resolve("wirelens");
+        return ConfigDirectory.path();
     }
 
     public Path file() {

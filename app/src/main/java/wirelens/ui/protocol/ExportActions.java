@@ -53,7 +53,7 @@ public final class ExportActions {
             smtp++;
             SmtpSession session = SmtpTranscripts.decode(file, c.id());
             messages += EmlExport.exportEml(session.messages(), dir).size();
-            if (session.tls()) {
+            if (session.opaqueTls()) {
                 tls++;
             }
         }

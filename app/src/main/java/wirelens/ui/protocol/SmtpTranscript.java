@@ -167,7 +167,10 @@ final class SmtpTranscript {
         List<SmtpView.TranscriptRow> shown = new ArrayList<>(s.exchanges().size() + 1);
         for (Exchange e : s.exchanges()) {
             shown.add(new SmtpView.TranscriptRow(e, null, null));
-            if (s.tls() && e.number() == s.tlsAfterExchange()) {
+            if (s.tls() && e.number() == s.tlsAfterExchange() && !s.opaqueTls()) {
+                shown.add(new SmtpView.TranscriptRow(null, "TLS from here on (STARTTLS accepted)",
+                        "decrypted by Wirelens: what follows is what the client and the server said inside TLS"));
+            } else if (s.tls() && e.number() == s.tlsAfterExchange()) {
                 shown.add(new SmtpView.TranscriptRow(null,
                         "TLS from here on (STARTTLS accepted): the client sent " + Units.bytes(s.tlsClientBytes()),
                         "the server sent " + Units.bytes(s.tlsServerBytes()) + "; relayed untouched, not decoded"));

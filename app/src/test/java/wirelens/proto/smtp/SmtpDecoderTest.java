@@ -234,6 +234,28 @@ class SmtpDecoderTest {
     }
 
     @Test
+    void aSessionWirelensDecryptedAfterStartTlsIsDecodedToItsEnd() {
+        SmtpSession s = new SmtpScript()
+                .s("220 hi\r\n").c("EHLO x\r\n").s("250-hi\r\n250 STARTTLS\r\n")
+                .c("STARTTLS\r\n")
+                .s("220 2.0.0 Ready to start TLS\r\n")
+                .c("EHLO x\r\n").s("250 hi again\r\n")
+                .c("MAIL FROM:<a@x>\r\n").s("250 ok\r\n")
+                .c("RCPT TO:<b@x>\r\n").s("250 ok\r\n")
+                .c("DATA\r\n").s("354 go\r\n")
+                .c("Subject: inside TLS\r\n\r\nsecret\r\n.\r\n").s("250 queued\r\n")
+                .decode();
+        assertTrue(s.tls());
+        assertFalse(s.opaqueTls());
+        assertEquals(3, s.tlsAfterExchange());
+        assertEquals(1, s.messages().size());
+        assertArrayEquals("Subject: inside TLS\r\n\r\nsecret\r\n".getBytes(StandardCharsets.US_ASCII),
+                s.messages().get(0).bytes());
+        assertEquals("a@x", s.transactions().get(0).mailFrom());
+        assertTrue(s.problems().isEmpty(), s.problems().toString());
+    }
+
+    @Test
     void tlsBytesSentInTheSameChunkAsThe220AreCounted() {
         SmtpSession s = new SmtpScript()
                 .s("220 hi\r\n").c("STARTTLS\r\n\u0016\u0003\u0001")

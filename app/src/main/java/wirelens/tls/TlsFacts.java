@@ -1,0 +1,45 @@
+package wirelens.tls;
+
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * What one leg of an intercepted connection agreed on: the facts a user debugging TLS asks for first.
+ *
+ * @param protocol      {@code TLSv1.3}, {@code TLSv1.2}, ...
+ * @param cipherSuite   the suite both ends chose
+ * @param serverName    the SNI the client sent (null: none)
+ * @param alpn          the application protocol agreed ({@code ""}: none)
+ * @param handshakeNanos how long the handshake took
+ * @param peerChain     the certificates the peer showed, DER, leaf first (empty for a client that showed none)
+ * @param verified      whether the peer's certificate was checked (false only with {@code --upstream-insecure})
+ */
+public record TlsFacts(String protocol, String cipherSuite, String serverName, String alpn, long handshakeNanos,
+        List<byte[]> peerChain, boolean verified) {
+
+    public TlsFacts {
+        peerChain = List.copyOf(peerChain);
+    }
+
+    /** Reads the facts off a layer whose handshake is done. */
+    public static TlsFacts of(TlsLayer layer, String serverName, boolean verified) {
+        SSLEngine e = layer.engine();
+        SSLSession s = e.getSession();
+        List<byte[]> chain = new ArrayList<>();
+        try {
+            for (Certificate c : s.getPeerCertificates()) {
+                chain.add(c.getEncoded());
+            }
+        } catch (SSLPeerUnverifiedException | CertificateEncodingException e1) {
+            // a client without a certificate: nothing to show
+        }
+        String alpn = e.getApplicationProtocol();
+        return new TlsFacts(s.getProtocol(), s.getCipherSuite(), serverName, alpn == null ? "" : alpn,
+                layer.handshakeNanos(), chain, verified);
+    }
+}
