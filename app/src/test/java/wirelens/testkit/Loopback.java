@@ -42,7 +42,6 @@ public final class Loopback {
     }
 
     /**
-<<<<<<< HEAD
      * Sends {@code request} and reads exactly as many bytes back, what an echo server answers; fails
      * the test if the reply ends short.
      */
@@ -53,7 +52,9 @@ public final class Loopback {
             throw new AssertionError("short reply: " + reply.length + " of " + request.length + " bytes");
         }
         return reply;
-=======
+    }
+
+    /**
      * Reads one line (Latin-1, without its CRLF) a byte at a time, so that nothing after it is taken from
      * the stream (a TLS handshake may follow); null at EOF.
      */
@@ -67,7 +68,6 @@ public final class Loopback {
             line.append((char) b);
         }
         return line.isEmpty() ? null : line.toString();
->>>>>>> tlsint
     }
 
     /** A port nothing listens on at the moment (a peer started next binds it, or a test expects a refusal). */
