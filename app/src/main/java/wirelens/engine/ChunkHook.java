@@ -1,5 +1,7 @@
 package wirelens.engine;
 
+import java.util.List;
+
 /**
  * Sees every chunk before it is forwarded and decides its fate. Hooks run in order on the selector
  * thread, so they must be quick and must never block; a hook that throws is reported and bypassed
@@ -33,5 +35,30 @@ public interface ChunkHook {
 
         /** Keep the chunk until {@link Engine#release} is called. */
         record Hold() implements Verdict {}
+    }
+
+    /**
+     * Runs {@code hooks} in order on a chunk: each sees what the one before let through. The first Drop
+     * or Hold ends the run; otherwise the result is a Forward of the last bytes. A hook that throws is
+     * bypassed and {@code failed} is told which and why: a broken hook must not stop the traffic.
+     */
+    static Verdict runAll(List<ChunkHook> hooks, ChunkContext context, byte[] data,
+            java.util.function.BiConsumer<ChunkHook, Throwable> failed) {
+        byte[] current = data;
+        for (ChunkHook hook : hooks) {
+            Verdict verdict;
+            try {
+                verdict = hook.onChunk(context, current);
+            } catch (RuntimeException | LinkageError x) {
+                failed.accept(hook, x);
+                continue;
+            }
+            if (verdict instanceof Verdict.Forward f) {
+                current = f.bytes() == null ? current : f.bytes();
+            } else {
+                return verdict;
+            }
+        }
+        return new Verdict.Forward(current);
     }
 }

@@ -1,10 +1,7 @@
 package wirelens.engine;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -194,29 +191,17 @@ final class Connection implements SessionOutput {
 
     /** Runs the hook chain on a chunk read from {@code from}, then records and forwards it. */
     private void deliver(Side from, long chunk, byte[] original, List<ChunkHook> hooks) {
-        int dir = from.from().ordinal();
         ChunkHook.ChunkContext context = new ChunkHook.ChunkContext(id, listenerId, listener, from.from(), chunk);
-        byte[] data = original;
-        for (ChunkHook hook : hooks) {
-            ChunkHook.Verdict verdict;
-            try {
-                verdict = hook.onChunk(context, data);
-            } catch (RuntimeException | LinkageError x) {
-                loop.emit(new EngineEvent.Notice(id, EpochClock.nowNanos(),
-                        "hook " + hook.getClass().getSimpleName() + " failed and was bypassed: " + x));
-                continue;
-            }
-            if (verdict instanceof ChunkHook.Verdict.Forward f) {
-                data = f.bytes() == null ? data : f.bytes();
-            } else if (verdict instanceof ChunkHook.Verdict.Drop) {
-                forwardDecided(from, original, null);
-                return;
-            } else if (verdict instanceof ChunkHook.Verdict.Hold) {
-                held[dir] = original;
-                return;
-            }
+        ChunkHook.Verdict verdict = ChunkHook.runAll(hooks, context, original, (hook, x) -> loop.emit(
+                new EngineEvent.Notice(id, EpochClock.nowNanos(),
+                        "hook " + hook.getClass().getSimpleName() + " failed and was bypassed: " + x)));
+        if (verdict instanceof ChunkHook.Verdict.Forward f) {
+            forwardDecided(from, original, f.bytes());
+        } else if (verdict instanceof ChunkHook.Verdict.Drop) {
+            forwardDecided(from, original, null);
+        } else {
+            held[from.from().ordinal()] = original;
         }
-        forwardDecided(from, original, data);
     }
 
     private void forwardDecided(Side from, byte[] original, byte[] forwarded) {
@@ -287,17 +272,7 @@ final class Connection implements SessionOutput {
 
     private void beginConnect(Endpoint t, String host, int port, InetSocketAddress address) {
         try {
-            // an IPv4 target gets an IPv4 socket: the JDK's default dual-stack socket costs an extra
-            // system call per connection and maps every address
-            SocketChannel ch = SocketChannel.open(address.getAddress() instanceof Inet4Address
-                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-            t.channel = ch;
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            t.key = loop.register(ch, SelectionKey.OP_CONNECT, t);
-            // on loopback the handshake has usually completed by the time connect returns: asking at
-            // once saves a trip through the selector for every connection
-            if (ch.connect(address) || ch.finishConnect()) {
+            if (t.connect(address)) {
                 connected(t);
                 return;
             }

@@ -1,6 +1,9 @@
 package wirelens.engine;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -39,6 +42,22 @@ final class Endpoint {
         this.connection = connection;
         this.side = side;
         this.loop = loop;
+    }
+
+    /**
+     * Opens this side's socket to {@code address} and starts connecting; true when connected at once (on
+     * loopback the handshake has usually completed by the time connect returns: asking at once saves a
+     * trip through the selector for every connection), else the selector says when.
+     */
+    boolean connect(InetSocketAddress address) throws IOException {
+        // an IPv4 target gets an IPv4 socket: the JDK's default dual-stack socket costs an extra system
+        // call per connection and maps every address
+        channel = SocketChannel.open(address.getAddress() instanceof Inet4Address
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        key = loop.register(channel, SelectionKey.OP_CONNECT, this);
+        return channel.connect(address) || channel.finishConnect();
     }
 
     /** Reads through the layer: bytes put into {@code dst}, 0 for none yet, -1 once the peer has ended. */
