@@ -13,8 +13,9 @@ import wirelens.tls.ClientHello;
  * anything. Not TLS (or not a TLS it can read): the bytes go on to the session as read, and the layer
  * is plain TCP from then on. A whole ClientHello: it is kept, the interception is told, and nothing more
  * is read until a TLS layer replaces this one and is given the kept bytes ({@link #takeHello}).
+ * Writes, shutdowns and the rest are plain TCP's.
  */
-final class HelloSniffer implements SideLayer {
+final class HelloSniffer extends PlainLayer {
     /** The client's bytes while they may still be the start of a ClientHello; null before its first read. */
     private ByteBuffer seen;
     private final Consumer<ClientHello.Outcome> decided;
@@ -42,11 +43,6 @@ final class HelloSniffer implements SideLayer {
         plain = true;
         release = seen == null ? null : seen.flip();
         seen = ByteBuffer.allocate(0);
-    }
-
-    @Override
-    public void start(Runnable wake) {
-        // reads only when the socket is ready
     }
 
     @Override
@@ -120,28 +116,8 @@ final class HelloSniffer implements SideLayer {
     }
 
     @Override
-    public int write(SocketChannel channel, ByteBuffer src) throws IOException {
-        return channel.write(src);
-    }
-
-    @Override
-    public void shutdownOutput(SocketChannel channel) throws IOException {
-        channel.shutdownOutput();
-    }
-
-    @Override
-    public void advance(SocketChannel channel) {
-        // holds nothing to send and has no handshake of its own
-    }
-
-    @Override
     public int interestOps(int wanted) {
         return helloKept ? wanted & ~SelectionKey.OP_READ : wanted;
-    }
-
-    @Override
-    public boolean holdsOutput() {
-        return false;
     }
 
     @Override

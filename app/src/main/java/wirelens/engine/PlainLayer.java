@@ -6,9 +6,10 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The identity {@link SideLayer}: plain TCP. Each call is the channel's own, so once the JIT has
- * inlined it a plain connection reads and writes exactly as if there were no layer.
+ * inlined it a plain connection reads and writes exactly as if there were no layer. Not final: the
+ * ClientHello sniffer is plain TCP but for its reads.
  */
-final class PlainLayer implements SideLayer {
+class PlainLayer implements SideLayer {
 
     @Override
     public void start(Runnable wake) {
