@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import wirelens.capture.CaptureFile;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
 import wirelens.testkit.Fx;
@@ -142,7 +143,27 @@ class TlsWindowTest {
         }
         waitUntil("the row is closed", () -> window.connections().row(1).state() == ConnectionRow.State.CLOSED);
         assertEquals("TLSv1.3", fx(() -> window.connections().row(1).tlsText()), "the TLS column stays once closed");
-        fxRun(() -> window.connections().table().getSelectionModel().clearSelection());
+        String livePanel = fx(() -> window.tlsPanel(1).text());
+
+        // the capture file keeps the TLS facts: a viewer shows the same column and panel
+        Path saved = base.resolve("tls.pcapng");
+        fxRun(() -> window.saveCapture(saved));
+        waitUntil("the capture is saved", () -> window.notifications().history().stream()
+                .anyMatch(m -> m.startsWith("Saved the capture")));
+        CaptureFile file = CaptureFile.open(saved);
+        MainWindow viewer = fx(() -> {
+            Stage stage = new Stage();
+            MainWindow w = WirelensApp.viewer(stage, file, dialogs, p -> {});
+            stage.show();
+            return w;
+        });
+        try {
+            assertEquals("TLSv1.3", fx(() -> viewer.connections().row(1).tlsText()));
+            fxRun(() -> viewer.openStream(viewer.connections().row(1)));
+            assertEquals(livePanel, fx(() -> viewer.tlsPanel(1).text()));
+        } finally {
+            fxRun(() -> viewer.stage().hide());
+        }
     }
 
     @Test

@@ -72,9 +72,9 @@ public final class WindowTls {
     public synchronized void reload() {
         try {
             ca = CertificateAuthority.loadOrCreate(config.caDirectory());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             ca = null;
-            fail(e.getMessage());
+            fail(why(e));
             return;
         }
         if (config.intercept()) {
@@ -101,9 +101,13 @@ public final class WindowTls {
             engine.accept(config.options(ca));
             intercepting = true;
             problem = null;
-        } catch (IOException | GeneralSecurityException e) {
-            fail("cannot set up TLS: " + e.getMessage());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            fail("cannot set up TLS: " + why(e));
         }
+    }
+
+    private static String why(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private void fail(String why) {
