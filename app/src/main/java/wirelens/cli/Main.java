@@ -261,7 +261,10 @@ public final class Main implements Callable<Integer> {
         }
         // JavaFX warns that it was loaded from the class path, which is how a single jar runs it
         java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);
-        wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins, engineOptions);
+        // the window intercepts as headless does; a CA it cannot use is a notification there, not an exit
+        wirelens.ui.tls.TlsConfig windowTls = new wirelens.ui.tls.TlsConfig(tls.intercept(), tls.caDirectory(),
+                tls.patterns(), tls.upstreamCas(), tls.upstreamInsecure());
+        wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins, engineOptions, windowTls);
         return 0;
     }
 

@@ -4,7 +4,7 @@
  *
  * <p>May import: {@code wirelens.engine}, {@code wirelens.capture}, {@code wirelens.intercept},
  * {@code wirelens.proto}, {@code wirelens.base}, picocli and slf4j. Of ui only the one entry point,
- * {@code wirelens.ui.WirelensApp.launchWindow}.
+ * {@code wirelens.ui.WirelensApp.launchWindow}, and the TLS options it takes ({@code wirelens.ui.tls.TlsConfig}).
  *
  * <p>Why it is shaped so:
  * <ul>

@@ -19,10 +19,13 @@ import wirelens.intercept.InterceptHook;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesHook;
+import wirelens.ui.tls.TlsConfig;
+import wirelens.ui.tls.WindowTls;
 
 /**
  * A live session: the engine, the recorder that consumes its events (to a file the user chose, or a
- * temporary one deleted on close), and the feed the window drains once per pulse.
+ * temporary one deleted on close), the feed the window drains once per pulse, and the TLS the engine
+ * intercepts with.
  */
 final class LiveCapture implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveCapture.class);
@@ -36,6 +39,8 @@ final class LiveCapture implements AutoCloseable {
     final RulesHook rules = new RulesHook(List.of());
     /** Rules from {@code --replace}/{@code --rules}: shown in the rules pane, never saved. */
     final List<Rule> commandLineRules;
+    /** The CA and the engine's TLS options; a CA problem is kept there for the window to show. */
+    final WindowTls tls;
     private final InterceptHook interceptHook;
     private PluginHook pluginHook; // null without plugins
     private String activeHooks; // which hooks the engine has now, guarded by this
@@ -46,8 +51,9 @@ final class LiveCapture implements AutoCloseable {
     /** Why the capture has no file (e.g. the temp dir is not writable), or null. */
     final String problem;
 
-    private LiveCapture(Engine engine, Recorder recorder, String problem, List<Rule> commandLineRules) {
+    private LiveCapture(Engine engine, Recorder recorder, String problem, List<Rule> commandLineRules, WindowTls tls) {
         this.engine = engine;
+        this.tls = tls;
         this.recorder = recorder;
         this.problem = problem;
         this.hold = new HoldQueue(engine);
@@ -71,6 +77,15 @@ final class LiveCapture implements AutoCloseable {
     /** As {@link #start(Path, List, List)}, with the engine's timeouts and polling from the command line. */
     static LiveCapture start(Path recordTo, List<Rule> commandLineRules, List<ChunkPlugin> plugins,
             EngineOptions engineOptions) {
+        return start(recordTo, commandLineRules, plugins, engineOptions, TlsConfig.off());
+    }
+
+    /**
+     * As {@link #start(Path, List, List, EngineOptions)}, intercepting TLS as {@code tlsConfig} says
+     * (before the engine starts, so no connection slips through unintercepted).
+     */
+    static LiveCapture start(Path recordTo, List<Rule> commandLineRules, List<ChunkPlugin> plugins,
+            EngineOptions engineOptions, TlsConfig tlsConfig) {
         EventQueue events = new EventQueue(EVENT_BUDGET_BYTES);
         Recorder recorder;
         String problem = null;
@@ -82,7 +97,8 @@ final class LiveCapture implements AutoCloseable {
             recorder = Recorder.withoutFile(events);
         }
         Engine engine = new Engine(events, engineOptions.withRecordChunks(true));
-        LiveCapture live = new LiveCapture(engine, recorder, problem, commandLineRules);
+        WindowTls tls = WindowTls.start(tlsConfig, engine::setTls);
+        LiveCapture live = new LiveCapture(engine, recorder, problem, commandLineRules, tls);
         if (!plugins.isEmpty()) {
             live.pluginHook = new PluginHook(plugins, warning -> live.pluginWarnings.accept(warning));
         }

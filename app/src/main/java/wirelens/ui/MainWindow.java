@@ -31,7 +31,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
-import javafx.stage.Modality;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +55,8 @@ import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.protocol.ConnectionTab;
 import wirelens.ui.protocol.ExportActions;
 import wirelens.ui.stream.StreamView;
+import wirelens.ui.tls.TlsMenu;
+import wirelens.ui.tls.TlsPanel;
 
 /**
  * A Wirelens window: live (listeners, engine, recorder) or a viewer of a saved capture. Its one
@@ -100,6 +101,8 @@ final class MainWindow {
     /** Live windows only: traffic, intercept and rules as top-level tabs. */
     private final InterceptPane intercept;
     private final RulesPane rules;
+    /** Live windows only: the CA, export, install instructions, regenerate. */
+    private final TlsMenu tlsMenu;
     private final TabPane workspace = new TabPane();
     private final Tab interceptTab = new Tab("Intercept");
     private final Tab rulesTab = new Tab("Rules");
@@ -134,6 +137,7 @@ final class MainWindow {
         if (rules != null && !live.commandLineRules.isEmpty()) {
             rules.addCommandLineRules(live.commandLineRules);
         }
+        this.tlsMenu = live == null ? null : new TlsMenu(live.tls, stage, setup.dialogs(), notifications);
         if (live != null) {
             live.pluginWarnings = w -> Platform.runLater(() -> notifications.error(w));
         }
@@ -161,6 +165,9 @@ final class MainWindow {
         if (live != null) {
             if (live.problem != null) {
                 notifications.error(live.problem);
+            }
+            if (live.tls.problem() != null) {
+                notifications.error(live.tls.problem());
             }
             listeners.load(setup.commandLine());
         } else {
@@ -215,6 +222,15 @@ final class MainWindow {
 
     TabPane workspace() {
         return workspace;
+    }
+
+    TlsMenu tlsMenu() {
+        return tlsMenu;
+    }
+
+    /** The TLS panel of a connection's open tab, or null. */
+    TlsPanel tlsPanel(long connectionId) {
+        return streams.tlsPanel(connectionId);
     }
 
     // ---- intercept and rules (live windows) ------------------------------------------------------
@@ -294,8 +310,12 @@ final class MainWindow {
     private void report(CaptureUpdate u) {
         if (u instanceof CaptureUpdate.WriteFailed w) {
             notifications.error(w.message());
-        } else if (u instanceof CaptureUpdate.ListenerChanged l && l.event() instanceof EngineEvent.Notice n) {
-            notifications.info(n.message());
+        } else if (u instanceof CaptureUpdate.Tls t) {
+            table.tlsChanged(t.event().connectionId());
+            streams.tlsChanged(t.event().connectionId());
+        } else if (u instanceof CaptureUpdate.Notice n) {
+            String m = n.notice().message();
+            notifications.infoOnce(m.contains("does not trust the Wirelens CA") ? m + " \u2014 TLS \u2192 How to install the CA" : m);
         } else if (u instanceof CaptureUpdate.ListenerChanged l && l.event() instanceof EngineEvent.ListenerStarted s
                 && intercept != null) {
             // the intercept filter and the rules offer the names of the listeners
@@ -388,11 +408,11 @@ final class MainWindow {
             interceptMenu.setId("menu-intercept");
         }
 
-        MenuItem keys = item("Keyboard shortcuts", "F1", this::showShortcuts);
-        MenuItem about = item("About Wirelens", null, this::showAbout);
+        MenuItem keys = item("Keyboard shortcuts", "F1", () -> HelpDialogs.shortcuts(stage));
+        MenuItem about = item("About Wirelens", null, () -> HelpDialogs.about(stage));
         Menu help = new Menu("Help", null, keys, about);
         return interceptMenu == null ? new MenuBar(fileMenu, view, help)
-                : new MenuBar(fileMenu, view, interceptMenu, help);
+                : new MenuBar(fileMenu, view, interceptMenu, tlsMenu.menu(), help);
     }
 
     private static MenuItem item(String text, String accelerator, Runnable action) {
@@ -487,44 +507,6 @@ final class MainWindow {
             }
         }
         updateStatus();
-    }
-
-    private void showShortcuts() {
-        info("Keyboard shortcuts", String.join("\n",
-                "Ctrl+O\tOpen a capture file (in a new window)",
-                "Ctrl+S\tSave the capture as a pcapng file",
-                "Ctrl+L\tClear finished connections (open ones stay; the capture file keeps all)",
-                "Ctrl+W\tClose the current stream tab",
-                "Ctrl+Q\tQuit",
-                "Ctrl+1 / Ctrl+2\tShow the current stream as text / hex",
-                "Ctrl+I\tIntercept on / off (hold chunks before they are forwarded)",
-                "Ctrl+Enter\tForward the held chunk as edited (intercept tab)",
-                "Ctrl+Shift+Enter\tForward the held chunk as it was",
-                "Ctrl+D\tDrop the held chunk",
-                "Ctrl+Shift+A\tForward all held chunks and turn intercept off",
-                "Ctrl+Shift+T / I / R\tShow traffic / held chunks / rules",
-                "Enter or double-click\tOpen the selected connection's stream",
-                "Drag, shift+click, shift+arrows\tSelect bytes of a stream (text or hex view)",
-                "Ctrl+C\tCopy the selected bytes: as text in the text view, as hex in the hex view",
-                "Ctrl+Shift+C\tCopy the selected bytes as hex",
-                "Ctrl+A\tSelect all bytes of a stream",
-                "End\tGo to the end of a stream and follow it",
-                "F1\tThis list"));
-    }
-
-    private void showAbout() {
-        info("About Wirelens", "Wirelens 0.1.0\nA debugging proxy: it forwards every connection and shows every "
-                + "chunk that crosses it, live, as text or hex.\nCaptures are pcapng files that open in Wireshark.");
-    }
-
-    private void info(String title, String text) {
-        Alert alert = new Alert(Alert.AlertType.INFORMATION, text);
-        alert.initOwner(stage);
-        alert.initModality(Modality.NONE);
-        alert.setTitle(title);
-        alert.setHeaderText(title);
-        alert.getDialogPane().getStylesheets().add(Styles.STYLESHEET);
-        alert.show();
     }
 
     private HBox statusBar() {

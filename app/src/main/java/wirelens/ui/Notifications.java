@@ -1,7 +1,9 @@
 package wirelens.ui;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javafx.animation.PauseTransition;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -20,6 +22,7 @@ final class Notifications implements Notifier {
 
     private final VBox box = new VBox();
     private final List<String> history = new ArrayList<>();
+    private final Set<String> toldOnce = new HashSet<>();
 
     Notifications() {
         box.getStyleClass().add(Styles.NOTIFICATIONS);
@@ -41,6 +44,19 @@ final class Notifications implements Notifier {
     @Override
     public void info(String message) {
         show(message, false);
+    }
+
+    /**
+     * Tells {@code message} unless it was told before: the engine says the same thing for every connection
+     * to a host (a client that refuses the CA, a server that fails verification).
+     */
+    void infoOnce(String message) {
+        if (toldOnce.size() > 10_000) {
+            toldOnce.clear();
+        }
+        if (toldOnce.add(message)) {
+            info(message);
+        }
     }
 
     @Override

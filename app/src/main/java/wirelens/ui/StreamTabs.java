@@ -21,11 +21,13 @@ import wirelens.ui.base.Styles;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.protocol.ConnectionTab;
 import wirelens.ui.stream.StreamView;
+import wirelens.ui.tls.TlsPanel;
 
 /**
  * The window's connection tabs, one per opened connection: its stream view (text / hex) inside its
- * {@link ConnectionTab} (which adds the SMTP or HTTP view once the connection is recognised). A tab's
- * views are created when it opens and release what they hold when it closes.
+ * {@link ConnectionTab} (which adds the SMTP or HTTP view once the connection is recognised, and the TLS
+ * panel once it had TLS). A tab's views are created when it opens and release what they hold when it
+ * closes.
  */
 final class StreamTabs {
     private final CaptureIndex index;
@@ -38,6 +40,7 @@ final class StreamTabs {
     private final TabPane tabs = new TabPane();
     private final Map<Long, StreamView> views = new LinkedHashMap<>();
     private final Map<StreamView, ConnectionTab> connectionTabs = new HashMap<>();
+    private final Map<Long, TlsPanel> tlsPanels = new HashMap<>();
     /** The mode a newly opened stream starts in: the one last chosen in the View menu. */
     private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
 
@@ -89,6 +92,34 @@ final class StreamTabs {
         tabs.getTabs().add(tab);
         tabs.getSelectionModel().select(tab);
         view.pulse(false);
+        showTls(row.id(), content);
+    }
+
+    /** A connection's TLS changed: its open tab offers (or updates) the TLS panel. */
+    void tlsChanged(long connectionId) {
+        ConnectionTab content = connectionTab(connectionId);
+        if (content != null) {
+            showTls(connectionId, content);
+        }
+    }
+
+    /** The TLS panel of a connection's open tab, or null (no tab, or no TLS). */
+    TlsPanel tlsPanel(long connectionId) {
+        return tlsPanels.get(connectionId);
+    }
+
+    private void showTls(long connectionId, ConnectionTab content) {
+        List<wirelens.engine.EngineEvent.Tls> events = index.tls(connectionId);
+        if (events.isEmpty()) {
+            return;
+        }
+        TlsPanel panel = tlsPanels.get(connectionId);
+        if (panel == null) {
+            panel = new TlsPanel(connectionId);
+            tlsPanels.put(connectionId, panel);
+            content.offerTls(panel.node());
+        }
+        panel.show(events);
     }
 
     /** The stream view of a connection's open tab, or null. */
@@ -136,6 +167,7 @@ final class StreamTabs {
         views.clear();
         connectionTabs.values().forEach(ConnectionTab::close);
         connectionTabs.clear();
+        tlsPanels.clear();
     }
 
     private void release(StreamView view) {
@@ -145,5 +177,6 @@ final class StreamTabs {
             content.close();
         }
         views.remove(view.connectionId());
+        tlsPanels.remove(view.connectionId());
     }
 }

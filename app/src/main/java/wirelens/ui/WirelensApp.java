@@ -19,6 +19,7 @@ import wirelens.intercept.Rule;
 import wirelens.ui.base.Background;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.tls.TlsConfig;
 
 /**
  * The JavaFX application: a live window (listeners from the config directory plus the command line's,
@@ -33,6 +34,8 @@ public final class WirelensApp extends Application {
     private static volatile List<Rule> initialRules = List.of();
     private static volatile List<ChunkPlugin> initialPlugins = List.of();
     private static volatile EngineOptions initialEngineOptions = EngineOptions.defaults();
+    /** Null: the defaults (intercept, the CA in the config directory), as for {@code mvn javafx:run}. */
+    private static volatile TlsConfig initialTls;
 
     private final List<MainWindow> windows = new ArrayList<>();
 
@@ -64,6 +67,17 @@ public final class WirelensApp extends Application {
      */
     public static void launchWindow(List<ListenerConfig> listeners, String captureFile, List<Rule> rules,
             List<ChunkPlugin> plugins, EngineOptions engineOptions) {
+        launchWindow(listeners, captureFile, rules, plugins, engineOptions, TlsConfig.defaults());
+    }
+
+    /**
+     * As {@link #launchWindow(List, String, List, List, EngineOptions)}, with TLS interception as the command
+     * line says ({@code --no-tls-intercept}, {@code --ca-dir}, {@code --tls-passthrough}, {@code --upstream-ca},
+     * {@code --upstream-insecure}).
+     */
+    public static void launchWindow(List<ListenerConfig> listeners, String captureFile, List<Rule> rules,
+            List<ChunkPlugin> plugins, EngineOptions engineOptions, TlsConfig tls) {
+        initialTls = tls;
         initialRules = List.copyOf(rules);
         initialPlugins = List.copyOf(plugins);
         initialEngineOptions = engineOptions;
@@ -84,16 +98,23 @@ public final class WirelensApp extends Application {
             }
             return;
         }
-        LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins, initialEngineOptions);
+        LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins, initialEngineOptions,
+                initialTls != null ? initialTls : TlsConfig.defaults());
         windows.add(new MainWindow(stage, new MainWindow.Setup(capture, null, ListenerSettings.inUserConfigDir(),
                 initialListeners, FileDialogs.NATIVE, this::openViewer)));
         stage.show();
     }
 
-    /** Builds a live window on {@code stage}: starts the engine and the recorder. */
+    /** Builds a live window on {@code stage}: starts the engine (TLS relayed as it is) and the recorder. */
     public static MainWindow live(Stage stage, List<ListenerConfig> commandLine, Path recordTo, ListenerSettings settings,
             FileDialogs dialogs, Consumer<Path> openViewer) {
-        LiveCapture capture = LiveCapture.start(recordTo);
+        return live(stage, commandLine, recordTo, settings, dialogs, openViewer, TlsConfig.off());
+    }
+
+    /** As {@link #live(Stage, List, Path, ListenerSettings, FileDialogs, Consumer)}, intercepting TLS as {@code tls} says. */
+    public static MainWindow live(Stage stage, List<ListenerConfig> commandLine, Path recordTo, ListenerSettings settings,
+            FileDialogs dialogs, Consumer<Path> openViewer, TlsConfig tls) {
+        LiveCapture capture = LiveCapture.start(recordTo, List.of(), List.of(), EngineOptions.defaults(), tls);
         return new MainWindow(stage, new MainWindow.Setup(capture, null, settings, commandLine, dialogs, openViewer));
     }
 

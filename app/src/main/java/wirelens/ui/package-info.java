@@ -1,12 +1,13 @@
 /**
  * The JavaFX window and the application: {@link wirelens.ui.WirelensApp} (the entry point the pom and
  * the command line name), {@link wirelens.ui.MainWindow} (a live window or a viewer of a capture file),
- * its connection tabs, the live capture behind it (engine, recorder, feed) and its notifications.
+ * its connection tabs, the live capture behind it (engine, recorder, feed, the TLS it intercepts with) and
+ * its notifications.
  *
  * <p>May import every package of Wirelens and every ui sub-package. Nothing outside ui imports it but
  * the command line, which starts the window through {@code WirelensApp}. The sub-packages never
  * import it: the direction is top &rarr; {@code connections}, {@code stream}, {@code protocol},
- * {@code intercept}, {@code listeners} &rarr; {@code base}, plus {@code stream} &rarr; {@code intercept}
+ * {@code intercept}, {@code listeners}, {@code tls} &rarr; {@code base}, plus {@code stream} &rarr; {@code intercept}
  * (the compare pane under a stream); no cycles.
  *
  * <p>Why it is shaped so. The window follows a store: engine events reach it through the capture

@@ -15,6 +15,14 @@ public interface FileDialogs {
 
     Optional<Path> save(Window owner, String title, String suggestedName);
 
+    /**
+     * Asks where to save a file of one kind, e.g. {@code "PEM certificate"} and {@code "*.pem"}; the native
+     * chooser offers that kind first. Tests answer it as {@link #save(Window, String, String)}.
+     */
+    default Optional<Path> save(Window owner, String title, String suggestedName, String kind, String pattern) {
+        return save(owner, title, suggestedName);
+    }
+
     /** Asks for a folder (e.g. to export .eml files into). */
     default Optional<Path> folder(Window owner, String title) {
         javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
@@ -36,6 +44,16 @@ public interface FileDialogs {
             chooser.setInitialFileName(suggestedName);
             File f = chooser.showSaveDialog(owner);
             return Optional.ofNullable(f).map(File::toPath);
+        }
+
+        @Override
+        public Optional<Path> save(Window owner, String title, String suggestedName, String kind, String pattern) {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle(title);
+            chooser.setInitialFileName(suggestedName);
+            chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(kind + " (" + pattern + ")", pattern),
+                    new FileChooser.ExtensionFilter("All files", "*"));
+            return Optional.ofNullable(chooser.showSaveDialog(owner)).map(File::toPath);
         }
 
         private FileChooser chooser(String title) {

@@ -3,6 +3,8 @@ package wirelens.ui.connections;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import wirelens.base.Units;
 import wirelens.capture.ConnectionEnd;
 import wirelens.capture.ConnectionInfo;
@@ -23,6 +25,8 @@ public final class ConnectionRow {
     }
 
     private final ReadOnlyObjectWrapper<ConnectionInfo> info;
+    /** What the TLS column says ({@code CaptureIndex.tlsSummary}); empty for plain TCP. */
+    private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper("");
     private boolean targetConnected;
 
     ConnectionRow(ConnectionInfo info, boolean targetConnected) {
@@ -32,6 +36,19 @@ public final class ConnectionRow {
 
     ReadOnlyObjectProperty<ConnectionInfo> infoProperty() {
         return info.getReadOnlyProperty();
+    }
+
+    ReadOnlyStringProperty tlsProperty() {
+        return tls.getReadOnlyProperty();
+    }
+
+    /** {@code TLSv1.3}, {@code STARTTLS TLSv1.3}, {@code passthrough}, {@code failed: ...}, or empty. */
+    public String tlsText() {
+        return tls.get();
+    }
+
+    void setTls(String summary) {
+        tls.set(summary == null ? "" : summary);
     }
 
     public ConnectionInfo info() {
@@ -82,7 +99,7 @@ public final class ConnectionRow {
         return c.isOpen() ? Math.max(0, nowNanos - c.openedNanos()) : c.durationNanos();
     }
 
-    /** True when the filter text (lower case) occurs in the id, listener, addresses or state. */
+    /** True when the filter text (lower case) occurs in the id, listener, addresses, state or TLS column. */
     boolean matches(String needle) {
         if (needle.isEmpty()) {
             return true;
@@ -92,6 +109,7 @@ public final class ConnectionRow {
                 || c.listenerName().toLowerCase(Locale.ROOT).contains(needle)
                 || clientText().toLowerCase(Locale.ROOT).contains(needle)
                 || targetText().toLowerCase(Locale.ROOT).contains(needle)
-                || stateText().toLowerCase(Locale.ROOT).contains(needle);
+                || stateText().toLowerCase(Locale.ROOT).contains(needle)
+                || tlsText().toLowerCase(Locale.ROOT).contains(needle);
     }
 }

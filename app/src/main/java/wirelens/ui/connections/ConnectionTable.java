@@ -48,7 +48,7 @@ public final class ConnectionTable {
     private final CaptureFile file;
     private final Notifier notifier;
     private final ObservableList<ConnectionRow> rows =
-            FXCollections.observableArrayList(r -> new Observable[] {r.infoProperty()});
+            FXCollections.observableArrayList(r -> new Observable[] {r.infoProperty(), r.tlsProperty()});
     private final Map<Long, ConnectionRow> byId = new HashMap<>();
     private final FilteredList<ConnectionRow> filtered = new FilteredList<>(rows);
     private final TableView<ConnectionRow> table = new TableView<>();
@@ -117,6 +117,7 @@ public final class ConnectionTable {
             }
             if (row == null) {
                 row = new ConnectionRow(info, targetConnected.contains(info.id()));
+                row.setTls(index.tlsSummary(info.id()));
                 byId.put(info.id(), row);
                 added.add(row);
                 count(info, 1);
@@ -135,6 +136,14 @@ public final class ConnectionTable {
         }
         rows.addAll(added);
         return failed;
+    }
+
+    /** A connection's TLS changed (a leg's handshake, passthrough, failure): its TLS cell follows. */
+    public void tlsChanged(long id) {
+        ConnectionRow row = byId.get(id);
+        if (row != null) {
+            row.setTls(index.tlsSummary(id));
+        }
     }
 
     private void count(ConnectionInfo info, int sign) {
@@ -270,6 +279,10 @@ public final class ConnectionTable {
         table.getColumns().add(textColumn("Listener", r -> r.info().listenerName(), 90));
         table.getColumns().add(textColumn("Client", ConnectionRow::clientText, 130));
         table.getColumns().add(textColumn("Target", ConnectionRow::targetText, 130));
+        TableColumn<ConnectionRow, String> tls = new TableColumn<>("TLS");
+        tls.setCellValueFactory(cell -> cell.getValue().tlsProperty());
+        tls.setPrefWidth(95);
+        table.getColumns().add(tls);
         table.getColumns().add(textColumn("State", ConnectionRow::stateText, 130));
         table.getColumns().add(numberColumn("Client \u2192 server", r -> r.info().bytesClientToServer(), 105));
         table.getColumns().add(numberColumn("Server \u2192 client", r -> r.info().bytesServerToClient(), 110));
@@ -325,7 +338,7 @@ public final class ConnectionTable {
         });
 
         filter.setId("filter");
-        filter.setPromptText("Filter: listener, address, state, #id");
+        filter.setPromptText("Filter: listener, address, state, TLS, #id");
         filter.textProperty().addListener((o, was, now) -> updatePredicate());
         HBox.setHgrow(filter, Priority.ALWAYS);
         search.setId("content-search");

@@ -1,6 +1,6 @@
 /**
  * The connection list: a virtualised, sortable table of every connection (listener, client, target,
- * state, bytes each way, chunks, duration), live; the filter box (listener, address, state, {@code #id})
+ * TLS, state, bytes each way, chunks, duration), live; the filter box (listener, address, state, {@code #id})
  * and the search in the captured bytes (text or hex), run off the FX thread.
  *
  * <p>May import: {@code wirelens.capture}, {@code wirelens.engine}, {@code wirelens.base} and

@@ -22,14 +22,15 @@ import wirelens.ui.base.Pulse;
 
 /**
  * The content of a connection's tab: the byte views (text / hex) and, once the connection is
- * recognised, its SMTP or HTTP view beside them. Connections of an HTTP proxy listener are HTTP at once;
+ * recognised, its SMTP or HTTP view beside them; a connection with TLS also offers its TLS panel
+ * ({@link #offerTls}, given by the window as a node). Connections of an HTTP proxy listener are HTTP at once;
  * others are sniffed from their first bytes (off the FX thread, again on later pulses while undecided).
  * The protocol views are created when first chosen and closed with the tab.
  */
 public final class ConnectionTab extends BorderPane {
 
     /** Which view the tab shows. */
-    public enum Shown { BYTES, SMTP, HTTP }
+    public enum Shown { BYTES, SMTP, HTTP, TLS }
 
     private final Node bytes;
     private final CaptureFile file;
@@ -38,12 +39,14 @@ public final class ConnectionTab extends BorderPane {
     private final ToggleButton bytesButton = new ToggleButton("Bytes");
     private final ToggleButton smtpButton = new ToggleButton("SMTP");
     private final ToggleButton httpButton = new ToggleButton("HTTP");
+    private final ToggleButton tlsButton = new ToggleButton("TLS");
     private final AtomicBoolean sniffing = new AtomicBoolean();
     private final Pulse pulse;
     /** The pulse while undecided (sniffing again when chunks were added); null once both are decided. */
     private Subscription sniffingPulse;
     private SmtpView smtp;
     private HttpView http;
+    private Node tls;
     private boolean smtpDecided;
     private boolean httpDecided;
     private int sniffedAtChunks = -1;
@@ -56,17 +59,20 @@ public final class ConnectionTab extends BorderPane {
         this.pulse = pulse;
         setId("protocol-switch-" + connectionId);
         getStylesheets().add(SmtpView.STYLESHEET);
-        for (ToggleButton b : new ToggleButton[] {bytesButton, smtpButton, httpButton}) {
+        for (ToggleButton b : new ToggleButton[] {bytesButton, smtpButton, httpButton, tlsButton}) {
             b.setToggleGroup(group);
         }
         bytesButton.setId("show-bytes-" + connectionId);
         smtpButton.setId("show-smtp-" + connectionId);
         httpButton.setId("show-http-" + connectionId);
+        tlsButton.setId("show-tls-" + connectionId);
         bytesButton.setSelected(true);
         smtpButton.setVisible(false);
         smtpButton.setManaged(false);
         httpButton.setVisible(false);
         httpButton.setManaged(false);
+        tlsButton.setVisible(false);
+        tlsButton.setManaged(false);
         group.selectedToggleProperty().addListener((obs, old, now) -> {
             if (now == null) {
                 old.setSelected(true);
@@ -75,7 +81,7 @@ public final class ConnectionTab extends BorderPane {
             }
         });
         Label hint = new Label("View:");
-        HBox bar = new HBox(4, hint, bytesButton, smtpButton, httpButton);
+        HBox bar = new HBox(4, hint, bytesButton, smtpButton, httpButton, tlsButton);
         bar.getStyleClass().add("wl-view-bar");
         bar.setPadding(new Insets(2, 6, 2, 6));
         setTop(bar);
@@ -95,8 +101,13 @@ public final class ConnectionTab extends BorderPane {
     }
 
     /** Shows that view (if it was offered); returns false when the connection is not recognised as such. */
-    boolean show(Shown shown) {
-        ToggleButton b = shown == Shown.SMTP ? smtpButton : shown == Shown.HTTP ? httpButton : bytesButton;
+    public boolean show(Shown shown) {
+        ToggleButton b = switch (shown) {
+            case SMTP -> smtpButton;
+            case HTTP -> httpButton;
+            case TLS -> tlsButton;
+            default -> bytesButton;
+        };
         if (!b.isVisible()) {
             return false;
         }
@@ -105,12 +116,26 @@ public final class ConnectionTab extends BorderPane {
     }
 
     public boolean offers(Shown shown) {
-        return shown == Shown.BYTES || (shown == Shown.SMTP ? smtpButton : httpButton).isVisible();
+        return switch (shown) {
+            case BYTES -> true;
+            case SMTP -> smtpButton.isVisible();
+            case HTTP -> httpButton.isVisible();
+            case TLS -> tlsButton.isVisible();
+        };
     }
 
     Shown shown() {
-        return smtpButton.isSelected() ? Shown.SMTP : httpButton.isSelected() ? Shown.HTTP : Shown.BYTES;
+        return smtpButton.isSelected() ? Shown.SMTP : httpButton.isSelected() ? Shown.HTTP
+                : tlsButton.isSelected() ? Shown.TLS : Shown.BYTES;
     }
+
+    /** Offers the connection's TLS panel beside its other views (once it had TLS); {@code panel} stays the same node. */
+    public void offerTls(Node panel) {
+        tls = panel;
+        tlsButton.setVisible(true);
+        tlsButton.setManaged(true);
+    }
+
 
     public SmtpView smtpView() {
         return smtp;
@@ -146,6 +171,7 @@ public final class ConnectionTab extends BorderPane {
                 }
                 setCenter(http);
             }
+            case TLS -> setCenter(tls);
             default -> setCenter(bytes);
         }
     }

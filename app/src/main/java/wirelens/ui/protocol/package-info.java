@@ -8,7 +8,7 @@
  *
  * <p>May import: {@code wirelens.capture}, {@code wirelens.proto}, {@code wirelens.engine},
  * {@code wirelens.base}, {@code wirelens.ui.base} and RichTextFX. The window imports it; it does not
- * import the stream views (a tab gets its byte view as a node).
+ * import the stream views or the TLS panel (a tab gets them as nodes).
  *
  * <p>Why it is shaped so: the same path serves a live capture and a reopened one. A follower reads new
  * chunks back from the capture file and decodes them off the FX thread, one step in flight per view,
