@@ -204,7 +204,7 @@ class TlsMenuTest {
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
         WindowTls tls = intercepting(caDir);
         assertFalse(tls.intercepting());
-        assertTrue(tls.problem().startsWith("TLS is not intercepted (relayed as it is): the Wirelens CA key "), tls.problem());
+        assertTrue(tls.problem().startsWith("TLS is not intercepted (relayed as it is): the private key in "), tls.problem());
         assertTrue(tls.problem().contains("chmod 600"), tls.problem());
         assertEquals(Collections.singletonList(null), given);
         TlsMenu menu = menu(tls);
