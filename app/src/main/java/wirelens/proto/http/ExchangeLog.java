@@ -33,8 +33,8 @@ public final class ExchangeLog {
     private final ByteArrayOutputStream heldClientBytes = new ByteArrayOutputStream();
     private long heldClientTime;
     /** The client's first bytes through a CONNECT tunnel, kept until they tell TLS from HTTP. */
-    private final ByteArrayOutputStream tunnelStart = new ByteArrayOutputStream();
-    private long tunnelStartTime;
+    private final ByteArrayOutputStream tunnelFirstBytes = new ByteArrayOutputStream();
+    private long tunnelFirstTime;
     private boolean sniffingTunnel;
     /** {@code https} once decoding goes on inside a decrypted tunnel. */
     private String scheme = "http";
@@ -414,11 +414,11 @@ public final class ExchangeLog {
     }
 
     private void sniffTunnel(byte[] data, int off, int len, long time) {
-        if (tunnelStart.size() == 0) {
-            tunnelStartTime = time;
+        if (tunnelFirstBytes.size() == 0) {
+            tunnelFirstTime = time;
         }
-        tunnelStart.write(data, off, len);
-        byte[] start = tunnelStart.toByteArray();
+        tunnelFirstBytes.write(data, off, len);
+        byte[] start = tunnelFirstBytes.toByteArray();
         switch (tunnelStart(start, start.length)) {
             case UNDECIDED -> {
             }
@@ -431,7 +431,7 @@ public final class ExchangeLog {
     private void leaveTunnelOpaque() {
         sniffingTunnel = false;
         requests.startTunnel();
-        replayTunnelStart();
+        replayTunnelFirstBytes();
     }
 
     /**
@@ -450,12 +450,12 @@ public final class ExchangeLog {
         currentRequest = null;
         requests = new HttpDecoder(HttpDecoder.Role.REQUEST, HttpDecoder.DEFAULT_MAX_HEAD_BYTES, requests.position());
         responses = new HttpDecoder(HttpDecoder.Role.RESPONSE, HttpDecoder.DEFAULT_MAX_HEAD_BYTES, responses.position());
-        replayTunnelStart();
+        replayTunnelFirstBytes();
     }
 
-    private void replayTunnelStart() {
-        byte[] start = tunnelStart.toByteArray();
-        tunnelStart.reset();
-        feedRequests(start, 0, start.length, tunnelStartTime);
+    private void replayTunnelFirstBytes() {
+        byte[] start = tunnelFirstBytes.toByteArray();
+        tunnelFirstBytes.reset();
+        feedRequests(start, 0, start.length, tunnelFirstTime);
     }
 }
