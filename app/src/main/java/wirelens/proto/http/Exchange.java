@@ -16,12 +16,17 @@ import java.util.List;
  * @param state         how far the exchange got
  * @param problem       what went wrong when state is FAILED, else null
  * @param tunnelBytesUp bytes the client sent through the tunnel after CONNECT/Upgrade
+ * @param scheme        {@code http}, or {@code https} for a request that came through a decrypted CONNECT tunnel
+ * @param authority     where a request inside a CONNECT tunnel went ({@code host[:port]}, from the CONNECT
+ *                      target), or null: then the request's own target or Host says
+ * @param tunnelDecrypted for a CONNECT in state TUNNEL: the tunnel carried plaintext HTTP (TLS that Wirelens
+ *                      decrypted), decoded as the exchanges after this one and not counted in the tunnel bytes
  */
 public record Exchange(int index, MessageHead request, MessageHead response, List<MessageHead> interim,
         BodyRef requestBody, BodyRef responseBody, List<Header> requestTrailers, List<Header> responseTrailers,
         long requestStartNanos, long requestEndNanos, long responseStartNanos, long responseEndNanos,
         long requestBytes, long responseBytes, State state, String problem, long tunnelBytesUp,
-        long tunnelBytesDown) {
+        long tunnelBytesDown, String scheme, String authority, boolean tunnelDecrypted) {
 
     public enum State {
         /** The request is still arriving. */
@@ -31,7 +36,10 @@ public record Exchange(int index, MessageHead request, MessageHead response, Lis
         /** The response is arriving. */
         RESPONSE,
         COMPLETE,
-        /** CONNECT or Upgrade succeeded: opaque bytes follow. */
+        /**
+         * CONNECT or Upgrade succeeded: opaque bytes follow (or, for a CONNECT whose tunnel Wirelens
+         * decrypted, the exchanges after this one).
+         */
         TUNNEL,
         FAILED
     }
@@ -45,9 +53,19 @@ public record Exchange(int index, MessageHead request, MessageHead response, Lis
         return response == null ? 0 : response.status();
     }
 
-    /** The target as the client wrote it, made absolute from Host where it was origin-form. */
+    /**
+     * The target as the client wrote it, made absolute where it was origin-form: from Host, or inside a
+     * decrypted tunnel from the CONNECT target ({@code https://host:8443/path}).
+     */
     public String url() {
-        return request == null ? "" : absoluteUrl(request, "http");
+        if (request == null) {
+            return "";
+        }
+        String target = request.target();
+        if (authority == null || target.contains("://") || "CONNECT".equalsIgnoreCase(request.method())) {
+            return absoluteUrl(request, scheme);
+        }
+        return scheme + "://" + authority + ("*".equals(target) ? "/" : target);
     }
 
     /**

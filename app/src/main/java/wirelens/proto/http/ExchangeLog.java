@@ -10,11 +10,20 @@ import java.util.List;
  * (reopened capture). Feed each chunk with its direction and time; take snapshots with
  * {@link #exchanges()}. Holds heads and body ranges only, never body bytes. Not thread-safe: one
  * thread feeds and snapshots (the capture's thread); snapshots are immutable and may be handed on.
+ *
+ * <p>After a CONNECT's 2xx the client's first bytes decide what the tunnel holds: a TLS record (or
+ * anything else that is not a request line) stays opaque, counted as tunnel bytes; a request line
+ * means Wirelens decrypted the TLS and recorded the plaintext, so the rest of the connection is
+ * decoded as HTTP exchanges with {@code https://} URLs on the CONNECT target. The decision looks at
+ * bytes only, as the capture holds nothing else on the connection's stream.
  */
 public final class ExchangeLog {
 
-    private final HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
-    private final HttpDecoder responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
+    /** What the first bytes through a CONNECT tunnel are, as far as they have arrived. */
+    enum TunnelStart { UNDECIDED, HTTP, OPAQUE }
+
+    private HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
+    private HttpDecoder responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
     private final List<Entry> entries = new ArrayList<>();
     /** Exchanges whose request was seen and whose final response has not started, oldest first. */
     private final ArrayDeque<Entry> awaiting = new ArrayDeque<>();
@@ -23,6 +32,14 @@ public final class ExchangeLog {
     /** Client bytes that arrived while the request decoder waits to learn if CONNECT/Upgrade succeeded. */
     private final ByteArrayOutputStream heldClientBytes = new ByteArrayOutputStream();
     private long heldClientTime;
+    /** The client's first bytes through a CONNECT tunnel, kept until they tell TLS from HTTP. */
+    private final ByteArrayOutputStream tunnelFirstBytes = new ByteArrayOutputStream();
+    private long tunnelFirstTime;
+    private boolean sniffingTunnel;
+    /** {@code https} once decoding goes on inside a decrypted tunnel. */
+    private String scheme = "http";
+    /** The CONNECT target requests inside a decrypted tunnel went to, else null. */
+    private String authority;
     private Entry currentRequest;
     private Entry currentResponse;
     private Entry tunnel;
@@ -51,10 +68,15 @@ public final class ExchangeLog {
         String problem;
         long tunnelUp;
         long tunnelDown;
+        final String scheme;
+        final String authority;
+        boolean tunnelDecrypted;
         Exchange snapshot;
 
-        Entry(int index) {
+        Entry(int index, String scheme, String authority) {
             this.index = index;
+            this.scheme = scheme;
+            this.authority = authority;
         }
 
         Exchange snapshot() {
@@ -62,7 +84,7 @@ public final class ExchangeLog {
                 snapshot = new Exchange(index, request, response, List.copyOf(interim), requestBody.build(),
                         responseBody.build(), requestTrailers, responseTrailers, requestStart, requestEnd,
                         responseStart, responseEnd, requestBytes, responseBytes, state, problem, tunnelUp,
-                        tunnelDown);
+                        tunnelDown, scheme, authority, tunnelDecrypted);
             }
             return snapshot;
         }
@@ -82,19 +104,79 @@ public final class ExchangeLog {
         return line.matches("[A-Z]+ \\S+ HTTP/1\\.\\d");
     }
 
+    /**
+     * What a CONNECT tunnel carries, judged by the client's first bytes: HTTP when they start with a
+     * request line (token method, target, {@code HTTP/1.x}, line end), OPAQUE as soon as they cannot
+     * (a TLS record starts with 0x16), UNDECIDED while the line is incomplete.
+     */
+    static TunnelStart tunnelStart(byte[] b, int len) {
+        int i = 0;
+        while (i < len && isTokenChar(b[i])) {
+            i++;
+        }
+        if (i == len) {
+            return undecidedUpTo(len);
+        }
+        if (i == 0 || b[i++] != ' ') {
+            return TunnelStart.OPAQUE;
+        }
+        int targetStart = i;
+        while (i < len && b[i] > ' ' && b[i] != 0x7f) {
+            i++;
+        }
+        if (i == len) {
+            return undecidedUpTo(len);
+        }
+        if (i == targetStart || b[i++] != ' ') {
+            return TunnelStart.OPAQUE;
+        }
+        for (byte expected : VERSION_AND_LINE_END) {
+            if (i == len) {
+                return TunnelStart.UNDECIDED;
+            }
+            byte c = b[i++];
+            if (expected == '\r' && c == '\n') {
+                return TunnelStart.HTTP; // a bare LF ends the line too
+            }
+            boolean matches = expected == '#' ? c >= '0' && c <= '9' : c == expected;
+            if (!matches) {
+                return TunnelStart.OPAQUE;
+            }
+        }
+        return TunnelStart.HTTP;
+    }
+
+    /** {@code HTTP/1.x} and the line end; '#' stands for the minor version digit. */
+    private static final byte[] VERSION_AND_LINE_END = "HTTP/1.#\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** A request line longer than the decoder's largest head is not one it could decode: opaque. */
+    private static TunnelStart undecidedUpTo(int len) {
+        return len >= HttpDecoder.DEFAULT_MAX_HEAD_BYTES ? TunnelStart.OPAQUE : TunnelStart.UNDECIDED;
+    }
+
+    private static boolean isTokenChar(byte c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
     /** Bytes from the client ({@code fromClient}) or from the server, read at {@code timeNanos}. */
     public void onBytes(boolean fromClient, byte[] data, int off, int len, long timeNanos) {
         if (fromClient) {
-            if (requests.awaitingDecision() || heldClientBytes.size() > 0) {
-                heldClientBytes.write(data, off, len);
-                heldClientTime = heldClientTime == 0 ? timeNanos : heldClientTime;
-                return;
-            }
-            feedRequests(data, off, len, timeNanos);
+            clientBytes(data, off, len, timeNanos);
         } else {
             feedResponses(data, off, len, timeNanos);
         }
         version++;
+    }
+
+    private void clientBytes(byte[] data, int off, int len, long timeNanos) {
+        if (sniffingTunnel) {
+            sniffTunnel(data, off, len, timeNanos);
+        } else if (requests.awaitingDecision() || heldClientBytes.size() > 0) {
+            heldClientBytes.write(data, off, len);
+            heldClientTime = heldClientTime == 0 ? timeNanos : heldClientTime;
+        } else {
+            feedRequests(data, off, len, timeNanos);
+        }
     }
 
     public void onBytes(boolean fromClient, byte[] data, long timeNanos) {
@@ -104,6 +186,9 @@ public final class ExchangeLog {
     /** The client (or server) finished sending. */
     public void onEof(boolean fromClient, long timeNanos) {
         if (fromClient) {
+            if (sniffingTunnel) {
+                leaveTunnelOpaque(); // too little arrived to be a request
+            }
             if (!requests.awaitingDecision()) {
                 requestEvents.clear();
                 requests.finish(requestEvents);
@@ -188,7 +273,7 @@ public final class ExchangeLog {
     private void handleRequestEvents(long time) {
         for (HttpEvent event : requestEvents) {
             if (event instanceof HttpEvent.Head h) {
-                Entry e = new Entry(entries.size());
+                Entry e = newEntry();
                 e.request = h.head();
                 e.requestStart = requestStartTime;
                 e.requestBytes = h.head().end() - h.head().start();
@@ -225,7 +310,7 @@ public final class ExchangeLog {
                 requestProblem = err.error().message();
                 Entry e = currentRequest;
                 if (e == null || e.state != Exchange.State.REQUEST) {
-                    e = new Entry(entries.size()); // bytes that never made a request head
+                    e = newEntry(); // bytes that never made a request head
                     entries.add(e);
                 }
                 e.state = Exchange.State.FAILED;
@@ -241,7 +326,7 @@ public final class ExchangeLog {
             if (event instanceof HttpEvent.Head h) {
                 Entry e = awaiting.peekFirst();
                 if (e == null) {
-                    e = new Entry(entries.size()); // a response nobody asked for (or we missed it)
+                    e = newEntry(); // a response nobody asked for (or we missed it)
                     entries.add(e);
                     awaiting.addLast(e);
                 }
@@ -282,7 +367,11 @@ public final class ExchangeLog {
                 e.state = switched ? Exchange.State.TUNNEL : Exchange.State.COMPLETE;
                 if (switched) {
                     tunnel = e;
-                    requests.startTunnel();
+                    if ("CONNECT".equalsIgnoreCase(e.request == null ? null : e.request.method())) {
+                        sniffingTunnel = true; // the client's first bytes tell TLS from decrypted HTTP
+                    } else {
+                        requests.startTunnel();
+                    }
                 } else if (e == currentRequest) {
                     requests.resume();
                 }
@@ -297,7 +386,7 @@ public final class ExchangeLog {
                 responseProblem = err.error().message();
                 Entry e = currentResponse != null ? currentResponse : awaiting.peekFirst();
                 if (e == null) {
-                    e = new Entry(entries.size());
+                    e = newEntry();
                     entries.add(e);
                 }
                 e.state = Exchange.State.FAILED;
@@ -310,13 +399,63 @@ public final class ExchangeLog {
     }
 
     private void replayHeldClientBytes() {
-        if (heldClientBytes.size() == 0 || requests.awaitingDecision()) {
+        if (heldClientBytes.size() == 0 || (requests.awaitingDecision() && !sniffingTunnel)) {
             return;
         }
         byte[] held = heldClientBytes.toByteArray();
         heldClientBytes.reset();
         long time = heldClientTime;
         heldClientTime = 0;
-        feedRequests(held, 0, held.length, time);
+        clientBytes(held, 0, held.length, time);
+    }
+
+    private Entry newEntry() {
+        return new Entry(entries.size(), scheme, authority);
+    }
+
+    private void sniffTunnel(byte[] data, int off, int len, long time) {
+        if (tunnelFirstBytes.size() == 0) {
+            tunnelFirstTime = time;
+        }
+        tunnelFirstBytes.write(data, off, len);
+        byte[] start = tunnelFirstBytes.toByteArray();
+        switch (tunnelStart(start, start.length)) {
+            case UNDECIDED -> {
+            }
+            case OPAQUE -> leaveTunnelOpaque();
+            case HTTP -> decodeDecryptedTunnel();
+        }
+    }
+
+    /** The tunnel is TLS (or another protocol) relayed as it was: count its bytes, decode nothing. */
+    private void leaveTunnelOpaque() {
+        sniffingTunnel = false;
+        requests.startTunnel();
+        replayTunnelFirstBytes();
+    }
+
+    /**
+     * The tunnel carries plaintext HTTP: decode the rest of both streams as fresh messages, their
+     * positions going on from where the CONNECT's ended, their URLs on the CONNECT target.
+     */
+    private void decodeDecryptedTunnel() {
+        sniffingTunnel = false;
+        Entry connect = tunnel;
+        connect.tunnelDecrypted = true;
+        connect.snapshot = null;
+        String target = connect.request.target();
+        authority = target.endsWith(":443") ? target.substring(0, target.length() - 4) : target;
+        scheme = "https";
+        tunnel = null;
+        currentRequest = null;
+        requests = new HttpDecoder(HttpDecoder.Role.REQUEST, HttpDecoder.DEFAULT_MAX_HEAD_BYTES, requests.position());
+        responses = new HttpDecoder(HttpDecoder.Role.RESPONSE, HttpDecoder.DEFAULT_MAX_HEAD_BYTES, responses.position());
+        replayTunnelFirstBytes();
+    }
+
+    private void replayTunnelFirstBytes() {
+        byte[] start = tunnelFirstBytes.toByteArray();
+        tunnelFirstBytes.reset();
+        feedRequests(start, 0, start.length, tunnelFirstTime);
     }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Writes exchanges as HAR 1.2 (the HTTP Archive format browsers' developer tools import). Bodies are
  * read back from the connections' byte sources, with Content-Encoding undone; text stays text, other
- * content is base64. Streams the JSON out, so only one body at a time is in memory (at most
+ * content is base64. Requests from a decrypted CONNECT tunnel are entries of their own with
+ * {@code https://} URLs, after the CONNECT's entry. Streams the JSON out, so only one body at a time is in memory (at most
  * {@code maxBodyBytes}).
  */
 public final class HarExport {
@@ -93,13 +94,15 @@ public final class HarExport {
         g.writeStringField("connection", Long.toString(c.connectionId()));
         if (e.problem() != null) {
             g.writeStringField("comment", e.problem());
+        } else if (e.tunnelDecrypted()) {
+            g.writeStringField("comment", "TLS decrypted: the requests of this tunnel are the entries with its connection");
         }
         g.writeEndObject();
     }
 
     private static void writeRequest(JsonGenerator g, Connection c, Exchange e, int maxBodyBytes) throws IOException {
         MessageHead head = e.request();
-        String url = Exchange.absoluteUrl(head, "http");
+        String url = e.url();
         g.writeObjectFieldStart("request");
         g.writeStringField("method", head.method());
         g.writeStringField("url", url);

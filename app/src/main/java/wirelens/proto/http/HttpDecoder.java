@@ -57,8 +57,18 @@ public final class HttpDecoder {
     }
 
     public HttpDecoder(Role role, int maxHeadBytes) {
+        this(role, maxHeadBytes, 0);
+    }
+
+    /**
+     * A decoder for a stream whose first {@code position} bytes were something else (the CONNECT head
+     * before a decrypted tunnel): positions it reports go on from there, so body ranges stay ranges of
+     * the whole stream.
+     */
+    public HttpDecoder(Role role, int maxHeadBytes, long position) {
         this.role = role;
         this.maxHeadBytes = maxHeadBytes;
+        this.position = position;
     }
 
     public Role role() {

@@ -15,6 +15,10 @@
  *     pipelined requests in order; after a CONNECT or Upgrade request it consumes nothing until told whether
  *     the peer agreed; a response's framing depends on the request it answers, so the response decoder is
  *     told each request method in order.
+ * <li>A CONNECT tunnel whose TLS Wirelens decrypted holds plaintext HTTP in the capture; the exchange log
+ *     tells it from a relayed tunnel by the client's first bytes (a request line, not a TLS record) and
+ *     decodes it with fresh decoders whose positions go on from the CONNECT's, so body ranges stay ranges
+ *     of the whole stream and the same {@code ByteSource} reads them.
  * <li>Bad input never throws: the decoder reports one error and ignores the rest, so a malformed peer can
  *     neither stop the engine thread nor break a view. Heads are limited to 64 KiB (the proxy answers
  *     431), a head to 1000 headers and a chunk-size line to 4 KiB.

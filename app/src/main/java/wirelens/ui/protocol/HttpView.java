@@ -222,7 +222,7 @@ public final class HttpView extends BorderPane {
             case REQUEST -> "sending\u2026";
             case WAITING -> "waiting\u2026";
             case FAILED -> e.response() == null ? "failed" : e.status() + " " + e.response().reason() + " (failed)";
-            case TUNNEL -> e.status() + " tunnel";
+            case TUNNEL -> e.status() + (e.tunnelDecrypted() ? " tunnel, TLS decrypted" : " tunnel");
             default -> e.status() + " " + e.response().reason() + (e.state() == Exchange.State.RESPONSE ? " \u2026" : "");
         };
     }
@@ -410,11 +410,13 @@ public final class HttpView extends BorderPane {
             String encoding = message.header("Content-Encoding");
             boolean tunnel = e.state() == Exchange.State.TUNNEL;
             long tunnelBytes = direction == Direction.CLIENT_TO_SERVER ? e.tunnelBytesUp() : e.tunnelBytesDown();
+            String tunnelNote = !tunnel ? "" : e.tunnelDecrypted() ? "tunnel: TLS decrypted, its exchanges follow"
+                    : "tunnel: " + Units.bytes(tunnelBytes) + " relayed after the switch, not decoded";
             if (newExchange) {
                 note.setText(bodyRef.isEmpty() ? "" : "reading " + Units.bytes(bodyRef.length()) + "\u2026");
             }
             bodies.execute(() -> {
-                Prepared p = prepare(bodyRef, contentType, encoding, tunnel, tunnelBytes, gen);
+                Prepared p = prepare(bodyRef, contentType, encoding, tunnelNote, gen);
                 Platform.runLater(() -> {
                     if (p.generation() == generation) {
                         prepared = p;
@@ -429,11 +431,9 @@ public final class HttpView extends BorderPane {
             });
         }
 
-        private Prepared prepare(BodyRef ref, String contentType, String encoding, boolean tunnel, long tunnelBytes,
-                long gen) {
-            String tunnelNote = tunnel ? "tunnel: " + Units.bytes(tunnelBytes) + " relayed after the switch, not decoded" : "";
+        private Prepared prepare(BodyRef ref, String contentType, String encoding, String tunnelNote, long gen) {
             if (ref.isEmpty()) {
-                return Prepared.empty(tunnel ? tunnelNote : "no body", gen);
+                return Prepared.empty(tunnelNote.isEmpty() ? "no body" : tunnelNote, gen);
             }
             try {
                 boolean imageLike = ContentTypes.isPreviewableImage(contentType);

@@ -41,7 +41,9 @@ import org.testfx.framework.junit5.Start;
 import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.Recorder;
+import wirelens.engine.Direction;
 import wirelens.engine.Engine;
+import wirelens.engine.EngineEvent;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
@@ -203,6 +205,47 @@ class HttpViewTest {
         fxRun(() -> view.response().setMode(HttpView.Mode.HEX));
         String hex = fx(() -> view.response().body().getText());
         assertTrue(hex.split("\n").length <= HttpView.MAX_HEX_BYTES / 16 + 1, "hex is capped");
+    }
+
+    @Test
+    void aDecryptedTunnelsExchangesAreListedLikePlainOnesWithHttpsUrls() throws Exception {
+        Path file = dir.resolve("tunnel.pcapng");
+        EventQueue queue = new EventQueue(16L << 20);
+        try (Recorder tunnel = Recorder.toFile(queue, file)) {
+            tunnel.start();
+            long time = 1_763_700_000_000_000_000L;
+            ListenerConfig proxy = ListenerConfig.http("127.0.0.1", 8080);
+            queue.publish(new EngineEvent.Opened(1, 1, proxy, new InetSocketAddress("127.0.0.1", 50000),
+                    new InetSocketAddress("127.0.0.1", 8443), time));
+            String[] talk = {
+                "CONNECT localhost:8443 HTTP/1.1\r\nHost: localhost:8443\r\n\r\n",
+                "HTTP/1.1 200 Connection established\r\n\r\n",
+                "GET /a HTTP/1.1\r\nHost: localhost:8443\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nfirst\n",
+                "GET /b HTTP/1.1\r\nHost: localhost:8443\r\n\r\n",
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"};
+            for (int k = 0; k < talk.length; k++) {
+                byte[] bytes = talk[k].getBytes(StandardCharsets.US_ASCII);
+                queue.publish(new EngineEvent.Chunk(1, k % 2 == 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT,
+                        time += 1_000_000, bytes, bytes));
+            }
+            queue.publish(new EngineEvent.Closed(1, time + 1_000_000, 0, 0, false));
+        }
+        try (CaptureFile reopened = CaptureFile.open(file)) {
+            HttpView view = show(reopened, 1);
+            waitUntil("three exchanges are listed", () -> view.table().getItems().size() == 3);
+            List<Exchange> rows = fx(() -> List.copyOf(view.table().getItems()));
+            assertEquals(List.of("https://localhost:8443/", "https://localhost:8443/a", "https://localhost:8443/b"),
+                    rows.stream().map(Exchange::url).toList());
+            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(view, HttpView.STATUS_2XX, "200 tunnel, TLS decrypted")));
+            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(view, HttpView.STATUS_2XX, "200 OK")));
+            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(view, HttpView.STATUS_4XX, "404 Not Found")));
+            fxRun(() -> view.table().getSelectionModel().select(1));
+            waitUntil("the decrypted body is shown", () -> view.response().body().getText().equals("first\n"));
+            fxRun(() -> view.table().getSelectionModel().select(0));
+            waitUntil("the CONNECT says its exchanges follow",
+                    () -> view.response().note().getText().equals("tunnel: TLS decrypted, its exchanges follow"));
+        }
     }
 
     @Test
