@@ -237,9 +237,9 @@ class HttpViewTest {
             List<Exchange> rows = fx(() -> List.copyOf(view.table().getItems()));
             assertEquals(List.of("https://localhost:8443/", "https://localhost:8443/a", "https://localhost:8443/b"),
                     rows.stream().map(Exchange::url).toList());
-            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(view, HttpView.STATUS_2XX, "200 tunnel, TLS decrypted")));
-            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(view, HttpView.STATUS_2XX, "200 OK")));
-            assertEquals(1, fx(() -> ProtocolTesting.countLabeled(view, HttpView.STATUS_4XX, "404 Not Found")));
+            assertEquals(1, fx(() -> countLabeled(view, HttpView.STATUS_2XX, "200 tunnel, TLS decrypted")));
+            assertEquals(1, fx(() -> countLabeled(view, HttpView.STATUS_2XX, "200 OK")));
+            assertEquals(1, fx(() -> countLabeled(view, HttpView.STATUS_4XX, "404 Not Found")));
             fxRun(() -> view.table().getSelectionModel().select(1));
             waitUntil("the decrypted body is shown", () -> view.response().body().getText().equals("first\n"));
             fxRun(() -> view.table().getSelectionModel().select(0));
