@@ -26,9 +26,14 @@ final class TlsSideLayer implements SideLayer {
     private ByteBuffer initial;
     /** Told once, on the selector thread, when the handshake is over: null on success, else why it failed. */
     private final Consumer<String> onHandshake;
-    private final ByteBuffer netRead;
-    private ByteBuffer netOut = ByteBuffer.allocate(0);
-    private ByteBuffer plain = ByteBuffer.allocate(0);
+    /**
+     * Where a read from the socket lands before the TLS layer takes it (it keeps what it needs): one per
+     * selector thread, since only a loop's own thread reads, and an idle connection then holds none.
+     */
+    private static final ThreadLocal<ByteBuffer> NET_READ = new ThreadLocal<>();
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    private ByteBuffer netOut = EMPTY;
+    private ByteBuffer plain = EMPTY;
     private Runnable wake;
     private boolean tasksRunning;
     private volatile boolean tasksDone;
@@ -41,7 +46,6 @@ final class TlsSideLayer implements SideLayer {
         this.work = work;
         this.initial = initial;
         this.onHandshake = onHandshake;
-        this.netRead = ByteBuffer.allocate(tls.engine().getSession().getPacketBufferSize());
     }
 
     TlsLayer tls() {
@@ -79,6 +83,9 @@ final class TlsSideLayer implements SideLayer {
             slice.limit(n);
             dst.put(slice);
             plain.position(plain.position() + n);
+            if (!plain.hasRemaining()) {
+                plain = EMPTY; // let the buffer go: an idle connection holds none
+            }
             return n;
         }
         return tls.peerClosed() || eofSeen ? -1 : 0;
@@ -153,6 +160,11 @@ final class TlsSideLayer implements SideLayer {
     }
 
     private void receive(SocketChannel channel) throws IOException {
+        ByteBuffer netRead = NET_READ.get();
+        if (netRead == null) {
+            netRead = ByteBuffer.allocate(tls.engine().getSession().getPacketBufferSize());
+            NET_READ.set(netRead);
+        }
         netRead.clear();
         int n = channel.read(netRead);
         if (n < 0) {
@@ -183,6 +195,7 @@ final class TlsSideLayer implements SideLayer {
                 netOut = tls.network();
             }
         }
+        netOut = EMPTY;
         return true;
     }
 

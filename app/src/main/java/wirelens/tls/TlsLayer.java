@@ -43,9 +43,10 @@ public final class TlsLayer {
     public TlsLayer(SSLEngine engine) {
         this.engine = engine;
         SSLSession s = engine.getSession();
-        netIn = ByteBuffer.allocate(s.getPacketBufferSize()).flip();
-        appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
-        netOut = ByteBuffer.allocate(s.getPacketBufferSize());
+        // allocated when bytes come and let go when they are gone: an idle connection holds no buffers
+        netIn = ByteBuffer.allocate(0);
+        appIn = ByteBuffer.allocate(0);
+        netOut = ByteBuffer.allocate(0);
     }
 
     /** Starts the handshake: a client layer then has its ClientHello in {@link #network()}. */
@@ -113,12 +114,10 @@ public final class TlsLayer {
         }
     }
 
-    /** Plaintext received so far, taken: the buffer is the caller's until the next call on this layer. */
+    /** Plaintext received so far, taken: the buffer is the caller's. */
     public ByteBuffer plaintext() {
-        appIn.flip();
-        ByteBuffer out = ByteBuffer.allocate(appIn.remaining());
-        out.put(appIn).flip();
-        appIn.clear();
+        ByteBuffer out = appIn.flip();
+        appIn = ByteBuffer.allocate(0);
         return out;
     }
 
@@ -126,12 +125,10 @@ public final class TlsLayer {
         return appIn.position() > 0;
     }
 
-    /** Network bytes to write to the socket, taken. */
+    /** Network bytes to write to the socket, taken: the buffer is the caller's. */
     public ByteBuffer network() {
-        netOut.flip();
-        ByteBuffer out = ByteBuffer.allocate(netOut.remaining());
-        out.put(netOut).flip();
-        netOut.clear();
+        ByteBuffer out = netOut.flip();
+        netOut = ByteBuffer.allocate(0);
         return out;
     }
 
@@ -219,18 +216,15 @@ public final class TlsLayer {
                 continue;
             }
             if (!netIn.hasRemaining() && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                if (netIn.capacity() > 0) {
+                    netIn = ByteBuffer.allocate(0);
+                }
                 return;
             }
             SSLEngineResult r = engine.unwrap(netIn, appIn);
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
-                    int need = engine.getSession().getPacketBufferSize();
-                    if (netIn.capacity() < need) {
-                        ByteBuffer bigger = ByteBuffer.allocate(need);
-                        bigger.put(netIn).flip();
-                        netIn = bigger;
-                    }
-                    return; // the rest of the record is still on its way
+                    return; // the rest of the record is still on its way (receive makes room for it)
                 }
                 case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
                 case CLOSED -> {
@@ -347,7 +341,7 @@ public final class TlsLayer {
             to.limit(to.position()).position(p);
             return to;
         }
-        ByteBuffer joined = ByteBuffer.allocate(Math.max(to.remaining() + data.remaining(), to.capacity()));
+        ByteBuffer joined = ByteBuffer.allocate(Math.max(to.remaining() + data.remaining(), 2 * to.capacity()));
         joined.put(to).put(data).flip();
         return joined;
     }
