@@ -62,8 +62,10 @@ import wirelens.testkit.Openssl;
  *     trusting the Wirelens CA, each one request, then left open; Wirelens' VmRSS and VmHWM (median of 3
  *     fresh processes), and a second request on every connection to show they stayed up.
  * </ol>
- * Also printed: the CPU time each contender's process spent per 1,000 requests (or connections), and for
- * Wirelens that CPU split by thread (wirelens-engine, wirelens-tls, C2, GC...), read from /proc. Wirelens
+ * Also printed: the CPU time each contender's process spent per 1,000 requests (or connections; for
+ * {@code direct} that is nginx; for keep-alive it is the CPU of h2load's whole 6 s over the requests of its
+ * 5 measured seconds, so about 6/5 of the true figure, alike for all), and for Wirelens that CPU split by
+ * thread (wirelens-engine, wirelens-tls, C2, GC...), read from /proc. Wirelens
  * starts with its default JIT warm-up; the bench waits for its {@code listening} lines. Temporary files
  * go under a new /tmp/wirelens-tlsbench* folder (the capture files are deleted at the end); every process
  * it starts is stopped by its id. From the repository's top level:
