@@ -114,8 +114,10 @@ class TlsWindowTest {
                 window.connections().table().getSelectionModel().select(window.connections().row(1));
                 window.openStream(window.connections().row(1));
             });
+            // the server's leg is reported first: the column and the panel may show it before the client's
             waitUntil("the tab offers TLS with both legs", () -> window.connectionTab(1).offers(ConnectionTab.Shown.TLS)
-                    && window.tlsPanel(1).text().contains(TlsLegs.SERVER_LEG));
+                    && window.tlsPanel(1).text().contains(TlsLegs.SERVER_LEG)
+                    && window.tlsPanel(1).text().contains(TlsLegs.CLIENT_LEG));
             String panel = fx(() -> window.tlsPanel(1).text());
             assertTrue(panel.contains(TlsLegs.CLIENT_LEG + "\n  Protocol: TLSv1.3\n"), panel);
             assertTrue(panel.contains(TlsLegs.NO_CLIENT_CERTIFICATE), panel);
