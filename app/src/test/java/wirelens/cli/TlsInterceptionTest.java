@@ -36,6 +36,7 @@ import wirelens.testkit.HeadlessWirelens;
 import wirelens.testkit.Loopback;
 import wirelens.testkit.Nginx;
 import wirelens.testkit.Openssl;
+import wirelens.testkit.Python;
 import wirelens.testkit.Swaks;
 import wirelens.testkit.TlsSockets;
 import wirelens.testkit.Tshark;
@@ -140,6 +141,33 @@ class TlsInterceptionTest {
         String names = Commands.check("openssl", "x509", "-in", leaf.toString(), "-noout", "-ext", "subjectAltName");
         assertTrue(names.contains("DNS:localhost"), names);
         assertTrue(names.contains("IP Address:127.0.0.1"), "copied from the upstream certificate: " + names);
+    }
+
+    @Test
+    void pythonsSslModuleTrustingTheCaGetsTheBodyThroughAForwardListener() throws Exception {
+        Python.assumeInstalled();
+        HeadlessWirelens w = trusting();
+        int port = w.forwardPort(0);
+        // the standard library's own TLS (OpenSSL underneath), verifying chain and host name
+        String script = String.join("\n",
+                "import hashlib, socket, ssl, sys",
+                "ctx = ssl.create_default_context(cafile=sys.argv[1])",
+                "with socket.create_connection(('127.0.0.1', int(sys.argv[2])), timeout=20) as raw:",
+                "    with ctx.wrap_socket(raw, server_hostname='localhost') as s:",
+                "        s.sendall(b'GET /small.bin HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n')",
+                "        data = b''",
+                "        while True:",
+                "            chunk = s.recv(65536)",
+                "            if not chunk:",
+                "                break",
+                "            data += chunk",
+                "        head, _, body = data.partition(b'\\r\\n\\r\\n')",
+                "        print(s.version(), head.split(b'\\r\\n')[0].decode(), hashlib.sha256(body).hexdigest())");
+        Commands.Result r = Commands.run(dir, List.of(Python.EXECUTABLE, "-c", script, caPem.toString(),
+                Integer.toString(port)));
+        assertEquals(0, r.exit(), r.err());
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(small));
+        assertTrue(r.text().strip().matches("TLSv1\\.[23] HTTP/1\\.1 200 OK " + expected), r.text());
     }
 
     // ---- 3. --print-ca -------------------------------------------------------------------------------
