@@ -44,6 +44,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import wirelens.base.AtomicFiles;
 
 /**
  * Wirelens' own certificate authority: one per install, in a directory of its own ({@code ca.pem}, the
@@ -114,8 +115,11 @@ public final class CertificateAuthority {
         KeyPair pair = newKeyPair();
         X509Certificate cert = selfSigned(pair);
         Path keyFile = directory.resolve(KEY_FILE);
-        writePrivate(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null)));
-        Files.writeString(directory.resolve(CERT_FILE), pem(cert), StandardCharsets.US_ASCII);
+        // each file whole or not at all; AtomicFiles' temporary file is created 0600, so the key is never
+        // readable by others, not even for a moment (the key first: a certificate alone is "incomplete")
+        AtomicFiles.write(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null))
+                .getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.write(directory.resolve(CERT_FILE), pem(cert).getBytes(StandardCharsets.US_ASCII));
         return new CertificateAuthority(cert, pair.getPrivate(), directory);
     }
 
@@ -157,7 +161,8 @@ public final class CertificateAuthority {
         return fingerprint(certificateDer());
     }
 
-    static String fingerprint(byte[] der) {
+    /** SHA-256 of a DER certificate as colon-separated upper-case hex. */
+    public static String fingerprint(byte[] der) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(der);
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
@@ -180,14 +185,6 @@ public final class CertificateAuthority {
         } else {
             Files.createDirectories(directory);
         }
-    }
-
-    private static void writePrivate(Path file, String content) throws IOException {
-        if (posix(file.getFileSystem().supportedFileAttributeViews())) {
-            // created 0600, so the key is never readable by others, not even for a moment
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.writeString(file, content, StandardCharsets.US_ASCII);
     }
 
     static void refuseOpenKey(Path keyFile) throws IOException {

@@ -43,6 +43,7 @@ import wirelens.intercept.HoldQueue;
 import wirelens.intercept.InterceptFilter;
 import wirelens.intercept.Rule;
 import wirelens.ui.base.Pulse;
+import wirelens.ui.base.Styles;
 
 /**
  * The intercept pane: turn intercept on and off, choose which chunks it holds, see the held chunks
@@ -208,7 +209,7 @@ public final class InterceptPane {
         conn.setCellFactory(c -> InterceptCells.textCell(id -> "#" + id, null));
         TableColumn<HeldChunk, String> name = InterceptCells.column("Listener", 110, h -> h.listener() == null ? "" : h.listener());
         TableColumn<HeldChunk, Direction> dir = InterceptCells.column("Dir", 55, HeldChunk::direction);
-        dir.setCellFactory(c -> InterceptCells.textCell(InterceptStyles::arrow, InterceptStyles::of));
+        dir.setCellFactory(c -> InterceptCells.textCell(InterceptStyles::arrow, Styles::of));
         TableColumn<HeldChunk, Integer> size = InterceptCells.column("Size", 55, HeldChunk::size);
         TableColumn<HeldChunk, String> age = new TableColumn<>("Age");
         age.setPrefWidth(60);

@@ -42,14 +42,6 @@ public final class InterceptStyles {
     /** A disabled rule. */
     public static final String DISABLED_RULE = "wl-rule-disabled";
 
-    /** Client to server / server to client cells; the same names as the stream views use. */
-    public static final String C2S = "wl-c2s";
-    public static final String S2C = "wl-s2c";
-
-    public static String of(Direction d) {
-        return d == Direction.CLIENT_TO_SERVER ? C2S : S2C;
-    }
-
     /** "→ server" or "← client": where the chunk is going. */
     public static String arrow(Direction d) {
         return d == Direction.CLIENT_TO_SERVER ? "c2s \u2192" : "\u2190 s2c";

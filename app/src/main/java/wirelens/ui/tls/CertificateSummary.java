@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import wirelens.tls.CertificateAuthority;
 
 /**
  * What a user checks of a certificate: who it names, who signed it, when it is valid, the names it
@@ -55,13 +56,9 @@ public record CertificateSummary(String subject, String issuer, Instant notBefor
                 c.getNotBefore().toInstant(), c.getNotAfter().toInstant(), names, fingerprint(der));
     }
 
-    /** SHA-256 as colon-separated upper-case hex. */
+    /** SHA-256 as colon-separated upper-case hex (as {@link CertificateAuthority#fingerprint}). */
     public static String fingerprint(byte[] der) {
-        try {
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return CertificateAuthority.fingerprint(der);
     }
 
     /** {@code 2025-06-01 09:00 UTC to 2026-07-02 09:00 UTC}. */
