@@ -263,7 +263,7 @@ public final class Main implements Callable<Integer> {
         java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);
         // the window intercepts as headless does; a CA it cannot use is a notification there, not an exit
         wirelens.ui.tls.TlsConfig windowTls = new wirelens.ui.tls.TlsConfig(tls.intercept(), tls.caDirectory(),
-                tls.patterns(), tls.upstreamCas(), tls.upstreamInsecure());
+                tls.patterns(), tls.upstreamCas(), tls.upstreamInsecure(), tls.clientCert());
         wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins, engineOptions, windowTls);
         return 0;
     }

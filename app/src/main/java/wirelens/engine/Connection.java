@@ -421,11 +421,6 @@ final class Connection implements SessionOutput {
         }
     }
 
-    /** The client side's layer (the TLS interception reads its facts). */
-    SideLayer clientLayer() {
-        return client.layer();
-    }
-
     /** A layer asked to go on without the socket (see {@link SideLayer#start}). */
     void woken(Endpoint e, SideLayer layer) {
         if (e.hasLayer(layer) && !e.connecting && !e.closed && !ended) {

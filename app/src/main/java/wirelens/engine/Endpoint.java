@@ -95,11 +95,6 @@ final class Endpoint {
         return layer.holdsInput();
     }
 
-    /** The layer in place. */
-    SideLayer layer() {
-        return layer;
-    }
-
     /** True while {@code l} is the layer in place (a wake-up from a layer that has been replaced is stale). */
     boolean hasLayer(SideLayer l) {
         return layer == l;

@@ -42,6 +42,7 @@ final class TlsInterception {
     private HelloSniffer sniffer;
     private ClientHello hello;
     private TlsSideLayer serverLeg;
+    private TlsSideLayer clientLeg;
     /** Why the server leg failed (the client is then answered with an error), or null. */
     private String upstreamFailure;
     /** Mail sessions on a forward listener: where STARTTLS switches to TLS. Null when not watching. */
@@ -202,8 +203,8 @@ final class TlsInterception {
         }
         state = State.CLIENT;
         SSLEngine engine = options.engines().towardsClient(leaf, alpn);
-        connection.installLayer(Side.CLIENT,
-                new TlsSideLayer(new TlsLayer(engine), options.work(), sniffer.takeHello(), this::clientHandshake));
+        clientLeg = new TlsSideLayer(new TlsLayer(engine), options.work(), sniffer.takeHello(), this::clientHandshake);
+        connection.installLayer(Side.CLIENT, clientLeg);
         connection.updateInterest();
     }
 
@@ -223,7 +224,7 @@ final class TlsInterception {
         }
         state = State.ESTABLISHED;
         loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.CLIENT,
-                TlsFacts.of(currentClientLeg(), hello.serverName(), true), viaStartTls ? "STARTTLS" : null));
+                TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls ? "STARTTLS" : null));
         if (upstreamFailure != null) {
             state = State.FAILED;
             connection.closeTarget();
@@ -238,10 +239,6 @@ final class TlsInterception {
             return;
         }
         connection.updateInterest();
-    }
-
-    private TlsLayer currentClientLeg() {
-        return connection.clientLayer() instanceof TlsSideLayer t ? t.tls() : serverLeg.tls();
     }
 
     private static void namesOf(SSLEngine engine, List<String> dns, List<String> ips) {

@@ -5,7 +5,7 @@
  * engines of both legs ({@link wirelens.tls.TlsEngines}, {@link wirelens.tls.UpstreamTrust}), and where a
  * mail session switches to TLS ({@link wirelens.tls.StartTlsWatcher}). The engine drives them.
  *
- * <p>May import: the JDK (JSSE) and BouncyCastle (certificates). Never engine, capture, ui or cli: the
+ * <p>May import: the JDK (JSSE), BouncyCastle (certificates) and {@code wirelens.base}. Never engine, capture, ui or cli: the
  * engine drives TLS through its per-side byte path and asks this package for certificates, not the
  * other way round.
  *

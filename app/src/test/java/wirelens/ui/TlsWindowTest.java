@@ -71,7 +71,7 @@ class TlsWindowTest {
     private TlsConfig config(Path caDir) throws Exception {
         Path root = base.resolve("upstream-root.pem");
         Files.writeString(root, server.rootPem());
-        return new TlsConfig(true, caDir, List.of(), List.of(root), false);
+        return new TlsConfig(true, caDir, List.of(), List.of(root), false, null);
     }
 
     private MainWindow open(Stage stage, TlsConfig tls) {

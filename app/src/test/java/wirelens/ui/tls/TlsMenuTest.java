@@ -97,7 +97,7 @@ class TlsMenuTest {
     }
 
     private WindowTls intercepting(Path caDir) {
-        return WindowTls.start(new TlsConfig(true, caDir, List.of(), List.of(), false), given::add);
+        return WindowTls.start(new TlsConfig(true, caDir, List.of(), List.of(), false, null), given::add);
     }
 
     @Test
@@ -144,7 +144,7 @@ class TlsMenuTest {
     @Test
     void installInstructionsNameTheRealPathAndCopyASnippet() throws Exception {
         Path caDir = dir.resolve("my CA");
-        WindowTls tls = WindowTls.start(new TlsConfig(false, caDir, List.of(), List.of(), false), given::add);
+        WindowTls tls = WindowTls.start(new TlsConfig(false, caDir, List.of(), List.of(), false, null), given::add);
         assertNull(tls.loadedCa(), "with interception off the CA waits until it is needed");
         TlsMenu menu = menu(tls);
         assertTrue(fx(menu::infoLines).get(0).startsWith("Not intercepting (--no-tls-intercept)"));
