@@ -20,6 +20,7 @@ import wirelens.ui.base.Pulse;
 import wirelens.ui.base.Styles;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.protocol.ConnectionTab;
+import wirelens.ui.protocol.ViewChoices;
 import wirelens.ui.stream.StreamView;
 import wirelens.ui.tls.TlsPanel;
 
@@ -41,6 +42,7 @@ final class StreamTabs {
     private final Map<Long, StreamView> views = new LinkedHashMap<>();
     private final Map<StreamView, ConnectionTab> connectionTabs = new HashMap<>();
     private final Map<Long, TlsPanel> tlsPanels = new HashMap<>();
+    private final ViewChoices viewChoices = new ViewChoices();
     /** The mode a newly opened stream starts in: the one last chosen in the View menu. */
     private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
 
@@ -84,7 +86,7 @@ final class StreamTabs {
         }
         StreamView view = new StreamView(row.info(), index, file, defaultMode, notifier, dialogs, pulse);
         views.put(row.id(), view);
-        ConnectionTab content = new ConnectionTab(view.node(), file, row.info(), pulse);
+        ConnectionTab content = new ConnectionTab(view.node(), file, row.info(), pulse, viewChoices);
         connectionTabs.put(view, content);
         Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), content);
         tab.setUserData(view);

@@ -134,11 +134,10 @@ class HttpSmtpWindowTest {
         waitUntil("both connections are in the table", () -> window.connections().row(1) != null
                 && window.connections().row(2) != null && !window.connections().row(1).info().isOpen());
 
-        // The SMTP connection's tab offers SMTP; the view shows the transcript.
+        // The SMTP connection's tab opens in the SMTP view by itself; the view shows the transcript.
         fxRun(() -> window.openStream(window.connections().row(1)));
-        waitUntil("SMTP is offered", () -> window.connectionTab(1).offers(ConnectionTab.Shown.SMTP));
+        waitUntil("the SMTP view is shown", () -> window.connectionTab(1).shown() == ConnectionTab.Shown.SMTP);
         assertFalse(fx(() -> window.connectionTab(1).offers(ConnectionTab.Shown.HTTP)));
-        robot.clickOn("#show-smtp-1");
         SmtpView smtp = fx(() -> window.connectionTab(1).smtpView());
         waitUntil("the transcript is shown", () -> smtp.session() != null && !smtp.session().messages().isEmpty()
                 && smtp.transcript().getItems().size() == smtp.session().exchanges().size()
@@ -150,11 +149,9 @@ class HttpSmtpWindowTest {
         giveTheTabsRoom();
         Fx.screenshot(stage.getScene(), "smtp-view");
 
-        // The HTTP proxy connection's tab offers HTTP at once; the view decodes the gzip'd JSON.
+        // The HTTP proxy connection's tab opens in the HTTP view at once; the view decodes the gzip'd JSON.
         fxRun(() -> window.openStream(window.connections().row(2)));
-        waitUntil("HTTP is offered", () -> window.connectionTab(2) != null
-                && window.connectionTab(2).offers(ConnectionTab.Shown.HTTP));
-        robot.clickOn("#show-http-2");
+        assertEquals(ConnectionTab.Shown.HTTP, fx(() -> window.connectionTab(2).shown()));
         HttpView http = fx(() -> window.connectionTab(2).httpView());
         waitUntil("the JSON is shown", () -> http.response().body().getText().contains("\"name\" : \"Ada\""));
         assertTrue(fx(() -> http.response().body().getText()).startsWith("{\n  \"user\" : {\n    \"id\" : 7,"));
@@ -179,6 +176,17 @@ class HttpSmtpWindowTest {
         waitUntil("the .eml is complete", () -> Files.size(eml) == expected.length);
         assertArrayEquals(expected, Files.readAllBytes(eml));
         assertTrue(new String(expected, StandardCharsets.UTF_8).contains("Subject: minutes"));
+
+        // A user who switches an HTTP tab to its bytes gets the next HTTP connection's tab in bytes too.
+        robot.clickOn("#show-bytes-2");
+        HttpClient another = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort))).build();
+        assertEquals(200, another.send(HttpRequest.newBuilder(URI.create(origin + "/api/user"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        waitUntil("the third connection is in the table", () -> window.connections().row(3) != null);
+        fxRun(() -> window.openStream(window.connections().row(3)));
+        assertEquals(ConnectionTab.Shown.BYTES, fx(() -> window.connectionTab(3).shown()));
+        assertTrue(fx(() -> window.connectionTab(3).offers(ConnectionTab.Shown.HTTP)));
     }
 
     /** Fires a menu item of the window's menu bar, found by id (menu popups are not nodes TestFX can query). */

@@ -42,6 +42,12 @@ public final class ConnectionTab extends BorderPane {
     private final ToggleButton tlsButton = new ToggleButton("TLS");
     private final AtomicBoolean sniffing = new AtomicBoolean();
     private final Pulse pulse;
+    private final ViewChoices choices;
+    /** Set while the tab itself selects a view, so only the user's clicks count as choices. */
+    private boolean selectingForUser;
+    private boolean userPicked;
+    /** SMTP or HTTP once recognised, else BYTES. */
+    private Shown protocol = Shown.BYTES;
     /** The pulse while undecided (sniffing again when chunks were added); null once both are decided. */
     private Subscription sniffingPulse;
     private SmtpView smtp;
@@ -52,8 +58,9 @@ public final class ConnectionTab extends BorderPane {
     private int sniffedAtChunks = -1;
     private boolean closed;
 
-    public ConnectionTab(Node bytes, CaptureFile file, ConnectionInfo info, Pulse pulse) {
+    public ConnectionTab(Node bytes, CaptureFile file, ConnectionInfo info, Pulse pulse, ViewChoices choices) {
         this.bytes = bytes;
+        this.choices = choices;
         this.file = file;
         this.connectionId = info.id();
         this.pulse = pulse;
@@ -77,6 +84,12 @@ public final class ConnectionTab extends BorderPane {
             if (now == null) {
                 old.setSelected(true);
             } else {
+                if (!selectingForUser) {
+                    userPicked = true;
+                    if (protocol != Shown.BYTES) {
+                        choices.picked(protocol, shown());
+                    }
+                }
                 showSelected();
             }
         });
@@ -124,7 +137,8 @@ public final class ConnectionTab extends BorderPane {
         };
     }
 
-    Shown shown() {
+    /** The view the tab shows now. */
+    public Shown shown() {
         return smtpButton.isSelected() ? Shown.SMTP : httpButton.isSelected() ? Shown.HTTP
                 : tlsButton.isSelected() ? Shown.TLS : Shown.BYTES;
     }
@@ -181,12 +195,26 @@ public final class ConnectionTab extends BorderPane {
         httpDecided = true;
         smtpButton.setVisible(true);
         smtpButton.setManaged(true);
+        recognised(Shown.SMTP);
     }
 
     private void offerHttp() {
         httpDecided = true;
         httpButton.setVisible(true);
         httpButton.setManaged(true);
+        recognised(Shown.HTTP);
+    }
+
+    private void recognised(Shown as) {
+        protocol = as;
+        if (!userPicked) {
+            selectingForUser = true;
+            try {
+                show(choices.preferred(as));
+            } finally {
+                selectingForUser = false;
+            }
+        }
     }
 
     private void stopSniffing() {
