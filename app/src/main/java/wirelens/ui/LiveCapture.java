@@ -14,7 +14,9 @@ import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.intercept.ChunkPlugin;
+import wirelens.intercept.DirectionFilter;
 import wirelens.intercept.HoldQueue;
+import wirelens.intercept.InterceptFilter;
 import wirelens.intercept.InterceptHook;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.Rule;
@@ -57,6 +59,8 @@ final class LiveCapture implements AutoCloseable {
         this.recorder = recorder;
         this.problem = problem;
         this.hold = new HoldQueue(engine);
+        // requests, as Charles' and mitmproxy's breakpoints: holding both ways makes every exchange two Forwards
+        hold.setFilter(InterceptFilter.of(DirectionFilter.C2S));
         this.interceptHook = new InterceptHook(hold);
         this.commandLineRules = List.copyOf(commandLineRules);
     }

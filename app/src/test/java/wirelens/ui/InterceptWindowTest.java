@@ -100,6 +100,10 @@ class InterceptWindowTest {
         waitUntil("the intercept tab to show", () -> window.workspace().getSelectionModel().getSelectedItem().getId()
                 .equals("tab-intercept"));
         assertTrue(fx(() -> window.interceptPane().enabledProperty().get()));
+        // the window holds requests only, and the empty list says so
+        assertEquals(wirelens.intercept.DirectionFilter.C2S, fx(() -> window.interceptPane().direction()));
+        waitUntil("the placeholder tells intercept is on", () -> window.interceptPane().placeholder()
+                .equals("Intercept is on: waiting for chunks from clients."));
 
         try (Socket client = Loopback.connect(port)) {
             send(client, Latin1.bytes("ping\r\n"));
@@ -114,6 +118,10 @@ class InterceptWindowTest {
             Fx.screenshot(window.stage().getScene(), "intercept-window");
             robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
             Wait.until("the server to receive the edit", () -> server.receivedBytes().length >= 20);
+            assertTrue(fx(() -> pane.table().isFocused()), "after Forward the list has the focus, not a button");
+            server.send("ok\r\n");
+            assertEquals("ok\r\n", Latin1.text(client.getInputStream().readNBytes(4)), "a reply is not held");
+            assertEquals(0, fx(() -> pane.table().getItems().size()));
             client.shutdownOutput();
             Wait.until("the server to see the client's EOF", server::sawEof);
             assertEquals("PONG from wirelens\r\n", server.receivedText());
@@ -146,7 +154,7 @@ class InterceptWindowTest {
                 .anyMatch(m -> m.contains("Saved the capture")));
         Wait.until("the copy to be readable", () -> {
             try (wirelens.capture.CaptureFile reopened = wirelens.capture.CaptureFile.open(saved)) {
-                return reopened.index().chunks(1).size() == 1;
+                return reopened.index().chunks(1).size() == 2; // the edited request and the reply
             } catch (java.io.IOException e) {
                 return false; // still being written
             }

@@ -93,6 +93,7 @@ public final class InterceptPane {
     private final Button closeConnection = new Button("Close connection");
 
     private final Label message = new Label();
+    private final Label placeholder = new Label();
     private final InjectBar inject;
 
     private HeldChunk current;
@@ -203,7 +204,9 @@ public final class InterceptPane {
     private Node heldTable() {
         table.setId("intercept-held");
         table.getStyleClass().add(InterceptStyles.TABLE);
-        table.setPlaceholder(new Label("Nothing held. Turn intercept on (Ctrl+I) and matching chunks wait here."));
+        placeholder.setId("intercept-placeholder");
+        placeholder.setWrapText(true);
+        table.setPlaceholder(placeholder);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         TableColumn<HeldChunk, Long> conn = InterceptCells.column("Conn", 50, HeldChunk::connectionId);
         conn.setCellFactory(c -> InterceptCells.textCell(id -> "#" + id, null));
@@ -286,6 +289,7 @@ public final class InterceptPane {
         } else {
             toggle.getStyleClass().remove(InterceptStyles.TOGGLE_ON);
         }
+        placeholder.setText(placeholderText(on, queue.filter()));
         now.set(EpochClock.nowNanos());
         List<HeldChunk> snapshot = queue.held();
         if (!sameIds(snapshot, held)) {
@@ -307,6 +311,21 @@ public final class InterceptPane {
             }
         }
         updateButtons();
+    }
+
+    /** What the empty list says: whether anything would be held now, and what. */
+    static String placeholderText(boolean on, InterceptFilter f) {
+        if (!on) {
+            return "Intercept is off: nothing is held. Turn it on (Ctrl+I) to stop chunks before they are forwarded.";
+        }
+        String what = switch (f.direction()) {
+            case C2S -> "chunks from clients";
+            case S2C -> "chunks from servers";
+            case BOTH -> "chunks in both directions";
+        };
+        String where = f.listener() == null ? "" : " on " + f.listener();
+        String matching = f.pattern() == null || f.pattern().isEmpty() ? "" : " containing " + f.pattern();
+        return "Intercept is on: waiting for " + what + where + matching + ".";
     }
 
     private static boolean sameIds(List<HeldChunk> a, List<HeldChunk> b) {
@@ -437,6 +456,8 @@ public final class InterceptPane {
             error("That chunk is no longer held (its connection ended, or it was already sent).");
         }
         catchUp();
+        // the list, where the next held chunk is selected: never a button one Enter away from turning intercept off
+        table.requestFocus();
     }
 
 
@@ -486,6 +507,14 @@ public final class InterceptPane {
 
     String message() {
         return message.getText();
+    }
+
+    public DirectionFilter direction() {
+        return direction.getValue();
+    }
+
+    public String placeholder() {
+        return placeholder.getText();
     }
 
     String filterError() {
