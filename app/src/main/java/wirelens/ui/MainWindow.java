@@ -129,6 +129,7 @@ final class MainWindow {
         this.streams = new StreamTabs(index, file, notifications, setup.dialogs(), pulse,
                 mode -> (mode == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true));
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
+        table.setOnPreview(streams::preview);
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
         this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine, pulse);

@@ -8,9 +8,13 @@ import java.util.Set;
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.scene.Node;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.StackPane;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
@@ -31,6 +35,8 @@ import wirelens.ui.tls.TlsPanel;
  * closes.
  */
 final class StreamTabs {
+    /** Style class of the preview tab's title (italic, as in code editors). */
+    static final String PREVIEW = "wl-preview-tab";
     private final CaptureIndex index;
     private final CaptureFile file;
     private final Notifier notifier;
@@ -43,6 +49,8 @@ final class StreamTabs {
     private final Map<StreamView, ConnectionTab> connectionTabs = new HashMap<>();
     private final Map<Long, TlsPanel> tlsPanels = new HashMap<>();
     private final ViewChoices viewChoices = new ViewChoices();
+    /** The tab a single click in the list shows and the next one replaces, or null. */
+    private Tab preview;
     /** The mode a newly opened stream starts in: the one last chosen in the View menu. */
     private StreamView.Mode defaultMode = StreamView.Mode.TEXT;
 
@@ -76,25 +84,112 @@ final class StreamTabs {
         return new StackPane(empty, tabs);
     }
 
-    /** Opens the connection's tab, or brings it forward when it is open. */
+    /** Opens the connection's tab (pinned), or brings it forward and pins it when it is open. */
     void open(ConnectionRow row) {
-        StreamView existing = views.get(row.id());
+        Tab existing = tabOf(row.id());
         if (existing != null) {
-            tabs.getTabs().stream().filter(t -> t.getUserData() == existing).findFirst()
-                    .ifPresent(t -> tabs.getSelectionModel().select(t));
+            pin(existing);
+            tabs.getSelectionModel().select(existing);
             return;
         }
+        openTab(row);
+    }
+
+    /**
+     * Shows the connection in the preview tab, which the next preview replaces (a single click in the list),
+     * as code editors do; opening it (double click, Enter), double-clicking its title or picking a view in
+     * it pins it. A connection that has a tab already is brought forward.
+     */
+    void preview(ConnectionRow row) {
+        Tab existing = tabOf(row.id());
+        if (existing != null) {
+            tabs.getSelectionModel().select(existing);
+            return;
+        }
+        Tab previous = preview;
+        Tab tab = openTab(row);
+        if (previous != null) {
+            close(previous);
+        }
+        preview = tab;
+        ((Label) tab.getGraphic()).getStyleClass().add(PREVIEW);
+    }
+
+    /** The preview tab, or null. */
+    Tab previewTab() {
+        return preview;
+    }
+
+    private Tab openTab(ConnectionRow row) {
         StreamView view = new StreamView(row.info(), index, file, defaultMode, notifier, dialogs, pulse);
         views.put(row.id(), view);
-        ConnectionTab content = new ConnectionTab(view.node(), file, row.info(), pulse, viewChoices);
+        String where = row.clientText() + " \u2192 " + row.targetText();
+        ConnectionTab content = new ConnectionTab(view.node(), file, row.info(), pulse, viewChoices,
+                "#" + row.id() + "  " + where);
         connectionTabs.put(view, content);
-        Tab tab = new Tab("#" + row.id() + "  " + row.clientText() + " \u2192 " + row.targetText(), content);
+        Tab tab = new Tab(null, content);
+        // the title is a label, so a double click on it can pin a preview
+        Label title = new Label();
+        title.textProperty().bind(content.title());
+        title.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {
+                pin(tab);
+            }
+        });
+        tab.setGraphic(title);
+        tab.setTooltip(new Tooltip("#" + row.id() + "  " + where + "  (" + row.info().listenerName() + ")"));
         tab.setUserData(view);
         tab.setOnClosed(e -> release(view));
+        tab.setContextMenu(new ContextMenu(menuItem("Close", () -> close(tab)),
+                menuItem("Close others", () -> closeOthers(tab)), menuItem("Close all", this::closeAll)));
+        content.onUserPick(() -> pin(tab));
         tabs.getTabs().add(tab);
         tabs.getSelectionModel().select(tab);
         view.pulse(false);
         showTls(row.id(), content);
+        return tab;
+    }
+
+    private void pin(Tab tab) {
+        if (tab == preview) {
+            preview = null;
+            ((Label) tab.getGraphic()).getStyleClass().remove(PREVIEW);
+        }
+    }
+
+    private Tab tabOf(long connectionId) {
+        StreamView view = views.get(connectionId);
+        if (view == null) {
+            return null;
+        }
+        return tabs.getTabs().stream().filter(t -> t.getUserData() == view).findFirst().orElse(null);
+    }
+
+    private void close(Tab tab) {
+        if (tabs.getTabs().remove(tab)) {
+            release((StreamView) tab.getUserData());
+        }
+    }
+
+    /** Closes every tab but {@code keep}. */
+    void closeOthers(Tab keep) {
+        for (Tab t : List.copyOf(tabs.getTabs())) {
+            if (t != keep) {
+                close(t);
+            }
+        }
+    }
+
+    void closeAll() {
+        for (Tab t : List.copyOf(tabs.getTabs())) {
+            close(t);
+        }
+    }
+
+    private static MenuItem menuItem(String text, Runnable action) {
+        MenuItem item = new MenuItem(text);
+        item.setOnAction(e -> action.run());
+        return item;
     }
 
     /** A connection's TLS changed: its open tab offers (or updates) the TLS panel. */
@@ -147,8 +242,7 @@ final class StreamTabs {
     void closeSelected() {
         Tab t = tabs.getSelectionModel().getSelectedItem();
         if (t != null) {
-            tabs.getTabs().remove(t);
-            release((StreamView) t.getUserData());
+            close(t);
         }
     }
 
@@ -157,8 +251,7 @@ final class StreamTabs {
         for (Tab t : List.copyOf(tabs.getTabs())) {
             StreamView v = (StreamView) t.getUserData();
             if (!keep.contains(v.connectionId())) {
-                tabs.getTabs().remove(t);
-                release(v);
+                close(t);
             }
         }
     }
@@ -173,6 +266,9 @@ final class StreamTabs {
     }
 
     private void release(StreamView view) {
+        if (preview != null && preview.getUserData() == view) {
+            preview = null;
+        }
         view.close();
         ConnectionTab content = connectionTabs.remove(view);
         if (content != null) {

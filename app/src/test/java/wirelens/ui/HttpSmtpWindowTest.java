@@ -138,6 +138,8 @@ class HttpSmtpWindowTest {
         fxRun(() -> window.openStream(window.connections().row(1)));
         waitUntil("the SMTP view is shown", () -> window.connectionTab(1).shown() == ConnectionTab.Shown.SMTP);
         assertFalse(fx(() -> window.connectionTab(1).offers(ConnectionTab.Shown.HTTP)));
+        waitUntil("the tab is named by the envelope", () -> window.connectionTab(1).title().get()
+                .equals("#1 SMTP alice@example.test \u2192 bob@example.test"));
         SmtpView smtp = fx(() -> window.connectionTab(1).smtpView());
         waitUntil("the transcript is shown", () -> smtp.session() != null && !smtp.session().messages().isEmpty()
                 && smtp.transcript().getItems().size() == smtp.session().exchanges().size()
@@ -152,6 +154,8 @@ class HttpSmtpWindowTest {
         // The HTTP proxy connection's tab opens in the HTTP view at once; the view decodes the gzip'd JSON.
         fxRun(() -> window.openStream(window.connections().row(2)));
         assertEquals(ConnectionTab.Shown.HTTP, fx(() -> window.connectionTab(2).shown()));
+        waitUntil("the tab is named by the request", () -> window.connectionTab(2).title().get()
+                .equals("#2 GET /api/user"));
         HttpView http = fx(() -> window.connectionTab(2).httpView());
         waitUntil("the JSON is shown", () -> http.response().body().getText().contains("\"name\" : \"Ada\""));
         assertTrue(fx(() -> http.response().body().getText()).startsWith("{\n  \"user\" : {\n    \"id\" : 7,"));

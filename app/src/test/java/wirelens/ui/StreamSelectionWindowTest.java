@@ -247,4 +247,41 @@ class StreamSelectionWindowTest {
             }
         }
     }
+
+    @Test
+    void aSingleClickPreviewsAConnectionInOneTabThatADoubleClickKeeps(FxRobot robot) throws Exception {
+        int port = listenerPort();
+        for (int i = 1; i <= 3; i++) {
+            try (Socket c = Loopback.connect(port)) {
+                roundTrip(c, Latin1.bytes("hello " + i + "\n"));
+            }
+        }
+        waitUntil("three finished rows", () -> window.connections().row(3) != null
+                && !window.connections().row(3).info().isOpen());
+        robot.clickOn(rowNode(robot, 1));
+        waitUntil("a preview of #1", () -> window.tabs().getTabs().size() == 1 && window.view(1) != null);
+        robot.clickOn(rowNode(robot, 2));
+        waitUntil("#2 replaced the preview", () -> window.tabs().getTabs().size() == 1 && window.view(2) != null
+                && window.view(1) == null);
+        robot.doubleClickOn(rowNode(robot, 2));
+        robot.clickOn(rowNode(robot, 3));
+        waitUntil("#2 was kept and #3 previewed beside it", () -> window.tabs().getTabs().size() == 2
+                && window.view(2) != null && window.view(3) != null);
+        javafx.scene.control.Label title = fx(() -> (javafx.scene.control.Label) window.tabs().getTabs().get(1).getGraphic());
+        assertTrue(fx(() -> title.getStyleClass().contains(StreamTabs.PREVIEW)), "the preview's title is marked");
+        assertTrue(fx(() -> title.getText().startsWith("#3 ")), fx(title::getText));
+
+        // the tabs' context menu: Close others keeps the chosen one
+        fxRun(() -> window.tabs().getTabs().get(1).getContextMenu().getItems().stream()
+                .filter(m -> m.getText().equals("Close others")).findFirst().orElseThrow().fire());
+        assertEquals(1, (int) fx(() -> window.tabs().getTabs().size()));
+        assertNotNull(fx(() -> window.view(3)));
+    }
+
+    private static Node rowNode(FxRobot robot, long id) throws Exception {
+        return fx(() -> robot.lookup(".table-row-cell").queryAll().stream()
+                .filter(n -> n instanceof javafx.scene.control.TableRow<?> r && r.getItem() instanceof
+                        wirelens.ui.connections.ConnectionRow row && row.id() == id)
+                .findFirst().orElseThrow());
+    }
 }

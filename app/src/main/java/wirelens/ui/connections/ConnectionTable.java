@@ -61,6 +61,7 @@ public final class ConnectionTable {
     private Set<Long> contentMatches;
     private long hiddenUpTo;
     private AtomicBoolean runningSearch;
+    private Consumer<ConnectionRow> onPreview = row -> {};
 
     // totals of the shown rows
     private int open;
@@ -76,6 +77,11 @@ public final class ConnectionTable {
 
     public Node node() {
         return root;
+    }
+
+    /** What a single click on a row does (the window shows the connection in its preview tab). */
+    public void setOnPreview(Consumer<ConnectionRow> action) {
+        onPreview = action;
     }
 
     public TableView<ConnectionRow> table() {
@@ -324,8 +330,12 @@ public final class ConnectionTable {
                 }
             };
             row.setOnMouseClicked(e -> {
-                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !row.isEmpty()) {
-                    onOpen.accept(row.getItem());
+                if (e.getButton() == MouseButton.PRIMARY && !row.isEmpty()) {
+                    if (e.getClickCount() == 2) {
+                        onOpen.accept(row.getItem());
+                    } else if (e.getClickCount() == 1) {
+                        onPreview.accept(row.getItem());
+                    }
                 }
             });
             return row;

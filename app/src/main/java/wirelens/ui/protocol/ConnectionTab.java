@@ -3,6 +3,8 @@ package wirelens.ui.protocol;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -46,6 +48,7 @@ public final class ConnectionTab extends BorderPane {
     /** Set while the tab itself selects a view, so only the user's clicks count as choices. */
     private boolean selectingForUser;
     private boolean userPicked;
+    private Runnable onUserPick = () -> {};
     /** SMTP or HTTP once recognised, else BYTES. */
     private Shown protocol = Shown.BYTES;
     /** The pulse while undecided (sniffing again when chunks were added); null once both are decided. */
@@ -53,13 +56,24 @@ public final class ConnectionTab extends BorderPane {
     private SmtpView smtp;
     private HttpView http;
     private Node tls;
+    private final String prefix;
+    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper();
+    /** True once the title will not change: it was found, the connection ended, or it is no protocol we name. */
+    private boolean titleSettled;
     private boolean smtpDecided;
     private boolean httpDecided;
     private int sniffedAtChunks = -1;
+    private boolean sniffedEnded;
     private boolean closed;
 
-    public ConnectionTab(Node bytes, CaptureFile file, ConnectionInfo info, Pulse pulse, ViewChoices choices) {
+    /**
+     * @param title the tab's title until what the client sent names it better ({@link #title})
+     */
+    public ConnectionTab(Node bytes, CaptureFile file, ConnectionInfo info, Pulse pulse, ViewChoices choices,
+            String title) {
         this.bytes = bytes;
+        this.prefix = "#" + info.id() + " ";
+        this.title.set(title);
         this.choices = choices;
         this.file = file;
         this.connectionId = info.id();
@@ -86,6 +100,7 @@ public final class ConnectionTab extends BorderPane {
             } else {
                 if (!selectingForUser) {
                     userPicked = true;
+                    onUserPick.run();
                     if (protocol != Shown.BYTES) {
                         choices.picked(protocol, shown());
                     }
@@ -103,14 +118,20 @@ public final class ConnectionTab extends BorderPane {
         if (file == null) {
             smtpDecided = true;
             httpDecided = true;
+            titleSettled = true;
         }
         if (info.listenerKind() == ListenerKind.HTTP && file != null) {
             offerHttp();
             smtpDecided = true;
         }
-        if (!smtpDecided || !httpDecided) {
+        if (!smtpDecided || !httpDecided || !titleSettled) {
             sniffingPulse = pulse.add((now, behind) -> maybeSniff());
         }
+    }
+
+    /** The tab's title: {@code #3 GET /f3.txt}, {@code #6 SMTP alice@… → bob@…}, or the one it was given. */
+    public ReadOnlyStringProperty title() {
+        return title.getReadOnlyProperty();
     }
 
     /** Shows that view (if it was offered); returns false when the connection is not recognised as such. */
@@ -135,6 +156,11 @@ public final class ConnectionTab extends BorderPane {
             case HTTP -> httpButton.isVisible();
             case TLS -> tlsButton.isVisible();
         };
+    }
+
+    /** Runs {@code action} whenever the user picks a view (the window pins a preview tab then). */
+    public void onUserPick(Runnable action) {
+        onUserPick = action;
     }
 
     /** The view the tab shows now. */
@@ -205,6 +231,15 @@ public final class ConnectionTab extends BorderPane {
         recognised(Shown.HTTP);
     }
 
+    /** A name found in the client's bytes becomes the title; it settles once final or the connection ended. */
+    private void nameFrom(String found, boolean ended) {
+        if (found != null) {
+            title.set(prefix + found);
+        }
+        boolean complete = found != null && !found.startsWith("CONNECT ") && (!found.startsWith("SMTP") || found.contains("\u2192"));
+        titleSettled = ended || complete || (smtpDecided && httpDecided && protocol == Shown.BYTES);
+    }
+
     private void recognised(Shown as) {
         protocol = as;
         if (!userPicked) {
@@ -226,32 +261,38 @@ public final class ConnectionTab extends BorderPane {
 
     /** While undecided: sniff again whenever chunks were added, one look at a time, off the FX thread. */
     private void maybeSniff() {
-        if (closed || (smtpDecided && httpDecided)) {
+        if (closed || (smtpDecided && httpDecided && titleSettled)) {
             stopSniffing();
             return;
         }
         int chunks = file.index().chunkCount(connectionId);
         ConnectionInfo info = file.index().connection(connectionId).orElse(null);
-        if (info == null || chunks == sniffedAtChunks || !sniffing.compareAndSet(false, true)) {
+        boolean ended = info != null && !info.isOpen();
+        if (info == null || (chunks == sniffedAtChunks && ended == sniffedEnded) || !sniffing.compareAndSet(false, true)) {
             return;
         }
         sniffedAtChunks = chunks;
-        boolean ended = !info.isOpen();
+        sniffedEnded = ended;
         Background.execute(() -> {
             // Looked at before sniffing, so "the client spoke" is never newer than what isHttp saw.
             boolean clientSpoke = file.index().chunks(connectionId, 0, 1024).stream()
                     .anyMatch(c -> c.direction() == wirelens.engine.Direction.CLIENT_TO_SERVER && c.forwardedLength() > 0);
             SmtpDetection.Verdict smtpVerdict;
             boolean isHttp;
+            byte[] head;
             try {
                 smtpVerdict = SmtpTranscripts.detect(file, connectionId);
                 isHttp = HttpExchanges.isHttp(file, info);
+                head = TabTitle.clientHead(file, connectionId);
             } catch (IOException | RuntimeException e) {
                 smtpVerdict = SmtpDetection.Verdict.NOT_SMTP;
                 isHttp = false;
+                head = new byte[0];
             }
             SmtpDetection.Verdict v = smtpVerdict;
             boolean h = isHttp;
+            String httpTitle = h ? TabTitle.http(head) : null;
+            String smtpTitle = v == SmtpDetection.Verdict.SMTP ? TabTitle.smtp(head) : null;
             Platform.runLater(() -> {
                 sniffing.set(false);
                 if (closed) {
@@ -267,6 +308,7 @@ public final class ConnectionTab extends BorderPane {
                 } else if (clientSpoke || ended) {
                     httpDecided = true; // the first client bytes decide
                 }
+                nameFrom(httpTitle != null ? httpTitle : smtpTitle, ended);
             });
         });
     }
