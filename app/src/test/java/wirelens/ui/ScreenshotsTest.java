@@ -29,6 +29,7 @@ import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
+import wirelens.ui.protocol.ConnectionTab;
 import wirelens.ui.stream.StreamView;
 
 /**
@@ -151,6 +152,9 @@ class ScreenshotsTest {
                 window.connections().table().getSelectionModel().select(window.connections().row(3));
                 window.openStream(window.connections().row(3));
             });
+            // the tab opens in the SMTP view by itself; these pictures are of the bytes
+            waitUntil("the SMTP view is shown", () -> window.connectionTab(3).shown() == ConnectionTab.Shown.SMTP);
+            fxRun(() -> window.connectionTab(3).show(ConnectionTab.Shown.BYTES));
             StreamView view = fx(() -> window.view(3));
             waitUntil("the view shows all chunks", () -> view.chunkCount() == 11 && view.lastVisibleLine() == view.lineCount() - 1);
             List<String> lines = fx(() -> java.util.stream.IntStream.range(0, view.lineCount()).mapToObj(view::lineText).toList());
@@ -171,5 +175,28 @@ class ScreenshotsTest {
             Fx.screenshot(window.stage().getScene(), "hex-view");
             send(client, "QUIT\r\n", "221 ");
         }
+    }
+
+    @Test
+    void theShortcutsAreAGridWhoseColumnsNeverRunTogether(org.testfx.api.FxRobot robot) throws Exception {
+        robot.clickOn("#status-connections");
+        robot.press(javafx.scene.input.KeyCode.F1).release(javafx.scene.input.KeyCode.F1);
+        waitUntil("the shortcuts", () -> robot.lookup("#shortcuts-grid").tryQuery().isPresent());
+        javafx.scene.layout.GridPane grid = fx(() -> robot.lookup("#shortcuts-grid").queryAs(javafx.scene.layout.GridPane.class));
+        waitUntil("laid out", () -> grid.getWidth() > 0);
+        List<javafx.scene.Node> cells = fx(() -> List.copyOf(grid.getChildren()));
+        assertEquals(2 * HelpDialogs.SHORTCUTS.size(), cells.size());
+        double keysEnd = fx(() -> cells.stream().filter(n -> javafx.scene.layout.GridPane.getColumnIndex(n) == 0)
+                .mapToDouble(n -> n.getBoundsInParent().getMaxX()).max().orElseThrow());
+        double actionsStart = fx(() -> cells.stream().filter(n -> javafx.scene.layout.GridPane.getColumnIndex(n) == 1)
+                .mapToDouble(n -> n.getBoundsInParent().getMinX()).min().orElseThrow());
+        assertTrue(keysEnd < actionsStart, "keys end at " + keysEnd + ", actions start at " + actionsStart);
+        for (javafx.scene.Node n : cells) {
+            javafx.scene.control.Label l = (javafx.scene.control.Label) n;
+            assertTrue(fx(() -> l.getWidth() + 0.5 >= l.prefWidth(-1) || l.isWrapText()), "cut: " + l.getText());
+        }
+        javafx.scene.Scene dialog = fx(grid::getScene);
+        Fx.screenshot(dialog, "shortcuts");
+        fxRun(() -> dialog.getWindow().hide());
     }
 }
