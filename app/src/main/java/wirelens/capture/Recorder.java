@@ -153,6 +153,11 @@ public final class Recorder implements AutoCloseable {
     }
 
     /** Bytes of the file known to be complete on disk (whole blocks only). */
+    /** True when the file is a temporary one, deleted on close unless saved first. */
+    public boolean isTemporary() {
+        return temporary;
+    }
+
     public long flushedBytes() {
         return flushedBytes;
     }

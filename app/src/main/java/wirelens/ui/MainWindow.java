@@ -3,14 +3,13 @@ package wirelens.ui;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.geometry.Orientation;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.CheckMenuItem;
@@ -41,7 +40,6 @@ import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerConfig;
-import wirelens.ui.base.Background;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Pulse;
 import wirelens.ui.base.Styles;
@@ -111,6 +109,8 @@ final class MainWindow {
     private final Label connectionsStatus = new Label();
     private final Label bytesStatus = new Label();
     private final Label captureStatus = new Label();
+    private final CaptureSaving saving;
+    private final javafx.scene.control.Button startListeners = new javafx.scene.control.Button("Start listeners");
     private final RadioMenuItem textMode = new RadioMenuItem("Text");
     private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
     private final Pulse pulse;
@@ -138,13 +138,14 @@ final class MainWindow {
         if (rules != null && !live.commandLineRules.isEmpty()) {
             rules.addCommandLineRules(live.commandLineRules);
         }
+        this.saving = new CaptureSaving(stage, live, file, setup.dialogs(), notifications);
         this.tlsMenu = live == null ? null : new TlsMenu(live.tls, stage, setup.dialogs(), notifications);
         if (live != null) {
             live.pluginWarnings = w -> Platform.runLater(() -> notifications.error(w));
         }
 
         BorderPane root = new BorderPane();
-        root.setTop(menus());
+        root.setTop(live == null ? new javafx.scene.layout.VBox(menus(), viewerBanner(setup.viewed())) : menus());
         SplitPane right = new SplitPane(table.node(), streams.node());
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.42);
@@ -187,6 +188,43 @@ final class MainWindow {
 
     Stage stage() {
         return stage;
+    }
+
+    boolean isLive() {
+        return live != null;
+    }
+
+    /** A viewer's banner offers to start listening (the app has no live window then). */
+    void offerStartListeners(Runnable start) {
+        startListeners.setOnAction(e -> start.run());
+        startListeners.setVisible(true);
+        startListeners.setManaged(true);
+    }
+
+    /** What a viewer's banner says: the file, when it was recorded, how many connections; nothing is live. */
+    static String viewerText(Path path, List<ConnectionInfo> connections) {
+        int n = connections.size();
+        String count = n + (n == 1 ? " connection" : " connections");
+        if (n == 0) {
+            return "Viewing " + path.getFileName() + " \u2014 " + count + ". Nothing here is live.";
+        }
+        long first = connections.stream().mapToLong(ConnectionInfo::openedNanos).min().orElseThrow();
+        long last = connections.stream().mapToLong(c -> Math.max(c.openedNanos(), c.closedNanos())).max().orElseThrow();
+        return "Viewing " + path.getFileName() + " \u2014 recorded " + Units.clock(first).substring(0, 5) + "\u2013"
+                + Units.clock(last).substring(0, 5) + ", " + count + ". Nothing here is live.";
+    }
+
+    private Node viewerBanner(CaptureFile viewed) {
+        Label text = new Label(viewerText(viewed.path(), index.connections()));
+        text.setId("viewer-banner-text");
+        startListeners.setId("viewer-start-listeners");
+        startListeners.setVisible(false);
+        startListeners.setManaged(false);
+        HBox banner = new HBox(10, text, startListeners);
+        banner.setId("viewer-banner");
+        banner.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        banner.getStyleClass().add(Styles.BANNER);
+        return banner;
     }
 
     Notifications notifications() {
@@ -334,10 +372,7 @@ final class MainWindow {
         bytesStatus.setText("client \u2192 server " + Units.bytes(table.bytesClientToServer())
                 + "   server \u2192 client " + Units.bytes(table.bytesServerToClient()));
         if (live != null) {
-            String where = live.recorder.path().map(Path::toString).orElse("not recorded");
-            String failure = live.recorder.writeFailure().isPresent() ? "  \u2014 WRITE FAILED, recording stopped" : "";
-            captureStatus.setText("capture: " + where + " (" + Units.bytes(live.recorder.flushedBytes()) + ")"
-                    + failure);
+            captureStatus.setText(saving.status());
         } else {
             long size;
             try {
@@ -370,10 +405,10 @@ final class MainWindow {
 
     private MenuBar menus() {
         MenuItem open = item("Open capture\u2026", "Shortcut+O", this::chooseAndOpen);
-        MenuItem saveAs = item("Save capture as\u2026", "Shortcut+S", this::chooseAndSaveCapture);
+        MenuItem saveAs = item("Save capture as\u2026", "Shortcut+S", saving::chooseAndSave);
         MenuItem clear = item("Clear finished connections\u2026", "Shortcut+L", this::confirmAndClear);
         MenuItem closeTab = item("Close tab", "Shortcut+W", streams::closeSelected);
-        MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
+        MenuItem quit = item("Quit", "Shortcut+Q", saving::quit);
         Menu export = ExportActions.menu(() -> file, () -> stage, notifications::info,
                 w -> setup.dialogs().save(w, "Export HTTP exchanges as HAR", "wirelens.har").orElse(null),
                 w -> setup.dialogs().folder(w, "Export SMTP messages (.eml) into folder").orElse(null));
@@ -429,37 +464,14 @@ final class MainWindow {
         setup.dialogs().open(stage, "Open capture").ifPresent(setup.openViewer());
     }
 
-    private void chooseAndSaveCapture() {
-        String name = "wirelens-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".pcapng";
-        setup.dialogs().save(stage, "Save capture as", name).ifPresent(this::saveCapture);
+    /** File → Quit: asks first when unsaved traffic would be lost with the temporary capture. */
+    void quit() {
+        saving.quit();
     }
 
     /** Copies the capture (everything recorded so far) to {@code target} on a background thread. */
     void saveCapture(Path target) {
-        Background.execute(() -> {
-            String message;
-            boolean ok = false;
-            try {
-                if (live != null) {
-                    live.recorder.saveCopy(target);
-                } else {
-                    Files.copy(file.path(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-                message = "Saved the capture (" + Units.bytes(Files.size(target)) + ") to " + target;
-                ok = true;
-            } catch (IOException e) {
-                message = "Cannot save the capture to " + target + ": " + e.getMessage();
-            }
-            String m = message;
-            boolean success = ok;
-            Platform.runLater(() -> {
-                if (success) {
-                    notifications.info(m);
-                } else {
-                    notifications.error(m);
-                }
-            });
-        });
+        saving.save(target, () -> {});
     }
 
     /** File → Clear: asks first, saying what goes and what the capture file keeps. */

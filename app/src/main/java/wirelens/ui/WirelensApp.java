@@ -88,7 +88,9 @@ public final class WirelensApp extends Application {
     public void start(Stage stage) {
         if (initialViewFile != null) {
             try {
-                windows.add(viewer(stage, CaptureFile.open(initialViewFile), FileDialogs.NATIVE, this::openViewer));
+                MainWindow viewer = viewer(stage, CaptureFile.open(initialViewFile), FileDialogs.NATIVE, this::openViewer);
+                viewer.offerStartListeners(this::startLiveWindow);
+                windows.add(viewer);
                 stage.show();
             } catch (IOException e) {
                 Alert alert = new Alert(Alert.AlertType.ERROR, "Cannot open " + initialViewFile + ":\n" + e.getMessage());
@@ -98,11 +100,26 @@ public final class WirelensApp extends Application {
             }
             return;
         }
+        startLiveWindow(stage);
+    }
+
+    private void startLiveWindow(Stage stage) {
         LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins, initialEngineOptions,
                 initialTls != null ? initialTls : TlsConfig.defaults());
         windows.add(new MainWindow(stage, new MainWindow.Setup(capture, null, ListenerSettings.inUserConfigDir(),
                 initialListeners, FileDialogs.NATIVE, this::openViewer)));
         stage.show();
+    }
+
+    /** A viewer's "Start listeners": the live window, started once (brought forward after that). */
+    private void startLiveWindow() {
+        for (MainWindow w : windows) {
+            if (w.isLive() && w.stage().isShowing()) {
+                w.stage().toFront();
+                return;
+            }
+        }
+        startLiveWindow(new Stage());
     }
 
     /** Builds a live window on {@code stage}: starts the engine (TLS relayed as it is) and the recorder. */

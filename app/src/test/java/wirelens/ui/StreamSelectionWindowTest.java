@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import javafx.application.Platform;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
@@ -56,7 +57,10 @@ class StreamSelectionWindowTest {
     private MainWindow window;
     private LoopbackServer echo;
 
+    /** Answers a save dialog with the next queued path, or as if cancelled. */
     private static final class NoDialogs implements FileDialogs {
+        final java.util.Deque<Path> answers = new java.util.ArrayDeque<>();
+
         @Override
         public Optional<Path> open(Window owner, String title) {
             return Optional.empty();
@@ -64,9 +68,11 @@ class StreamSelectionWindowTest {
 
         @Override
         public Optional<Path> save(Window owner, String title, String suggestedName) {
-            return Optional.empty();
+            return Optional.ofNullable(answers.poll());
         }
     }
+
+    private final NoDialogs dialogs = new NoDialogs();
 
     @Start
     void start(Stage stage) throws Exception {
@@ -76,7 +82,7 @@ class StreamSelectionWindowTest {
         window = new MainWindow(stage, new MainWindow.Setup(live, null,
                 new ListenerSettings(config.resolve("listeners.json")),
                 List.of(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", echo.port()).withName("sel")),
-                new NoDialogs(), p -> {}));
+                dialogs, p -> {}));
         stage.show();
     }
 
@@ -276,6 +282,55 @@ class StreamSelectionWindowTest {
                 .filter(m -> m.getText().equals("Close others")).findFirst().orElseThrow().fire());
         assertEquals(1, (int) fx(() -> window.tabs().getTabs().size()));
         assertNotNull(fx(() -> window.view(3)));
+    }
+
+    @Test
+    void quittingWithUnsavedTrafficAsksAndTheStatusBarNamesTheSavedFile(FxRobot robot) throws Exception {
+        int port = listenerPort();
+        try (Socket c = Loopback.connect(port)) {
+            roundTrip(c, Latin1.bytes("keep me\n"));
+        }
+        waitUntil("the row", () -> window.connections().row(1) != null && !window.connections().row(1).info().isOpen());
+
+        // Quit asks; Cancel keeps the window
+        Platform.runLater(window::quit);
+        DialogPane ask = quitDialog(robot);
+        assertEquals("Save the capture before quitting?", fx(ask::getHeaderText));
+        assertTrue(fx(ask::getContentText).contains("1 connection"), fx(ask::getContentText));
+        robot.clickOn(button(ask, "Cancel"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(fx(() -> window.stage().isShowing()));
+
+        // saved: the status bar names the saved file, and quitting without new traffic does not ask
+        Path saved = configDir.resolve("quit-" + System.nanoTime() + ".pcapng");
+        fxRun(() -> window.saveCapture(saved));
+        waitUntil("the status bar names the saved file", () -> ((javafx.scene.control.Label) window.stage().getScene()
+                .lookup("#status-capture")).getText().startsWith("saved: " + saved + " at "));
+        assertTrue(Files.size(saved) > 0);
+
+        // more traffic after the save: asked again; Save… writes the file, then the window closes
+        try (Socket c = Loopback.connect(port)) {
+            roundTrip(c, Latin1.bytes("and me\n"));
+        }
+        waitUntil("the second row", () -> window.connections().row(2) != null && !window.connections().row(2).info().isOpen());
+        Path second = configDir.resolve("quit2-" + System.nanoTime() + ".pcapng");
+        dialogs.answers.add(second);
+        Platform.runLater(window::quit);
+        robot.clickOn(button(quitDialog(robot), "Save\u2026"));
+        waitUntil("the window closed after saving", () -> !window.stage().isShowing());
+        try (CaptureFile reopened = CaptureFile.open(second)) {
+            assertEquals(2, reopened.index().connections().size());
+        }
+    }
+
+    private static DialogPane quitDialog(FxRobot robot) throws Exception {
+        waitUntil("the question", () -> robot.lookup("#quit-dialog").tryQuery().isPresent());
+        return fx(() -> robot.lookup("#quit-dialog").queryAs(DialogPane.class));
+    }
+
+    private static Node button(DialogPane pane, String text) throws Exception {
+        return fx(() -> pane.getButtonTypes().stream().filter(b -> b.getText().equals(text))
+                .map(pane::lookupButton).findFirst().orElseThrow());
     }
 
     private static Node rowNode(FxRobot robot, long id) throws Exception {

@@ -160,6 +160,9 @@ class TlsWindowTest {
         });
         try {
             assertEquals("TLSv1.3", fx(() -> viewer.connections().row(1).tlsText()));
+            String banner = fx(() -> ((javafx.scene.control.Label) viewer.stage().getScene().lookup("#viewer-banner-text")).getText());
+            assertTrue(banner.startsWith("Viewing tls.pcapng \u2014 recorded ") && banner.endsWith(", 1 connection. Nothing here is live."),
+                    banner);
             fxRun(() -> viewer.openStream(viewer.connections().row(1)));
             assertEquals(livePanel, fx(() -> viewer.tlsPanel(1).text()));
         } finally {

@@ -27,6 +27,9 @@ public final class Styles {
     /** Selected bytes in a stream line (text, or hex and ASCII columns): a highlight behind the text. */
     public static final String SELECTION = "wl-selection";
 
+    /** The strip under a viewer's menus: which file, when it was recorded, nothing live. */
+    public static final String BANNER = "wl-banner";
+
     public static final String NOTIFICATIONS = "wl-notifications";
     public static final String NOTIFICATION = "wl-notification";
     public static final String NOTIFICATION_ERROR = "wl-notification-error";
