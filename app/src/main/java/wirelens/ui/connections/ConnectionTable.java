@@ -60,6 +60,9 @@ public final class ConnectionTable {
     private final BorderPane root = new BorderPane();
     private Set<Long> contentMatches;
     private long hiddenUpTo;
+    /** The most rows kept (oldest finished ones go first); {@link ListLimit#ALL} keeps every one. */
+    private int limit = ListLimit.ALL;
+    private long letGo;
     private AtomicBoolean runningSearch;
 
     // totals of the shown rows
@@ -136,6 +139,51 @@ public final class ConnectionTable {
         }
         rows.addAll(added);
         return failed;
+    }
+
+    /** Keeps at most {@code limit} rows from now on ({@link ListLimit#ALL}: every one). */
+    public void setLimit(int limit) {
+        this.limit = limit;
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** How many finished connections left the list because of the limit. */
+    public long letGoCount() {
+        return letGo;
+    }
+
+    /**
+     * Lets the oldest finished connections go while more than the limit are shown, except those
+     * {@code inUse} (an open tab shows them); returns their ids, for the caller to drop from the index.
+     * Open connections always stay: they are still changing.
+     */
+    public List<Long> letGoOldest(java.util.function.LongPredicate inUse) {
+        int excess = rows.size() - limit;
+        if (excess <= 0) {
+            return List.of();
+        }
+        List<Long> gone = new ArrayList<>();
+        Set<ConnectionRow> leaving = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < rows.size() && gone.size() < excess; i++) {
+            ConnectionRow r = rows.get(i);
+            if (!r.info().isOpen() && !inUse.test(r.id())) {
+                leaving.add(r);
+                gone.add(r.id());
+            }
+        }
+        if (gone.isEmpty()) {
+            return gone;
+        }
+        rows.removeIf(leaving::contains);
+        for (ConnectionRow r : leaving) {
+            byId.remove(r.id());
+            count(r.info(), -1);
+        }
+        letGo += gone.size();
+        return gone;
     }
 
     /** A connection's TLS changed (a leg's handshake, passthrough, failure): its TLS cell follows. */
