@@ -27,7 +27,10 @@ final class ChunkTable {
     /** The previous chunk's time and offset, for the next delta. */
     private long lastTime;
     private long lastOffset;
-    /** Where chunk {@code k * STEP} starts in {@link #data}, and the time and offset before it. */
+    /**
+     * Where chunk {@code (k + 1) * STEP} starts in {@link #data}, and the time and offset before it (the
+     * first step starts at 0 with 0s): a connection of fewer chunks, as most are, needs none.
+     */
     private int[] stepAt = NO_INTS;
     private long[] stepTime = NO_LONGS;
     private long[] stepOffset = NO_LONGS;
@@ -43,8 +46,8 @@ final class ChunkTable {
 
     void add(Direction direction, long time, int originalLength, int forwardedLength, boolean edited,
             boolean dropped, boolean injected, long offset) {
-        if (size % STEP == 0) {
-            int k = size / STEP;
+        if (size % STEP == 0 && size > 0) {
+            int k = size / STEP - 1;
             if (k == stepAt.length) {
                 int n = Math.max(1, k * 2);
                 stepAt = Arrays.copyOf(stepAt, n);
@@ -79,9 +82,9 @@ final class ChunkTable {
     ChunkInfo get(long connectionId, int i) {
         if (cursorIndex < 0 || i <= cursorIndex || (i / STEP) * STEP > cursorIndex + 1) {
             int k = i / STEP;
-            cursorAt = stepAt[k];
-            cursorTime = stepTime[k];
-            cursorOffset = stepOffset[k];
+            cursorAt = k == 0 ? 0 : stepAt[k - 1];
+            cursorTime = k == 0 ? 0 : stepTime[k - 1];
+            cursorOffset = k == 0 ? 0 : stepOffset[k - 1];
             cursorIndex = k * STEP - 1;
         }
         ChunkInfo chunk = null;
@@ -94,7 +97,7 @@ final class ChunkTable {
     /** Gives back the room kept for growth: a connection that ended takes no more chunks. */
     void trim() {
         data = Arrays.copyOf(data, length);
-        int steps = (size + STEP - 1) / STEP;
+        int steps = size == 0 ? 0 : (size - 1) / STEP;
         stepAt = Arrays.copyOf(stepAt, steps);
         stepTime = Arrays.copyOf(stepTime, steps);
         stepOffset = Arrays.copyOf(stepOffset, steps);
