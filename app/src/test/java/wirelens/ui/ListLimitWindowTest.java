@@ -20,6 +20,7 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.TableCell;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,7 @@ import wirelens.engine.ListenerKind;
 import wirelens.testkit.Loopback;
 import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
+import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ListLimit;
 import wirelens.ui.listeners.ListenerSettings;
 
@@ -123,6 +125,9 @@ class ListLimitWindowTest {
         assertTrue(status.startsWith("30 older connections let go (the list keeps the latest 100;"), status);
         assertTrue(status.contains("Save capture as, then Open capture"), status);
         assertEquals("Latest 100", fx(this::chosenLimit));
+        // the cells of a row shown while it was open follow it to its end
+        waitUntil("the cells of connection 32 say it closed after 2 chunks",
+                () -> "closed".equals(cellText(32, "State")) && "2".equals(cellText(32, "Chunks")));
 
         fxRun(() -> window.stage().hide()); // the recorder writes the rest and closes the file
         try (CaptureFile file = CaptureFile.open(capture)) {
@@ -132,6 +137,18 @@ class ListLimitWindowTest {
                         StandardCharsets.US_ASCII), "connection " + id + " read back from the file");
             }
         }
+    }
+
+    /** The text of the shown cell of that connection's row in that column, or null when it is not shown. */
+    private String cellText(long id, String column) {
+        for (javafx.scene.Node n : window.connections().table().lookupAll(".table-cell")) {
+            if (n instanceof TableCell<?, ?> cell && cell.getTableColumn() != null
+                    && column.equals(cell.getTableColumn().getText()) && cell.getTableRow() != null
+                    && cell.getTableRow().getItem() instanceof ConnectionRow row && row.id() == id) {
+                return cell.getText();
+            }
+        }
+        return null;
     }
 
     /** The selected item of View → Keep connections. */
