@@ -96,11 +96,13 @@ final class ChunkTable {
 
     /** Gives back the room kept for growth: a connection that ended takes no more chunks. */
     void trim() {
-        data = Arrays.copyOf(data, length);
+        data = length == 0 ? NO_BYTES : Arrays.copyOf(data, length);
         int steps = size == 0 ? 0 : (size - 1) / STEP;
-        stepAt = Arrays.copyOf(stepAt, steps);
-        stepTime = Arrays.copyOf(stepTime, steps);
-        stepOffset = Arrays.copyOf(stepOffset, steps);
+        if (steps < stepAt.length) {
+            stepAt = steps == 0 ? NO_INTS : Arrays.copyOf(stepAt, steps);
+            stepTime = steps == 0 ? NO_LONGS : Arrays.copyOf(stepTime, steps);
+            stepOffset = steps == 0 ? NO_LONGS : Arrays.copyOf(stepOffset, steps);
+        }
     }
 
     /** Heap bytes this table holds in its arrays (for tests and benchmarks). */

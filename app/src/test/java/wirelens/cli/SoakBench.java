@@ -26,8 +26,8 @@ import wirelens.testkit.LoopbackServer;
  * proxy to a loopback server, connection churn (connect, one small exchange, close) through both
  * listeners, and a byte-exact echo stream through the forward listener, every byte checked. Every
  * SAMPLE seconds it prints a row: elapsed time, traffic so far, the chunks that traffic made, the child's
- * resident memory, its live heap after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}),
- * its open file descriptors and threads. At the end: whether every echoed byte came back unchanged, and
+ * resident memory (before the collection the next column makes), its live heap (the total of
+ * {@code jcmd GC.class_histogram}, which collects first), its open file descriptors and threads. At the end: whether every echoed byte came back unchanged, and
  * the child's largest heap holders ({@code jcmd GC.class_histogram}).
  *
  * <p>From the repository's top level, after {@code mvn -B -ntp package -DskipTests}:
@@ -36,7 +36,7 @@ import wirelens.testkit.LoopbackServer;
  *
  * (defaults: app/target/wirelens.jar 5 30 headless). {@code window} runs the window instead, on Monocle
  * without a screen (the openjfx-monocle jar from the local Maven repository), recording to its temporary
- * capture file. The chunk count is counted from the traffic: one chunk per request, per response and per
+ * capture file. {@code -Dsoak.jvm="-Xmx512m ..."} passes JVM options to the child. The chunk count is counted from the traffic: one chunk per request, per response and per
  * echo read on each side is what a loopback run records (a read may merge two writes, so it is an upper
  * bound within a few per cent).
  */
@@ -130,9 +130,11 @@ public final class SoakBench {
 
     private static Child startHeadless(String jar, Path capture, int echoPort) throws Exception {
         Path output = capture.resolveSibling("wirelens.out");
-        Process p = new ProcessBuilder(java(), "-jar", jar, "--headless", "--quiet", "--capture", capture.toString(),
-                "--http-proxy", "0", "--forward", "0:127.0.0.1:" + echoPort).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(childJvmOptions());
+        command.addAll(List.of("-jar", jar, "--headless", "--quiet", "--capture", capture.toString(),
+                "--http-proxy", "0", "--forward", "0:127.0.0.1:" + echoPort));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         int proxy = 0;
         int forward = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -164,11 +166,13 @@ public final class SoakBench {
         int proxy = freePort();
         int forward = freePort();
         Path output = dir.resolve("wirelens.out");
-        Process p = new ProcessBuilder(java(), "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
-                "-Dprism.order=sw", "-Dwirelens.config.dir=" + dir.resolve("config"),
-                "-Djavafx.cachedir=" + dir.resolve("javafx-cache"), "-cp", jar + ":" + monocle, "wirelens.cli.Main",
-                "--http-proxy", Integer.toString(proxy), "--forward", forward + ":127.0.0.1:" + echoPort)
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(childJvmOptions());
+        command.addAll(List.of("-Dglass.platform=Monocle", "-Dmonocle.platform=Headless", "-Dprism.order=sw",
+                "-Dwirelens.config.dir=" + dir.resolve("config"), "-Djavafx.cachedir=" + dir.resolve("javafx-cache"),
+                "-cp", jar + ":" + monocle, "wirelens.cli.Main",
+                "--http-proxy", Integer.toString(proxy), "--forward", forward + ":127.0.0.1:" + echoPort));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (p.isAlive() && System.nanoTime() < deadline && !(accepts(proxy) && accepts(forward))) {
             Thread.sleep(200);
@@ -178,6 +182,11 @@ public final class SoakBench {
             throw new IllegalStateException("the window did not listen: " + Files.readString(output));
         }
         return new Child(p, proxy, forward, output);
+    }
+
+    private static List<String> childJvmOptions() {
+        String options = System.getProperty("soak.jvm", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     private static boolean accepts(int port) {
@@ -209,10 +218,9 @@ public final class SoakBench {
         try (var list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             fds = list.count();
         }
-        jcmd(pid, "GC.run");
-        long liveKib = heapUsedKib(jcmd(pid, "GC.heap_info"));
+        long live = liveBytes(jcmd(pid, "GC.class_histogram"));
         System.out.printf("| %.0f s | %,d | %,d | %,d | %,d | %.0f | %.1f | %d | %d |%n", seconds, requests.get(),
-                churned.get(), echoBytes.get() >> 20, chunks(), rssKib / 1024.0, liveKib / 1024.0, fds, threads);
+                churned.get(), echoBytes.get() >> 20, chunks(), rssKib / 1024.0, live / 1048576.0, fds, threads);
     }
 
     /** Two per request (request, response), two per churned exchange, two per echo write (there and back). */
@@ -229,8 +237,12 @@ public final class SoakBench {
         return -1;
     }
 
-    private static long heapUsedKib(String heapInfo) {
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(heapInfo);
+    /**
+     * The histogram's total: what a full collection left, at that moment. (GC.heap_info after GC.run
+     * counted what the proxy allocated in the second between the two commands too: up to 140 MiB more.)
+     */
+    private static long liveBytes(String histogram) {
+        Matcher m = Pattern.compile("Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 

@@ -2,6 +2,7 @@ package wirelens.ui.connections;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import javafx.application.Platform;
 import javafx.beans.Observable;
 import javafx.collections.FXCollections;
@@ -36,6 +38,7 @@ import wirelens.capture.CaptureIndex;
 import wirelens.capture.ConnectionEnd;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EpochClock;
+import wirelens.engine.Hosts;
 import wirelens.ui.base.Background;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
@@ -253,10 +256,13 @@ public final class ConnectionTable {
         }
     }
 
+    private static final Function<ConnectionRow, String> DURATION_TEXT =
+            r -> Units.duration(r.durationNanos(EpochClock.nowNanos()));
+
     /** The duration of a connection; while it is open it follows {@link #clock}. */
     private final class DurationCell extends RowCell {
         DurationCell() {
-            super(r -> Units.duration(r.durationNanos(EpochClock.nowNanos())));
+            super(DURATION_TEXT);
             clock.addListener(new javafx.beans.WeakInvalidationListener(tick));
         }
 
@@ -337,22 +343,23 @@ public final class ConnectionTable {
         placeholder.setMaxWidth(560);
         table.setPlaceholder(placeholder);
 
-        TableColumn<ConnectionRow, ConnectionInfo> id = numberColumn("#", r -> r.id(), 50);
+        TableColumn<ConnectionRow, ConnectionInfo> id = numberColumn("#", ConnectionInfo::id, 50);
         table.getColumns().add(id);
-        table.getColumns().add(textColumn("Started", ConnectionRow::startText, 100));
-        table.getColumns().add(textColumn("Listener", r -> r.info().listenerName(), 90));
-        table.getColumns().add(textColumn("Client", ConnectionRow::clientText, 130));
-        table.getColumns().add(textColumn("Target", ConnectionRow::targetText, 130));
+        table.getColumns().add(column("Started", ConnectionRow::startText,
+                Comparator.comparingLong(ConnectionInfo::openedNanos), 100));
+        table.getColumns().add(textColumn("Listener", ConnectionInfo::listenerName, 90));
+        table.getColumns().add(textColumn("Client", c -> Hosts.format(c.client()), 130));
+        table.getColumns().add(textColumn("Target", c -> Hosts.format(c.target()), 130));
         TableColumn<ConnectionRow, String> tls = new TableColumn<>("TLS");
         tls.setCellValueFactory(cell -> cell.getValue().tlsProperty());
         tls.setPrefWidth(95);
         table.getColumns().add(tls);
-        table.getColumns().add(textColumn("State", ConnectionRow::stateText, 130));
-        table.getColumns().add(numberColumn("Client \u2192 server", r -> r.info().bytesClientToServer(), 105));
-        table.getColumns().add(numberColumn("Server \u2192 client", r -> r.info().bytesServerToClient(), 110));
-        table.getColumns().add(numberColumn("Chunks", r -> (long) r.info().chunkCount(), 65));
-        TableColumn<ConnectionRow, ConnectionInfo> duration = column("Duration",
-                r -> r.durationNanos(EpochClock.nowNanos()), 80);
+        table.getColumns().add(column("State", ConnectionRow::stateText, byRow(ConnectionRow::stateText), 130));
+        table.getColumns().add(numberColumn("Client \u2192 server", ConnectionInfo::bytesClientToServer, 105));
+        table.getColumns().add(numberColumn("Server \u2192 client", ConnectionInfo::bytesServerToClient, 110));
+        table.getColumns().add(numberColumn("Chunks", ConnectionInfo::chunkCount, 65));
+        TableColumn<ConnectionRow, ConnectionInfo> duration = column("Duration", DURATION_TEXT,
+                byRow(r -> r.durationNanos(EpochClock.nowNanos())), 80);
         duration.setCellFactory(col -> new DurationCell());
         table.getColumns().add(duration);
         table.getSortOrder().add(id);
@@ -424,36 +431,40 @@ public final class ConnectionTable {
         root.setCenter(table);
     }
 
-    private TableColumn<ConnectionRow, ConnectionInfo> textColumn(String title, Function<ConnectionRow, String> value,
+    private TableColumn<ConnectionRow, ConnectionInfo> textColumn(String title, Function<ConnectionInfo, String> value,
             double width) {
-        TableColumn<ConnectionRow, ConnectionInfo> c = column(title, value, width);
-        c.setCellFactory(col -> new RowCell(value));
-        return c;
+        return column(title, r -> value.apply(r.info()), Comparator.comparing(value), width);
     }
 
-    private TableColumn<ConnectionRow, ConnectionInfo> numberColumn(String title, Function<ConnectionRow, Long> value,
+    private TableColumn<ConnectionRow, ConnectionInfo> numberColumn(String title, ToLongFunction<ConnectionInfo> value,
             double width) {
-        TableColumn<ConnectionRow, ConnectionInfo> c = column(title, value, width);
-        c.setCellFactory(col -> new RowCell(r -> Long.toString(value.apply(r))));
+        TableColumn<ConnectionRow, ConnectionInfo> c = column(title, r -> Long.toString(value.applyAsLong(r.info())),
+                Comparator.comparingLong(value), width);
         c.getStyleClass().add("wl-number");
         return c;
     }
 
     /**
-     * A column whose cell value is the row's info property itself, and which sorts by {@code key} of the
-     * row. A binding made per cell (or per comparison: sorting asks every compared row for its cell value)
-     * left a weak observer on the row's property each time, about 80 per row after a few minutes of
-     * traffic, 2.6 KB a row, for as long as the row lived.
+     * A column whose cell value is the row's info property itself: cells show {@code text} of the row and
+     * the column sorts infos by {@code order}. A binding made per cell, and per comparison (sorting asks
+     * every compared row for its cell value), left a weak observer on the row's property each time, about
+     * 80 per row after a few minutes of traffic, 2.6 KB a row for as long as the row lived.
      */
-    private <T extends Comparable<T>> TableColumn<ConnectionRow, ConnectionInfo> column(String title,
-            Function<ConnectionRow, T> key, double width) {
+    private TableColumn<ConnectionRow, ConnectionInfo> column(String title, Function<ConnectionRow, String> text,
+            Comparator<ConnectionInfo> order, double width) {
         TableColumn<ConnectionRow, ConnectionInfo> c = new TableColumn<>(title);
         c.setCellValueFactory(cell -> cell.getValue().infoProperty());
-        c.setComparator(java.util.Comparator.nullsFirst(java.util.Comparator.comparing(info -> {
-            ConnectionRow row = byId.get(info.id());
-            return row == null ? null : key.apply(row);
-        }, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))));
+        c.setCellFactory(col -> new RowCell(text));
+        c.setComparator(Comparator.nullsFirst(order));
         c.setPrefWidth(width);
         return c;
+    }
+
+    /** Sorts by what only the row knows (state, duration so far): a look-up per comparison, so not for the default order. */
+    private <T extends Comparable<T>> Comparator<ConnectionInfo> byRow(Function<ConnectionRow, T> key) {
+        return Comparator.comparing(info -> {
+            ConnectionRow row = byId.get(info.id());
+            return row == null ? null : key.apply(row);
+        }, Comparator.nullsFirst(Comparator.naturalOrder()));
     }
 }
