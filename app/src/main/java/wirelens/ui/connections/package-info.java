@@ -4,8 +4,8 @@
  * and the search in the captured bytes (text or hex), run off the FX thread; how many connections a live
  * list keeps ({@link wirelens.ui.connections.ListLimit}: the latest 100,000 by default, or all).
  *
- * <p>May import: {@code wirelens.capture}, {@code wirelens.engine}, {@code wirelens.base} and
- * {@code wirelens.ui.base}. The window imports it.
+ * <p>May import: {@code wirelens.capture}, {@code wirelens.engine}, {@code wirelens.base},
+ * {@code wirelens.ui.base} and slf4j. The window imports it.
  *
  * <p>Why it is shaped so: rows are updated in place from the batches the window drains, so a flood of
  * chunks changes a few numbers per connection per pulse, and sorting and filtering stay with the
