@@ -1,7 +1,6 @@
 package wirelens.capture;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +11,15 @@ import wirelens.engine.EngineEvent;
 
 /**
  * What a capture holds, without the bytes: every connection and, per connection, every chunk's
- * direction, time, lengths, flags and file offset. Chunks are kept in primitive arrays (about 30 bytes
- * each) so that millions of chunks fit in a small heap. Filled by the {@link Recorder}'s writer thread
- * or by {@link CaptureFile#open}; safe to read from any thread at any time.
+ * direction, time, lengths, flags and file offset. Chunks are packed ({@link ChunkTable}: about 8 to 12
+ * bytes each, trimmed to size when the connection ends) so that millions of chunks fit in a small heap.
+ * Connections can be forgotten (the capture file keeps them), so a long run need not hold them all.
+ * Filled by the {@link Recorder}'s writer thread or by {@link CaptureFile#open}; safe to read from any
+ * thread at any time.
  */
 public final class CaptureIndex {
     private final Map<Long, Entry> connections = new LinkedHashMap<>();
+    private long added;
 
     /** Every connection in the order they were opened (a snapshot). */
     public synchronized List<ConnectionInfo> connections() {
@@ -45,16 +47,21 @@ public final class CaptureIndex {
         return connections.size();
     }
 
+    /** Connections ever added, those forgotten since included. */
+    public synchronized long addedCount() {
+        return added;
+    }
+
     /** Number of chunks of that connection (0 for an unknown id). */
     public synchronized int chunkCount(long connectionId) {
         Entry e = connections.get(connectionId);
-        return e == null ? 0 : e.chunks.size;
+        return e == null ? 0 : e.chunks.size();
     }
 
     /** The chunk at {@code index} (0 .. chunkCount-1) of that connection. */
     public synchronized ChunkInfo chunk(long connectionId, int index) {
         Entry e = connections.get(connectionId);
-        if (e == null || index < 0 || index >= e.chunks.size) {
+        if (e == null || index < 0 || index >= e.chunks.size()) {
             throw new IndexOutOfBoundsException("no chunk " + index + " in connection " + connectionId);
         }
         return e.chunks.get(connectionId, index);
@@ -68,10 +75,10 @@ public final class CaptureIndex {
     /** Up to {@code count} chunks of that connection starting at {@code from} (a snapshot). */
     public synchronized List<ChunkInfo> chunks(long connectionId, int from, int count) {
         Entry e = connections.get(connectionId);
-        if (e == null || from >= e.chunks.size) {
+        if (e == null || from >= e.chunks.size()) {
             return List.of();
         }
-        int to = (int) Math.min(e.chunks.size, (long) Math.max(from, 0) + count);
+        int to = (int) Math.min(e.chunks.size(), (long) Math.max(from, 0) + count);
         List<ChunkInfo> out = new ArrayList<>(to - from);
         for (int i = Math.max(from, 0); i < to; i++) {
             out.add(e.chunks.get(connectionId, i));
@@ -88,6 +95,7 @@ public final class CaptureIndex {
             return e.info;
         }
         connections.put(info.id(), new Entry(info));
+        added++;
         return info;
     }
 
@@ -102,6 +110,9 @@ public final class CaptureIndex {
         }
         ConnectionInfo changed = change.apply(e.info);
         if (changed != null) {
+            if (e.info.isOpen() && !changed.isOpen()) {
+                e.chunks.trim();
+            }
             e.info = changed;
         }
         return changed;
@@ -114,10 +125,11 @@ public final class CaptureIndex {
         if (e == null) {
             return null;
         }
-        int index = e.chunks.size;
+        int index = e.chunks.size();
         e.chunks.add(direction, timeNanos, originalLength, forwardedLength, edited, dropped, injected, fileOffset);
         e.info = e.info.withChunk(direction, dropped ? 0 : forwardedLength);
-        return e.chunks.get(connectionId, index);
+        return new ChunkInfo(connectionId, index, direction, timeNanos, originalLength, forwardedLength, edited,
+                dropped, injected, fileOffset);
     }
 
     /** TLS on a connection's legs, in the order it happened (empty for a plain connection). */
@@ -168,48 +180,6 @@ public final class CaptureIndex {
 
         Entry(ConnectionInfo info) {
             this.info = info;
-        }
-    }
-
-    /** Chunks of one connection as parallel primitive arrays. */
-    private static final class ChunkTable {
-        private static final byte C2S = 1, EDITED = 2, DROPPED = 4, INJECTED = 8;
-        private static final long[] NO_LONGS = {};
-        private static final int[] NO_INTS = {};
-        private static final byte[] NO_BYTES = {};
-        int size;
-        // empty until the first chunk: a run without chunk recording (headless, no capture file) has none
-        long[] times = NO_LONGS;
-        long[] offsets = NO_LONGS;
-        int[] originalLengths = NO_INTS;
-        int[] forwardedLengths = NO_INTS;
-        byte[] flags = NO_BYTES;
-
-        void add(Direction direction, long time, int originalLength, int forwardedLength, boolean edited,
-                boolean dropped, boolean injected, long offset) {
-            if (size == times.length) {
-                int n = Math.max(4, size * 2);
-                times = Arrays.copyOf(times, n);
-                offsets = Arrays.copyOf(offsets, n);
-                originalLengths = Arrays.copyOf(originalLengths, n);
-                forwardedLengths = Arrays.copyOf(forwardedLengths, n);
-                flags = Arrays.copyOf(flags, n);
-            }
-            times[size] = time;
-            offsets[size] = offset;
-            originalLengths[size] = originalLength;
-            forwardedLengths[size] = forwardedLength;
-            flags[size] = (byte) ((direction == Direction.CLIENT_TO_SERVER ? C2S : 0) | (edited ? EDITED : 0)
-                    | (dropped ? DROPPED : 0) | (injected ? INJECTED : 0));
-            size++;
-        }
-
-        ChunkInfo get(long connectionId, int i) {
-            byte f = flags[i];
-            return new ChunkInfo(connectionId, i,
-                    (f & C2S) != 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT, times[i],
-                    originalLengths[i], forwardedLengths[i], (f & EDITED) != 0, (f & DROPPED) != 0,
-                    (f & INJECTED) != 0, offsets[i]);
         }
     }
 }

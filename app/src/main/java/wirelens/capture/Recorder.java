@@ -61,6 +61,8 @@ public final class Recorder implements AutoCloseable {
     private volatile String writeFailure;
     private volatile long flushedBytes;
     private volatile boolean stopping;
+    /** A connection leaves the index when it ends: always without a file, on request with one. */
+    private volatile boolean forgetEnded;
 
     private Recorder(EventQueue events, Path path, boolean temporary, UnaryOperator<Sink> wrapSink)
             throws IOException {
@@ -88,6 +90,7 @@ public final class Recorder implements AutoCloseable {
             this.sink = null;
             this.encoder = null;
             this.liveFile = null;
+            this.forgetEnded = true;
         }
         this.thread = new Thread(this::run, "wirelens-capture-writer");
         this.thread.setDaemon(true);
@@ -132,6 +135,15 @@ public final class Recorder implements AutoCloseable {
     /** Called once, on the writer thread, with a message for the user when writing fails. */
     public void onWriteFailure(Consumer<String> callback) {
         this.onWriteFailure = Objects.requireNonNull(callback);
+    }
+
+    /**
+     * From now on a connection leaves the index as soon as it has ended (its records stay in the file),
+     * so the heap holds open connections only: for runs that never look back at finished connections,
+     * as the headless runner, however long they run. Without a file this is always so.
+     */
+    public void forgetEndedConnections() {
+        this.forgetEnded = true;
     }
 
     /** Starts the writer thread. */
@@ -323,15 +335,15 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Gives a chunk's lent buffer back; without a file, an ended connection also leaves the index, as
-     * nothing can be reopened: a long run stays small.
+     * Gives a chunk's lent buffer back; an ended connection also leaves the index when nothing will look
+     * back at it (no file to read it from, or {@link #forgetEndedConnections}): a long run stays small.
      */
     private void done(EngineEvent event) {
         if (event instanceof EngineEvent.Chunk c) {
             c.release();
-        } else if (path == null && event instanceof EngineEvent.Closed c) {
+        } else if (forgetEnded && event instanceof EngineEvent.Closed c) {
             index.forget(c.connectionId());
-        } else if (path == null && event instanceof EngineEvent.Failed f) {
+        } else if (forgetEnded && event instanceof EngineEvent.Failed f) {
             index.forget(f.connectionId());
         }
     }

@@ -21,9 +21,13 @@
  *     it and sends all three to the file in one gathering write, then the buffer goes back to the engine.
  *     A recorded chunk thus costs the engine thread no copy and the heap no garbage; small reads are
  *     copied, which is cheaper than tying up a whole read buffer.
- * <li>The heap holds offsets, not bytes: {@link wirelens.capture.CaptureIndex} keeps about 30 bytes per
- *     chunk in primitive arrays, and views read bytes back from the file by range. A 2 GiB capture runs in a
- *     256 MiB heap. {@link wirelens.capture.PcapngScanner} reopens a file from block headers and Wirelens'
+ * <li>The heap holds offsets, not bytes: {@link wirelens.capture.CaptureIndex} packs each chunk into a flag
+ *     byte and variable-length deltas ({@link wirelens.capture.ChunkTable}, about 8 to 12 bytes a chunk of a
+ *     finished connection, where plain columns took 30 to 50), and views read bytes back from the file by
+ *     range. A 2 GiB capture runs in a 256 MiB heap. What nobody will look at again leaves the index: a
+ *     headless run forgets a connection once it has ended ({@link wirelens.capture.Recorder#forgetEndedConnections}),
+ *     the window forgets the oldest beyond its list's limit; the file keeps them all, so a long run's heap
+ *     follows what is open, not what happened (the {@code SoakBench} in the tests measures it). {@link wirelens.capture.PcapngScanner} reopens a file from block headers and Wirelens'
  *     records, reading 4 KiB at a time and skipping the payloads of large packet blocks.
  * <li>A write failure (disk full) is reported once, the file is cut back to its last complete block and
  *     recording stops, while the queue is still drained: a debugger must never stop the traffic it watches.

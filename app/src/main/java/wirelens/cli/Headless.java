@@ -56,6 +56,8 @@ final class Headless {
         if (options.capture() != null) {
             try {
                 recorder = Recorder.toFile(events, options.capture());
+                // nothing headless reads a finished connection back: the file has it, the heap need not
+                recorder.forgetEndedConnections();
             } catch (IOException e) {
                 err.println("wirelens: cannot write the capture file " + options.capture() + ": "
                         + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -153,7 +155,7 @@ final class Headless {
             log.error("closing the capture file failed: {}", e.getMessage());
         }
         if (options.capture() != null && !options.quiet()) {
-            out.println("capture " + options.capture() + ": " + recorder.index().connectionCount() + " connection(s), "
+            out.println("capture " + options.capture() + ": " + recorder.index().addedCount() + " connection(s), "
                     + recorder.flushedBytes() + " bytes" + recorder.writeFailure().map(f -> " (incomplete: writing failed)")
                             .orElse(""));
         }

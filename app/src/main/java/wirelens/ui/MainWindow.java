@@ -45,6 +45,7 @@ import wirelens.ui.base.Pulse;
 import wirelens.ui.base.Styles;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ConnectionTable;
+import wirelens.ui.connections.ListLimit;
 import wirelens.ui.intercept.InterceptPane;
 import wirelens.ui.intercept.InterceptStyles;
 import wirelens.ui.intercept.RulesPane;
@@ -111,6 +112,7 @@ final class MainWindow {
     private final Label captureStatus = new Label();
     private final CaptureSaving saving;
     private final javafx.scene.control.Button startListeners = new javafx.scene.control.Button("Start listeners");
+    private final Label letGoStatus = new Label();
     private final RadioMenuItem textMode = new RadioMenuItem("Text");
     private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
     private final Pulse pulse;
@@ -130,6 +132,9 @@ final class MainWindow {
                 mode -> (mode == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true));
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         table.setOnPreview(streams::preview);
+        if (live != null) {
+            table.setLimit(ListLimit.load(limitFile()));
+        }
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
         this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine, pulse);
@@ -319,6 +324,7 @@ final class MainWindow {
             CaptureFeed.Batch batch = live.feed.drain();
             if (!batch.isEmpty()) {
                 List<ConnectionInfo> failed = table.apply(batch.connections(), batch.targetConnected());
+                letGoOldest();
                 reportFailures(failed);
                 for (CaptureUpdate u : batch.other()) {
                     report(u);
@@ -333,6 +339,29 @@ final class MainWindow {
             updateStatus();
             table.tick();
         }
+    }
+
+    /** Past the list's limit the oldest finished connections leave the list and the index (not open tabs). */
+    private void letGoOldest() {
+        for (long id : table.letGoOldest(id -> streams.connectionTab(id) != null)) {
+            index.forget(id);
+        }
+    }
+
+    /** View → Keep connections: applies and saves the choice. */
+    private void setListLimit(int limit) {
+        table.setLimit(limit);
+        try {
+            ListLimit.save(limitFile(), limit);
+        } catch (IOException e) {
+            notifications.error("Could not save the list limit to " + limitFile() + ": " + e.getMessage());
+        }
+        letGoOldest();
+        updateStatus();
+    }
+
+    private Path limitFile() {
+        return setup.settings().file().resolveSibling("window.properties");
     }
 
     private void reportFailures(List<ConnectionInfo> failed) {
@@ -371,6 +400,10 @@ final class MainWindow {
         connectionsStatus.setText(table.openCount() + " open / " + shown + (shown == 1 ? " connection" : " connections"));
         bytesStatus.setText("client \u2192 server " + Units.bytes(table.bytesClientToServer())
                 + "   server \u2192 client " + Units.bytes(table.bytesServerToClient()));
+        long letGo = table.letGoCount();
+        letGoStatus.setText(letGo == 0 ? "" : String.format(java.util.Locale.ROOT, "%,d older connection%s let go"
+                + " (the list keeps the latest %s; the capture file has them all: Save capture as, then Open capture)",
+                letGo, letGo == 1 ? "" : "s", ListLimit.label(table.limit())));
         if (live != null) {
             captureStatus.setText(saving.status());
         } else {
@@ -425,6 +458,9 @@ final class MainWindow {
         textMode.setOnAction(e -> streams.setMode(StreamView.Mode.TEXT));
         hexMode.setOnAction(e -> streams.setMode(StreamView.Mode.HEX));
         Menu view = new Menu("View", null, textMode, hexMode);
+        if (live != null) {
+            view.getItems().addAll(new SeparatorMenuItem(), ListLimit.menu(table.limit(), this::setListLimit));
+        }
         Menu interceptMenu = null;
         if (live != null) {
             interceptItem.setAccelerator(KeyCombination.keyCombination("Shortcut+I"));
@@ -528,7 +564,8 @@ final class MainWindow {
         connectionsStatus.setId("status-connections");
         bytesStatus.setId("status-bytes");
         captureStatus.setId("status-capture");
-        HBox bar = new HBox(connectionsStatus, bytesStatus, spacer, captureStatus);
+        letGoStatus.setId("status-let-go");
+        HBox bar = new HBox(connectionsStatus, bytesStatus, letGoStatus, spacer, captureStatus);
         if (live != null) {
             interceptButton.setId("status-intercept");
             interceptButton.setFocusTraversable(false);

@@ -2,6 +2,7 @@ package wirelens.ui.connections;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import javafx.application.Platform;
 import javafx.beans.Observable;
 import javafx.collections.FXCollections;
@@ -20,6 +22,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
@@ -35,6 +38,7 @@ import wirelens.capture.CaptureIndex;
 import wirelens.capture.ConnectionEnd;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EpochClock;
+import wirelens.engine.Hosts;
 import wirelens.ui.base.Background;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
@@ -60,6 +64,9 @@ public final class ConnectionTable {
     private final BorderPane root = new BorderPane();
     private Set<Long> contentMatches;
     private long hiddenUpTo;
+    /** The most rows kept (oldest finished ones go first); {@link ListLimit#ALL} keeps every one. */
+    private int limit = ListLimit.ALL;
+    private long letGo;
     private AtomicBoolean runningSearch;
     private Consumer<ConnectionRow> onPreview = row -> {};
 
@@ -144,6 +151,51 @@ public final class ConnectionTable {
         return failed;
     }
 
+    /** Keeps at most {@code limit} rows from now on ({@link ListLimit#ALL}: every one). */
+    public void setLimit(int limit) {
+        this.limit = limit;
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** How many finished connections left the list because of the limit. */
+    public long letGoCount() {
+        return letGo;
+    }
+
+    /**
+     * Lets the oldest finished connections go while more than the limit are shown, except those
+     * {@code inUse} (an open tab shows them); returns their ids, for the caller to drop from the index.
+     * Open connections always stay: they are still changing.
+     */
+    public List<Long> letGoOldest(java.util.function.LongPredicate inUse) {
+        int excess = rows.size() - limit;
+        if (excess <= 0) {
+            return List.of();
+        }
+        List<Long> gone = new ArrayList<>();
+        Set<ConnectionRow> leaving = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < rows.size() && gone.size() < excess; i++) {
+            ConnectionRow r = rows.get(i);
+            if (!r.info().isOpen() && !inUse.test(r.id())) {
+                leaving.add(r);
+                gone.add(r.id());
+            }
+        }
+        if (gone.isEmpty()) {
+            return gone;
+        }
+        rows.removeIf(leaving::contains);
+        for (ConnectionRow r : leaving) {
+            byId.remove(r.id());
+            count(r.info(), -1);
+        }
+        letGo += gone.size();
+        return gone;
+    }
+
     /** A connection's TLS changed (a leg's handshake, passthrough, failure): its TLS cell follows. */
     public void tlsChanged(long id) {
         ConnectionRow row = byId.get(id);
@@ -191,24 +243,42 @@ public final class ConnectionTable {
 
     private final javafx.beans.property.LongProperty clock = new javafx.beans.property.SimpleLongProperty();
 
+    /**
+     * A cell showing {@code text} of its row. Its value is the row's info, a new object on every update,
+     * so the cell redraws when its row changes without a binding of its own.
+     */
+    private class RowCell extends TableCell<ConnectionRow, ConnectionInfo> {
+        private final Function<ConnectionRow, String> text;
+
+        RowCell(Function<ConnectionRow, String> text) {
+            this.text = text;
+        }
+
+        @Override
+        protected void updateItem(ConnectionInfo info, boolean empty) {
+            super.updateItem(info, empty);
+            ConnectionRow row = empty || info == null ? null : byId.get(info.id());
+            setText(row == null ? null : text.apply(row));
+        }
+    }
+
+    private static final Function<ConnectionRow, String> DURATION_TEXT =
+            r -> Units.duration(r.durationNanos(EpochClock.nowNanos()));
+
     /** The duration of a connection; while it is open it follows {@link #clock}. */
-    private final class DurationCell extends javafx.scene.control.TableCell<ConnectionRow, Long> {
+    private final class DurationCell extends RowCell {
         DurationCell() {
+            super(DURATION_TEXT);
             clock.addListener(new javafx.beans.WeakInvalidationListener(tick));
         }
 
         private final javafx.beans.InvalidationListener tick = o -> {
-            ConnectionRow row = getTableRow() == null ? null : getTableRow().getItem();
-            if (!isEmpty() && row != null && row.info().isOpen()) {
+            ConnectionInfo info = getItem();
+            ConnectionRow row = isEmpty() || info == null ? null : byId.get(info.id());
+            if (row != null && row.info().isOpen()) {
                 setText(Units.duration(row.durationNanos(clock.get())));
             }
         };
-
-        @Override
-        protected void updateItem(Long v, boolean empty) {
-            super.updateItem(v, empty);
-            setText(empty || v == null ? null : Units.duration(v));
-        }
     }
 
     // ---- filter and search --------------------------------------------------------------
@@ -279,24 +349,24 @@ public final class ConnectionTable {
         placeholder.setMaxWidth(560);
         table.setPlaceholder(placeholder);
 
-        TableColumn<ConnectionRow, Long> id = numberColumn("#", r -> r.id(), 50);
+        TableColumn<ConnectionRow, ConnectionInfo> id = numberColumn("#", ConnectionInfo::id, 50);
         table.getColumns().add(id);
-        table.getColumns().add(textColumn("Started", ConnectionRow::startText, 100));
-        table.getColumns().add(textColumn("Listener", r -> r.info().listenerName(), 90));
-        table.getColumns().add(textColumn("Client", ConnectionRow::clientText, 130));
-        table.getColumns().add(textColumn("Target", ConnectionRow::targetText, 130));
+        table.getColumns().add(column("Started", ConnectionRow::startText,
+                Comparator.comparingLong(ConnectionInfo::openedNanos), 100));
+        table.getColumns().add(textColumn("Listener", ConnectionInfo::listenerName, 90));
+        table.getColumns().add(textColumn("Client", c -> Hosts.format(c.client()), 130));
+        table.getColumns().add(textColumn("Target", c -> Hosts.format(c.target()), 130));
         TableColumn<ConnectionRow, String> tls = new TableColumn<>("TLS");
         tls.setCellValueFactory(cell -> cell.getValue().tlsProperty());
         tls.setPrefWidth(95);
         table.getColumns().add(tls);
-        table.getColumns().add(textColumn("State", ConnectionRow::stateText, 130));
-        table.getColumns().add(numberColumn("Client \u2192 server", r -> r.info().bytesClientToServer(), 105));
-        table.getColumns().add(numberColumn("Server \u2192 client", r -> r.info().bytesServerToClient(), 110));
-        table.getColumns().add(numberColumn("Chunks", r -> (long) r.info().chunkCount(), 65));
-        TableColumn<ConnectionRow, Long> duration = new TableColumn<>("Duration");
-        duration.setCellValueFactory(c -> live(c.getValue(), r -> r.durationNanos(EpochClock.nowNanos())));
+        table.getColumns().add(column("State", ConnectionRow::stateText, byRow(ConnectionRow::stateText), 130));
+        table.getColumns().add(numberColumn("Client \u2192 server", ConnectionInfo::bytesClientToServer, 105));
+        table.getColumns().add(numberColumn("Server \u2192 client", ConnectionInfo::bytesServerToClient, 110));
+        table.getColumns().add(numberColumn("Chunks", ConnectionInfo::chunkCount, 65));
+        TableColumn<ConnectionRow, ConnectionInfo> duration = column("Duration", DURATION_TEXT,
+                byRow(r -> r.durationNanos(EpochClock.nowNanos())), 80);
         duration.setCellFactory(col -> new DurationCell());
-        duration.setPrefWidth(80);
         table.getColumns().add(duration);
         table.getSortOrder().add(id);
 
@@ -371,25 +441,40 @@ public final class ConnectionTable {
         root.setCenter(table);
     }
 
-    private static TableColumn<ConnectionRow, String> textColumn(String title, Function<ConnectionRow, String> value,
+    private TableColumn<ConnectionRow, ConnectionInfo> textColumn(String title, Function<ConnectionInfo, String> value,
             double width) {
-        TableColumn<ConnectionRow, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> live(cell.getValue(), value));
-        c.setPrefWidth(width);
-        return c;
+        return column(title, r -> value.apply(r.info()), Comparator.comparing(value), width);
     }
 
-    /** A cell value that follows the row's info (cells update themselves; bindings hold no strong refs). */
-    private static <T> javafx.beans.value.ObservableValue<T> live(ConnectionRow row, Function<ConnectionRow, T> value) {
-        return javafx.beans.binding.Bindings.createObjectBinding(() -> value.apply(row), row.infoProperty());
-    }
-
-    private static TableColumn<ConnectionRow, Long> numberColumn(String title, Function<ConnectionRow, Long> value,
+    private TableColumn<ConnectionRow, ConnectionInfo> numberColumn(String title, ToLongFunction<ConnectionInfo> value,
             double width) {
-        TableColumn<ConnectionRow, Long> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> live(cell.getValue(), value));
-        c.setPrefWidth(width);
+        TableColumn<ConnectionRow, ConnectionInfo> c = column(title, r -> Long.toString(value.applyAsLong(r.info())),
+                Comparator.comparingLong(value), width);
         c.getStyleClass().add("wl-number");
         return c;
+    }
+
+    /**
+     * A column whose cell value is the row's info property itself: cells show {@code text} of the row and
+     * the column sorts infos by {@code order}. A binding made per cell, and per comparison (sorting asks
+     * every compared row for its cell value), left a weak observer on the row's property each time, about
+     * 80 per row after a few minutes of traffic, 2.6 KB a row for as long as the row lived.
+     */
+    private TableColumn<ConnectionRow, ConnectionInfo> column(String title, Function<ConnectionRow, String> text,
+            Comparator<ConnectionInfo> order, double width) {
+        TableColumn<ConnectionRow, ConnectionInfo> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> cell.getValue().infoProperty());
+        c.setCellFactory(col -> new RowCell(text));
+        c.setComparator(Comparator.nullsFirst(order));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    /** Sorts by what only the row knows (state, duration so far): a look-up per comparison, so not for the default order. */
+    private <T extends Comparable<T>> Comparator<ConnectionInfo> byRow(Function<ConnectionRow, T> key) {
+        return Comparator.comparing(info -> {
+            ConnectionRow row = byId.get(info.id());
+            return row == null ? null : key.apply(row);
+        }, Comparator.nullsFirst(Comparator.naturalOrder()));
     }
 }
