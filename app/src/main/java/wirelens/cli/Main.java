@@ -57,8 +57,9 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION",
             description = {"Close a connection with no bytes either way for this long, on every listener (the end",
-                "says 'idle timeout'). Default: 5m on HTTP proxies; never on forward listeners, where quiet SMTP,",
-                "database and WebSocket sessions are normal. 0 = never. DURATION: 300ms, 60s, 5m, 2h, or seconds."})
+                "says 'idle timeout'); a request head on its way or an origin's answer awaited has its own timeout.",
+                "Default: 5m on HTTP proxies; never on forward listeners, where quiet SMTP, database and WebSocket",
+                "sessions are normal. 0 = never. DURATION: 300ms, 60s, 5m, 2h, or seconds."})
     String idleTimeout;
 
     @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "50",

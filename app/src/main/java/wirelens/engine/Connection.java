@@ -346,8 +346,8 @@ final class Connection implements SessionOutput {
     /**
      * Called by the loop when the idle deadline of this connection has passed: closes it if no bytes
      * moved for the whole timeout, else looks again when they will not have. A held chunk (the user
-     * deciding), reading paused for the event consumer, or a wait for the target's answer (the response
-     * timeout's to end) is not idleness.
+     * deciding) or reading paused for the event consumer is not idleness, nor is a wait that a timeout
+     * of its own ends with an answer to the client (the target's response: 504; a request head: 408).
      */
     void idleDeadlinePassed(long now) {
         if (ended) {
@@ -355,7 +355,7 @@ final class Connection implements SessionOutput {
         }
         long quietNanos = now - lastActivityNanos;
         if (held[0] != null || held[1] != null || loop.budgetPaused()
-                || (target != null && loop.timers().awaitsResponse(target))) {
+                || (target != null && loop.timers().awaitsResponse(target)) || loop.timers().awaitsRequestHead(this)) {
             quietNanos = 0;
         }
         if (quietNanos < idleTimeoutNanos) {

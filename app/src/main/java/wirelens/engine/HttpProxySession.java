@@ -27,8 +27,9 @@ import wirelens.proto.http.MessageHead;
  * <p>A request head must be complete within the request head timeout ({@link
  * SessionOutput#awaitRequestHead}), counted from the accept for the first request and from the first
  * byte of the next head on a kept-alive connection: a client that trickles a head byte by byte is as
- * late as one that stops, and gets a 408. Between requests a kept-alive client only has the engine's
- * idle timeout, as browsers keep connections open for the next click.
+ * late as one that stops, and gets a 408 (the idle timeout does not cut a head short). Between
+ * requests a kept-alive client only has the engine's idle timeout, as browsers keep connections open
+ * for the next click.
  */
 public final class HttpProxySession implements Session {
 

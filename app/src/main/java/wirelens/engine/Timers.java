@@ -78,6 +78,11 @@ final class Timers {
         }
     }
 
+    /** True while the request head timeout of that connection runs. */
+    boolean awaitsRequestHead(Connection c) {
+        return requestHeads != null && requestHeads.watches(c);
+    }
+
     /** The idle timeout of a connection of that listener kind in nanoseconds, 0 for none. */
     long idleTimeoutNanos(ListenerKind kind) {
         Deadlines<Connection> idle = idle(kind);

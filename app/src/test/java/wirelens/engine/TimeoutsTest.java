@@ -145,9 +145,9 @@ class TimeoutsTest {
     }
 
     /**
-     * The documented rule: a head counts from its start, however lively it trickles in, so a byte every
-     * 100 ms is no idle connection (300 ms limit) but a head that takes longer than its limit gets a 408;
-     * a trickle that completes in time is served.
+     * The documented rule: a head counts from its start however lively it trickles in, so a byte every
+     * 100 ms does not keep it alive past its limit (a 408), and while it comes the idle timeout (300 ms)
+     * does not cut it short; a trickle complete in time is served.
      */
     @Test
     void aTrickledHeadIsNeverIdleButMustBeCompleteWithinTheHeadTimeout() throws Exception {

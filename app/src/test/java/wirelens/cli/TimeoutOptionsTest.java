@@ -1,0 +1,71 @@
+package wirelens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.helpers.NOPLogger;
+import wirelens.engine.EngineEvent;
+import wirelens.testkit.HeadlessWirelens;
+import wirelens.testkit.Latin1;
+import wirelens.testkit.Loopback;
+import wirelens.testkit.LoopbackServer;
+
+/** {@code --idle-timeout} and {@code --request-head-timeout} on the real command line, and how their ends read. */
+class TimeoutOptionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void headlessSaysWhyAConnectionWasClosedAndTheCaptureKeepsIt() throws Exception {
+        Path capture = dir.resolve("timeouts.pcapng");
+        try (LoopbackServer echo = LoopbackServer.echo();
+                HeadlessWirelens w = HeadlessWirelens.start(dir, "--forward", "0:127.0.0.1:" + echo.port(),
+                        "--http-proxy", "0", "--idle-timeout", "300ms", "--request-head-timeout", "0.4",
+                        "--capture", capture.toString())) {
+            try (Socket quiet = Loopback.connect(w.forwardPort(0)); Socket silent = Loopback.connect(w.proxyPort())) {
+                Loopback.roundTrip(quiet, Latin1.bytes("hello"));
+                assertEquals(-1, quiet.getInputStream().read());
+                String answer = Latin1.text(silent.getInputStream().readAllBytes());
+                assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
+            }
+            w.awaitLine("#\\d+ closed \\(idle timeout 300ms\\) c2s=5 s2c=5 bytes in \\d+\\.\\d+s");
+            w.awaitLine("#\\d+ closed \\(request head timeout 400ms\\) c2s=0 s2c=\\d+ bytes in \\d+\\.\\d+s");
+            w.stop();
+        }
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"--read", capture.toString()}, new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true)));
+        assertTrue(out.toString().contains("closed: idle timeout 300ms"), out.toString());
+        assertTrue(out.toString().contains("closed: request head timeout 400ms"), out.toString());
+    }
+
+    @Test
+    void withoutACaptureTheEndLineSaysWhyToo() {
+        StringWriter text = new StringWriter();
+        HeadlessPrinter printer = new HeadlessPrinter(new PrintWriter(text, true), NOPLogger.NOP_LOGGER, false);
+        printer.print(new EngineEvent.Closed(7, 0, 12, 34, false, "idle timeout 5m"));
+        printer.print(new EngineEvent.Closed(8, 0, 1, 2, false));
+        assertEquals("#7 closed (idle timeout 5m) c2s=12 s2c=34 bytes in 0.000s\n#8 closed c2s=1 s2c=2 bytes in 0.000s\n",
+                text.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void aDurationThatIsNoneIsAUsageErrorNamingTheOption() {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"--headless", "--http-proxy", "0", "--idle-timeout", "5 minutes"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("wirelens: --idle-timeout: '5 minutes' is not a duration"), err.toString());
+        err.getBuffer().setLength(0);
+        code = Main.run(new String[] {"--headless", "--http-proxy", "0", "--request-head-timeout", "200h"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("wirelens: --request-head-timeout must be at most a week"), err.toString());
+    }
+}
