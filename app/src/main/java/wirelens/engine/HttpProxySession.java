@@ -146,9 +146,6 @@ public final class HttpProxySession implements Session {
                 hold(data, off, end, out); // pipelined: the next request waits for this response
                 return;
             }
-            if (request == null) {
-                awaitHead(true, out);
-            }
             boolean wasInBody = requests.inBody();
             long start = requests.position();
             Fed fed = feed(requests, data, off, end);
@@ -157,6 +154,9 @@ public final class HttpProxySession implements Session {
             HttpEvent last = fed.last();
             if (head != null) {
                 awaitHead(false, out);
+            } else if (request == null && n > 0) {
+                // part of a head: its clock runs until the rest comes (a head that comes whole costs no timer)
+                awaitHead(true, out);
             }
             if (head != null && !requestHead(head, out)) {
                 return;
