@@ -335,8 +335,16 @@ final class Connection implements SessionOutput {
         }
     }
 
-    /** Called by the loop when the client's request head took longer than the request head timeout. */
+    /**
+     * Called by the loop when the client's request head took longer than the request head timeout.
+     * Bytes that came in time but wait unread (a busy loop runs its timers first) are read before the
+     * session is told: they may complete the head, and a close with unread input would be a reset that
+     * can destroy the 408 on its way to the client.
+     */
     void requestHeadLate() {
+        if (!ended && canRead(client)) {
+            read(client);
+        }
         if (!ended) {
             handle(new SessionEvent.RequestHeadLate(loop.options().requestHeadTimeoutMillis()));
             updateInterest();
@@ -347,7 +355,7 @@ final class Connection implements SessionOutput {
      * Called by the loop when the idle deadline of this connection has passed: closes it if no bytes
      * moved for the whole timeout, else looks again when they will not have. A held chunk (the user
      * deciding) or reading paused for the event consumer is not idleness, nor is a wait that a timeout
-     * of its own ends with an answer to the client (the target's response: 504; a request head: 408).
+     * of its own ends (the target's connect or response: 504 or an error; a request head: 408).
      */
     void idleDeadlinePassed(long now) {
         if (ended) {
@@ -355,7 +363,8 @@ final class Connection implements SessionOutput {
         }
         long quietNanos = now - lastActivityNanos;
         if (held[0] != null || held[1] != null || loop.budgetPaused()
-                || (target != null && loop.timers().awaitsResponse(target)) || loop.timers().awaitsRequestHead(this)) {
+                || (target != null && (target.connecting || loop.timers().awaitsResponse(target)))
+                || loop.timers().awaitsRequestHead(this)) {
             quietNanos = 0;
         }
         if (quietNanos < idleTimeoutNanos) {

@@ -26,7 +26,7 @@ class TimeoutOptionsTest {
         Path capture = dir.resolve("timeouts.pcapng");
         try (LoopbackServer echo = LoopbackServer.echo();
                 HeadlessWirelens w = HeadlessWirelens.start(dir, "--forward", "0:127.0.0.1:" + echo.port(),
-                        "--http-proxy", "0", "--idle-timeout", "300ms", "--request-head-timeout", "0.4",
+                        "--http-proxy", "0", "--idle-timeout", "1500ms", "--request-head-timeout", "0.4",
                         "--capture", capture.toString())) {
             try (Socket quiet = Loopback.connect(w.forwardPort(0)); Socket silent = Loopback.connect(w.proxyPort())) {
                 Loopback.roundTrip(quiet, Latin1.bytes("hello"));
@@ -34,14 +34,14 @@ class TimeoutOptionsTest {
                 String answer = Latin1.text(silent.getInputStream().readAllBytes());
                 assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
             }
-            w.awaitLine("#\\d+ closed \\(idle timeout 300ms\\) c2s=5 s2c=5 bytes in \\d+\\.\\d+s");
+            w.awaitLine("#\\d+ closed \\(idle timeout 1500ms\\) c2s=5 s2c=5 bytes in \\d+\\.\\d+s");
             w.awaitLine("#\\d+ closed \\(request head timeout 400ms\\) c2s=0 s2c=\\d+ bytes in \\d+\\.\\d+s");
             w.stop();
         }
         StringWriter out = new StringWriter();
         assertEquals(0, Main.run(new String[] {"--read", capture.toString()}, new PrintWriter(out, true),
                 new PrintWriter(new StringWriter(), true)));
-        assertTrue(out.toString().contains("closed: idle timeout 300ms"), out.toString());
+        assertTrue(out.toString().contains("closed: idle timeout 1500ms"), out.toString());
         assertTrue(out.toString().contains("closed: request head timeout 400ms"), out.toString());
     }
 
