@@ -68,7 +68,8 @@
  * ({@link wirelens.engine.Deadlines}): a loop turn with nothing due costs a look at each set's head.
  * Idleness is not re-armed per read: a connection notes the loop's wake-up time when it is touched, and
  * its deadline, when it passes, closes it only if it has been quiet for the whole timeout (else looks
- * again then). An idle close and an HTTP client too slow with its request head (a 408) are normal
+ * again then); a wait that a timeout of its own ends (a connect, an origin's answer, a request head) is
+ * not idleness. An idle close and an HTTP client too slow with its request head (a 408) are normal
  * ends whose {@link wirelens.engine.EngineEvent.Closed} says why. Forward listeners have no idle timeout
  * by default: quiet SMTP, database and WebSocket sessions are normal there.
  *
