@@ -4,11 +4,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** How sizes, durations and times read for people, in the window and on the command line alike. */
 public final class Units {
     private static final DateTimeFormatter CLOCK =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|)");
 
     private Units() {}
 
@@ -39,6 +43,46 @@ public final class Units {
         }
         long s = nanos / 1_000_000_000L;
         return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60);
+    }
+
+    /**
+     * A duration as an option gives it: a number with {@code ms}, {@code s}, {@code m} or {@code h} after it
+     * ({@code 300ms}, {@code 1.5s}, {@code 5m}, {@code 2h}), or a bare number of seconds as the other
+     * timeout options take. Returns milliseconds.
+     *
+     * @throws IllegalArgumentException when the text is not such a duration (the message says what is)
+     */
+    public static long parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches() || m.group(1).length() > 12) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: give a number with ms, s, m or h"
+                    + " after it (300ms, 60s, 5m, 2h), or seconds");
+        }
+        long unitMillis = switch (m.group(2)) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 1_000;
+        };
+        return Math.round(Double.parseDouble(m.group(1)) * unitMillis);
+    }
+
+    /**
+     * A duration of whole milliseconds in few characters, as options are written: {@code 300ms}, {@code 1s},
+     * {@code 60s}, {@code 90s}, {@code 5m}, {@code 60m}, {@code 2h}. A larger unit only from two of it on,
+     * so that one minute reads {@code 60s} as people say it.
+     */
+    public static String shortDuration(long millis) {
+        if (millis > 3_600_000 && millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis > 60_000 && millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1_000 == 0) {
+            return millis / 1_000 + "s";
+        }
+        return millis + "ms";
     }
 
     /** The local wall-clock time of an instant given as nanoseconds since the epoch: {@code 14:03:07.412}. */

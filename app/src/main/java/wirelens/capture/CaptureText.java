@@ -42,8 +42,8 @@ public final class CaptureText {
     private static String ending(ConnectionInfo c) {
         return switch (c.end()) {
             case OPEN -> "open (capture ended first)";
-            case FAILED -> "failed: " + c.failure();
-            default -> c.end().label();
+            case FAILED -> "failed: " + c.endReason();
+            default -> c.endReason() == null ? c.end().label() : c.end().label() + ": " + c.endReason();
         };
     }
 

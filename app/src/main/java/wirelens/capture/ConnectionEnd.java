@@ -4,11 +4,11 @@ package wirelens.capture;
 public enum ConnectionEnd {
     /** Still open (live), or the capture stopped before the connection ended. */
     OPEN("open"),
-    /** Both sides finished normally. */
+    /** Both sides finished normally, or Wirelens closed it ({@link ConnectionInfo#endReason()} says why). */
     CLOSED("closed"),
     /** One side reset the connection. */
     RESET("reset"),
-    /** The connection failed, e.g. the target refused; {@link ConnectionInfo#failure()} says why. */
+    /** The connection failed, e.g. the target refused; {@link ConnectionInfo#endReason()} says why. */
     FAILED("failed");
 
     private final String label;

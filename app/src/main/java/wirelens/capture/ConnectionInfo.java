@@ -17,7 +17,8 @@ import wirelens.engine.ListenerKind;
  * @param openedNanos         accept time, epoch nanoseconds
  * @param closedNanos         end time, epoch nanoseconds; 0 while {@link ConnectionEnd#OPEN}
  * @param end                 how it ended
- * @param failure             why it failed, or null unless {@link ConnectionEnd#FAILED}
+ * @param endReason           why it ended: the error of a {@link ConnectionEnd#FAILED} one, the reason of a
+ *                            close Wirelens chose ("idle timeout 5m"); null for an end the peers brought about
  * @param bytesClientToServer bytes forwarded from client to target (after edits)
  * @param bytesServerToClient bytes forwarded from target to client (after edits)
  * @param chunkCount          chunks recorded in both directions
@@ -34,7 +35,7 @@ public record ConnectionInfo(
         long openedNanos,
         long closedNanos,
         ConnectionEnd end,
-        String failure,
+        String endReason,
         long bytesClientToServer,
         long bytesServerToClient,
         int chunkCount,
@@ -60,21 +61,21 @@ public record ConnectionInfo(
 
     ConnectionInfo withTarget(InetSocketAddress newTarget) {
         return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, newTarget, openedNanos,
-                closedNanos, end, failure, bytesClientToServer, bytesServerToClient, chunkCount, clientFinished,
+                closedNanos, end, endReason, bytesClientToServer, bytesServerToClient, chunkCount, clientFinished,
                 serverFinished);
     }
 
     ConnectionInfo withChunk(Direction direction, int forwardedLength) {
         boolean c2s = direction == Direction.CLIENT_TO_SERVER;
         return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
-                closedNanos, end, failure, bytesClientToServer + (c2s ? forwardedLength : 0),
+                closedNanos, end, endReason, bytesClientToServer + (c2s ? forwardedLength : 0),
                 bytesServerToClient + (c2s ? 0 : forwardedLength), chunkCount + 1, clientFinished, serverFinished);
     }
 
     ConnectionInfo withFinished(Direction direction) {
         boolean c2s = direction == Direction.CLIENT_TO_SERVER;
         return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
-                closedNanos, end, failure, bytesClientToServer, bytesServerToClient, chunkCount,
+                closedNanos, end, endReason, bytesClientToServer, bytesServerToClient, chunkCount,
                 clientFinished || c2s, serverFinished || !c2s);
     }
 

@@ -35,7 +35,7 @@ final class IndexUpdater {
         } else if (event instanceof EngineEvent.HalfClosed h) {
             halfClosed(h.connectionId(), h.direction(), out);
         } else if (event instanceof EngineEvent.Closed c) {
-            ended(c.connectionId(), c.reset() ? ConnectionEnd.RESET : ConnectionEnd.CLOSED, c.timeNanos(), null,
+            ended(c.connectionId(), c.reset() ? ConnectionEnd.RESET : ConnectionEnd.CLOSED, c.timeNanos(), c.reason(),
                     c.bytesClientToServer(), c.bytesServerToClient(), out);
         } else if (event instanceof EngineEvent.Failed f) {
             ended(f.connectionId(), ConnectionEnd.FAILED, f.timeNanos(),
@@ -89,9 +89,9 @@ final class IndexUpdater {
                 offset);
     }
 
-    boolean ended(long id, ConnectionEnd end, long timeNanos, String failure, long clientToServer,
+    boolean ended(long id, ConnectionEnd end, long timeNanos, String reason, long clientToServer,
             long serverToClient, List<CaptureUpdate> out) {
-        ConnectionInfo info = index.update(id, c -> c.withEnd(end, timeNanos, failure, clientToServer, serverToClient));
+        ConnectionInfo info = index.update(id, c -> c.withEnd(end, timeNanos, reason, clientToServer, serverToClient));
         if (info == null) {
             return false;
         }

@@ -171,7 +171,8 @@ final class PcapngEncoder {
             }
         } else if (event instanceof EngineEvent.Closed c) {
             byte[] record = new RecordBody(Format.REC_ENDED).i64(c.connectionId()).i64(c.timeNanos())
-                    .u8(c.reset() ? 2 : 1).i64(c.bytesClientToServer()).i64(c.bytesServerToClient()).str("")
+                    .u8(c.reset() ? 2 : 1).i64(c.bytesClientToServer()).i64(c.bytesServerToClient())
+                    .str(c.reason() == null ? "" : c.reason())
                     .bytes();
             Stream s = streams.remove(c.connectionId());
             if (s != null) {

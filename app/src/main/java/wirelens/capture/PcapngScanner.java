@@ -336,7 +336,8 @@ final class PcapngScanner {
                         case 3 -> ConnectionEnd.FAILED;
                         default -> throw new IllegalArgumentException("end " + end);
                     };
-                    known(pos, id, updater.ended(id, how, time, how == ConnectionEnd.FAILED ? message : null,
+                    String reason = how == ConnectionEnd.FAILED || !message.isEmpty() ? message : null;
+                    known(pos, id, updater.ended(id, how, time, reason,
                             Math.max(0, c2s), Math.max(0, s2c), null));
                 }
                 case Format.REC_TLS -> {

@@ -38,7 +38,8 @@ final class HeadlessPrinter {
             long duration = c.timeNanos() - openedAt.getOrDefault(c.connectionId(), c.timeNanos());
             openedAt.remove(c.connectionId());
             if (!quiet) {
-                out.println("#" + c.connectionId() + (c.reset() ? " reset" : " closed") + " c2s=" + c.bytesClientToServer()
+                out.println("#" + c.connectionId() + (c.reset() ? " reset" : " closed") + because(c.reason())
+                        + " c2s=" + c.bytesClientToServer()
                         + " s2c=" + c.bytesServerToClient() + " bytes in " + seconds(duration));
             }
         } else if (event instanceof EngineEvent.Failed f) {
@@ -74,9 +75,9 @@ final class HeadlessPrinter {
                 ConnectionInfo c = e.connection();
                 if (!quiet) {
                     String how = switch (c.end()) {
-                        case RESET -> " reset";
-                        case FAILED -> " error " + c.failure();
-                        default -> " closed";
+                        case RESET -> " reset" + because(c.endReason());
+                        case FAILED -> " error " + c.endReason();
+                        default -> " closed" + because(c.endReason());
                     };
                     out.println("#" + c.id() + how + " c2s=" + c.bytesClientToServer() + " s2c="
                             + c.bytesServerToClient() + " bytes in " + seconds(c.durationNanos()));
@@ -115,6 +116,11 @@ final class HeadlessPrinter {
             sb.append(' ').append(t.note());
         }
         return sb.toString();
+    }
+
+    /** {@code " (idle timeout 5m)"} for an end Wirelens chose, nothing for one the peers brought about. */
+    private static String because(String reason) {
+        return reason == null ? "" : " (" + reason + ")";
     }
 
     private static String seconds(long nanos) {

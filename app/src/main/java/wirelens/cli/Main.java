@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
+import wirelens.base.Units;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
@@ -47,6 +48,19 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--response-timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "HTTP proxy: answer 504 when an origin sends nothing this long after a request (default: ${DEFAULT-VALUE}).")
     double responseTimeoutSeconds;
+
+    @Option(names = "--request-head-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            description = {"HTTP proxy: a request head not complete this long after the client connected (on a",
+                "kept-alive connection: after the first byte of its next request) is answered 408 and the",
+                "connection closed; a head that trickles in counts from its start. 0 = no limit (default: ${DEFAULT-VALUE})."})
+    String requestHeadTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION",
+            description = {"Close a connection with no bytes either way for this long, on every listener (the end",
+                "says 'idle timeout'); a request head on its way or an origin's answer awaited has its own timeout.",
+                "Default: 5m on HTTP proxies; never on forward listeners, where quiet SMTP, database and WebSocket",
+                "sessions are normal. 0 = never. DURATION: 300ms, 60s, 5m, 2h, or seconds."})
+    String idleTimeout;
 
     @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "50",
             description = {"In a conversation (a connection whose sides take turns, as SMTP or keep-alive HTTP), poll",
@@ -218,7 +232,11 @@ public final class Main implements Callable<Integer> {
         EngineOptions engineOptions = EngineOptions.defaults()
                 .withConnectTimeoutMillis((int) Math.round(connectTimeoutSeconds * 1000))
                 .withResponseTimeoutMillis((int) Math.round(responseTimeoutSeconds * 1000))
-                .withBusyPollMicros(busyPollMicros);
+                .withBusyPollMicros(busyPollMicros)
+                .withRequestHeadTimeoutMillis(duration("--request-head-timeout", requestHeadTimeout));
+        if (idleTimeout != null) {
+            engineOptions = engineOptions.withIdleTimeoutMillis(duration("--idle-timeout", idleTimeout));
+        }
         if (engineThreads != null) {
             if (engineThreads < 1 || engineThreads > 64) {
                 throw new IllegalArgumentException("--engine-threads must be between 1 and 64");
@@ -266,6 +284,20 @@ public final class Main implements Callable<Integer> {
                 tls.patterns(), tls.upstreamCas(), tls.upstreamInsecure(), tls.clientCert());
         wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins, engineOptions, windowTls);
         return 0;
+    }
+
+    /** Milliseconds of a duration option, at most a week; a usage error names the option. */
+    private static long duration(String option, String text) {
+        long millis;
+        try {
+            millis = Units.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+        if (millis > 7L * 24 * 3_600_000) {
+            throw new IllegalArgumentException(option + " must be at most a week (168h), or 0 for no limit");
+        }
+        return millis;
     }
 
     /**

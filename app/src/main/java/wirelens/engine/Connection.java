@@ -7,6 +7,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import wirelens.base.Units;
 
 /**
  * The socket side of one connection: translates readiness on its two channels into
@@ -23,6 +25,10 @@ import java.util.List;
  * conversation, handed to the session. Without hooks nothing can change the bytes, so they go to the
  * session straight from the loop's read buffer, and to the capture as a copy (a small read) or as the
  * buffer itself (a large one); with hooks they are copied once into an array the hooks may replace.
+ *
+ * <p>Idleness costs one field write per wake-up: {@link #onReady} notes the loop's time, and the
+ * connection is closed only when its idle deadline finds it quiet for the whole timeout (see
+ * {@link Timers}).
  */
 final class Connection implements SessionOutput {
     private static final byte[] EMPTY = new byte[0];
@@ -56,6 +62,12 @@ final class Connection implements SessionOutput {
     private Side lastReadFrom;
     /** Set when the engine intercepts TLS: where and how this connection's sides turn into TLS. */
     private TlsInterception tls;
+    /** No bytes either way this long closes the connection; 0: never. */
+    private final long idleTimeoutNanos;
+    /** When bytes last moved or the connection was last touched (the loop's clock, System.nanoTime). */
+    private long lastActivityNanos;
+    /** Why the session chose to end the connection, reported with its end; null for an ordinary end. */
+    private String endReason;
 
     Connection(long id, int listenerId, ListenerConfig listener, Session session, SelectorLoop loop,
             SocketChannel clientChannel) {
@@ -66,10 +78,15 @@ final class Connection implements SessionOutput {
         this.loop = loop;
         this.client = new Endpoint(this, Side.CLIENT, loop);
         this.client.channel = clientChannel;
+        this.idleTimeoutNanos = loop.timers().idleTimeoutNanos(listener.kind());
     }
 
     void start(InetSocketAddress clientAddress) throws IOException {
         client.key = loop.register(client.channel, 0, client);
+        lastActivityNanos = loop.awakeNanos();
+        if (idleTimeoutNanos > 0) {
+            loop.timers().watchIdle(this);
+        }
         TlsOptions tlsOptions = loop.tls();
         if (tlsOptions != null) {
             tls = new TlsInterception(this, tlsOptions, loop, listener.kind() == ListenerKind.HTTP);
@@ -86,6 +103,7 @@ final class Connection implements SessionOutput {
         if (e.closed || ended) {
             return;
         }
+        lastActivityNanos = loop.awakeNanos();
         if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
             finishConnect(e);
         }
@@ -222,6 +240,7 @@ final class Connection implements SessionOutput {
             return;
         }
         held[direction.ordinal()] = null;
+        lastActivityNanos = loop.awakeNanos();
         forwardDecided(Side.sending(direction), original, forwarded);
         updateInterest();
     }
@@ -230,6 +249,7 @@ final class Connection implements SessionOutput {
         if (ended) {
             return;
         }
+        lastActivityNanos = loop.awakeNanos();
         loop.emit(new EngineEvent.Chunk(id, direction, EpochClock.nowNanos(), EMPTY, data));
         bytes[direction.ordinal()] += data.length;
         handle(new SessionEvent.Received(Side.sending(direction), ByteBuffer.wrap(data)));
@@ -301,6 +321,62 @@ final class Connection implements SessionOutput {
             handle(new SessionEvent.TargetSilent(loop.options().responseTimeoutMillis()));
             updateInterest();
         }
+    }
+
+    @Override
+    public void awaitRequestHead(boolean waiting) {
+        if (ended) {
+            return;
+        }
+        if (waiting) {
+            loop.timers().watchRequestHead(this);
+        } else {
+            loop.timers().forgetRequestHead(this);
+        }
+    }
+
+    /**
+     * Called by the loop when the client's request head took longer than the request head timeout.
+     * Bytes that came in time but wait unread (a busy loop runs its timers first) are read before the
+     * session is told: they may complete the head, and a close with unread input would be a reset that
+     * can destroy the 408 on its way to the client.
+     */
+    void requestHeadLate() {
+        if (!ended && canRead(client)) {
+            read(client);
+        }
+        if (!ended) {
+            handle(new SessionEvent.RequestHeadLate(loop.options().requestHeadTimeoutMillis()));
+            updateInterest();
+        }
+    }
+
+    /**
+     * Called by the loop when the idle deadline of this connection has passed: closes it if no bytes
+     * moved for the whole timeout, else looks again when they will not have. A held chunk (the user
+     * deciding) or reading paused for the event consumer is not idleness, nor is a wait that a timeout
+     * of its own ends (the target's connect or response: 504 or an error; a request head: 408).
+     */
+    void idleDeadlinePassed(long now) {
+        if (ended) {
+            return;
+        }
+        long quietNanos = now - lastActivityNanos;
+        if (held[0] != null || held[1] != null || loop.budgetPaused()
+                || (target != null && (target.connecting || loop.timers().awaitsResponse(target)))
+                || loop.timers().awaitsRequestHead(this)) {
+            quietNanos = 0;
+        }
+        if (quietNanos < idleTimeoutNanos) {
+            loop.timers().recheckIdle(this, idleTimeoutNanos - quietNanos);
+            return;
+        }
+        String why = "idle timeout " + Units.shortDuration(TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos));
+        long unsent = bufferedBytes();
+        if (unsent > 0) {
+            why += ", " + unsent + " bytes unsent (the peer stopped reading)";
+        }
+        end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], false, why), false);
     }
 
     /** Called by the loop when a connect has taken longer than the connect timeout. */
@@ -462,11 +538,17 @@ final class Connection implements SessionOutput {
         finishIfFlushed();
     }
 
+    @Override
+    public void finish(String reason) {
+        endReason = reason;
+        finish();
+    }
+
     private void finishIfFlushed() {
         if (ended || client.unsent() || (target != null && target.unsent())) {
             return;
         }
-        end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], false), false);
+        end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], false, endReason), false);
     }
 
     @Override
@@ -506,6 +588,10 @@ final class Connection implements SessionOutput {
 
     private void end(EngineEvent last, boolean withReset) {
         ended = true;
+        if (idleTimeoutNanos > 0) {
+            loop.timers().forgetIdle(this);
+        }
+        loop.timers().forgetRequestHead(this);
         client.close(withReset);
         if (target != null) {
             target.close(withReset);

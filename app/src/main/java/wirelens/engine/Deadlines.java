@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Endpoints waiting for something that may not come (a connect, a response), oldest first. Every
- * entry of one set gets the same timeout, so insertion order is deadline order: the oldest entry is
- * the next to expire, and an entry whose wait ends is removed at once rather than lingering (with its
- * connection) until its deadline passes.
+ * Things waiting for something that may not come (an endpoint's connect or response, a connection's
+ * request head or its next byte), oldest first. Every entry of one set gets the same timeout, so
+ * insertion order is deadline order: the oldest entry is the next to expire, and an entry whose wait
+ * ends is removed at once rather than lingering (with its connection) until its deadline passes.
  */
-final class Deadlines {
+final class Deadlines<T> {
     private final long timeoutNanos;
-    private final LinkedHashMap<Endpoint, Long> deadlines = new LinkedHashMap<>();
+    private final LinkedHashMap<T, Long> deadlines = new LinkedHashMap<>();
 
     Deadlines(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -22,26 +22,34 @@ final class Deadlines {
         deadlines.values();
     }
 
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
     /** Starts (or restarts) the wait of {@code e}. */
-    void watch(Endpoint e) {
+    void watch(T e) {
         deadlines.remove(e);
         deadlines.put(e, System.nanoTime() + timeoutNanos);
     }
 
-    void forget(Endpoint e) {
+    boolean watches(T e) {
+        return !deadlines.isEmpty() && deadlines.containsKey(e);
+    }
+
+    void forget(T e) {
         if (!deadlines.isEmpty()) {
             deadlines.remove(e);
         }
     }
 
-    /** Removes and returns one endpoint whose deadline has passed, or null. */
-    Endpoint expired(long now) {
+    /** Removes and returns one entry whose deadline has passed, or null. */
+    T expired(long now) {
         if (deadlines.isEmpty()) {
             return null; // asked every loop turn: no iterator then
         }
-        Iterator<Map.Entry<Endpoint, Long>> it = deadlines.entrySet().iterator();
+        Iterator<Map.Entry<T, Long>> it = deadlines.entrySet().iterator();
         if (it.hasNext()) {
-            Map.Entry<Endpoint, Long> oldest = it.next();
+            Map.Entry<T, Long> oldest = it.next();
             if (oldest.getValue() - now <= 0) {
                 it.remove();
                 return oldest.getKey();

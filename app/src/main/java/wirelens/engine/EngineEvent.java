@@ -96,9 +96,19 @@ public sealed interface EngineEvent {
     /** The sender of {@code direction} finished sending (EOF); the other direction may go on. */
     record HalfClosed(long connectionId, Direction direction, long timeNanos) implements EngineEvent {}
 
-    /** The connection ended normally (both sides finished, or one side reset after data). */
+    /**
+     * The connection ended normally (both sides finished, or one side reset after data). {@code reason}
+     * says why when the engine chose to end it ("idle timeout 5m", "request head timeout 60s"), else null.
+     */
     record Closed(long connectionId, long timeNanos, long bytesClientToServer, long bytesServerToClient,
-            boolean reset) implements EngineEvent {}
+            boolean reset, String reason) implements EngineEvent {
+
+        /** An end the peers brought about, with no reason of the engine's. */
+        public Closed(long connectionId, long timeNanos, long bytesClientToServer, long bytesServerToClient,
+                boolean reset) {
+            this(connectionId, timeNanos, bytesClientToServer, bytesServerToClient, reset, null);
+        }
+    }
 
     /** Something the user should hear about that is not the end of a connection (0 = no connection). */
     record Notice(long connectionId, long timeNanos, String message) implements EngineEvent {}

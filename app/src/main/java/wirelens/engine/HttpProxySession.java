@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import wirelens.base.Units;
 import wirelens.proto.http.Header;
 import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.HttpError;
@@ -22,6 +23,13 @@ import wirelens.proto.http.MessageHead;
  * they arrive, framing and all (chunked stays chunked), never buffered whole. CONNECT and a successful
  * Upgrade turn the connection into a raw two-way relay. What the proxy answers itself (errors, "200
  * Connection established") goes out through {@link SessionOutput#reply} so the capture shows it.
+ *
+ * <p>A request head must be complete within the request head timeout ({@link
+ * SessionOutput#awaitRequestHead}), counted from the accept for the first request and from the first
+ * byte of the next head on a kept-alive connection: a client that trickles a head byte by byte is as
+ * late as one that stops, and gets a 408 (the idle timeout does not cut a head short). Between
+ * requests a kept-alive client only has the engine's idle timeout, as browsers keep connections open
+ * for the next click.
  */
 public final class HttpProxySession implements Session {
 
@@ -56,13 +64,17 @@ public final class HttpProxySession implements Session {
     private boolean closeAfterResponse;
     private boolean clientEof;
     private boolean targetEof;
+    /** The request head timeout runs: the first byte of a head (or the accept) came and the head has not. */
+    private boolean awaitingHead;
 
     @Override
     public void handle(SessionEvent event, SessionOutput out) {
         if (mode == Mode.DONE) {
             return;
         }
-        if (event instanceof SessionEvent.Received r) {
+        if (event instanceof SessionEvent.Accepted) {
+            awaitHead(true, out);
+        } else if (event instanceof SessionEvent.Received r) {
             ByteBuffer data = r.data();
             int len = data.remaining();
             byte[] array;
@@ -104,6 +116,15 @@ public final class HttpProxySession implements Session {
             }
         } else if (event instanceof SessionEvent.Broken b) {
             broken(b, out);
+        } else if (event instanceof SessionEvent.RequestHeadLate late) {
+            if (mode == Mode.HTTP && awaitingHead) {
+                String limit = Units.shortDuration(late.waitedMillis());
+                closeTargetIfAny(out);
+                out.reply(Side.CLIENT, errorPage(408, "Request Timeout",
+                        "the request head did not arrive complete within " + limit));
+                mode = Mode.DONE;
+                out.finish("request head timeout " + limit);
+            }
         } else if (event instanceof SessionEvent.TargetSilent t) {
             if (mode == Mode.HTTP && request != null && !responseStarted) {
                 errorReply(out, 504, "Gateway Timeout", Hosts.format(upstreamTarget.host(), upstreamTarget.port())
@@ -131,6 +152,12 @@ public final class HttpProxySession implements Session {
             int n = fed.consumed();
             MessageHead head = fed.head();
             HttpEvent last = fed.last();
+            if (head != null) {
+                awaitHead(false, out);
+            } else if (request == null && n > 0) {
+                // part of a head: its clock runs until the rest comes (a head that comes whole costs no timer)
+                awaitHead(true, out);
+            }
             if (head != null && !requestHead(head, out)) {
                 return;
             }
@@ -159,6 +186,13 @@ public final class HttpProxySession implements Session {
         }
         if (off < end && mode == Mode.CONNECTING_TUNNEL) {
             hold(data, off, end, out);
+        }
+    }
+
+    private void awaitHead(boolean waiting, SessionOutput out) {
+        if (awaitingHead != waiting) {
+            awaitingHead = waiting;
+            out.awaitRequestHead(waiting);
         }
     }
 
@@ -514,15 +548,17 @@ public final class HttpProxySession implements Session {
 
     /** Answers the client with a short plain-text error and closes once it is sent. */
     private void errorReply(SessionOutput out, int status, String reason, String message) {
-        String body = "wirelens: " + message + "\n";
-        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+        closeTargetIfAny(out);
+        out.reply(Side.CLIENT, errorPage(status, reason, message));
+        finish(out);
+    }
+
+    private static ByteBuffer errorPage(int status, String reason, String message) {
+        byte[] bodyBytes = ("wirelens: " + message + "\n").getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + bodyBytes.length + "\r\nConnection: close\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer all = ByteBuffer.allocate(headBytes.length + bodyBytes.length).put(headBytes).put(bodyBytes).flip();
-        closeTargetIfAny(out);
-        out.reply(Side.CLIENT, all);
-        finish(out);
+        return ByteBuffer.allocate(headBytes.length + bodyBytes.length).put(headBytes).put(bodyBytes).flip();
     }
 
     private void finish(SessionOutput out) {

@@ -82,6 +82,13 @@ final class SelectorLoop {
     /** Handles each ready key; one instance, so a loop turn allocates no new lambda. */
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final BusyPoll poll;
+    /**
+     * System.nanoTime when the loop last woke (a select returned with keys, or tasks came): when a
+     * connection's bytes moved, to within one round, for idle timeouts without a clock read per read.
+     */
+    private long awakeNanos = System.nanoTime();
+    /** No key has been dispatched since the last select began, so {@link #awakeNanos} is not yet this round's. */
+    private boolean awakeStale;
 
     /** {@code target}: where a forward listener connects, parsed once at bind (an HTTP proxy: its own address). */
     private record Listener(int id, ListenerConfig config, ServerSocketChannel channel, SelectionKey key,
@@ -158,9 +165,14 @@ final class SelectorLoop {
         buffers.giveBack(buffer);
     }
 
-    /** Connect and response deadlines of this loop's targets. */
+    /** Connect, response, request head and idle deadlines of this loop's connections. */
     Timers timers() {
         return timers;
+    }
+
+    /** When the loop last woke (System.nanoTime): the time of whatever it is doing now, to within one round. */
+    long awakeNanos() {
+        return awakeNanos;
     }
 
     /** True while reading is paused on every connection of this loop until the event consumer catches up. */
@@ -408,7 +420,9 @@ final class SelectorLoop {
      * before the warm-up, and would only be compiled (by loop count) after start-up.
      */
     private void runOnce() throws IOException {
-        long timeoutMillis = timers.runDue();
+        awakeNanos = System.nanoTime();
+        long timeoutMillis = timers.runDue(awakeNanos);
+        awakeStale = true;
         int cancelled = toClose.size();
         if (cancelled == 0) {
             poll.await(timeoutMillis);
@@ -442,8 +456,12 @@ final class SelectorLoop {
     }
 
     private void runTasks() {
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
+        Runnable task = tasks.poll();
+        if (task == null) {
+            return;
+        }
+        awakeNanos = System.nanoTime();
+        for (; task != null; task = tasks.poll()) {
             try {
                 task.run();
             } catch (RuntimeException x) {
@@ -453,6 +471,10 @@ final class SelectorLoop {
     }
 
     private void dispatch(SelectionKey key) {
+        if (awakeStale) {
+            awakeStale = false;
+            awakeNanos = System.nanoTime();
+        }
         Object attachment = key.attachment();
         if (!key.isValid()) {
             return;

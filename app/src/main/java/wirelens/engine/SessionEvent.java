@@ -27,6 +27,12 @@ public sealed interface SessionEvent {
     /** The target sent nothing for the response timeout while the session awaited it. */
     record TargetSilent(long waitedMillis) implements SessionEvent {}
 
+    /**
+     * The client has not completed a request head within the request head timeout since the session
+     * began to await one ({@link SessionOutput#awaitRequestHead}).
+     */
+    record RequestHeadLate(long waitedMillis) implements SessionEvent {}
+
     /** Reading from or writing to the side failed, e.g. connection reset by peer. */
     record Broken(Side side, String reason) implements SessionEvent {}
 }

@@ -33,6 +33,13 @@ public interface SessionOutput {
     default void awaitTarget(boolean waiting) {}
 
     /**
+     * Starts (true) or ends (false) the wait for the client's request head. If the head is not complete
+     * within the request head timeout of the wait's start, the session gets
+     * {@link SessionEvent.RequestHeadLate}; starting a wait that runs already changes nothing.
+     */
+    default void awaitRequestHead(boolean waiting) {}
+
+    /**
      * From now on, bytes to and from {@code side} pass {@code layer} (say, TLS once a STARTTLS go-ahead
      * has been forwarded). Bytes already queued for the side go out as before, and the side is not read,
      * until they are sent; then the layer takes over. Installing another layer before that replaces it.
@@ -47,6 +54,14 @@ public interface SessionOutput {
 
     /** Ends the connection normally once everything queued has been sent. */
     void finish();
+
+    /**
+     * As {@link #finish()}, for an end the session chose for a reason the user should see with it
+     * (say "request head timeout 60s"); null: an ordinary end.
+     */
+    default void finish(String reason) {
+        finish();
+    }
 
     /** Ends the connection at once as a reset: both sides are closed with RST. */
     void reset(String reason);

@@ -5,9 +5,10 @@
  * is the public, thread-safe face: its methods hand a task to a loop and return at once, and everything
  * the engine observes leaves as an {@link wirelens.engine.EngineEvent} through a bounded
  * {@link wirelens.engine.EventQueue}; the user hears about trouble through
- * {@link wirelens.engine.EngineEvent.Notice}s. <b>May import</b>: the JDK, the sans-IO protocol
- * decoders in {@code wirelens.proto}, and {@code wirelens.tls} (certificates, the sans-IO TLS layer, the
- * ClientHello reader); never capture, intercept, ui or cli (they import the engine).
+ * {@link wirelens.engine.EngineEvent.Notice}s. <b>May import</b>: the JDK, {@code wirelens.base} (how
+ * durations read), the sans-IO protocol decoders in {@code wirelens.proto}, and {@code wirelens.tls}
+ * (certificates, the sans-IO TLS layer, the ClientHello reader); never capture, intercept, ui or cli
+ * (they import the engine).
  *
  * <h2>How it is shaped, and why</h2>
  *
@@ -61,6 +62,16 @@
  * bytes before it are sent; the other direction flows on until it ends too. Once both have ended the
  * connection is closed without shutting the last direction down first (the close sends that FIN). A
  * reset on either side resets both; every connection ends with exactly one Closed or Failed.
+ *
+ * <p><b>Timeouts.</b> Each kind of wait has one timeout (connect, response, request head, idle per
+ * listener kind), so each is an insertion-ordered set whose oldest entry expires first
+ * ({@link wirelens.engine.Deadlines}): a loop turn with nothing due costs a look at each set's head.
+ * Idleness is not re-armed per read: a connection notes the loop's wake-up time when it is touched, and
+ * its deadline, when it passes, closes it only if it has been quiet for the whole timeout (else looks
+ * again then); a wait that a timeout of its own ends (a connect, an origin's answer, a request head) is
+ * not idleness. An idle close and an HTTP client too slow with its request head (a 408) are normal
+ * ends whose {@link wirelens.engine.EngineEvent.Closed} says why. Forward listeners have no idle timeout
+ * by default: quiet SMTP, database and WebSocket sessions are normal there.
  *
  * <p><b>Fewer system calls per connection.</b> Upstream connects are non-blocking with a timeout, and
  * their completion is asked for at once (on loopback the handshake is usually done by then); the

@@ -368,10 +368,10 @@ final class MainWindow {
         if (failed.size() == 1) {
             ConnectionInfo c = failed.get(0);
             notifications.error("Connection #" + c.id() + " to " + wirelens.engine.Hosts.format(c.target())
-                    + " failed: " + c.failure());
+                    + " failed: " + c.endReason());
         } else if (failed.size() > 1) {
             ConnectionInfo c = failed.get(failed.size() - 1);
-            notifications.error(failed.size() + " connections failed; the last, #" + c.id() + ": " + c.failure());
+            notifications.error(failed.size() + " connections failed; the last, #" + c.id() + ": " + c.endReason());
         }
     }
 

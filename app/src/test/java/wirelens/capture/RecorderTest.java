@@ -98,7 +98,7 @@ class RecorderTest {
             assertEquals(ConnectionEnd.FAILED, c.end());
             assertTrue(c.target().isUnresolved());
             assertTrue(host.startsWith(c.target().getHostString()) && c.target().getHostString().length() == 200);
-            assertTrue(c.failure().startsWith("xxxx"));
+            assertTrue(c.endReason().startsWith("xxxx"));
             assertEquals(25, c.target().getPort());
         }
     }

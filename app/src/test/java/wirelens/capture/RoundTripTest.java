@@ -135,7 +135,7 @@ class RoundTripTest {
             assertEquals(ConnectionEnd.RESET, read.index().connection(3).orElseThrow().end());
             ConnectionInfo c4 = read.index().connection(4).orElseThrow();
             assertEquals(ConnectionEnd.FAILED, c4.end());
-            assertEquals("connection refused by 127.0.0.1:9", c4.failure());
+            assertEquals("connection refused by 127.0.0.1:9", c4.endReason());
             assertTrue(read.index().connection(2).orElseThrow().clientFinished());
             ConnectionInfo c5 = read.index().connection(5).orElseThrow();
             assertTrue(c5.isOpen());

@@ -15,6 +15,8 @@ class ForwardSessionTest {
     /** Records commands as readable strings. */
     static final class Script implements SessionOutput {
         final List<String> commands = new ArrayList<>();
+        /** Whether the session awaits a request head now (kept apart from the commands). */
+        boolean awaitingHead;
 
         @Override
         public void connect(String host, int port) {
@@ -58,6 +60,16 @@ class ForwardSessionTest {
         @Override
         public void finish() {
             commands.add("finish");
+        }
+
+        @Override
+        public void finish(String reason) {
+            commands.add(reason == null ? "finish" : "finish: " + reason);
+        }
+
+        @Override
+        public void awaitRequestHead(boolean waiting) {
+            awaitingHead = waiting;
         }
 
         @Override

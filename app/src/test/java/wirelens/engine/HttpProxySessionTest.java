@@ -1,6 +1,7 @@
 package wirelens.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -56,6 +57,35 @@ class HttpProxySessionTest {
         assertTrue(answer.get(1).startsWith("reply CLIENT HTTP/1.1 504 Gateway Timeout\r\n"), answer.get(1));
         assertTrue(answer.get(1).endsWith("wirelens: slow.test:80 did not answer within 60.0 s\n"), answer.get(1));
         assertEquals("finish", answer.get(answer.size() - 1));
+    }
+
+    @Test
+    void aHeadNotCompleteInTimeGetsA408AndTheEndSaysWhy() {
+        on(new SessionEvent.Accepted(new InetSocketAddress(5000)));
+        assertTrue(out.awaitingHead, "the clock runs from the accept");
+        client("GET http://a.test/ HTTP/1.1\r\nHost: a");
+        assertTrue(out.awaitingHead, "half a head does not stop it");
+        List<String> answer = on(new SessionEvent.RequestHeadLate(60_000));
+        assertTrue(answer.get(0).startsWith("reply CLIENT HTTP/1.1 408 Request Timeout\r\n"), answer.get(0));
+        assertTrue(answer.get(0).contains("\r\nConnection: close\r\n"), answer.get(0));
+        assertTrue(answer.get(0).endsWith("\r\n\r\nwirelens: the request head did not arrive complete within 60s\n"),
+                answer.get(0));
+        assertEquals(List.of("finish: request head timeout 60s"), answer.subList(1, answer.size()));
+    }
+
+    @Test
+    void onAKeptAliveConnectionTheHeadClockStartsWithTheNextHeadsFirstByte() {
+        on(new SessionEvent.Accepted(new InetSocketAddress(5000)));
+        client("GET http://a.test/1 HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        assertFalse(out.awaitingHead, "a complete head stops it");
+        connected();
+        target("HTTP/1.1 204 No Content\r\n\r\n");
+        assertFalse(out.awaitingHead, "between requests only the idle timeout counts");
+        client("G");
+        assertTrue(out.awaitingHead);
+        client("ET http://a.test/2 HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        assertFalse(out.awaitingHead);
+        assertEquals(List.of(), on(new SessionEvent.RequestHeadLate(60_000)), "a late clock for a head that came is stale");
     }
 
     @Test

@@ -75,10 +75,13 @@ public final class ConnectionRow {
         };
     }
 
-    /** The state, with the reason for an error. */
+    /** The state, with the reason for an error or for a close Wirelens chose ("closed: idle timeout 5m"). */
     public String stateText() {
         ConnectionInfo c = info.get();
-        return c.end() == ConnectionEnd.FAILED && c.failure() != null ? "error: " + c.failure() : state().label;
+        if (c.endReason() == null || c.isOpen()) {
+            return state().label;
+        }
+        return (c.end() == ConnectionEnd.FAILED ? "error" : state().label) + ": " + c.endReason();
     }
 
     String startText() {

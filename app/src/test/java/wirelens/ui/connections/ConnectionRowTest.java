@@ -1,0 +1,30 @@
+package wirelens.ui.connections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import wirelens.capture.ConnectionEnd;
+import wirelens.capture.ConnectionInfo;
+import wirelens.engine.ListenerKind;
+
+/** What the state column says of how a connection ended. */
+class ConnectionRowTest {
+
+    private static ConnectionRow ended(ConnectionEnd end, String reason) {
+        InetSocketAddress a = new InetSocketAddress("127.0.0.1", 40000);
+        return new ConnectionRow(new ConnectionInfo(1, 1, "http proxy 8080", ListenerKind.HTTP, a, a, 1, 2, end, reason,
+                10, 20, 2, false, false), true);
+    }
+
+    @Test
+    void aCloseWirelensChoseSaysWhyAsAnErrorDoes() {
+        assertEquals("closed: idle timeout 5m", ended(ConnectionEnd.CLOSED, "idle timeout 5m").stateText());
+        assertEquals("closed: request head timeout 60s",
+                ended(ConnectionEnd.CLOSED, "request head timeout 60s").stateText());
+        assertEquals("error: connection refused", ended(ConnectionEnd.FAILED, "connection refused").stateText());
+        assertEquals("closed", ended(ConnectionEnd.CLOSED, null).stateText());
+        assertEquals("reset", ended(ConnectionEnd.RESET, null).stateText());
+        assertEquals("error", ended(ConnectionEnd.FAILED, null).stateText());
+    }
+}
