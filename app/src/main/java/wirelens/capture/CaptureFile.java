@@ -81,6 +81,15 @@ public final class CaptureFile implements Closeable {
         return openSet(path, List.of(path));
     }
 
+    /** Whether {@link #open} finds something at {@code path}: a file, or the files of a ring of that name. */
+    public static boolean exists(Path path) {
+        try {
+            return Files.isRegularFile(path) || (Files.notExists(path) && !CaptureRing.parts(path).isEmpty());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * Opens several files as one capture, in the order given (a ring's files oldest first): a connection
      * that goes on from one file into the next is one connection, read whole. {@code name} is what the
