@@ -28,12 +28,15 @@ public final class CaptureFile implements Closeable {
     /** One file of the capture; its channel opens on first read and closes when the ring deletes the file. */
     private static final class Part {
         final Path path;
+        /** Where the file's restated connections end (0 when it restates none). */
+        final long bodyStart;
         FileChannel channel;
         boolean gone;
 
-        Part(Path path, FileChannel channel) {
+        Part(Path path, FileChannel channel, long bodyStart) {
             this.path = path;
             this.channel = channel;
+            this.bodyStart = bodyStart;
         }
 
         synchronized FileChannel channel() throws IOException {
@@ -81,6 +84,38 @@ public final class CaptureFile implements Closeable {
         return openSet(path, List.of(path));
     }
 
+    /**
+     * As {@link #open}, but a file named as one of a ring's ({@code cap_00003.pcapng}) opens with the other
+     * files of its ring that remain, as one capture: what the window's Open does.
+     */
+    public static CaptureFile openWithRing(Path path) throws IOException {
+        if (CaptureRing.number(path) > 0) {
+            Path name = CaptureRing.name(path);
+            List<Path> ring = Files.notExists(name) ? CaptureRing.parts(name) : List.of();
+            if (ring.size() > 1 && ring.contains(path)) {
+                return openSet(name, ring);
+            }
+        }
+        return open(path);
+    }
+
+    /**
+     * Writes the capture as one file to {@code target} (e.g. for "Save capture as"); a set of files becomes
+     * one stream, without the connections each later file restates.
+     */
+    public void saveCopy(Path target) throws IOException {
+        List<Integer> numbers = parts.keySet().stream().sorted().toList();
+        List<FileChannel> channels = new ArrayList<>();
+        List<long[]> ranges = new ArrayList<>();
+        for (int n : numbers) {
+            Part p = parts.get(n);
+            FileChannel c = p.channel();
+            channels.add(c);
+            ranges.add(new long[] {channels.size() == 1 ? 0 : p.bodyStart, c.size()});
+        }
+        CaptureRing.copy(channels, ranges, target);
+    }
+
     /** Whether {@link #open} finds something at {@code path}: a file, or the files of a ring of that name. */
     public static boolean exists(Path path) {
         try {
@@ -107,7 +142,7 @@ public final class CaptureFile implements Closeable {
             PcapngScanner.Result result = PcapngScanner.scan(files, channels);
             CaptureFile file = new CaptureFile(name, result.index(), result.skipped());
             for (int i = 0; i < files.size(); i++) {
-                file.parts.put(i, new Part(files.get(i), channels.get(i)));
+                file.parts.put(i, new Part(files.get(i), channels.get(i), result.bodyStarts()[i]));
             }
             return file;
         } catch (IOException | RuntimeException e) {
@@ -127,7 +162,7 @@ public final class CaptureFile implements Closeable {
 
     /** The recorder started file {@code number} of its ring. */
     void addPart(int number, Path file) {
-        parts.put(number, new Part(file, null));
+        parts.put(number, new Part(file, null, 0));
     }
 
     /** The ring is about to delete file {@code number}: its chunks read as gone from now on. */

@@ -1,14 +1,17 @@
 package wirelens.capture;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import wirelens.base.AtomicFiles;
 
 /**
  * A capture that rotates into numbered files, as dumpcap's ring buffer does: a file is closed once it
@@ -49,6 +52,40 @@ public record CaptureRing(long maxFileBytes, int maxFiles) {
         String stem = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : ".pcapng";
         return base.resolveSibling(String.format(java.util.Locale.ROOT, "%s_%05d%s", stem, number, ext));
+    }
+
+    /** The ring's name for one of its files: {@code cap.pcapng} for {@code cap_00012.pcapng} (itself if none). */
+    public static Path name(Path file) {
+        Matcher m = PART.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            return file;
+        }
+        return file.resolveSibling(m.group(1) + (m.group(3) == null ? "" : m.group(3)));
+    }
+
+    /**
+     * Writes {@code files} as one capture to {@code target}: the first whole, each later one from where its
+     * restated connections end ({@code ranges[i]} = from, to), so the copy is one section whose streams run
+     * on without a second handshake.
+     */
+    static void copy(List<FileChannel> files, List<long[]> ranges, Path target) throws IOException {
+        AtomicFiles.replace(target, partial -> {
+            try (FileChannel dst = FileChannel.open(partial, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (int i = 0; i < files.size(); i++) {
+                    long done = ranges.get(i)[0];
+                    long to = ranges.get(i)[1];
+                    while (done < to) {
+                        long n = files.get(i).transferTo(done, to - done, dst);
+                        if (n <= 0) {
+                            throw new IOException("could not copy the capture (stopped at byte " + done + " of a file)");
+                        }
+                        done += n;
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     /** The ring number in a file's name ({@code cap_00012.pcapng}: 12), or -1 when it has none. */

@@ -32,7 +32,8 @@ final class PcapngScanner {
     private static final int MAX_RECORD = 64 * 1024;
     private static final int MAX_NOTES = 20;
 
-    record Result(CaptureIndex index, List<String> skipped) {}
+    /** {@code bodyStarts[i]}: where file i's restated connections end (0 when it restates none). */
+    record Result(CaptureIndex index, List<String> skipped, long[] bodyStarts) {}
 
     /** What the files of one capture share: the index they build, and what was skipped. */
     private static final class Shared {
@@ -63,6 +64,8 @@ final class PcapngScanner {
      */
     private boolean restating;
     private final Set<Long> restatedHere = new HashSet<>();
+    private long restatedAt = -1;
+    private long bodyStart;
 
     /** A chunk record whose packets are still being counted. */
     private record Pending(long offset, long connectionId, Direction direction, long time, int forwardedLength,
@@ -87,6 +90,7 @@ final class PcapngScanner {
     /** One index from several files read in order (a ring's files oldest first); file i's chunks are in file i. */
     static Result scan(List<Path> paths, List<FileChannel> channels) throws IOException {
         Shared shared = new Shared();
+        long[] bodyStarts = new long[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
             Path path = paths.get(i);
             PcapngScanner s = new PcapngScanner(path, channels.get(i), i, paths.size() > 1, shared);
@@ -96,11 +100,12 @@ final class PcapngScanner {
                 // every read is bounds-checked beforehand; this is the last line of defence against damage
                 throw new CaptureFormatException(path + ": damaged capture file (" + e + ")");
             }
+            bodyStarts[i] = s.bodyStart;
         }
         if (shared.moreNotes > 0) {
             shared.notes.add("... and " + shared.moreNotes + " more damaged places");
         }
-        return new Result(shared.index, shared.notes);
+        return new Result(shared.index, shared.notes, bodyStarts);
     }
 
     private void run() throws IOException {
@@ -207,6 +212,9 @@ final class PcapngScanner {
                     note("record at offset " + pos + " skipped: implausibly long (" + len + " bytes)");
                 } else {
                     record(in.at(pos + 8, len - 12, order), pos);
+                    if (restatedAt == pos) {
+                        bodyStart = pos + len;
+                    }
                 }
             }
         }
@@ -340,7 +348,10 @@ final class PcapngScanner {
                     // the ring's file number came later than the fields above: older files end here
                     restating = b.remaining() >= 4 && b.getInt() >= 2;
                 }
-                case Format.REC_RESTATED -> restating = false;
+                case Format.REC_RESTATED -> {
+                    restating = false;
+                    restatedAt = pos;
+                }
                 case Format.REC_GAP -> gap(b);
                 case Format.REC_OPENED -> {
                     long id = b.getLong();

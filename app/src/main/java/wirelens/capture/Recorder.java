@@ -18,7 +18,6 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import wirelens.base.AtomicFiles;
 import wirelens.base.Units;
 import wirelens.capture.CaptureUpdate.DiskSpaceState;
 import wirelens.engine.EngineEvent;
@@ -276,30 +275,11 @@ public final class Recorder implements AutoCloseable {
                     first = false;
                 }
             }
-            AtomicFiles.replace(target, partial -> {
-                try (FileChannel dst = FileChannel.open(partial, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    for (int i = 0; i < sources.size(); i++) {
-                        copy(sources.get(i), ranges.get(i)[0], ranges.get(i)[1], dst);
-                    }
-                }
-                return null;
-            });
+            CaptureRing.copy(sources, ranges, target);
         } finally {
             for (FileChannel c : sources) {
                 c.close();
             }
-        }
-    }
-
-    private void copy(FileChannel src, long from, long to, FileChannel dst) throws IOException {
-        long done = from;
-        while (done < to) {
-            long n = src.transferTo(done, to - done, dst);
-            if (n <= 0) {
-                throw new IOException("could not copy the capture (stopped at byte " + done + " of a file)");
-            }
-            done += n;
         }
     }
 

@@ -90,7 +90,14 @@ final class LiveCapture implements AutoCloseable {
         Recorder recorder;
         String problem = null;
         try {
-            recorder = recordTo == null ? Recorder.toTemporaryFile(events) : Recorder.toFile(events, recordTo);
+            if (recordTo == null) {
+                // a ring, so that a window left open all day does not fill the disk
+                CaptureSettings settings = CaptureSettings.inUserConfigDir();
+                problem = settings.problem();
+                recorder = Recorder.toTemporaryRing(events, settings.ring());
+            } else {
+                recorder = Recorder.toFile(events, recordTo);
+            }
         } catch (IOException e) {
             problem = "cannot create the capture file" + (recordTo == null ? "" : " " + recordTo) + ": "
                     + e.getMessage() + "; traffic is shown in the table but bytes cannot be viewed or saved";

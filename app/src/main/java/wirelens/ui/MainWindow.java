@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
 import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
+import wirelens.capture.CaptureRing;
 import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
+import wirelens.capture.Recorder;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerConfig;
 import wirelens.ui.base.Background;
@@ -310,6 +312,12 @@ final class MainWindow {
     private void report(CaptureUpdate u) {
         if (u instanceof CaptureUpdate.WriteFailed w) {
             notifications.error(w.message());
+        } else if (u instanceof CaptureUpdate.DiskSpace d) {
+            if (d.state() == CaptureUpdate.DiskSpaceState.PAUSED) {
+                notifications.error(d.message());
+            } else {
+                notifications.info(d.message());
+            }
         } else if (u instanceof CaptureUpdate.Tls t) {
             table.tlsChanged(t.event().connectionId());
             streams.tlsChanged(t.event().connectionId());
@@ -327,24 +335,43 @@ final class MainWindow {
         }
     }
 
+    /** {@code capture: temporary ring, 3 of 16 files of 256.0 MiB, 600.2 MiB (/tmp/wirelens-123)}. */
+    private String liveCaptureText() {
+        Recorder recorder = live.recorder;
+        if (recorder.path().isEmpty()) {
+            return "capture: not recorded";
+        }
+        if (recorder.ring().isEmpty()) {
+            return "capture: " + recorder.path().get() + " (" + Units.bytes(recorder.flushedBytes()) + ")";
+        }
+        CaptureRing ring = recorder.ring().get();
+        return "capture: temporary ring, " + recorder.files().size() + " of "
+                + (ring.maxFiles() == 0 ? "unlimited" : String.valueOf(ring.maxFiles())) + " files of "
+                + Units.bytes(ring.maxFileBytes()) + ", " + Units.bytes(recorder.totalBytes()) + " ("
+                + recorder.path().get().getParent() + ")";
+    }
+
     private void updateStatus() {
         int shown = table.shownCount();
         connectionsStatus.setText(table.openCount() + " open / " + shown + (shown == 1 ? " connection" : " connections"));
         bytesStatus.setText("client \u2192 server " + Units.bytes(table.bytesClientToServer())
                 + "   server \u2192 client " + Units.bytes(table.bytesServerToClient()));
         if (live != null) {
-            String where = live.recorder.path().map(Path::toString).orElse("not recorded");
-            String failure = live.recorder.writeFailure().isPresent() ? "  \u2014 WRITE FAILED, recording stopped" : "";
-            captureStatus.setText("capture: " + where + " (" + Units.bytes(live.recorder.flushedBytes()) + ")"
-                    + failure);
+            String failure = live.recorder.writeFailure().isPresent() ? "  \u2014 WRITE FAILED, recording stopped"
+                    : live.recorder.paused() ? "  \u2014 PAUSED: too little disk space, traffic not recorded" : "";
+            captureStatus.setText(liveCaptureText() + failure);
         } else {
-            long size;
-            try {
-                size = Files.size(file.path());
-            } catch (IOException e) {
-                size = 0;
+            long size = 0;
+            for (Path f : file.files()) {
+                try {
+                    size += Files.size(f);
+                } catch (IOException e) {
+                    // gone meanwhile: counts nothing
+                }
             }
-            captureStatus.setText("capture: " + file.path() + " (" + Units.bytes(size) + ")");
+            int files = file.files().size();
+            captureStatus.setText("capture: " + file.path() + (files > 1 ? " (" + files + " files, " : " (")
+                    + Units.bytes(size) + ")");
         }
     }
 
@@ -442,7 +469,7 @@ final class MainWindow {
                 if (live != null) {
                     live.recorder.saveCopy(target);
                 } else {
-                    Files.copy(file.path(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    file.saveCopy(target);
                 }
                 message = "Saved the capture (" + Units.bytes(Files.size(target)) + ") to " + target;
                 ok = true;

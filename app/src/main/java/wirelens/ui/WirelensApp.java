@@ -132,7 +132,7 @@ public final class WirelensApp extends Application {
             Consumer<String> failed) {
         Background.execute(() -> {
             try {
-                CaptureFile file = CaptureFile.open(path);
+                CaptureFile file = CaptureFile.openWithRing(path);
                 Platform.runLater(() -> {
                     Stage stage = new Stage();
                     MainWindow w = viewer(stage, file, dialogs, openViewer);
