@@ -73,8 +73,11 @@ public final class Recorder implements AutoCloseable {
     private volatile long flushedBytes;
     private volatile boolean stopping;
 
-    /** One file of the capture; a ring's file restates the open connections before {@code bodyStart}. */
-    private record Part(int number, Path path, long bodyStart) {}
+    /**
+     * One file of the capture; a ring's file restates the open connections before {@code bodyStart}.
+     * {@code length}: its size once complete, -1 while it is being written.
+     */
+    private record Part(int number, Path path, long bodyStart, long length) {}
 
     private Recorder(EventQueue events, Path base, boolean temporary, Path temporaryDirectory, CaptureRing ring,
             UnaryOperator<Sink> wrapSink) throws IOException {
@@ -98,7 +101,7 @@ public final class Recorder implements AutoCloseable {
                     throw new IOException(writeFailure);
                 }
                 this.liveFile = CaptureFile.live(path, part, index);
-                parts.add(new Part(part, path, 0));
+                parts.add(new Part(part, path, 0, -1));
             } catch (IOException e) {
                 out.close();
                 throw e;
@@ -229,11 +232,7 @@ public final class Recorder implements AutoCloseable {
         long total = 0;
         synchronized (parts) {
             for (Part p : parts) {
-                try {
-                    total += p.number == part ? flushedBytes : Files.size(p.path);
-                } catch (IOException e) {
-                    // deleted meanwhile: not held any more
-                }
+                total += p.length < 0 ? flushedBytes : p.length;
             }
         }
         return total;
@@ -269,7 +268,7 @@ public final class Recorder implements AutoCloseable {
                 for (Part p : parts) {
                     FileChannel src = FileChannel.open(p.path, StandardOpenOption.READ);
                     sources.add(src);
-                    long end = p.number == part ? flushedBytes : src.size();
+                    long end = p.length < 0 ? flushedBytes : p.length;
                     // a later file's own header and restated connections are left out: the copy is one stream
                     ranges.add(new long[] {first ? 0 : p.bodyStart, end});
                     first = false;
@@ -444,6 +443,8 @@ public final class Recorder implements AutoCloseable {
         }
         FileChannel old = out;
         synchronized (parts) {
+            Part done = parts.removeLast();
+            parts.add(new Part(done.number, done.path, done.bodyStart, flushedBytes));
             out = nextOut;
             path = nextPath;
             part = next;
@@ -461,7 +462,7 @@ public final class Recorder implements AutoCloseable {
         encoder.restateOpen(now, next);
         encoder.flush();
         synchronized (parts) {
-            parts.add(new Part(next, nextPath, flushedBytes));
+            parts.add(new Part(next, nextPath, flushedBytes, -1));
             while (ring.maxFiles() > 0 && parts.size() > ring.maxFiles()) {
                 Part oldest = parts.removeFirst();
                 try {

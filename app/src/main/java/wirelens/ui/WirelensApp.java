@@ -88,7 +88,7 @@ public final class WirelensApp extends Application {
     public void start(Stage stage) {
         if (initialViewFile != null) {
             try {
-                windows.add(viewer(stage, CaptureFile.open(initialViewFile), FileDialogs.NATIVE, this::openViewer));
+                windows.add(viewer(stage, CaptureFile.openWithRing(initialViewFile), FileDialogs.NATIVE, this::openViewer));
                 stage.show();
             } catch (IOException e) {
                 Alert alert = new Alert(Alert.AlertType.ERROR, "Cannot open " + initialViewFile + ":\n" + e.getMessage());
