@@ -34,6 +34,11 @@ import wirelens.engine.EventQueue;
  * {@code onWriteFailure} callback runs, and {@link #writeFailure()} says why. Recording to the file
  * stops there (the file stays readable up to the last complete batch), while the queue keeps being
  * drained so that traffic keeps flowing and the index keeps growing.
+ *
+ * <p>A ring ({@link #toRing}) starts its next file between two events once the current one holds its
+ * size, and deletes the oldest beyond its count. Free disk space is asked at most once a second; low
+ * space is told as {@link CaptureUpdate.DiskSpace}, and below the pause limit nothing is written (the
+ * index learns of chunks without a file position) until space comes back.
  */
 public final class Recorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
@@ -312,7 +317,12 @@ public final class Recorder implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
             if (temporaryDirectory != null) {
-                Files.deleteIfExists(temporaryDirectory);
+                try {
+                    Files.deleteIfExists(temporaryDirectory);
+                } catch (IOException e) {
+                    log.warn("could not delete the temporary capture directory {}: {}", temporaryDirectory,
+                            e.getMessage());
+                }
             }
         }
     }
