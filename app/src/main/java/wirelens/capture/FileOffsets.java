@@ -16,13 +16,14 @@ final class FileOffsets {
 
     private FileOffsets() {}
 
-    /** The position of {@code offset} in file {@code file}; -1 stays -1. */
+    /**
+     * The position of {@code offset} in file {@code file}; -1 stays -1. Past what a position can say (1 TiB
+     * into a file, or file 8,388,607) it is -1 too: such a chunk is indexed as not in a file, which the
+     * views say, rather than stopping the writer.
+     */
     static long of(int file, long offset) {
-        if (offset < 0) {
+        if (offset < 0 || offset > MAX_OFFSET || file < 0 || file > MAX_FILE) {
             return -1;
-        }
-        if (file < 0 || file > MAX_FILE || offset > MAX_OFFSET) {
-            throw new IllegalArgumentException("file " + file + " offset " + offset + " out of range");
         }
         return ((long) file << OFFSET_BITS) | offset;
     }
