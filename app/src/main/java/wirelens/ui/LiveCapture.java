@@ -24,7 +24,7 @@ import wirelens.ui.tls.WindowTls;
 
 /**
  * A live session: the engine, the recorder that consumes its events (to a file the user chose, or a
- * temporary one deleted on close), the feed the window drains once per pulse, and the TLS the engine
+ * temporary ring sized by {@link CaptureSettings}, deleted on close), the feed the window drains once per pulse, and the TLS the engine
  * intercepts with.
  */
 final class LiveCapture implements AutoCloseable {
@@ -61,7 +61,7 @@ final class LiveCapture implements AutoCloseable {
         this.commandLineRules = List.copyOf(commandLineRules);
     }
 
-    /** Starts the engine and recorder; {@code recordTo} null means a temporary file. */
+    /** Starts the engine and recorder; {@code recordTo} null means a temporary ring. */
     static LiveCapture start(Path recordTo) {
         return start(recordTo, List.of(), List.of());
     }
@@ -166,7 +166,7 @@ final class LiveCapture implements AutoCloseable {
         return recorder.file().orElse(null);
     }
 
-    /** Stops listeners and connections, writes what is left, deletes a temporary capture file. */
+    /** Stops listeners and connections, writes what is left, deletes a temporary capture ring. */
     @Override
     public void close() throws IOException {
         engine.close();
