@@ -366,7 +366,7 @@ public final class Recorder implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             EngineEvent event = batch.get(i);
             offsets[i] = encode(event);
-            if (ring != null && encoder.position() >= ring.maxFileBytes() && writeFailure == null && !paused) {
+            if (ring != null && rotationDue() && writeFailure == null && !paused) {
                 rotate();
             }
             encodedWeight += event.weight();
@@ -431,6 +431,18 @@ public final class Recorder implements AutoCloseable {
 
     // ---- the ring and the disk ----
 
+    /** Where the current file's own events begin, after the connections it restates. */
+    private long bodyStart;
+
+    /**
+     * The file is full, and at least half of it is its own events: with many connections open and small
+     * files, restating them alone could otherwise fill each new file and rotate on every event.
+     */
+    private boolean rotationDue() {
+        long at = encoder.position();
+        return at >= ring.maxFileBytes() && at - bodyStart >= ring.maxFileBytes() / 2;
+    }
+
     /**
      * Closes the file being written and starts the ring's next one: its header, then the connections
      * still open restated, so that it reads on its own; deletes the oldest files beyond the ring's count.
@@ -471,6 +483,7 @@ public final class Recorder implements AutoCloseable {
         encoder.fileHeader(now, next);
         encoder.restateOpen(now, next);
         encoder.flush();
+        bodyStart = flushedBytes;
         synchronized (parts) {
             parts.add(new Part(next, nextPath, flushedBytes, -1));
             while (ring.maxFiles() > 0 && parts.size() > ring.maxFiles()) {
