@@ -13,6 +13,7 @@ public final class Units {
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)");
 
     private Units() {}
 
@@ -88,5 +89,32 @@ public final class Units {
     /** The local wall-clock time of an instant given as nanoseconds since the epoch: {@code 14:03:07.412}. */
     public static String clock(long epochNanos) {
         return CLOCK.format(Instant.ofEpochSecond(0, epochNanos));
+    }
+
+    /**
+     * A size as an option gives it: a number of bytes, or a number with {@code K}, {@code M}, {@code G} or
+     * {@code T} after it (also written {@code KB}/{@code KiB}, any case), each 1024 times the one before:
+     * {@code 64K}, {@code 256MiB}, {@code 1.5G}.
+     *
+     * @throws IllegalArgumentException when the text is not such a size (the message says what is)
+     */
+    public static long parseSize(String text) {
+        Matcher m = SIZE.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches() || m.group(1).length() > 15) {
+            throw new IllegalArgumentException("'" + text + "' is not a size: give bytes, or a number with K, M, G or T"
+                    + " after it (64K, 256M, 4G; each 1024 times the one before)");
+        }
+        int shift = switch (m.group(2).isEmpty() ? 'b' : m.group(2).charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
+        if (bytes >= Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("'" + text + "' is too large a size");
+        }
+        return Math.round(bytes);
     }
 }

@@ -49,4 +49,17 @@ public sealed interface CaptureUpdate {
      * growing, but nothing more goes to the file; what was written before stays readable.
      */
     record WriteFailed(String message) implements CaptureUpdate {}
+
+    /** How free disk space stands for the capture. */
+    enum DiskSpaceState {
+        /** Below the warning limit (1 GiB by default): capture goes on. */
+        LOW,
+        /** Below the pause limit (256 MiB by default): nothing more is written, traffic flows on. */
+        PAUSED,
+        /** Space came back: capture goes on, the file marks what was not recorded. */
+        RESUMED
+    }
+
+    /** Free disk space crossed a limit; {@code message} says so for people. */
+    record DiskSpace(DiskSpaceState state, String message) implements CaptureUpdate {}
 }

@@ -72,7 +72,7 @@ final class ChunkRecords {
      */
     static byte[] readForwarded(FileChannel channel, Path path, ChunkInfo chunk, byte[] out) throws IOException {
         checkInFile(chunk);
-        long at = chunk.fileOffset();
+        long at = FileOffsets.offset(chunk.fileOffset());
         int type = read(channel, path, at, 8, chunk).getInt(0);
         Fields fields;
         if (type == Format.CUSTOM_BLOCK) {
@@ -101,10 +101,10 @@ final class ChunkRecords {
                 o += 4 + Format.pad4(length);
             }
             if (fields == null) {
-                throw damaged(path, chunk, "no chunk fields at offset " + chunk.fileOffset());
+                throw damaged(path, chunk, "no chunk fields at offset " + at);
             }
         } else {
-            throw damaged(path, chunk, "no chunk at offset " + chunk.fileOffset());
+            throw damaged(path, chunk, "no chunk at offset " + at);
         }
         if (fields.forwardedLength != chunk.forwardedLength()) {
             throw damaged(path, chunk, "its record says " + fields.forwardedLength + " bytes, the index "
@@ -157,9 +157,10 @@ final class ChunkRecords {
 
     static byte[] readOriginal(FileChannel channel, Path path, ChunkInfo chunk) throws IOException {
         checkInFile(chunk);
-        ByteBuffer h = read(channel, path, chunk.fileOffset(), Format.CHUNK_ORIGINAL_AT, chunk);
+        long at = FileOffsets.offset(chunk.fileOffset());
+        ByteBuffer h = read(channel, path, at, Format.CHUNK_ORIGINAL_AT, chunk);
         if (h.getInt(0) != Format.CUSTOM_BLOCK) {
-            throw damaged(path, chunk, "no chunk record at offset " + chunk.fileOffset());
+            throw damaged(path, chunk, "no chunk record at offset " + FileOffsets.offset(chunk.fileOffset()));
         }
         Fields fields = fields(h, 8, path, chunk);
         long blockLen = h.getInt(4) & 0xFFFFFFFFL;
@@ -168,7 +169,7 @@ final class ChunkRecords {
             throw damaged(path, chunk, "its record is too short for the original bytes");
         }
         byte[] out = new byte[length];
-        read(channel, path, chunk.fileOffset() + Format.CHUNK_ORIGINAL_AT, length, chunk).get(0, out);
+        read(channel, path, at + Format.CHUNK_ORIGINAL_AT, length, chunk).get(0, out);
         return out;
     }
 
@@ -180,15 +181,16 @@ final class ChunkRecords {
             throw damaged(path, chunk, "its record is damaged");
         }
         if (f == null || f.connectionId != chunk.connectionId()) {
-            throw damaged(path, chunk, "no chunk record at offset " + chunk.fileOffset());
+            throw damaged(path, chunk, "no chunk record at offset " + FileOffsets.offset(chunk.fileOffset()));
         }
         return f;
     }
 
-    private static void checkInFile(ChunkInfo chunk) throws CaptureFormatException {
+    static void checkInFile(ChunkInfo chunk) throws CaptureFormatException {
         if (!chunk.inFile()) {
             throw new CaptureFormatException("chunk " + chunk.index() + " of connection " + chunk.connectionId()
-                    + " is not in a capture file (recorded without a file, or after writing failed)");
+                    + " is not in a capture file (recorded without a file, after writing failed, or while capture"
+                    + " was paused for lack of disk space)");
         }
     }
 

@@ -40,6 +40,10 @@ final class Format {
     static final int REC_HALF_CLOSED = 5;
     static final int REC_ENDED = 6;
     static final int REC_TLS = 7;
+    /** Capture paused for lack of disk space: what a connection (or, with id -1, the capture) missed. */
+    static final int REC_GAP = 8;
+    /** In file 2 and on of a ring: the connections still open have been restated up to here. */
+    static final int REC_RESTATED = 9;
     /** A TLS record's certificates stop here, so a record stays well inside what a reader accepts. */
     static final int MAX_TLS_CHAIN_BYTES = 48 * 1024;
     static final int RECORD_VERSION = 1;

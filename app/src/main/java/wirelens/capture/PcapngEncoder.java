@@ -41,6 +41,11 @@ final class PcapngEncoder {
     private long handedOut;
     private final Map<Long, Stream> streams = new HashMap<>();
     private int ipId;
+    /** While paused (low disk space) the state of every stream moves on but nothing is written. */
+    private boolean paused;
+    private long pausedAtNanos;
+    private long notRecordedBytes;
+    private int notRecordedConnections;
 
     PcapngEncoder(Consumer<ByteBuffer[]> sink) {
         this.sink = sink;
@@ -106,9 +111,14 @@ final class PcapngEncoder {
 
     /** Section header (carrying the Wirelens file record as a custom option) and interface description. */
     void fileHeader(long startNanos) {
+        fileHeader(startNanos, 0);
+    }
+
+    /** As {@link #fileHeader(long)}, for file {@code part} of a ring (0: not a ring). */
+    void fileHeader(long startNanos, int part) {
         byte[] app = "Wirelens".getBytes(StandardCharsets.UTF_8);
         byte[] file = new RecordBody(Format.REC_FILE).u16(Format.FORMAT_VERSION).i64(startNanos).str("Wirelens")
-                .bytes();
+                .i32(part).bytes();
         int optLen = 4 + Format.pad4(app.length) + 4 + Format.pad4(file.length) + 4;
         int shbLen = 28 + optLen;
         ensure(shbLen + 64);
@@ -153,8 +163,10 @@ final class PcapngEncoder {
             if (s != null && !s.started) {
                 s.target = t.target();
                 s.endpoints();
+                s.targetRecord = target;
                 start(s, t.timeNanos(), target);
             } else if (s != null) {
+                s.targetRecord = target;
                 block(target);
             }
         } else if (event instanceof EngineEvent.Chunk c) {
@@ -170,45 +182,210 @@ final class PcapngEncoder {
                 }
             }
         } else if (event instanceof EngineEvent.Closed c) {
+            end(c.connectionId(), event);
+        } else if (event instanceof EngineEvent.Tls t) {
+            Stream s = streams.get(t.connectionId());
+            if (s != null) {
+                byte[] record = tlsRecord(t);
+                s.tls.add(record);
+                if (!paused) {
+                    block(record);
+                    s.tlsWritten = s.tls.size();
+                }
+            }
+        } else if (event instanceof EngineEvent.Failed f) {
+            end(f.connectionId(), event);
+        }
+        flushIfFull();
+        return chunkOffset;
+    }
+
+    /**
+     * A connection's end. While paused, the end of a connection this file already shows waits for the
+     * resume, so that the file does not leave it open for ever.
+     */
+    private void end(long id, EngineEvent event) {
+        Stream s = streams.get(id);
+        if (s == null) {
+            return;
+        }
+        if (paused && s.inFile) {
+            s.pendingEnd = event;
+            return;
+        }
+        streams.remove(id);
+        if (event instanceof EngineEvent.Closed c) {
             byte[] record = new RecordBody(Format.REC_ENDED).i64(c.connectionId()).i64(c.timeNanos())
                     .u8(c.reset() ? 2 : 1).i64(c.bytesClientToServer()).i64(c.bytesServerToClient())
                     .str(c.reason() == null ? "" : c.reason())
                     .bytes();
-            Stream s = streams.remove(c.connectionId());
-            if (s != null) {
-                start(s, c.timeNanos(), null);
-                if (c.reset()) {
-                    reset(s, c.timeNanos(), record);
-                } else {
-                    fin(s, Direction.CLIENT_TO_SERVER, c.timeNanos(), null);
-                    fin(s, Direction.SERVER_TO_CLIENT, c.timeNanos(), null);
-                    // the last ACK of the close carries the record
-                    packet(s, Direction.CLIENT_TO_SERVER, c.timeNanos(), TCP_ACK, s.seqClient, s.seqServer, null,
-                            0, 0, record);
-                }
-            }
-        } else if (event instanceof EngineEvent.Tls t) {
-            if (streams.containsKey(t.connectionId())) {
-                block(tlsRecord(t));
+            start(s, c.timeNanos(), null);
+            if (c.reset()) {
+                reset(s, c.timeNanos(), record);
+            } else {
+                fin(s, Direction.CLIENT_TO_SERVER, c.timeNanos(), null);
+                fin(s, Direction.SERVER_TO_CLIENT, c.timeNanos(), null);
+                // the last ACK of the close carries the record
+                packet(s, Direction.CLIENT_TO_SERVER, c.timeNanos(), TCP_ACK, s.seqClient, s.seqServer, null,
+                        0, 0, record);
             }
         } else if (event instanceof EngineEvent.Failed f) {
             byte[] record = new RecordBody(Format.REC_ENDED).i64(f.connectionId()).i64(f.timeNanos()).u8(3)
                     .i64(f.bytesClientToServer()).i64(f.bytesServerToClient())
                     .str(f.message() == null ? "" : f.message()).bytes();
-            Stream s = streams.remove(f.connectionId());
-            if (s != null) {
-                if (!s.started) {
-                    // never connected: a SYN answered by a RST, as a refused connection looks
-                    syn(s);
-                    s.seqClient = s.isnClient + 1;
-                    s.seqServer = s.isnServer;
-                    s.started = true;
-                }
-                reset(s, f.timeNanos(), record);
+            if (!s.started) {
+                // never connected: a SYN answered by a RST, as a refused connection looks
+                syn(s);
+                s.seqClient = s.isnClient + 1;
+                s.seqServer = s.isnServer;
+                s.started = true;
+            }
+            reset(s, f.timeNanos(), record);
+        }
+        if (paused) {
+            notRecordedConnections++; // it began and ended while paused: the file never shows it
+        }
+    }
+
+    // ---- rings and pauses ----
+
+    /**
+     * Starts a new file (after {@link #flush()}): offsets count from 0 again, and nothing written so far
+     * is in it. Follow with {@link #fileHeader(long, int)} and {@link #restateOpen(long, int)}.
+     */
+    void newFile() {
+        flush();
+        handedOut = 0;
+        for (Stream s : streams.values()) {
+            s.inFile = false;
+            s.finClientWritten = false;
+            s.finServerWritten = false;
+            s.tlsWritten = 0;
+        }
+    }
+
+    /**
+     * Writes, at the start of file {@code part} of a ring, what a reader of this file alone needs for
+     * each connection still open: its handshake (the opened and target records, with sequence numbers
+     * that go on from where the stream is), its FINs so far, its TLS records; then a restated record
+     * that says where the restating ends.
+     */
+    void restateOpen(long timeNanos, int part) {
+        int count = 0;
+        for (Stream s : streams.values()) {
+            if (s.started) {
+                restate(s, timeNanos);
+                count++;
             }
         }
+        block(new RecordBody(Format.REC_RESTATED).i32(part).i32(count).i64(timeNanos).bytes());
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    /** Stops writing: from now on events only move the streams on (sequence numbers, FINs, ends). */
+    void pause(long timeNanos) {
+        if (!paused) {
+            flush();
+            paused = true;
+            pausedAtNanos = timeNanos;
+            notRecordedBytes = 0;
+            notRecordedConnections = 0;
+        }
+    }
+
+    /**
+     * Writes again. Each open connection says what it missed: a connection this file already shows gets
+     * an ACK whose sequence number jumps over the bytes not recorded (so Wireshark sees a gap, not a
+     * corrupt stream), carrying a gap record and a comment; its FINs, TLS records and end from the pause
+     * follow. A connection that began during the pause is stated as at a ring's rotation. A gap record
+     * for the whole capture comes last. Returns the bytes not recorded.
+     */
+    long resume(long timeNanos) {
+        if (!paused) {
+            return 0;
+        }
+        paused = false;
+        long total = notRecordedBytes;
+        for (Stream s : new ArrayList<>(streams.values())) {
+            if (!s.started) {
+                continue;
+            }
+            if (!s.inFile) {
+                restate(s, timeNanos);
+            } else {
+                writeMissed(s, timeNanos);
+            }
+            if (s.skippedClient + s.skippedServer > 0) {
+                gap(s, timeNanos);
+            }
+            if (s.pendingEnd != null) {
+                EngineEvent e = s.pendingEnd;
+                s.pendingEnd = null;
+                end(s.id, e);
+            }
+        }
+        block(new RecordBody(Format.REC_GAP).i64(-1).i64(pausedAtNanos).i64(timeNanos).i64(total).i64(0)
+                .i32(notRecordedConnections).bytes());
         flushIfFull();
-        return chunkOffset;
+        return total;
+    }
+
+    /** The handshake "as of now" (so the stream's next bytes follow on), FINs so far, TLS records. */
+    private void restate(Stream s, long timeNanos) {
+        long client = s.seqClient - (s.finClient ? 1 : 0);
+        long server = s.seqServer - (s.finServer ? 1 : 0);
+        packet(s, Direction.CLIENT_TO_SERVER, s.openedNanos, TCP_SYN, client - 1, 0, null, 0, 0, s.openedRecord);
+        packet(s, Direction.SERVER_TO_CLIENT, timeNanos, TCP_SYN | TCP_ACK, server - 1, client, null, 0, 0,
+                s.targetRecord);
+        packet(s, Direction.CLIENT_TO_SERVER, timeNanos, TCP_ACK, client, server, null, 0, 0, null);
+        s.finClientWritten = false;
+        s.finServerWritten = false;
+        s.tlsWritten = 0;
+        writeMissed(s, timeNanos);
+    }
+
+    /** FINs and TLS records the file does not show yet. */
+    private void writeMissed(Stream s, long timeNanos) {
+        if (s.finClient && !s.finClientWritten) {
+            missedFin(s, Direction.CLIENT_TO_SERVER, timeNanos);
+        }
+        if (s.finServer && !s.finServerWritten) {
+            missedFin(s, Direction.SERVER_TO_CLIENT, timeNanos);
+        }
+        for (int i = s.tlsWritten; i < s.tls.size(); i++) {
+            block(s.tls.get(i));
+        }
+        s.tlsWritten = s.tls.size();
+    }
+
+    private void missedFin(Stream s, Direction from, long timeNanos) {
+        boolean c2s = from == Direction.CLIENT_TO_SERVER;
+        byte[] record = new RecordBody(Format.REC_HALF_CLOSED).i64(s.id).u8(c2s ? 0 : 1).i64(timeNanos).bytes();
+        long seq = (c2s ? s.seqClient : s.seqServer) - 1;
+        long ack = c2s ? s.seqServer : s.seqClient;
+        packet(s, from, timeNanos, TCP_FIN | TCP_ACK, seq, ack, null, 0, 0, record);
+        if (c2s) {
+            s.finClientWritten = true;
+        } else {
+            s.finServerWritten = true;
+        }
+    }
+
+    /** An ACK at the stream's position now, with the gap record and a comment for Wireshark's users. */
+    private void gap(Stream s, long timeNanos) {
+        long skipped = s.skippedClient + s.skippedServer;
+        byte[] record = new RecordBody(Format.REC_GAP).i64(s.id).i64(pausedAtNanos).i64(timeNanos)
+                .i64(s.skippedClient).i64(s.skippedServer).i32(0).bytes();
+        byte[] comment = ("capture paused: " + skipped + " bytes not recorded (" + s.skippedClient
+                + " client to server, " + s.skippedServer + " server to client)").getBytes(StandardCharsets.UTF_8);
+        long client = s.seqClient - (s.finClient ? 1 : 0);
+        long server = s.seqServer - (s.finServer ? 1 : 0);
+        s.skippedClient = 0;
+        s.skippedServer = 0;
+        packet(s, Direction.CLIENT_TO_SERVER, timeNanos, TCP_ACK, client, server, null, 0, 0, record, comment);
     }
 
     /**
@@ -277,6 +454,17 @@ final class PcapngEncoder {
                 .u8(c.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).u8(flags).u16(0).i64(c.timeNanos())
                 .i32(fwdLen).i32(c.originalLength()).i32(segments).bytes();
 
+        if (paused) {
+            if (c.direction() == Direction.CLIENT_TO_SERVER) {
+                s.seqClient += fwdLen;
+                s.skippedClient += fwdLen;
+            } else {
+                s.seqServer += fwdLen;
+                s.skippedServer += fwdLen;
+            }
+            notRecordedBytes += fwdLen;
+            return -1;
+        }
         long offset = position();
         byte[] option = null;
         if (edited || dropped) {
@@ -342,9 +530,11 @@ final class PcapngEncoder {
         packet(s, from, timeNanos, TCP_FIN | TCP_ACK, seq, ack, null, 0, 0, record);
         if (c2s) {
             s.finClient = true;
+            s.finClientWritten = !paused;
             s.seqClient++;
         } else {
             s.finServer = true;
+            s.finServerWritten = !paused;
             s.seqServer++;
         }
         return true;
@@ -362,10 +552,22 @@ final class PcapngEncoder {
      */
     private void packet(Stream s, Direction direction, long timeNanos, int tcpFlags, long seq, long ack,
             ByteBuffer payload, int from, int length, byte[] record) {
+        packet(s, direction, timeNanos, tcpFlags, seq, ack, payload, from, length, record, null);
+    }
+
+    /** As above, with an {@code opt_comment} (UTF-8) before the record when {@code comment} is not null. */
+    private void packet(Stream s, Direction direction, long timeNanos, int tcpFlags, long seq, long ack,
+            ByteBuffer payload, int from, int length, byte[] record, byte[] comment) {
+        if (paused) {
+            return;
+        }
+        s.inFile = true;
         boolean c2s = direction == Direction.CLIENT_TO_SERVER;
         int ipHeader = s.v6 ? 40 : 20;
         int packetLen = ipHeader + 20 + length;
-        int optionsLen = record == null ? 0 : 4 + Format.pad4(record.length) + 4;
+        int commentLen = comment == null ? 0 : 4 + Format.pad4(comment.length);
+        int optionsLen = record == null && comment == null ? 0
+                : commentLen + (record == null ? 0 : 4 + Format.pad4(record.length)) + 4;
         int blockLen = 28 + Format.pad4(packetLen) + optionsLen + 4;
         ensure(length >= IN_PLACE_AT_LEAST ? blockLen - length : blockLen);
         buf.putInt(Format.EPB).putInt(blockLen).putInt(0);
@@ -390,9 +592,15 @@ final class PcapngEncoder {
             putPayload(payload, from, length);
         }
         padTo4(packetLen);
+        if (comment != null) {
+            buf.putShort((short) 1).putShort((short) comment.length).put(comment);
+            padTo4(comment.length);
+        }
         if (record != null) {
             buf.putShort((short) Format.RECORD_OPTION).putShort((short) record.length).put(record);
             padTo4(record.length);
+        }
+        if (optionsLen > 0) {
             buf.putInt(0); // opt_endofopt
         }
         buf.putInt(blockLen);
@@ -417,6 +625,9 @@ final class PcapngEncoder {
 
     /** A Wirelens record as a custom block of its own. */
     private void block(byte[] record) {
+        if (paused) {
+            return;
+        }
         // type + length + record (PEN, data; padded) + trailing length
         int blockLen = 8 + Format.pad4(record.length) + 4;
         ensure(blockLen);
@@ -500,6 +711,7 @@ final class PcapngEncoder {
 
     /** One connection's synthesised TCP state. */
     private static final class Stream {
+        final long id;
         final long openedNanos;
         final InetSocketAddress client;
         InetSocketAddress target;
@@ -510,6 +722,18 @@ final class PcapngEncoder {
         boolean started;
         boolean finClient;
         boolean finServer;
+        /** Whether the current file shows this stream (its handshake), and which of its FINs and TLS records. */
+        boolean inFile;
+        boolean finClientWritten;
+        boolean finServerWritten;
+        int tlsWritten;
+        final List<byte[]> tls = new ArrayList<>(2);
+        byte[] targetRecord;
+        /** Bytes of each direction not recorded while paused, not yet told in the file. */
+        long skippedClient;
+        long skippedServer;
+        /** The end that came while paused, written on resume. */
+        EngineEvent pendingEnd;
         boolean v6;
         byte[] clientIp;
         byte[] targetIp;
@@ -519,6 +743,7 @@ final class PcapngEncoder {
         final byte[] openedRecord;
 
         Stream(long id, InetSocketAddress client, InetSocketAddress target, long openedNanos, byte[] openedRecord) {
+            this.id = id;
             this.openedNanos = openedNanos;
             this.openedRecord = openedRecord;
             this.client = client;

@@ -10,7 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import wirelens.engine.Direction;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerKind;
@@ -30,42 +32,80 @@ final class PcapngScanner {
     private static final int MAX_RECORD = 64 * 1024;
     private static final int MAX_NOTES = 20;
 
-    record Result(CaptureIndex index, List<String> skipped) {}
+    /** {@code bodyStarts[i]}: where file i's restated connections end (0 when it restates none). */
+    record Result(CaptureIndex index, List<String> skipped, long[] bodyStarts) {}
+
+    /** What the files of one capture share: the index they build, and what was skipped. */
+    private static final class Shared {
+        final CaptureIndex index = new CaptureIndex();
+        final IndexUpdater updater = new IndexUpdater(index);
+        final List<String> notes = new ArrayList<>();
+        int moreNotes;
+    }
 
     private final Path path;
     private final Window in;
     private final long size;
-    private final CaptureIndex index = new CaptureIndex();
-    private final IndexUpdater updater = new IndexUpdater(index);
-    private final List<String> notes = new ArrayList<>();
-    private int moreNotes;
+    /** This file's number among the capture's files (the high bits of its chunks' positions). */
+    private final int fileNumber;
+    /** Said before each note when the capture has several files. */
+    private final String notePrefix;
+    private final CaptureIndex index;
+    private final IndexUpdater updater;
+    private final Shared shared;
     private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
     private boolean recognised;
     private long blocks;
     private Pending pending;
+    /**
+     * True at the start of file 2 and on of a ring, until the restated record: the connections still
+     * open when the file began are stated again there. One already known from an earlier file of the
+     * set goes on; its restated records are not applied twice.
+     */
+    private boolean restating;
+    private final Set<Long> restatedHere = new HashSet<>();
+    private long restatedAt = -1;
+    private long bodyStart;
 
     /** A chunk record whose packets are still being counted. */
     private record Pending(long offset, long connectionId, Direction direction, long time, int forwardedLength,
             int originalLength, int flags, int segments, int[] seen, long[] payload) {}
 
-    private PcapngScanner(Path path, FileChannel channel) throws IOException {
+    private PcapngScanner(Path path, FileChannel channel, int fileNumber, boolean several, Shared shared)
+            throws IOException {
         this.path = path;
         this.size = channel.size();
         this.in = new Window(channel, size);
+        this.fileNumber = fileNumber;
+        this.notePrefix = several ? path.getFileName() + ": " : "";
+        this.shared = shared;
+        this.index = shared.index;
+        this.updater = shared.updater;
     }
 
     static Result scan(Path path, FileChannel channel) throws IOException {
-        PcapngScanner s = new PcapngScanner(path, channel);
-        try {
-            s.run();
-        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
-            // every read is bounds-checked beforehand; this is the last line of defence against damage
-            throw new CaptureFormatException(path + ": damaged capture file (" + e + ")");
+        return scan(List.of(path), List.of(channel));
+    }
+
+    /** One index from several files read in order (a ring's files oldest first); file i's chunks are in file i. */
+    static Result scan(List<Path> paths, List<FileChannel> channels) throws IOException {
+        Shared shared = new Shared();
+        long[] bodyStarts = new long[paths.size()];
+        for (int i = 0; i < paths.size(); i++) {
+            Path path = paths.get(i);
+            PcapngScanner s = new PcapngScanner(path, channels.get(i), i, paths.size() > 1, shared);
+            try {
+                s.run();
+            } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+                // every read is bounds-checked beforehand; this is the last line of defence against damage
+                throw new CaptureFormatException(path + ": damaged capture file (" + e + ")");
+            }
+            bodyStarts[i] = s.bodyStart;
         }
-        if (s.moreNotes > 0) {
-            s.notes.add("... and " + s.moreNotes + " more damaged places");
+        if (shared.moreNotes > 0) {
+            shared.notes.add("... and " + shared.moreNotes + " more damaged places");
         }
-        return new Result(s.index, s.notes);
+        return new Result(shared.index, shared.notes, bodyStarts);
     }
 
     private void run() throws IOException {
@@ -172,6 +212,9 @@ final class PcapngScanner {
                     note("record at offset " + pos + " skipped: implausibly long (" + len + " bytes)");
                 } else {
                     record(in.at(pos + 8, len - 12, order), pos);
+                    if (restatedAt == pos) {
+                        bodyStart = pos + len;
+                    }
                 }
             }
         }
@@ -288,6 +331,11 @@ final class PcapngScanner {
         }
         try {
             ByteBuffer b = rec.slice(8, rec.limit() - 8).order(ByteOrder.LITTLE_ENDIAN);
+            if (restating && type != Format.REC_OPENED && type != Format.REC_FILE && type != Format.REC_RESTATED
+                    && b.remaining() >= 8 && !restatedHere.contains(b.getLong(0))
+                    && index.connection(b.getLong(0)).isPresent()) {
+                return; // restates what an earlier file of the set already said
+            }
             switch (type) {
                 case Format.REC_FILE -> {
                     int formatVersion = b.getShort() & 0xFFFF;
@@ -295,7 +343,16 @@ final class PcapngScanner {
                         throw new CaptureFormatException(path + ": written by a newer Wirelens (format version "
                                 + formatVersion + "; this one reads version " + Format.FORMAT_VERSION + ")");
                     }
+                    b.getLong();
+                    string(b);
+                    // the ring's file number came later than the fields above: older files end here
+                    restating = b.remaining() >= 4 && b.getInt() >= 2;
                 }
+                case Format.REC_RESTATED -> {
+                    restating = false;
+                    restatedAt = pos;
+                }
+                case Format.REC_GAP -> gap(b);
                 case Format.REC_OPENED -> {
                     long id = b.getLong();
                     int listenerId = b.getInt();
@@ -309,6 +366,12 @@ final class PcapngScanner {
                     }
                     ConnectionInfo info = IndexUpdater.opened(id, listenerId, name,
                             kind == 1 ? ListenerKind.HTTP : ListenerKind.FORWARD, client, target, time);
+                    if (restating && index.connection(id).isPresent()) {
+                        return; // goes on from an earlier file
+                    }
+                    if (restating) {
+                        restatedHere.add(id);
+                    }
                     if (!updater.add(info, null)) {
                         note("record at offset " + pos + " skipped: connection " + id + " opened twice");
                     }
@@ -353,6 +416,20 @@ final class PcapngScanner {
         }
     }
 
+    /** A pause for lack of disk space; the capture-wide record (id -1) says what the whole capture missed. */
+    private void gap(ByteBuffer b) {
+        long id = b.getLong();
+        long from = b.getLong();
+        long to = b.getLong();
+        long bytes = b.getLong() + b.getLong();
+        int connections = b.remaining() >= 4 ? b.getInt() : 0;
+        if (id == -1) {
+            note("capture paused for lack of disk space from " + wirelens.base.Units.clock(from) + " to "
+                    + wirelens.base.Units.clock(to) + ": " + bytes + " bytes" + (connections > 0 ? " and "
+                    + connections + " connection(s)" : "") + " not recorded");
+        }
+    }
+
     private void known(long pos, long id, boolean ok) {
         if (!ok) {
             note("record at offset " + pos + " skipped: connection " + id + " was never opened");
@@ -394,7 +471,7 @@ final class PcapngScanner {
     private void addChunk(Pending p) {
         updater.chunk(p.connectionId, p.direction, p.time, p.originalLength, p.forwardedLength,
                 (p.flags & Format.FLAG_EDITED) != 0, (p.flags & Format.FLAG_DROPPED) != 0,
-                (p.flags & Format.FLAG_INJECTED) != 0, p.offset);
+                (p.flags & Format.FLAG_INJECTED) != 0, FileOffsets.of(fileNumber, p.offset));
     }
 
     static Direction direction(byte b) {
@@ -469,10 +546,10 @@ final class PcapngScanner {
     }
 
     private void note(String message) {
-        if (notes.size() < MAX_NOTES) {
-            notes.add(message);
+        if (shared.notes.size() < MAX_NOTES) {
+            shared.notes.add(notePrefix + message);
         } else {
-            moreNotes++;
+            shared.moreNotes++;
         }
     }
 

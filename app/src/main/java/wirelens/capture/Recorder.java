@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import wirelens.base.AtomicFiles;
+import wirelens.base.Units;
+import wirelens.capture.CaptureUpdate.DiskSpaceState;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.EpochClock;
 import wirelens.engine.EventQueue;
@@ -33,6 +34,11 @@ import wirelens.engine.EventQueue;
  * {@code onWriteFailure} callback runs, and {@link #writeFailure()} says why. Recording to the file
  * stops there (the file stays readable up to the last complete batch), while the queue keeps being
  * drained so that traffic keeps flowing and the index keeps growing.
+ *
+ * <p>A ring ({@link #toRing}) starts its next file between two events once the current one holds its
+ * size, and deletes the oldest beyond its count. Free disk space is asked at most once a second; low
+ * space is told as {@link CaptureUpdate.DiskSpace}, and below the pause limit nothing is written (the
+ * index learns of chunks without a file position) until space comes back.
  */
 public final class Recorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
@@ -48,15 +54,25 @@ public final class Recorder implements AutoCloseable {
     private static final long RELEASE_BYTES = 1 << 20;
 
     private final EventQueue events;
-    private final Path path;
+    /** The name given: the file itself, or a ring's name (its files are numbered after it). */
+    private final Path base;
+    private final CaptureRing ring;
+    /** A temporary ring lives in a directory of its own, deleted with it. */
+    private final Path temporaryDirectory;
     private final boolean temporary;
     private final CaptureIndex index = new CaptureIndex();
     private final List<Consumer<List<CaptureUpdate>>> subscribers = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final PcapngEncoder encoder;
     private final CaptureFile liveFile;
-    private FileChannel out;
+    /** The files the capture holds, oldest first; rotation and deletion change it under its lock. */
+    private final ArrayDeque<Part> parts = new ArrayDeque<>();
+    private volatile FileChannel out;
+    private volatile Path path;
+    private volatile int part;
     private final Sink sink;
+    private DiskWatch diskWatch;
+    private volatile boolean paused;
     private volatile Consumer<String> onWriteFailure = message -> {};
     private volatile String writeFailure;
     private volatile long flushedBytes;
@@ -64,28 +80,41 @@ public final class Recorder implements AutoCloseable {
     /** A connection leaves the index when it ends: always without a file, on request with one. */
     private volatile boolean forgetEnded;
 
-    private Recorder(EventQueue events, Path path, boolean temporary, UnaryOperator<Sink> wrapSink)
-            throws IOException {
+    /**
+     * One file of the capture; a ring's file restates the open connections before {@code bodyStart}.
+     * {@code length}: its size once complete, -1 while it is being written.
+     */
+    private record Part(int number, Path path, long bodyStart, long length) {}
+
+    private Recorder(EventQueue events, Path base, boolean temporary, Path temporaryDirectory, CaptureRing ring,
+            UnaryOperator<Sink> wrapSink) throws IOException {
         this.events = Objects.requireNonNull(events, "events");
-        this.path = path;
+        this.base = base;
+        this.ring = ring;
         this.temporary = temporary;
-        if (path != null) {
+        this.temporaryDirectory = temporaryDirectory;
+        if (base != null) {
+            this.part = ring == null ? 0 : 1;
+            this.path = ring == null ? base : CaptureRing.part(base, 1);
             this.out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
-            FileChannel channel = this.out;
-            this.sink = wrapSink == null ? channel::write : wrapSink.apply(channel::write);
+            Sink file = (pieces, offset, length) -> out.write(pieces, offset, length);
+            this.sink = wrapSink == null ? file : wrapSink.apply(file);
             this.encoder = new PcapngEncoder(this::writeToFile);
             try {
-                encoder.fileHeader(EpochClock.nowNanos());
+                encoder.fileHeader(EpochClock.nowNanos(), part);
                 encoder.flush();
                 if (writeFailure != null) {
                     throw new IOException(writeFailure);
                 }
-                this.liveFile = CaptureFile.live(path, index);
+                this.liveFile = CaptureFile.live(path, part, index);
+                parts.add(new Part(part, path, 0, -1));
             } catch (IOException e) {
                 out.close();
                 throw e;
             }
+            this.diskWatch = new DiskWatch(DiskWatch.FreeSpace.of(path), DiskWatch.Limits.DEFAULT,
+                    TimeUnit.SECONDS.toNanos(1));
         } else {
             this.sink = null;
             this.encoder = null;
@@ -101,19 +130,38 @@ public final class Recorder implements AutoCloseable {
      * {@link IOException}). Call {@link #start()} after subscribing.
      */
     public static Recorder toFile(EventQueue events, Path file) throws IOException {
-        return new Recorder(events, file, false, null);
+        return new Recorder(events, file, false, null, null, null);
+    }
+
+    /**
+     * Records into the numbered files of a ring named {@code base} ({@link CaptureRing#part}); the first
+     * is created now, so a bad path fails here.
+     */
+    public static Recorder toRing(EventQueue events, Path base, CaptureRing ring) throws IOException {
+        return new Recorder(events, base, false, null, Objects.requireNonNull(ring, "ring"), null);
     }
 
     /** Records to a new temporary file, deleted by {@link #close()} (save it first with {@link #saveCopy}). */
     public static Recorder toTemporaryFile(EventQueue events) throws IOException {
         Path file = Files.createTempFile("wirelens-", ".pcapng");
-        return new Recorder(events, file, true, null);
+        return new Recorder(events, file, true, null, null, null);
+    }
+
+    /** Records to a ring in a new temporary directory, deleted with its files by {@link #close()}. */
+    public static Recorder toTemporaryRing(EventQueue events, CaptureRing ring) throws IOException {
+        Path dir = Files.createTempDirectory("wirelens-");
+        try {
+            return new Recorder(events, dir.resolve("capture.pcapng"), true, dir, Objects.requireNonNull(ring), null);
+        } catch (IOException e) {
+            Files.deleteIfExists(dir);
+            throw e;
+        }
     }
 
     /** Keeps only the in-memory index and tells subscribers; nothing is written and no bytes can be read back. */
     public static Recorder withoutFile(EventQueue events) {
         try {
-            return new Recorder(events, null, false, null);
+            return new Recorder(events, null, false, null, null, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen without a file
         }
@@ -121,7 +169,17 @@ public final class Recorder implements AutoCloseable {
 
     /** For tests: records to {@code file} through a wrapper of the file's sink (e.g. one that fails). */
     static Recorder withSink(EventQueue events, Path file, UnaryOperator<Sink> wrapSink) throws IOException {
-        return new Recorder(events, file, false, wrapSink);
+        return new Recorder(events, file, false, null, null, wrapSink);
+    }
+
+    /**
+     * Watches free space with {@code source} instead of the file store, every {@code intervalNanos} (tests
+     * use a fake source and 0). Call before {@link #start()}.
+     */
+    void watchDisk(DiskWatch.FreeSpace source, DiskWatch.Limits limits, long intervalNanos) {
+        if (encoder != null) {
+            diskWatch = new DiskWatch(source, limits, intervalNanos);
+        }
     }
 
     /**
@@ -160,18 +218,51 @@ public final class Recorder implements AutoCloseable {
         return Optional.ofNullable(liveFile);
     }
 
+    /** The file being written now (a ring's newest file); empty without a file. */
     public Optional<Path> path() {
         return Optional.ofNullable(path);
     }
 
-    /** Bytes of the file known to be complete on disk (whole blocks only). */
-    /** True when the file is a temporary one, deleted on close unless saved first. */
+    /** The name given: the file itself, or the ring's name; empty without a file. */
+    public Optional<Path> name() {
+        return Optional.ofNullable(base);
+    }
+
+    public Optional<CaptureRing> ring() {
+        return Optional.ofNullable(ring);
+    }
+
+    /** The files the capture holds now, oldest first (one unless it is a ring). */
+    public List<Path> files() {
+        synchronized (parts) {
+            return parts.stream().map(Part::path).toList();
+        }
+    }
+
+    /** True when the capture is a temporary one, deleted on close unless saved first. */
     public boolean isTemporary() {
         return temporary;
     }
 
+    /** Bytes of the file being written known to be complete on disk (whole blocks only). */
     public long flushedBytes() {
         return flushedBytes;
+    }
+
+    /** Bytes in all the files the capture holds now. */
+    public long totalBytes() {
+        long total = 0;
+        synchronized (parts) {
+            for (Part p : parts) {
+                total += p.length < 0 ? flushedBytes : p.length;
+            }
+        }
+        return total;
+    }
+
+    /** True while capture is paused for lack of disk space (traffic flows on, unrecorded). */
+    public boolean paused() {
+        return paused;
     }
 
     /** Why writing the file failed, or empty while all is well. */
@@ -187,25 +278,30 @@ public final class Recorder implements AutoCloseable {
         if (path == null) {
             throw new IOException("nothing to save: this session is not recorded to a file");
         }
-        if (Files.exists(target) && Files.isSameFile(path, target)) {
+        if (ring == null && Files.exists(target) && Files.isSameFile(path, target)) {
             return; // it is already there, and stays up to date
         }
-        long length = flushedBytes;
-        AtomicFiles.replace(target, partial -> {
-            try (FileChannel src = FileChannel.open(path, StandardOpenOption.READ);
-                    FileChannel dst = FileChannel.open(partial, StandardOpenOption.WRITE,
-                            StandardOpenOption.TRUNCATE_EXISTING)) {
-                long done = 0;
-                while (done < length) {
-                    long n = src.transferTo(done, length - done, dst);
-                    if (n <= 0) {
-                        throw new IOException("could not copy " + path + " (stopped at byte " + done + ")");
-                    }
-                    done += n;
+        // the files are opened under the lock the ring deletes under, so none vanishes before it is copied
+        List<FileChannel> sources = new ArrayList<>();
+        List<long[]> ranges = new ArrayList<>();
+        try {
+            synchronized (parts) {
+                boolean first = true;
+                for (Part p : parts) {
+                    FileChannel src = FileChannel.open(p.path, StandardOpenOption.READ);
+                    sources.add(src);
+                    long end = p.length < 0 ? flushedBytes : p.length;
+                    // a later file's own header and restated connections are left out: the copy is one stream
+                    ranges.add(new long[] {first ? 0 : p.bodyStart, end});
+                    first = false;
                 }
             }
-            return null;
-        });
+            CaptureRing.copy(sources, ranges, target);
+        } finally {
+            for (FileChannel c : sources) {
+                c.close();
+            }
+        }
     }
 
     /**
@@ -234,7 +330,17 @@ public final class Recorder implements AutoCloseable {
             liveFile.close();
         }
         if (temporary && path != null) {
-            Files.deleteIfExists(path);
+            for (Path p : files()) {
+                Files.deleteIfExists(p);
+            }
+            if (temporaryDirectory != null) {
+                try {
+                    Files.deleteIfExists(temporaryDirectory);
+                } catch (IOException e) {
+                    log.warn("could not delete the temporary capture directory {}: {}", temporaryDirectory,
+                            e.getMessage());
+                }
+            }
         }
     }
 
@@ -268,6 +374,7 @@ public final class Recorder implements AutoCloseable {
             return 0;
         }
         List<CaptureUpdate> updates = new ArrayList<>(batch.size());
+        checkDisk(updates);
         // the engine's budget is released as events are encoded, not after the whole batch, so that it
         // reads on while this thread writes (the batch itself stays referenced until subscribers ran)
         int released = 0;
@@ -276,6 +383,9 @@ public final class Recorder implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             EngineEvent event = batch.get(i);
             offsets[i] = encode(event);
+            if (ring != null && rotationDue() && writeFailure == null && !paused) {
+                rotate();
+            }
             encodedWeight += event.weight();
             if (encodedWeight >= RELEASE_BYTES) {
                 events.consumed(batch.subList(released, i + 1));
@@ -327,11 +437,112 @@ public final class Recorder implements AutoCloseable {
             return -1;
         }
         long offset = encoder.event(event);
-        return writeFailure != null ? -1 : offset;
+        return writeFailure != null ? -1 : FileOffsets.of(part, offset);
     }
 
-    private void index(EngineEvent event, long offset, List<CaptureUpdate> updates) {
-        updater.apply(event, writeFailure != null && offset >= flushedBytes ? -1 : offset, updates);
+    private void index(EngineEvent event, long position, List<CaptureUpdate> updates) {
+        boolean lost = writeFailure != null && FileOffsets.file(position) == part
+                && FileOffsets.offset(position) >= flushedBytes;
+        updater.apply(event, lost ? -1 : position, updates);
+    }
+
+    // ---- the ring and the disk ----
+
+    /** Where the current file's own events begin, after the connections it restates. */
+    private long bodyStart;
+
+    /**
+     * The file is full, and at least half of it is its own events: with many connections open and small
+     * files, restating them alone could otherwise fill each new file and rotate on every event.
+     */
+    private boolean rotationDue() {
+        long at = encoder.position();
+        return at >= ring.maxFileBytes() && at - bodyStart >= ring.maxFileBytes() / 2;
+    }
+
+    /**
+     * Closes the file being written and starts the ring's next one: its header, then the connections
+     * still open restated, so that it reads on its own; deletes the oldest files beyond the ring's count.
+     */
+    private void rotate() {
+        encoder.flush();
+        if (writeFailure != null) {
+            return;
+        }
+        int next = part + 1;
+        Path nextPath = CaptureRing.part(base, next);
+        FileChannel nextOut;
+        try {
+            nextOut = FileChannel.open(nextPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            fail("cannot start the next capture file " + nextPath + " (" + e.getMessage() + "); recording"
+                    + " stopped, traffic goes on; the files written so far hold everything up to that point");
+            return;
+        }
+        FileChannel old = out;
+        synchronized (parts) {
+            Part done = parts.removeLast();
+            parts.add(new Part(done.number, done.path, done.bodyStart, flushedBytes));
+            out = nextOut;
+            path = nextPath;
+            part = next;
+            flushedBytes = 0;
+        }
+        try {
+            old.close();
+        } catch (IOException e) {
+            log.warn("closing capture file failed: {}", e.getMessage());
+        }
+        liveFile.addPart(next, nextPath);
+        long now = EpochClock.nowNanos();
+        encoder.newFile();
+        encoder.fileHeader(now, next);
+        encoder.restateOpen(now, next);
+        encoder.flush();
+        bodyStart = flushedBytes;
+        synchronized (parts) {
+            parts.add(new Part(next, nextPath, flushedBytes, -1));
+            while (ring.maxFiles() > 0 && parts.size() > ring.maxFiles()) {
+                Part oldest = parts.removeFirst();
+                try {
+                    liveFile.dropPart(oldest.number);
+                    Files.deleteIfExists(oldest.path);
+                } catch (IOException e) {
+                    log.warn("could not delete the oldest capture file {}: {}", oldest.path, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Warns, pauses or resumes the capture as free space goes (at most once a second). */
+    private void checkDisk(List<CaptureUpdate> updates) {
+        if (diskWatch == null || writeFailure != null) {
+            return;
+        }
+        DiskWatch.Change change = diskWatch.check(System.nanoTime());
+        long free = diskWatch.lastFree();
+        String where = path.toAbsolutePath().getParent().toString();
+        switch (change) {
+            case LOW -> updates.add(new CaptureUpdate.DiskSpace(DiskSpaceState.LOW, "little disk space left for"
+                    + " the capture in " + where + ": " + Units.bytes(free) + " free; capture pauses below "
+                    + Units.bytes(diskWatch.limits().pauseBelow())));
+            case PAUSE -> {
+                encoder.pause(EpochClock.nowNanos());
+                paused = true;
+                updates.add(new CaptureUpdate.DiskSpace(DiskSpaceState.PAUSED, "CAPTURE PAUSED: only "
+                        + Units.bytes(free) + " free in " + where + "; traffic flows on unrecorded until more than "
+                        + Units.bytes(diskWatch.limits().resumeAbove()) + " is free"));
+            }
+            case RESUME -> {
+                long missed = encoder.resume(EpochClock.nowNanos());
+                encoder.flush();
+                paused = false;
+                updates.add(new CaptureUpdate.DiskSpace(DiskSpaceState.RESUMED, "capture resumed: "
+                        + Units.bytes(free) + " free in " + where + "; " + missed + " bytes were not recorded"));
+            }
+            case NONE -> { }
+        }
     }
 
     /**
@@ -381,20 +592,24 @@ public final class Recorder implements AutoCloseable {
             }
             flushedBytes = before + total;
         } catch (IOException e) {
-            String message = "capture file " + path + ": write failed (" + e.getMessage()
-                    + "); recording stopped, traffic goes on; the file holds everything up to that point";
-            writeFailure = message;
             try {
                 out.truncate(before);
                 out.position(before);
             } catch (IOException ignored) {
                 // the truncate is best effort: a reader skips a cut-off last block anyway
             }
-            try {
-                onWriteFailure.accept(message);
-            } catch (RuntimeException r) {
-                log.error(message);
-            }
+            fail("capture file " + path + ": write failed (" + e.getMessage()
+                    + "); recording stopped, traffic goes on; the file holds everything up to that point");
+        }
+    }
+
+    /** Recording stops for good: said once, to the callback and then to subscribers with the next batch. */
+    private void fail(String message) {
+        writeFailure = message;
+        try {
+            onWriteFailure.accept(message);
+        } catch (RuntimeException r) {
+            log.error(message);
         }
     }
 

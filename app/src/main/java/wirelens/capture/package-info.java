@@ -37,6 +37,14 @@
  *     and the server that caps a capturing proxy below a forwarding one; capturing into {@code /dev/shm}
  *     ran no faster than capturing to the disk. Once the kernel's dirty-page limit is reached (about 2 GB
  *     on the 2-core test machine), it also holds any writer to the disk's writeback speed.
+ * <li>A ring ({@link wirelens.capture.CaptureRing}) rotates at a batch boundary into numbered files; each
+ *     new file restates the open connections (a handshake whose sequence numbers go on from where the
+ *     stream is), so every file reads alone in Wireshark, and a set of files reads as one capture. The
+ *     index stays one {@code long} per chunk position: {@link wirelens.capture.FileOffsets} puts the file's
+ *     number in its high bits. A deleted file's chunks read as gone, never as an exception of the reader.
+ * <li>Free disk space is asked by the writer thread at most once a second ({@link wirelens.capture.DiskWatch});
+ *     below the pause limit the encoder keeps every stream's state but writes nothing, and on resume marks
+ *     the gap in a way Wireshark understands (sequence numbers that jump) plus records that say how much.
  * <li>pcapng synthesis: each connection is written as a TCP stream between the real addresses
  *     (LINKTYPE_RAW, handshake, consistent sequence numbers, packets of at most 32 KiB, FIN per half-close,
  *     RST for a reset), so {@code tshark -z follow,tcp,raw} gives back exactly the forwarded bytes and

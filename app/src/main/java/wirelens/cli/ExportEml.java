@@ -2,7 +2,6 @@ package wirelens.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import wirelens.capture.CaptureFile;
@@ -25,7 +24,7 @@ final class ExportEml {
         if (dir == null) {
             throw new IllegalArgumentException("--read needs --export-eml DIR");
         }
-        if (!Files.isRegularFile(capture)) {
+        if (!CaptureFile.exists(capture)) {
             err.println("wirelens: " + capture + ": no such capture file");
             return 1;
         }

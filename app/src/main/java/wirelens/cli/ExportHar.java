@@ -3,7 +3,6 @@ package wirelens.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ final class ExportHar {
         if (capture == null) {
             throw new IllegalArgumentException("--export-har needs --read CAPTURE");
         }
-        if (!Files.isRegularFile(capture)) {
+        if (!CaptureFile.exists(capture)) {
             err.println("wirelens: " + capture + ": no such capture file");
             return 1;
         }

@@ -55,7 +55,8 @@ final class Headless {
         Recorder recorder;
         if (options.capture() != null) {
             try {
-                recorder = Recorder.toFile(events, options.capture());
+                recorder = options.captureRing() == null ? Recorder.toFile(events, options.capture())
+                        : Recorder.toRing(events, options.capture(), options.captureRing());
                 // nothing headless reads a finished connection back: the file has it, the heap need not
                 recorder.forgetEndedConnections();
             } catch (IOException e) {
@@ -155,9 +156,13 @@ final class Headless {
             log.error("closing the capture file failed: {}", e.getMessage());
         }
         if (options.capture() != null && !options.quiet()) {
-            out.println("capture " + options.capture() + ": " + recorder.index().addedCount() + " connection(s), "
-                    + recorder.flushedBytes() + " bytes" + recorder.writeFailure().map(f -> " (incomplete: writing failed)")
-                            .orElse(""));
+            int files = recorder.files().size();
+            String where = options.captureRing() == null ? "" : " (ring: " + files + (files == 1 ? " file, " : " files, ")
+                    + recorder.files().get(0).getFileName() + (files == 1 ? "" : " to "
+                    + recorder.files().get(files - 1).getFileName()) + ")";
+            out.println("capture " + options.capture() + where + ": " + recorder.index().addedCount()
+                    + " connection(s), " + recorder.totalBytes() + " bytes" + recorder.writeFailure()
+                            .map(f -> " (incomplete: writing failed)").orElse(""));
         }
         out.flush();
     }

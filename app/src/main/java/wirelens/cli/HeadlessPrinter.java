@@ -88,6 +88,12 @@ final class HeadlessPrinter {
                 print(t.event());
             } else if (u instanceof CaptureUpdate.WriteFailed f) {
                 log.error(f.message());
+            } else if (u instanceof CaptureUpdate.DiskSpace d) {
+                if (d.state() == CaptureUpdate.DiskSpaceState.RESUMED) {
+                    log.info(d.message());
+                } else {
+                    log.warn(d.message());
+                }
             }
         }
     }

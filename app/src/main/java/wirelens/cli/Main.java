@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 import wirelens.base.Units;
+import wirelens.capture.CaptureRing;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
@@ -91,6 +92,16 @@ public final class Main implements Callable<Integer> {
             description = {"With --headless: record every connection to FILE (pcapng; opens in Wireshark and in",
                 "Wirelens) while traffic flows. FILE is replaced if it exists."})
     Path capture;
+
+    @Option(names = "--capture-max", paramLabel = "SIZE",
+            description = {"With --capture FILE: rotate the capture into numbered files of about SIZE each (64K,",
+                "256M, 1G; at least 16K), FILE_00001.pcapng, FILE_00002.pcapng, ... as dumpcap -b filesize does.",
+                "Each file opens on its own; --read FILE opens those that remain as one capture."})
+    String captureMax;
+
+    @Option(names = "--capture-files", paramLabel = "N",
+            description = "With --capture-max: keep at most N files (at least 2), deleting the oldest, as dumpcap -b files does.")
+    Integer captureFiles;
 
     @Option(names = "--read", paramLabel = "CAPTURE",
             description = {"Print a saved capture's connections as a table (no window): id, client, target,",
@@ -212,6 +223,7 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException("--capture is for --headless runs; the window records on its own"
                     + " (File > Save capture as)");
         }
+        CaptureRing captureRing = captureRing();
         List<ListenerConfig> listeners = new ArrayList<>();
         for (String spec : forwards) {
             listeners.add(ForwardSpec.parse(spec));
@@ -263,7 +275,8 @@ public final class Main implements Callable<Integer> {
             if (listeners.isEmpty()) {
                 throw new IllegalArgumentException("--headless needs at least one listener (--forward or --http-proxy)");
             }
-            HeadlessOptions options = new HeadlessOptions(listeners, quiet, engineOptions, rules, plugins, capture, tls);
+            HeadlessOptions options = new HeadlessOptions(listeners, quiet, engineOptions, rules, plugins, capture, tls,
+                    captureRing);
             return Headless.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (file != null && (!rules.isEmpty() || !plugins.isEmpty())) {
@@ -298,6 +311,33 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException(option + " must be at most a week (168h), or 0 for no limit");
         }
         return millis;
+    }
+
+    /** The ring that --capture-max and --capture-files ask for, or null for one capture file. */
+    private CaptureRing captureRing() {
+        if (captureFiles != null && captureMax == null) {
+            throw new IllegalArgumentException("--capture-files needs --capture-max SIZE (the size at which a file"
+                    + " is closed and the next begins)");
+        }
+        if (captureMax == null) {
+            return null;
+        }
+        if (capture == null) {
+            throw new IllegalArgumentException("--capture-max needs --capture FILE (the name of the ring's files)");
+        }
+        long size;
+        try {
+            size = Units.parseSize(captureMax);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--capture-max: " + e.getMessage());
+        }
+        if (size < CaptureRing.MIN_FILE_BYTES) {
+            throw new IllegalArgumentException("--capture-max must be at least 16K (got " + captureMax + ")");
+        }
+        if (captureFiles != null && captureFiles < 2) {
+            throw new IllegalArgumentException("--capture-files must be at least 2 (got " + captureFiles + ")");
+        }
+        return new CaptureRing(size, captureFiles == null ? 0 : captureFiles);
     }
 
     /**

@@ -2,7 +2,6 @@ package wirelens.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureText;
@@ -13,7 +12,7 @@ final class ReadCapture {
 
     /** Returns the exit code: 0 printed, 1 the capture cannot be read (one line on stderr says why). */
     static int run(Path capture, Long dump, PrintWriter out, PrintWriter err) {
-        if (!Files.isRegularFile(capture)) {
+        if (!CaptureFile.exists(capture)) {
             err.println("wirelens: " + capture + ": no such capture file");
             return 1;
         }

@@ -3,7 +3,6 @@ package wirelens.ui;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
@@ -14,6 +13,8 @@ import javafx.scene.control.ButtonType;
 import javafx.stage.Stage;
 import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
+import wirelens.capture.CaptureRing;
+import wirelens.capture.Recorder;
 import wirelens.ui.base.Background;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Styles;
@@ -30,7 +31,8 @@ final class CaptureSaving {
     private final FileDialogs dialogs;
     private final Notifications notifications;
     private Path savedTo;
-    private long savedBytes = -1;
+    /** {@link #recordedMark()} when the capture was last saved. */
+    private long savedMark = -1;
     private long savedAtNanos;
     /** Set once the user chose to quit, so closing the stage does not ask again. */
     private boolean quitting;
@@ -56,7 +58,7 @@ final class CaptureSaving {
 
     /** Copies the capture (everything recorded so far) to {@code target} off the FX thread; then {@code after}. */
     void save(Path target, Runnable after) {
-        long recorded = live != null ? live.recorder.flushedBytes() : 0;
+        long recorded = live != null ? recordedMark() : 0;
         Background.execute(() -> {
             String message;
             boolean ok = false;
@@ -64,7 +66,7 @@ final class CaptureSaving {
                 if (live != null) {
                     live.recorder.saveCopy(target);
                 } else {
-                    Files.copy(file.path(), target, StandardCopyOption.REPLACE_EXISTING);
+                    file.saveCopy(target);
                 }
                 message = "Saved the capture (" + Units.bytes(Files.size(target)) + ") to " + target;
                 ok = true;
@@ -76,7 +78,7 @@ final class CaptureSaving {
             Platform.runLater(() -> {
                 if (success) {
                     savedTo = target;
-                    savedBytes = recorded;
+                    savedMark = recorded;
                     savedAtNanos = wirelens.engine.EpochClock.nowNanos();
                     notifications.info(m);
                     after.run();
@@ -89,15 +91,31 @@ final class CaptureSaving {
 
     /** The status bar's capture text of a live window. */
     String status() {
-        String where = live.recorder.path().map(Path::toString).orElse("not recorded");
-        String size = " (" + Units.bytes(live.recorder.flushedBytes()) + ")";
-        String failure = live.recorder.writeFailure().isPresent() ? "  \u2014 WRITE FAILED, recording stopped" : "";
+        Recorder recorder = live.recorder;
+        String failure = recorder.writeFailure().isPresent() ? "  \u2014 WRITE FAILED, recording stopped"
+                : recorder.paused() ? "  \u2014 PAUSED: too little disk space, traffic not recorded" : "";
         if (savedTo == null) {
-            return "capture: " + where + size + failure;
+            return "capture: " + recording() + failure;
         }
-        String since = live.recorder.flushedBytes() > savedBytes ? ", more recorded since" : "";
+        String since = unsaved() ? ", more recorded since" : "";
         return "saved: " + savedTo + " at " + Units.clock(savedAtNanos).substring(0, 5) + since
-                + "  \u00b7  recording in " + where + size + failure;
+                + "  \u00b7  recording: " + recording() + failure;
+    }
+
+    /** Where recording goes: a file and its size, or a ring and how full it is. */
+    private String recording() {
+        Recorder recorder = live.recorder;
+        if (recorder.path().isEmpty()) {
+            return "not recorded";
+        }
+        if (recorder.ring().isEmpty()) {
+            return recorder.path().get() + " (" + Units.bytes(recorder.flushedBytes()) + ")";
+        }
+        CaptureRing ring = recorder.ring().get();
+        return (recorder.isTemporary() ? "temporary ring, " : "ring, ") + recorder.files().size() + " of "
+                + (ring.maxFiles() == 0 ? "unlimited" : String.valueOf(ring.maxFiles())) + " files of "
+                + Units.bytes(ring.maxFileBytes()) + ", " + Units.bytes(recorder.totalBytes()) + " ("
+                + recorder.path().get().getParent() + ")";
     }
 
     /** File → Quit: asks first when traffic recorded only in a temporary file would be lost. */
@@ -112,16 +130,21 @@ final class CaptureSaving {
     /** True when quitting would delete traffic the user never saved. */
     boolean unsaved() {
         return live != null && live.recorder.isTemporary() && live.recorder.path().isPresent()
-                && !live.index().connections().isEmpty() && live.recorder.flushedBytes() > savedBytes;
+                && live.index().addedCount() > 0 && recordedMark() != savedMark;
+    }
+
+    /** Changes whenever something is recorded: connections added, bytes written (a ring's total moves too). */
+    private long recordedMark() {
+        return live.index().addedCount() * 31 + live.recorder.totalBytes();
     }
 
     private void askAndQuit() {
-        int connections = live.index().connections().size();
+        long connections = live.index().addedCount();
         ButtonType save = new ButtonType("Save\u2026", ButtonBar.ButtonData.YES);
         ButtonType discard = new ButtonType("Discard", ButtonBar.ButtonData.NO);
         Alert ask = new Alert(Alert.AlertType.CONFIRMATION,
                 connections + (connections == 1 ? " connection" : " connections") + " ("
-                        + Units.bytes(live.recorder.flushedBytes()) + ") recorded "
+                        + Units.bytes(live.recorder.totalBytes()) + ") recorded "
                         + (savedTo == null ? "" : "since the last save ")
                         + "only in a temporary file, which is deleted when Wirelens quits.",
                 save, discard, ButtonType.CANCEL);

@@ -26,7 +26,7 @@ import wirelens.ui.tls.WindowTls;
 
 /**
  * A live session: the engine, the recorder that consumes its events (to a file the user chose, or a
- * temporary one deleted on close), the feed the window drains once per pulse, and the TLS the engine
+ * temporary ring sized by {@link CaptureSettings}, deleted on close), the feed the window drains once per pulse, and the TLS the engine
  * intercepts with.
  */
 final class LiveCapture implements AutoCloseable {
@@ -65,7 +65,7 @@ final class LiveCapture implements AutoCloseable {
         this.commandLineRules = List.copyOf(commandLineRules);
     }
 
-    /** Starts the engine and recorder; {@code recordTo} null means a temporary file. */
+    /** Starts the engine and recorder; {@code recordTo} null means a temporary ring. */
     static LiveCapture start(Path recordTo) {
         return start(recordTo, List.of(), List.of());
     }
@@ -94,7 +94,14 @@ final class LiveCapture implements AutoCloseable {
         Recorder recorder;
         String problem = null;
         try {
-            recorder = recordTo == null ? Recorder.toTemporaryFile(events) : Recorder.toFile(events, recordTo);
+            if (recordTo == null) {
+                // a ring, so that a window left open all day does not fill the disk
+                CaptureSettings settings = CaptureSettings.inUserConfigDir();
+                problem = settings.problem();
+                recorder = Recorder.toTemporaryRing(events, settings.ring());
+            } else {
+                recorder = Recorder.toFile(events, recordTo);
+            }
         } catch (IOException e) {
             problem = "cannot create the capture file" + (recordTo == null ? "" : " " + recordTo) + ": "
                     + e.getMessage() + "; traffic is shown in the table but bytes cannot be viewed or saved";
@@ -163,7 +170,7 @@ final class LiveCapture implements AutoCloseable {
         return recorder.file().orElse(null);
     }
 
-    /** Stops listeners and connections, writes what is left, deletes a temporary capture file. */
+    /** Stops listeners and connections, writes what is left, deletes a temporary capture ring. */
     @Override
     public void close() throws IOException {
         engine.close();

@@ -378,6 +378,12 @@ final class MainWindow {
     private void report(CaptureUpdate u) {
         if (u instanceof CaptureUpdate.WriteFailed w) {
             notifications.error(w.message());
+        } else if (u instanceof CaptureUpdate.DiskSpace d) {
+            if (d.state() == CaptureUpdate.DiskSpaceState.PAUSED) {
+                notifications.error(d.message());
+            } else {
+                notifications.info(d.message());
+            }
         } else if (u instanceof CaptureUpdate.Tls t) {
             table.tlsChanged(t.event().connectionId());
             streams.tlsChanged(t.event().connectionId());
@@ -395,6 +401,7 @@ final class MainWindow {
         }
     }
 
+    /** {@code capture: temporary ring, 3 of 16 files of 256.0 MiB, 600.2 MiB (/tmp/wirelens-123)}. */
     private void updateStatus() {
         int shown = table.shownCount();
         connectionsStatus.setText(table.openCount() + " open / " + shown + (shown == 1 ? " connection" : " connections"));
@@ -407,13 +414,17 @@ final class MainWindow {
         if (live != null) {
             captureStatus.setText(saving.status());
         } else {
-            long size;
-            try {
-                size = Files.size(file.path());
-            } catch (IOException e) {
-                size = 0;
+            long size = 0;
+            for (Path f : file.files()) {
+                try {
+                    size += Files.size(f);
+                } catch (IOException e) {
+                    // gone meanwhile: counts nothing
+                }
             }
-            captureStatus.setText("capture: " + file.path() + " (" + Units.bytes(size) + ")");
+            int files = file.files().size();
+            captureStatus.setText("capture: " + file.path() + (files > 1 ? " (" + files + " files, " : " (")
+                    + Units.bytes(size) + ")");
         }
     }
 

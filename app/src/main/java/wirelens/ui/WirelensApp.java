@@ -88,7 +88,8 @@ public final class WirelensApp extends Application {
     public void start(Stage stage) {
         if (initialViewFile != null) {
             try {
-                MainWindow viewer = viewer(stage, CaptureFile.open(initialViewFile), FileDialogs.NATIVE, this::openViewer);
+                MainWindow viewer = viewer(stage, CaptureFile.openWithRing(initialViewFile), FileDialogs.NATIVE,
+                        this::openViewer);
                 viewer.offerStartListeners(this::startLiveWindow);
                 windows.add(viewer);
                 stage.show();
@@ -149,7 +150,7 @@ public final class WirelensApp extends Application {
             Consumer<String> failed) {
         Background.execute(() -> {
             try {
-                CaptureFile file = CaptureFile.open(path);
+                CaptureFile file = CaptureFile.openWithRing(path);
                 Platform.runLater(() -> {
                     Stage stage = new Stage();
                     MainWindow w = viewer(stage, file, dialogs, openViewer);

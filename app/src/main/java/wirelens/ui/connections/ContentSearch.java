@@ -54,7 +54,7 @@ final class ContentSearch {
                 return false;
             }
             for (ChunkInfo chunk : index.chunks(id, from, 1024)) {
-                if (chunk.dropped() || !chunk.inFile()) {
+                if (chunk.dropped() || !chunk.inFile() || !file.holds(chunk)) {
                     continue;
                 }
                 int d = chunk.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import wirelens.capture.CaptureFile;
+import wirelens.capture.ChunkGoneException;
 import wirelens.capture.ChunkInfo;
 
 /** Recently shown chunks' bytes, bounded in total size; read from the capture file on a miss. */
@@ -39,6 +40,8 @@ final class ChunkCache {
         } else {
             try {
                 bytes = info.dropped() ? file.original(info) : file.forwarded(info);
+            } catch (ChunkGoneException ex) {
+                error = "(" + ex.getMessage() + ")";
             } catch (IOException ex) {
                 error = "(cannot read this chunk from the capture file: " + ex.getMessage() + ")";
             }
