@@ -111,7 +111,8 @@ final class MainWindow {
     private final Label bytesStatus = new Label();
     private final Label captureStatus = new Label();
     private final CaptureSaving saving;
-    private final javafx.scene.control.Button startListeners = new javafx.scene.control.Button("Start listeners");
+    /** Viewers only: which file, when recorded, nothing live. */
+    private ViewerBanner banner;
     private final Label letGoStatus = new Label();
     private final RadioMenuItem textMode = new RadioMenuItem("Text");
     private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
@@ -150,7 +151,12 @@ final class MainWindow {
         }
 
         BorderPane root = new BorderPane();
-        root.setTop(live == null ? new javafx.scene.layout.VBox(menus(), viewerBanner(setup.viewed())) : menus());
+        if (live == null) {
+            banner = new ViewerBanner(setup.viewed().path(), index.connections());
+            root.setTop(new javafx.scene.layout.VBox(menus(), banner.node()));
+        } else {
+            root.setTop(menus());
+        }
         SplitPane right = new SplitPane(table.node(), streams.node());
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.42);
@@ -201,35 +207,7 @@ final class MainWindow {
 
     /** A viewer's banner offers to start listening (the app has no live window then). */
     void offerStartListeners(Runnable start) {
-        startListeners.setOnAction(e -> start.run());
-        startListeners.setVisible(true);
-        startListeners.setManaged(true);
-    }
-
-    /** What a viewer's banner says: the file, when it was recorded, how many connections; nothing is live. */
-    static String viewerText(Path path, List<ConnectionInfo> connections) {
-        int n = connections.size();
-        String count = n + (n == 1 ? " connection" : " connections");
-        if (n == 0) {
-            return "Viewing " + path.getFileName() + " \u2014 " + count + ". Nothing here is live.";
-        }
-        long first = connections.stream().mapToLong(ConnectionInfo::openedNanos).min().orElseThrow();
-        long last = connections.stream().mapToLong(c -> Math.max(c.openedNanos(), c.closedNanos())).max().orElseThrow();
-        return "Viewing " + path.getFileName() + " \u2014 recorded " + Units.clock(first).substring(0, 5) + "\u2013"
-                + Units.clock(last).substring(0, 5) + ", " + count + ". Nothing here is live.";
-    }
-
-    private Node viewerBanner(CaptureFile viewed) {
-        Label text = new Label(viewerText(viewed.path(), index.connections()));
-        text.setId("viewer-banner-text");
-        startListeners.setId("viewer-start-listeners");
-        startListeners.setVisible(false);
-        startListeners.setManaged(false);
-        HBox banner = new HBox(10, text, startListeners);
-        banner.setId("viewer-banner");
-        banner.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        banner.getStyleClass().add(Styles.BANNER);
-        return banner;
+        banner.offerStart(start);
     }
 
     Notifications notifications() {
