@@ -43,6 +43,7 @@ import wirelens.engine.ListenerConfig;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Pulse;
 import wirelens.ui.base.Styles;
+import wirelens.ui.base.Theme;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ConnectionTable;
 import wirelens.ui.intercept.InterceptPane;
@@ -144,6 +145,7 @@ final class MainWindow {
             live.pluginWarnings = w -> Platform.runLater(() -> notifications.error(w));
         }
 
+        Theme.install();
         BorderPane root = new BorderPane();
         root.setTop(live == null ? new javafx.scene.layout.VBox(menus(), viewerBanner(setup.viewed())) : menus());
         SplitPane right = new SplitPane(table.node(), streams.node());
@@ -424,7 +426,8 @@ final class MainWindow {
         hexMode.setAccelerator(KeyCombination.keyCombination("Shortcut+2"));
         textMode.setOnAction(e -> streams.setMode(StreamView.Mode.TEXT));
         hexMode.setOnAction(e -> streams.setMode(StreamView.Mode.HEX));
-        Menu view = new Menu("View", null, textMode, hexMode);
+        Menu view = new Menu("View", null, textMode, hexMode, new SeparatorMenuItem(),
+                Theme.menu(notifications::error));
         Menu interceptMenu = null;
         if (live != null) {
             interceptItem.setAccelerator(KeyCombination.keyCombination("Shortcut+I"));
