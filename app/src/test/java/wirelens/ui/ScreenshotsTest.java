@@ -93,8 +93,8 @@ class ScreenshotsTest {
             root.applyCss();
             Region stream = (Region) root.lookup("." + Styles.STREAM);
             Color background = (Color) stream.getBackground().getFills().get(0).getFill();
-            return new DirectionColours(payloadFill(root, Styles.CLIENT_TO_SERVER), payloadFill(root, Styles.SERVER_TO_CLIENT),
-                    background);
+            return new DirectionColours(payloadFill(root, Styles.CLIENT_TO_SERVER),
+                    payloadFill(root, Styles.SERVER_TO_CLIENT), background);
         });
     }
 

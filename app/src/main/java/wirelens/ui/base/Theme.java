@@ -52,6 +52,8 @@ public final class Theme {
     /** On a scene's root while the dark theme is applied. */
     public static final String DARK_STYLE = "wl-dark";
     public static final String FILE = "theme.properties";
+    /** Overrides the saved choice for one run (tests, or {@code -Dwirelens.theme=dark}). */
+    public static final String PROPERTY = "wirelens.theme";
     private static final String KEY = "theme";
     // binary stylesheets: parsed faster than the CSS, and the first window waits for them
     private static final String LIGHT_STYLESHEET = new PrimerLight().getUserAgentStylesheetBSS();
@@ -63,23 +65,20 @@ public final class Theme {
 
     private Theme() {}
 
-    /** Starts asking the desktop whether it prefers dark; called before the toolkit starts, the answer is ready for the first window. */
+    /**
+     * Starts asking the desktop whether it prefers dark (called before the toolkit starts, it has answered
+     * by the first window).
+     */
     public static void askDesktop() {
         DesktopTheme.prefersDark();
     }
 
-    /** Applies the saved choice, once per run; call before a window shows. */
+    /** Applies the saved choice (or the system property {@value #PROPERTY}'s), once per run; call before a window shows. */
     public static void install() {
-        if (installed) {
-            return;
+        if (!installed) {
+            String forced = System.getProperty(PROPERTY);
+            apply(forced != null ? parse(forced, PROPERTY) : saved(file()));
         }
-        installed = true;
-        Window.getWindows().addListener((ListChangeListener<Window>) change -> {
-            while (change.next()) {
-                change.getAddedSubList().forEach(w -> styleRoot(w.getScene()));
-            }
-        });
-        apply(saved(file()));
     }
 
     public static Choice choice() {
@@ -90,9 +89,11 @@ public final class Theme {
         return dark;
     }
 
-    /** Applies {@code c} to every open window and remembers it (written off the FX thread); a failed write is told to {@code failed}. */
+    /**
+     * Applies {@code c} to every open window and remembers it (written off the FX thread); a failed write is
+     * told to {@code failed}.
+     */
     public static void choose(Choice c, Consumer<String> failed) {
-        install();
         apply(c);
         Path file = file();
         Background.execute(() -> {
@@ -136,13 +137,16 @@ public final class Theme {
             log.warn("Cannot read the theme from {} ({}); following the desktop", file, e.getMessage());
             return Choice.SYSTEM;
         }
-        String value = p.getProperty(KEY, "").strip().toUpperCase(Locale.ROOT);
+        return parse(p.getProperty(KEY, ""), file.toString());
+    }
+
+    private static Choice parse(String value, String source) {
         for (Choice c : Choice.values()) {
-            if (c.name().equals(value)) {
+            if (c.name().equalsIgnoreCase(value.strip())) {
                 return c;
             }
         }
-        log.warn("{}: unknown theme \"{}\" (System, Light or Dark); following the desktop", file, value);
+        log.warn("{}: unknown theme \"{}\" (system, light or dark); following the desktop", source, value);
         return Choice.SYSTEM;
     }
 
@@ -161,6 +165,15 @@ public final class Theme {
 
     /** Applies {@code c} to every open window, without remembering it. */
     public static void apply(Choice c) {
+        if (!installed) {
+            installed = true;
+            // windows opened later (dialogs too) take the look they open in
+            Window.getWindows().addListener((ListChangeListener<Window>) change -> {
+                while (change.next()) {
+                    change.getAddedSubList().forEach(w -> styleRoot(w.getScene()));
+                }
+            });
+        }
         choice = c;
         switch (c) {
             case LIGHT -> setDark(false);
