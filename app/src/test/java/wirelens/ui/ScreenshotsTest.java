@@ -84,6 +84,39 @@ class ScreenshotsTest {
         }
     }
 
+    /**
+     * The failed connection's row, selected while the table has no focus (AtlantaFX paints a subtle
+     * background then): its red text keeps 4.5:1 against that background in both themes.
+     */
+    private void assertSelectedErrorRowReadableInBothThemes() throws Exception {
+        fxRun(() -> {
+            window.connections().table().getSelectionModel().select(window.connections().row(2));
+            window.view(3).node().requestFocus();
+        });
+        for (Theme.Choice theme : List.of(Theme.Choice.LIGHT, Theme.Choice.DARK)) {
+            fxRun(() -> Theme.apply(theme));
+            Color[] textAndBackground = fx(() -> {
+                javafx.scene.control.TableView<ConnectionRow> table = window.connections().table();
+                table.applyCss();
+                table.layout();
+                javafx.scene.control.TableRow<?> row = table.lookupAll(".table-row-cell").stream()
+                        .map(n -> (javafx.scene.control.TableRow<?>) n)
+                        .filter(r -> r.getItem() == window.connections().row(2)).findFirst().orElseThrow();
+                javafx.scene.control.Labeled cell = (javafx.scene.control.Labeled) row.lookup(".table-cell");
+                var fills = row.getBackground().getFills();
+                return new Color[] {(Color) cell.getTextFill(), (Color) fills.get(fills.size() - 1).getFill()};
+            });
+            assertTrue(fx(() -> !window.connections().table().isFocused()
+                    && window.connections().table().getSelectionModel().getSelectedItem() == window.connections().row(2)));
+            double contrast = Contrast.ratio(textAndBackground[0], textAndBackground[1]);
+            assertTrue(contrast >= 4.5, theme + ": " + textAndBackground[0] + " on " + textAndBackground[1] + " is " + contrast);
+        }
+        fxRun(() -> {
+            Theme.apply(Theme.Choice.LIGHT);
+            window.connections().table().getSelectionModel().select(window.connections().row(3));
+        });
+    }
+
     /** The colours a stream view paints its lines in, and its background, as rendered. */
     record DirectionColours(Color clientToServer, Color serverToClient, Color background) {}
 
@@ -207,6 +240,7 @@ class ScreenshotsTest {
             Thread.sleep(300); // let the status bar catch up (it refreshes 4 times a second)
             Fx.screenshot(window.stage().getScene(), "main-window");
             screenshotDark(window.stage().getScene(), "main-window");
+            assertSelectedErrorRowReadableInBothThemes();
             fxRun(() -> {
                 window.connections().table().getSelectionModel().clearSelection();
                 window.notifications().node().getChildren().clear(); // shown in main-window.png already
