@@ -159,7 +159,7 @@ public final class Theme {
         });
     }
 
-    public static Path file() {
+    private static Path file() {
         return ConfigDirectory.path().resolve(FILE);
     }
 
