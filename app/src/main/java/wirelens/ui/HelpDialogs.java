@@ -60,7 +60,7 @@ final class HelpDialogs {
         Alert alert = dialog(owner, "Keyboard shortcuts", null);
         ScrollPane scroll = new ScrollPane(grid);
         scroll.setFitToWidth(true);
-        scroll.setPrefViewportHeight(420);
+        scroll.setPrefViewportHeight(480);
         alert.getDialogPane().setContent(scroll);
         alert.getDialogPane().setPrefWidth(640);
         alert.show();

@@ -42,6 +42,7 @@ import wirelens.engine.ListenerConfig;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Pulse;
 import wirelens.ui.base.Styles;
+import wirelens.ui.base.Theme;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ConnectionTable;
 import wirelens.ui.connections.ListLimit;
@@ -149,6 +150,7 @@ final class MainWindow {
             live.pluginWarnings = w -> Platform.runLater(() -> notifications.error(w));
         }
 
+        Theme.install();
         BorderPane root = new BorderPane();
         if (live == null) {
             banner = new ViewerBanner(setup.viewed().path(), index.connections());
@@ -445,7 +447,8 @@ final class MainWindow {
         hexMode.setAccelerator(KeyCombination.keyCombination("Shortcut+2"));
         textMode.setOnAction(e -> streams.setMode(StreamView.Mode.TEXT));
         hexMode.setOnAction(e -> streams.setMode(StreamView.Mode.HEX));
-        Menu view = new Menu("View", null, textMode, hexMode);
+        Menu view = new Menu("View", null, textMode, hexMode, new SeparatorMenuItem(),
+                Theme.menu(notifications::error));
         if (live != null) {
             view.getItems().addAll(new SeparatorMenuItem(), ListLimit.menu(table.limit(), this::setListLimit));
         }

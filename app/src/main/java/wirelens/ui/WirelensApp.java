@@ -18,6 +18,7 @@ import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.Rule;
 import wirelens.ui.base.Background;
 import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.Theme;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.tls.TlsConfig;
 
@@ -41,6 +42,7 @@ public final class WirelensApp extends Application {
 
     /** For {@code mvn -pl app javafx:run}: the live window with the saved listeners. */
     public static void main(String[] args) {
+        Theme.askDesktop();
         launch(args);
     }
 
@@ -57,6 +59,7 @@ public final class WirelensApp extends Application {
         initialListeners = List.copyOf(listeners);
         initialViewFile = captureFile == null ? null : Path.of(captureFile);
         initialRecordTo = recordTo;
+        Theme.askDesktop();
         Application.launch(WirelensApp.class);
     }
 
@@ -86,6 +89,7 @@ public final class WirelensApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        Theme.install();
         if (initialViewFile != null) {
             try {
                 MainWindow viewer = viewer(stage, CaptureFile.openWithRing(initialViewFile), FileDialogs.NATIVE,

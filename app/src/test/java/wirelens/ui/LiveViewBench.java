@@ -23,6 +23,7 @@ import javafx.stage.Stage;
 import wirelens.engine.ListenerConfig;
 import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.Theme;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.stream.StreamView;
@@ -40,6 +41,7 @@ import wirelens.ui.stream.StreamView;
  * mvn -B -ntp -o -pl app test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xmx512m -cp app/target/classes:app/target/test-classes:$(cat app/target/cp.txt) wirelens.ui.LiveViewBench 1024
  * </pre>
+ * The second argument is the view ({@code text} or {@code hex}), the third the theme ({@code light} or {@code dark}).
  */
 public final class LiveViewBench {
     private LiveViewBench() {}
@@ -47,6 +49,8 @@ public final class LiveViewBench {
     public static void main(String[] args) throws Exception {
         long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         String mode = args.length > 1 ? args[1] : "text";
+        String theme = args.length > 2 ? args[2] : "light";
+        System.setProperty(Theme.PROPERTY, theme);
         setIfAbsent("glass.platform", "Monocle");
         setIfAbsent("monocle.platform", "Headless");
         setIfAbsent("prism.order", "sw");
@@ -67,8 +71,8 @@ public final class LiveViewBench {
                 Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf(Locale.ROOT, "headless (engine + recorder):  %7.1f MiB/s   peak heap %4d MiB%n", headless,
                 headlessPeak >> 20);
-        System.out.printf(Locale.ROOT, "window, %s view following:    %7.1f MiB/s   peak heap %4d MiB   (%.2fx headless)%n",
-                mode, window.mibPerSecond, windowPeak >> 20, window.mibPerSecond / headless);
+        System.out.printf(Locale.ROOT, "window (%s theme), %s view following:    %7.1f MiB/s   peak heap %4d MiB   (%.2fx headless)%n",
+                theme, mode, window.mibPerSecond, windowPeak >> 20, window.mibPerSecond / headless);
         System.out.printf(Locale.ROOT, "FX thread while the traffic flows: longest pulse gap %.1f ms (%.0f ms into it; "
                 + "the FX thread ran %.0f ms of it, the renderer %.0f ms), %d pulses, %d gaps over 50 ms, %d over 100 ms%n",
                 window.longestGapMillis, window.longestGapAtMillis, window.longestGapFxMillis,

@@ -1,6 +1,7 @@
 package wirelens.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wirelens.testkit.Fx.fx;
 import static wirelens.testkit.Fx.fxRun;
@@ -15,6 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javafx.scene.Node;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,8 @@ import wirelens.testkit.Fx;
 import wirelens.testkit.Loopback;
 import wirelens.testkit.LoopbackServer;
 import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.Styles;
+import wirelens.ui.base.Theme;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.protocol.ConnectionTab;
@@ -35,7 +42,8 @@ import wirelens.ui.stream.StreamView;
 /**
  * The README's pictures: the window while a mail client talks to a (scripted) SMTP server through a
  * forward listener, next to a few other connections, in the text and the hex view. Also checks that
- * what the pictures show is what was sent.
+ * what the pictures show is what was sent. Each picture also in the dark theme ({@code NAME-dark.png}),
+ * and switching the theme restyles the open window: the direction colours change and keep their contrast.
  */
 @ExtendWith(ApplicationExtension.class)
 class ScreenshotsTest {
@@ -61,8 +69,75 @@ class ScreenshotsTest {
 
     @AfterEach
     void close() throws Exception {
+        fxRun(() -> Theme.apply(Theme.Choice.LIGHT));
         fxRun(() -> window.stage().hide());
         smtp.close();
+    }
+
+    /** The same picture in the dark theme, named NAME-dark; the window is light again afterwards. */
+    private static void screenshotDark(javafx.scene.Scene scene, String name) throws Exception {
+        fxRun(() -> Theme.apply(Theme.Choice.DARK));
+        try {
+            Fx.screenshot(scene, name + "-dark");
+        } finally {
+            fxRun(() -> Theme.apply(Theme.Choice.LIGHT));
+        }
+    }
+
+    /**
+     * The failed connection's row, selected while the table has no focus (AtlantaFX paints a subtle
+     * background then): its red text keeps 4.5:1 against that background in both themes.
+     */
+    private void assertSelectedErrorRowReadableInBothThemes() throws Exception {
+        fxRun(() -> {
+            window.connections().table().getSelectionModel().select(window.connections().row(2));
+            window.view(3).node().requestFocus();
+        });
+        for (Theme.Choice theme : List.of(Theme.Choice.LIGHT, Theme.Choice.DARK)) {
+            fxRun(() -> Theme.apply(theme));
+            Color[] textAndBackground = fx(() -> {
+                javafx.scene.control.TableView<ConnectionRow> table = window.connections().table();
+                table.applyCss();
+                table.layout();
+                javafx.scene.control.TableRow<?> row = table.lookupAll(".table-row-cell").stream()
+                        .map(n -> (javafx.scene.control.TableRow<?>) n)
+                        .filter(r -> r.getItem() == window.connections().row(2)).findFirst().orElseThrow();
+                javafx.scene.control.Labeled cell = (javafx.scene.control.Labeled) row.lookup(".table-cell");
+                var fills = row.getBackground().getFills();
+                return new Color[] {(Color) cell.getTextFill(), (Color) fills.get(fills.size() - 1).getFill()};
+            });
+            assertTrue(fx(() -> !window.connections().table().isFocused()
+                    && window.connections().table().getSelectionModel().getSelectedItem() == window.connections().row(2)));
+            double contrast = Contrast.ratio(textAndBackground[0], textAndBackground[1]);
+            assertTrue(contrast >= 4.5, theme + ": " + textAndBackground[0] + " on " + textAndBackground[1] + " is " + contrast);
+        }
+        fxRun(() -> {
+            Theme.apply(Theme.Choice.LIGHT);
+            window.connections().table().getSelectionModel().select(window.connections().row(3));
+        });
+    }
+
+    /** The colours a stream view paints its lines in, and its background, as rendered. */
+    record DirectionColours(Color clientToServer, Color serverToClient, Color background) {}
+
+    private static DirectionColours directionColours(StreamView view) throws Exception {
+        return fx(() -> {
+            Node root = view.node();
+            root.applyCss();
+            Region stream = (Region) root.lookup("." + Styles.STREAM);
+            Color background = (Color) stream.getBackground().getFills().get(0).getFill();
+            return new DirectionColours(payloadFill(root, Styles.CLIENT_TO_SERVER),
+                    payloadFill(root, Styles.SERVER_TO_CLIENT), background);
+        });
+    }
+
+    /** The fill of a line's bytes in that direction (not the separator or an escape, which are dimmed). */
+    private static Color payloadFill(Node root, String direction) {
+        return root.lookupAll("." + direction).stream()
+                .filter(n -> n instanceof Text && !n.getStyleClass().contains(Styles.SEPARATOR)
+                        && !n.getStyleClass().contains(Styles.ESCAPE))
+                .map(n -> (Color) ((Text) n).getFill())
+                .findFirst().orElseThrow(() -> new AssertionError("no " + direction + " text shown"));
     }
 
     /** Answers like a small mail server, one reply per command line, until QUIT. */
@@ -164,15 +239,31 @@ class ScreenshotsTest {
             waitUntil("the failed row", () -> window.connections().row(2).state() == ConnectionRow.State.ERROR);
             Thread.sleep(300); // let the status bar catch up (it refreshes 4 times a second)
             Fx.screenshot(window.stage().getScene(), "main-window");
+            screenshotDark(window.stage().getScene(), "main-window");
+            assertSelectedErrorRowReadableInBothThemes();
             fxRun(() -> {
                 window.connections().table().getSelectionModel().clearSelection();
                 window.notifications().node().getChildren().clear(); // shown in main-window.png already
             });
             Fx.screenshot(window.stage().getScene(), "text-view");
+            DirectionColours light = directionColours(view);
+            screenshotDark(window.stage().getScene(), "text-view");
+            fxRun(() -> Theme.apply(Theme.Choice.DARK));
+            DirectionColours dark = directionColours(view);
+            fxRun(() -> Theme.apply(Theme.Choice.LIGHT));
+            assertNotEquals(light.clientToServer(), dark.clientToServer(), "client → server restyled");
+            assertNotEquals(light.serverToClient(), dark.serverToClient(), "server → client restyled");
+            assertNotEquals(light.clientToServer(), light.serverToClient(), "the directions differ");
+            assertNotEquals(dark.clientToServer(), dark.serverToClient(), "the directions differ");
+            for (DirectionColours c : List.of(light, dark)) {
+                assertTrue(Contrast.ratio(c.clientToServer(), c.background()) >= 4.5, c.toString());
+                assertTrue(Contrast.ratio(c.serverToClient(), c.background()) >= 4.5, c.toString());
+            }
             fxRun(() -> view.setMode(StreamView.Mode.HEX));
             waitUntil("the hex view is at the end", () -> view.lastVisibleLine() == view.lineCount() - 1);
             assertTrue(fx(() -> view.lineText(1)).startsWith("00000000  32 32 30 20 6d 61 69 6c"));
             Fx.screenshot(window.stage().getScene(), "hex-view");
+            screenshotDark(window.stage().getScene(), "hex-view");
             send(client, "QUIT\r\n", "221 ");
         }
     }
@@ -197,6 +288,7 @@ class ScreenshotsTest {
         }
         javafx.scene.Scene dialog = fx(grid::getScene);
         Fx.screenshot(dialog, "shortcuts");
+        screenshotDark(dialog, "shortcuts");
         fxRun(() -> dialog.getWindow().hide());
     }
 }

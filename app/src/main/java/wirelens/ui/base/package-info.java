@@ -2,11 +2,12 @@
  * What every part of the window shares: the window's one {@link wirelens.ui.base.Pulse}, the one
  * {@link wirelens.ui.base.Background} pool for work off the FX thread, the style class names
  * ({@link wirelens.ui.base.Styles}, looks in {@code wirelens.css}), where the window tells the user
- * something ({@link wirelens.ui.base.Notifier}) and how it asks for files
- * ({@link wirelens.ui.base.FileDialogs}, replaced by tests).
+ * something ({@link wirelens.ui.base.Notifier}), how it asks for files
+ * ({@link wirelens.ui.base.FileDialogs}, replaced by tests) and its look ({@link wirelens.ui.base.Theme}:
+ * AtlantaFX light or dark for every window at once, the user's choice kept in the config directory).
  *
- * <p>May import: the JDK, JavaFX, slf4j and {@code wirelens.engine} (directions). Every ui package
- * imports it; it imports no other ui package.
+ * <p>May import: the JDK, JavaFX, AtlantaFX (only in Theme), slf4j, {@code wirelens.base} and
+ * {@code wirelens.engine} (directions). Every ui package imports it; it imports no other ui package.
  *
  * <p>Why it is shaped so: followers register with one pulse instead of each running a timer, so the
  * window decides once per frame whether it is behind and everything redraws at most once per frame;

@@ -36,6 +36,7 @@ import wirelens.testkit.Loopback;
 import wirelens.testkit.RecordingServer;
 import wirelens.testkit.Wait;
 import wirelens.ui.base.Pulse;
+import wirelens.ui.base.Theme;
 
 /** The intercept pane driven like a user would, with a real engine and server on 127.0.0.1. */
 @ExtendWith(ApplicationExtension.class)
@@ -49,6 +50,7 @@ class InterceptPaneTest {
 
     @Start
     void start(Stage stage) {
+        Theme.install(); // the look of the window, for the screenshots
         rig = new EngineRig();
         holdQueue = new HoldQueue(rig.engine);
         rig.onEvent(holdQueue::onEngineEvent);

@@ -29,6 +29,7 @@ import wirelens.testkit.Latin1;
 import wirelens.testkit.Loopback;
 import wirelens.testkit.RecordingServer;
 import wirelens.testkit.Wait;
+import wirelens.ui.base.Theme;
 
 /** The rules pane edits the rules a real engine applies, and keeps them in a file. */
 @ExtendWith(ApplicationExtension.class)
@@ -41,6 +42,7 @@ class RulesPaneTest {
 
     @Start
     void start(Stage stage) {
+        Theme.install(); // the look of the window, for the screenshots
         this.stage = stage;
         rig = new EngineRig();
         hook = new RulesHook(List.of());

@@ -50,6 +50,7 @@ import wirelens.engine.ListenerConfig;
 import wirelens.proto.http.Exchange;
 import wirelens.testkit.Fx;
 import wirelens.ui.base.Pulse;
+import wirelens.ui.base.Theme;
 
 /**
  * The HTTP view on real exchanges: Java's HTTP client -> the engine's HTTP proxy listener (recorded to
@@ -75,6 +76,7 @@ class HttpViewTest {
 
     @Start
     void start(Stage stage) {
+        Theme.install(); // the look of the window, for the screenshots
         pulse = new Pulse();
         pulse.start();
         scene = new Scene(holder, 1280, 800);

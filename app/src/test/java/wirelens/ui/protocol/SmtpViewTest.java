@@ -47,6 +47,7 @@ import wirelens.testkit.Fx;
 import wirelens.testkit.Openssl;
 import wirelens.testkit.Swaks;
 import wirelens.ui.base.Pulse;
+import wirelens.ui.base.Theme;
 
 /**
  * The SMTP view on a real session: swaks -> the engine's forward listener (recorded to a capture
@@ -70,6 +71,7 @@ class SmtpViewTest {
 
     @Start
     void start(Stage stage) {
+        Theme.install(); // the look of the window, for the screenshots
         pulse = new Pulse();
         pulse.start();
         scene = new Scene(holder, 1280, 800);

@@ -40,6 +40,7 @@ import wirelens.testkit.Fx;
 import wirelens.tls.CertificateAuthority;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Notifier;
+import wirelens.ui.base.Theme;
 
 /**
  * The TLS menu on its own (the engine replaced by a list of the options it was given): Export as PEM and
@@ -83,6 +84,7 @@ class TlsMenuTest {
 
     @Start
     void start(Stage stage) {
+        Theme.install(); // the look of the window, for the screenshots
         this.stage = stage;
         stage.setScene(new Scene(new StackPane(), 300, 200));
         stage.show();
