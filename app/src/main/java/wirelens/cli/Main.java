@@ -271,6 +271,7 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException(e.getMessage());
             }
         }
+        IdleMemory.giveBackWhenIdle();
         if (headless) {
             if (listeners.isEmpty()) {
                 throw new IllegalArgumentException("--headless needs at least one listener (--forward or --http-proxy)");

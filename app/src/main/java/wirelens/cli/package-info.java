@@ -23,6 +23,8 @@
  * <li>SIGINT and SIGTERM end a headless run with status 0 ({@link wirelens.cli.Signals}); the handler is
  *     installed before the warm-up and the listeners, since a SIGTERM that came before it would end the JVM
  *     with 143, even right after the {@code listening} line a script waits for.
+ * <li>{@link wirelens.cli.IdleMemory} lets G1 give back, once the traffic stops, the heap a burst of
+ *     connections grew (TLS handshakes make much short-lived garbage), in the window as headless.
  * <li>Headless runs the engine's JIT warm-up (why: see {@code wirelens.engine}) before any listener opens,
  *     so the {@code listening} line comes up to 4 s late ({@code -Dwirelens.warmupMillis=0} turns it off,
  *     {@code -Dwirelens.warmupReport=true} says what it did). Its part here: the real engine is started

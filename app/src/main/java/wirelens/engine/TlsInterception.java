@@ -155,6 +155,7 @@ final class TlsInterception {
     }
 
     private void serverHandshake(String failure) {
+        options.engines().serverHandshakeEnded(serverLeg.tls().engine(), failure == null);
         String name = hello.serverName() != null ? hello.serverName() : host;
         List<String> dns = new ArrayList<>();
         List<String> ips = new ArrayList<>();

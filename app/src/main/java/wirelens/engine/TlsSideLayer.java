@@ -55,7 +55,12 @@ final class TlsSideLayer implements SideLayer {
     @Override
     public void start(Runnable wake) {
         this.wake = wake;
-        tls.begin();
+        if (tls.engine().getUseClientMode()) {
+            // a client's first flight carries key shares, made on the work pool like the other tasks
+            tls.beginAsTask();
+        } else {
+            tls.begin();
+        }
         if (initial != null) {
             tls.receive(initial);
             initial = null;

@@ -34,8 +34,9 @@
  * {@link wirelens.engine.SideLayer}: socket ↔ side layer ↔ session. For plain TCP it is the identity
  * (one implementation, so the JIT inlines it away). A TLS layer (an {@code SSLEngine} with network
  * buffers of its own) fits the same calls: it reads and writes for its handshake through
- * {@code interestOps} and {@code advance} even while the relay does not read, runs delegated tasks off
- * the selector thread and wakes the connection when they are done, holds input and output of its own
+ * {@code interestOps} and {@code advance} even while the relay does not read, runs delegated tasks (and
+ * a client's first step, whose key shares take milliseconds) off the selector thread and wakes the
+ * connection when they are done, holds input and output of its own
  * (which count for backpressure and for ending like the relay's own queue), and maps close_notify onto
  * a half-close by returning -1 from a read and by {@code shutdownOutput}. A session installs a layer
  * with {@link wirelens.engine.SessionOutput#installLayer}, also in the middle of a connection

@@ -5,8 +5,11 @@ import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -23,6 +26,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class TlsEngines {
     /** What Wirelens can decode inside TLS; other ALPN offers (h2, h3) are not passed on, so clients fall back. */
     public static final List<String> DECODABLE_ALPN = List.of("http/1.1");
+    /** How many servers {@link #tls12Servers} remembers (the most recently learned). */
+    static final int REMEMBERED_SERVERS = 4096;
+    /** How long a server that chose TLS 1.2 is offered TLS 1.2 alone before it is offered TLS 1.3 again. */
+    static final long TLS12_PIN_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final SSLContext upstream;
     private final SSLContext downstream;
@@ -30,6 +37,18 @@ public final class TlsEngines {
     private final UpstreamTrust trust;
     /** Leaves handed to client-facing engines, by the alias the key manager is asked about. */
     private final Map<String, LeafCertificates.Leaf> byAlias = new ConcurrentHashMap<>();
+    /**
+     * Servers ({@code name:port}) that chose TLS 1.2 when offered 1.3 too, with when ({@link System#nanoTime}).
+     * Their next ClientHellos offer TLS 1.2 alone: a ClientHello that offers 1.3 carries two key shares
+     * (x25519 and P-256, a millisecond of the JDK's EC code per connection) that a TLS 1.2 server never
+     * uses, and such a server mostly resumes the session anyway, with no key exchange at all.
+     */
+    private final Map<String, Long> tls12Servers = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > REMEMBERED_SERVERS;
+        }
+    };
 
     public TlsEngines(CertificateAuthority ca, UpstreamTrust trust) throws GeneralSecurityException {
         this(ca, trust, null);
@@ -73,8 +92,37 @@ public final class TlsEngines {
         if (!offer.isEmpty()) {
             p.setApplicationProtocols(offer.toArray(new String[0]));
         }
+        if (choseTls12(name, port) && Arrays.asList(p.getProtocols()).contains("TLSv1.2")) {
+            p.setProtocols(new String[] {"TLSv1.2"});
+        }
         e.setSSLParameters(p);
         return e;
+    }
+
+    /**
+     * Learns from a finished handshake of an engine made by {@link #towardsServer} what its server speaks,
+     * for the next ClientHellos to that server. A failed handshake forgets the server: the next one offers
+     * every version again, so a server that stopped speaking TLS 1.2 costs one failed connection at most.
+     */
+    public void serverHandshakeEnded(SSLEngine engine, boolean succeeded) {
+        String server = engine.getPeerHost() + ":" + engine.getPeerPort();
+        boolean offeredAll = Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.3");
+        boolean tls12 = succeeded && "TLSv1.2".equals(engine.getSession().getProtocol());
+        synchronized (tls12Servers) {
+            if (tls12 && offeredAll) {
+                tls12Servers.put(server, System.nanoTime());
+            } else if (!tls12) {
+                tls12Servers.remove(server);
+            }
+        }
+    }
+
+    /** True when {@code name:port} chose TLS 1.2 over 1.3 within the last {@link #TLS12_PIN_NANOS}. */
+    private boolean choseTls12(String name, int port) {
+        synchronized (tls12Servers) {
+            Long learned = tls12Servers.get(name + ":" + port);
+            return learned != null && System.nanoTime() - learned < TLS12_PIN_NANOS;
+        }
     }
 
     /**

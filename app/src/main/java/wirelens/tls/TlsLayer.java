@@ -34,6 +34,10 @@ public final class TlsLayer {
     private boolean peerClosed;
     private boolean outputClosed;
     private boolean tasksOut;
+    /** {@link #beginAsTask} was called and its task has not been taken yet. */
+    private boolean beginPending;
+    /** Why the engine's first step failed on another thread; reported by {@link #resume}. */
+    private SSLException beginFailure;
     private String failure;
     /** The description of a fatal alert the peer sent in the clear during the handshake, or -1. */
     private int peerAlert = -1;
@@ -57,6 +61,15 @@ public final class TlsLayer {
         } catch (SSLException e) {
             fail(e);
         }
+    }
+
+    /**
+     * Starts the handshake as {@link #begin} does, but the engine's first step is left to {@link #takeTasks}:
+     * for a client that step makes the ClientHello's key shares, milliseconds of work in the JDK's EC code.
+     * After the task and {@link #resume}, the ClientHello is in {@link #network()}.
+     */
+    public void beginAsTask() {
+        beginPending = true;
     }
 
     /** Takes network bytes read from the peer (all of them: what is not a whole record yet is kept). */
@@ -138,11 +151,16 @@ public final class TlsLayer {
 
     /** True while the engine waits for work that must run off the owner's thread ({@link #takeTasks}). */
     public boolean needsTasks() {
-        return tasksOut || (failure == null && engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK);
+        return beginPending || tasksOut || (failure == null && engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK);
     }
 
     /** The engine's pending work, to run on another thread; call {@link #resume} on the owner's after. */
     public List<Runnable> takeTasks() {
+        if (beginPending) {
+            beginPending = false;
+            tasksOut = true;
+            return List.of(this::beginHandshake);
+        }
         List<Runnable> tasks = new ArrayList<>();
         Runnable t;
         while ((t = engine.getDelegatedTask()) != null) {
@@ -155,6 +173,10 @@ public final class TlsLayer {
     /** Goes on after the tasks from {@link #takeTasks} have run. */
     public void resume() {
         tasksOut = false;
+        if (beginFailure != null) {
+            fail(beginFailure);
+            beginFailure = null;
+        }
         if (failure != null) {
             return;
         }
@@ -200,7 +222,7 @@ public final class TlsLayer {
                 // changing under the session's feet (TLS 1.3 has none: its key updates are not handshakes)
                 throw new SSLException("the peer asked to renegotiate the TLS session, which Wirelens refuses");
             }
-            if (hs == HandshakeStatus.NEED_TASK || tasksOut) {
+            if (hs == HandshakeStatus.NEED_TASK || tasksOut || beginPending) {
                 return;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
@@ -240,6 +262,15 @@ public final class TlsLayer {
             }
         }
         throw new SSLException("the TLS engine did not settle (10,000 steps)");
+    }
+
+    /** The task of {@link #beginAsTask}: runs on the thread the tasks run on, touching the engine only. */
+    private void beginHandshake() {
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            beginFailure = e;
+        }
     }
 
     private void finished(SSLEngineResult r) throws SSLException {

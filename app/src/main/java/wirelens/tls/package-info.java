@@ -15,5 +15,8 @@
  * hand, as a pure function of the bytes received so far, because the server name and ALPN offers are
  * needed before any {@code SSLEngine} is made: the upstream handshake runs first (as in mitmproxy), so
  * the client can be shown a certificate with the server's real names and the protocol the server chose.
+ * The server leg reuses sessions (one client context, engines made with the server's name and port), and
+ * a server that chose TLS 1.2 is offered TLS 1.2 alone for a while: a ClientHello offering TLS 1.3 makes
+ * two key shares in the JDK's pure-Java EC code, which a TLS 1.2 server never uses.
  */
 package wirelens.tls;

@@ -110,6 +110,42 @@ class TlsEnginesTest {
         assertTrue(ip.getServerNames() == null || ip.getServerNames().isEmpty());
     }
 
+    @Test
+    void aServerThatChoseTls12IsOfferedTls12AloneUntilAHandshakeWithItFails() throws Exception {
+        Path pem = dir.resolve("server-ca.pem");
+        Files.writeString(pem, serverCa.certificatePem());
+        TlsEngines engines = new TlsEngines(wirelens, UpstreamTrust.withCaFiles(List.of(pem), false));
+        SSLEngine first = engines.towardsServer("localhost", "127.0.0.1", 8443, List.of());
+        assertTrue(List.of(first.getEnabledProtocols()).contains("TLSv1.3"));
+        assertNull(handshake(first, serverOf("TLSv1.2")));
+        engines.serverHandshakeEnded(first, true);
+
+        // no TLS 1.3 offered, so the ClientHello carries no key shares the server would not use
+        SSLEngine second = engines.towardsServer("localhost", "127.0.0.1", 8443, List.of());
+        assertEquals(List.of("TLSv1.2"), List.of(second.getEnabledProtocols()));
+        assertNull(handshake(second, serverOf("TLSv1.2")));
+        engines.serverHandshakeEnded(second, true);
+        assertTrue(List.of(engines.towardsServer("localhost", "127.0.0.1", 8444, List.of()).getEnabledProtocols())
+                .contains("TLSv1.3"), "another port is another server");
+
+        // the server now speaks TLS 1.3 alone: one handshake fails, the next offers every version again
+        SSLEngine pinned = engines.towardsServer("localhost", "127.0.0.1", 8443, List.of());
+        assertNotNull(handshake(pinned, serverOf("TLSv1.3")));
+        engines.serverHandshakeEnded(pinned, false);
+        SSLEngine again = engines.towardsServer("localhost", "127.0.0.1", 8443, List.of());
+        assertNull(handshake(again, serverOf("TLSv1.3")));
+        engines.serverHandshakeEnded(again, true);
+        assertEquals("TLSv1.3", again.getSession().getProtocol());
+        assertTrue(List.of(engines.towardsServer("localhost", "127.0.0.1", 8443, List.of()).getEnabledProtocols())
+                .contains("TLSv1.3"));
+    }
+
+    private static SSLEngine serverOf(String protocol) throws Exception {
+        SSLEngine server = TlsTesting.server(serverLeaf);
+        server.setEnabledProtocols(new String[] {protocol});
+        return server;
+    }
+
     /** Runs a handshake of two layers in memory; the first failure of either, or null. */
     private static String handshake(SSLEngine client, SSLEngine server) {
         TlsLayer c = new TlsLayer(client);

@@ -42,6 +42,11 @@ class TlsLayerTest {
         int slice;
 
         Pair(String protocol) throws Exception {
+            this(protocol, false);
+        }
+
+        /** {@code clientBeginsAsTask}: the client's first step is a task ({@link TlsLayer#beginAsTask}). */
+        Pair(String protocol, boolean clientBeginsAsTask) throws Exception {
             SSLEngine c = TlsTesting.client(ca.certificate(), "db.example.test", List.of());
             SSLEngine s = TlsTesting.server(leaf);
             if (protocol != null) {
@@ -50,7 +55,11 @@ class TlsLayerTest {
             client = new TlsLayer(c);
             server = new TlsLayer(s);
             server.begin();
-            client.begin();
+            if (clientBeginsAsTask) {
+                client.beginAsTask();
+            } else {
+                client.begin();
+            }
         }
 
         /** Moves bytes both ways and runs tasks until neither side has anything to do. Bounded. */
@@ -125,6 +134,19 @@ class TlsLayerTest {
         assertFalse(p.client.peerClosed() || p.server.peerClosed());
         assertNull(p.client.failure());
         assertTrue(p.client.handshakeNanos() >= 0);
+    }
+
+    @Test
+    void aClientWhoseFirstStepIsATaskSaysNothingUntilItRan() throws Exception {
+        Pair p = new Pair(null, true);
+        assertFalse(p.client.hasNetwork());
+        assertTrue(p.client.needsTasks());
+        p.client.send(ByteBuffer.wrap("early".getBytes(StandardCharsets.US_ASCII)));
+        assertFalse(p.client.hasNetwork());
+        p.pump();
+        assertTrue(p.client.handshakeDone() && p.server.handshakeDone());
+        assertEquals("early", p.atServer.toString(StandardCharsets.US_ASCII));
+        assertNull(p.client.failure());
     }
 
     @Test
