@@ -137,12 +137,17 @@ public final class CaptureIndex {
         }
         String summary = "";
         for (EngineEvent.Tls t : e.tls) {
-            if (t.facts() == null) {
-                String note = t.note() == null ? "" : t.note();
-                return note.startsWith("passthrough") ? "passthrough" : note;
+            switch (t.kind()) {
+                case PASSTHROUGH -> {
+                    return "passthrough";
+                }
+                case FAILED -> {
+                    return "failed" + (t.detail() == null ? "" : ": " + t.detail());
+                }
+                case HANDSHAKE_DONE -> { }
             }
             if (t.side() == wirelens.engine.Side.CLIENT || summary.isEmpty()) {
-                summary = ("STARTTLS".equals(t.note()) ? "STARTTLS " : "") + t.facts().protocol()
+                summary = (t.startTls() ? "STARTTLS " : "") + t.facts().protocol()
                         + (t.facts().verified() ? "" : " (server not verified)");
             }
         }

@@ -211,9 +211,10 @@ final class PcapngEncoder {
     }
 
     /**
-     * i64 id, i64 time, u8 leg (0 client, 1 server), u8 flags (1 facts follow, 2 server verified), str note,
-     * then with facts: str protocol, str cipher suite, str SNI, str ALPN, i64 handshake ns, u16 certificate
-     * count, and per certificate u32 length + DER (leaf first).
+     * i64 id, i64 time, u8 leg (0 client, 1 server), u8 flags (see {@link Format#TLS_FACTS}), str note, then
+     * with facts: str protocol, str cipher suite, str SNI, str ALPN, i64 handshake ns, u16 certificate
+     * count, and per certificate u32 length + DER (leaf first). The note keeps the words a reader of the
+     * first files parsed ("STARTTLS", "passthrough HOST:PORT", "failed: why"), so it still reads new files.
      */
     static byte[] tlsRecord(EngineEvent.Tls t) {
         wirelens.tls.TlsFacts f = t.facts();
@@ -226,8 +227,8 @@ final class PcapngEncoder {
         RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, Format.MAX_TLS_CHAIN_BYTES + 1024))
                 .i64(t.connectionId()).i64(t.timeNanos())
                 .u8(t.side() == wirelens.engine.Side.CLIENT ? 0 : 1)
-                .u8((f != null ? 1 : 0) | (f != null && f.verified() ? 2 : 0))
-                .str(t.note() == null ? "" : t.note());
+                .u8(tlsFlags(t))
+                .str(tlsNote(t));
         if (f != null) {
             r.str(f.protocol()).str(f.cipherSuite()).str(f.serverName() == null ? "" : f.serverName()).str(f.alpn())
                     .i64(f.handshakeNanos());
@@ -246,6 +247,27 @@ final class PcapngEncoder {
             }
         }
         return r.bytes();
+    }
+
+    private static int tlsFlags(EngineEvent.Tls t) {
+        int flags = Format.TLS_KIND_GIVEN | (t.startTls() ? Format.TLS_STARTTLS : 0);
+        if (t.facts() != null) {
+            flags |= Format.TLS_FACTS | (t.facts().verified() ? Format.TLS_VERIFIED : 0);
+        }
+        return flags | switch (t.kind()) {
+            case HANDSHAKE_DONE -> 0;
+            case PASSTHROUGH -> Format.TLS_PASSTHROUGH;
+            case FAILED -> Format.TLS_FAILED;
+        };
+    }
+
+    static String tlsNote(EngineEvent.Tls t) {
+        String detail = t.detail() == null ? "" : t.detail();
+        return switch (t.kind()) {
+            case HANDSHAKE_DONE -> t.startTls() ? Format.TLS_NOTE_STARTTLS : "";
+            case PASSTHROUGH -> (Format.TLS_NOTE_PASSTHROUGH + detail).trim();
+            case FAILED -> Format.TLS_NOTE_FAILED + detail;
+        };
     }
 
     /** Writes the opening of connections that never got further, so they are in the file. */

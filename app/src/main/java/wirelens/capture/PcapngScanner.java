@@ -405,7 +405,7 @@ final class PcapngScanner {
     }
 
     /** The TLS record's fields (see {@link PcapngEncoder#tlsRecord}). */
-    private static EngineEvent.Tls tls(ByteBuffer b) {
+    static EngineEvent.Tls tls(ByteBuffer b) {
         long id = b.getLong();
         long time = b.getLong();
         int leg = b.get();
@@ -432,8 +432,38 @@ final class PcapngScanner {
             facts = new wirelens.tls.TlsFacts(protocol, cipher, sni.isEmpty() ? null : sni, alpn, handshake, chain,
                     (flags & 2) != 0);
         }
-        return new EngineEvent.Tls(id, time, leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET,
-                facts, note.isEmpty() ? null : note);
+        wirelens.engine.Side side = leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET;
+        return (flags & Format.TLS_KIND_GIVEN) != 0 ? tlsOf(id, time, side, flags, note, facts)
+                : tlsOfNote(id, time, side, note, facts);
+    }
+
+    private static EngineEvent.Tls tlsOf(long id, long time, wirelens.engine.Side side, int flags, String note,
+            wirelens.tls.TlsFacts facts) {
+        boolean startTls = (flags & Format.TLS_STARTTLS) != 0;
+        if ((flags & Format.TLS_PASSTHROUGH) != 0) {
+            return EngineEvent.Tls.passthrough(id, time, side, detail(note, Format.TLS_NOTE_PASSTHROUGH));
+        }
+        if ((flags & Format.TLS_FAILED) != 0 || facts == null) {
+            return EngineEvent.Tls.failed(id, time, side, detail(note, Format.TLS_NOTE_FAILED), startTls);
+        }
+        return EngineEvent.Tls.done(id, time, side, facts, startTls);
+    }
+
+    /** A record of a file written before the kind had flags of its own: the note says it. */
+    private static EngineEvent.Tls tlsOfNote(long id, long time, wirelens.engine.Side side, String note,
+            wirelens.tls.TlsFacts facts) {
+        if (facts != null) {
+            return EngineEvent.Tls.done(id, time, side, facts, note.equals(Format.TLS_NOTE_STARTTLS));
+        }
+        if (note.startsWith(Format.TLS_NOTE_PASSTHROUGH.trim())) {
+            return EngineEvent.Tls.passthrough(id, time, side, detail(note, Format.TLS_NOTE_PASSTHROUGH.trim()));
+        }
+        return EngineEvent.Tls.failed(id, time, side, detail(note, Format.TLS_NOTE_FAILED), false);
+    }
+
+    private static String detail(String note, String prefix) {
+        String rest = (note.startsWith(prefix) ? note.substring(prefix.length()) : note).trim();
+        return rest.isEmpty() ? null : rest;
     }
 
     private static String string(ByteBuffer b) {

@@ -109,9 +109,40 @@ public sealed interface EngineEvent {
 
     /**
      * TLS on one leg of a connection: {@code side} CLIENT is the client ↔ Wirelens leg, TARGET the
-     * Wirelens ↔ server leg. {@code facts} once a handshake is done (null for a passthrough or a failure);
-     * {@code note} says "STARTTLS", "passthrough HOST:PORT" or "failed: why" (null: nothing to add).
+     * Wirelens ↔ server leg. {@code facts} when the handshake is done (null otherwise); {@code startTls}
+     * when TLS began in the middle of a session at the server's go-ahead; {@code detail} says where a
+     * passthrough went ({@code HOST:PORT}) or why a leg failed (null: nothing to add).
      */
-    record Tls(long connectionId, long timeNanos, Side side, wirelens.tls.TlsFacts facts, String note)
-            implements EngineEvent {}
+    record Tls(long connectionId, long timeNanos, Side side, Kind kind, boolean startTls,
+            wirelens.tls.TlsFacts facts, String detail) implements EngineEvent {
+
+        public enum Kind {
+            /** The leg's handshake is done: {@code facts} say what was agreed. */
+            HANDSHAKE_DONE,
+            /** Relayed untouched, not decrypted; {@code detail} is the {@code HOST:PORT} it matched. */
+            PASSTHROUGH,
+            /** The leg's handshake failed; {@code detail} says why. */
+            FAILED
+        }
+
+        public Tls {
+            java.util.Objects.requireNonNull(kind);
+            if ((kind == Kind.HANDSHAKE_DONE) != (facts != null)) {
+                throw new IllegalArgumentException("facts go with a finished handshake, and only with it");
+            }
+        }
+
+        public static Tls done(long connectionId, long timeNanos, Side side, wirelens.tls.TlsFacts facts,
+                boolean startTls) {
+            return new Tls(connectionId, timeNanos, side, Kind.HANDSHAKE_DONE, startTls, facts, null);
+        }
+
+        public static Tls passthrough(long connectionId, long timeNanos, Side side, String hostPort) {
+            return new Tls(connectionId, timeNanos, side, Kind.PASSTHROUGH, false, null, hostPort);
+        }
+
+        public static Tls failed(long connectionId, long timeNanos, Side side, String why, boolean startTls) {
+            return new Tls(connectionId, timeNanos, side, Kind.FAILED, startTls, null, why);
+        }
+    }
 }

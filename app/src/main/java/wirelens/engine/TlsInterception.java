@@ -143,8 +143,8 @@ final class TlsInterception {
         if (options.passesThrough(name, port)) {
             state = State.PASSTHROUGH;
             sniffer.passThrough();
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.TARGET, null,
-                    "passthrough " + Hosts.format(name, port)));
+            loop.emit(EngineEvent.Tls.passthrough(connection.id, EpochClock.nowNanos(), Side.TARGET,
+                    Hosts.format(name, port)));
             connection.updateInterest();
             return;
         }
@@ -162,8 +162,8 @@ final class TlsInterception {
         if (failure != null) {
             upstreamFailure = UpstreamTrust.describeFailure(Hosts.format(name, port), failure);
             notice(upstreamFailure);
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.TARGET, null,
-                    "failed: " + upstreamFailure));
+            loop.emit(EngineEvent.Tls.failed(connection.id, EpochClock.nowNanos(), Side.TARGET, upstreamFailure,
+                    viaStartTls));
             if (!tunnel) {
                 // a forward listener's client learns it the TLS way: a handshake_failure alert
                 connection.send(Side.CLIENT, ByteBuffer.wrap(new byte[] {21, 3, 3, 0, 2, 2, 40}));
@@ -176,9 +176,8 @@ final class TlsInterception {
             connection.closeTarget();
         } else {
             TlsLayer tls = serverLeg.tls();
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.TARGET,
-                    TlsFacts.of(tls, hello.serverName(), !options.engines().trust().insecure()),
-                    viaStartTls ? "STARTTLS" : null));
+            loop.emit(EngineEvent.Tls.done(connection.id, EpochClock.nowNanos(), Side.TARGET,
+                    TlsFacts.of(tls, hello.serverName(), !options.engines().trust().insecure()), viaStartTls));
             alpn = tls.engine().getApplicationProtocol() == null ? "" : tls.engine().getApplicationProtocol();
             namesOf(tls.engine(), dns, ips);
         }
@@ -219,12 +218,12 @@ final class TlsInterception {
                             + ": install it (wirelens --print-ca prints it; see the README's TLS section)"
                     : "TLS with the client failed for " + name + ": " + failure;
             notice(why);
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.CLIENT, null, "failed: " + why));
+            loop.emit(EngineEvent.Tls.failed(connection.id, EpochClock.nowNanos(), Side.CLIENT, why, viaStartTls));
             return;
         }
         state = State.ESTABLISHED;
-        loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.CLIENT,
-                TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls ? "STARTTLS" : null));
+        loop.emit(EngineEvent.Tls.done(connection.id, EpochClock.nowNanos(), Side.CLIENT,
+                TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls));
         if (upstreamFailure != null) {
             state = State.FAILED;
             connection.closeTarget();

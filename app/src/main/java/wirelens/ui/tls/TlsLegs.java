@@ -66,8 +66,14 @@ public final class TlsLegs {
             }
         }
         for (EngineEvent.Tls t : events) {
-            if (t.note() != null) {
-                fields.add(noteField(t.note()));
+            if (t.startTls() && t.kind() == EngineEvent.Tls.Kind.HANDSHAKE_DONE) {
+                fields.add(new Field("Began", "after STARTTLS, at the server's go-ahead", false));
+            } else if (t.kind() == EngineEvent.Tls.Kind.PASSTHROUGH) {
+                fields.add(new Field("Passthrough", (t.detail() == null ? "" : t.detail() + ": ")
+                        + "relayed untouched, not decrypted", false));
+            } else if (t.kind() == EngineEvent.Tls.Kind.FAILED) {
+                fields.add(new Field("Failed", (t.startTls() ? "after STARTTLS: " : "")
+                        + (t.detail() == null ? "no reason given" : t.detail()), true));
             }
         }
         String chainTitle = null;
@@ -84,21 +90,6 @@ public final class TlsLegs {
             }
         }
         return new Leg(side, client ? CLIENT_LEG : SERVER_LEG, fields, chainTitle, chain);
-    }
-
-    private static Field noteField(String note) {
-        if (note.equals("STARTTLS")) {
-            return new Field("Began", "after STARTTLS, at the server's go-ahead", false);
-        }
-        if (note.startsWith("passthrough")) {
-            String where = note.substring("passthrough".length()).trim();
-            return new Field("Passthrough", (where.isEmpty() ? "" : where + ": ") + "relayed untouched, not decrypted",
-                    false);
-        }
-        if (note.startsWith("failed: ")) {
-            return new Field("Failed", note.substring("failed: ".length()), true);
-        }
-        return new Field("Note", note, false);
     }
 
     /** Subject, issuer, validity, names and fingerprint of a DER certificate. */
