@@ -66,7 +66,8 @@ final class Headless {
         }
         TlsOptions tls;
         try {
-            tls = options.tls() == null ? null : options.tls().options();
+            tls = options.tls() == null || !options.tls().intercept() ? null
+                    : TlsOptions.of(options.tls().engines(options.tls().ca()), options.tls().passthrough());
         } catch (IOException e) {
             err.println("wirelens: " + e.getMessage());
             return 1;

@@ -12,5 +12,5 @@ import wirelens.intercept.Rule;
  * {@code tls}: how TLS is intercepted (null: not at all).
  */
 record HeadlessOptions(List<ListenerConfig> listeners, boolean quiet, EngineOptions engine, List<Rule> rules,
-        List<ChunkPlugin> plugins, Path capture, TlsSetup tls) {
+        List<ChunkPlugin> plugins, Path capture, wirelens.tls.TlsSettings tls) {
 }

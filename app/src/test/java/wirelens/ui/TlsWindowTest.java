@@ -22,12 +22,12 @@ import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
 import wirelens.testkit.Fx;
 import wirelens.tls.CertificateAuthority;
+import wirelens.tls.TlsSettings;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.protocol.ConnectionTab;
 import wirelens.ui.stream.StreamView;
 import wirelens.ui.tls.CertificateSummary;
-import wirelens.ui.tls.TlsConfig;
 import wirelens.ui.tls.TlsLegs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -68,13 +68,13 @@ class TlsWindowTest {
         server.close();
     }
 
-    private TlsConfig config(Path caDir) throws Exception {
+    private TlsSettings config(Path caDir) throws Exception {
         Path root = base.resolve("upstream-root.pem");
         Files.writeString(root, server.rootPem());
-        return new TlsConfig(true, caDir, List.of(), List.of(root), false, null);
+        return new TlsSettings(true, caDir, List.of(), List.of(root), false, null);
     }
 
-    private MainWindow open(Stage stage, TlsConfig tls) {
+    private MainWindow open(Stage stage, TlsSettings tls) {
         ListenerConfig api = new ListenerConfig("api (tls)", ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1",
                 server.port());
         return WirelensApp.live(stage, List.of(api), null, new ListenerSettings(base.resolve(stage.hashCode() + ".json")),
