@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
+import wirelens.engine.ListenerTls;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.Rule;
@@ -206,6 +207,9 @@ public final class Main implements Callable<Integer> {
             String[] bind = ForwardSpec.parseBind("--http-proxy", spec);
             listeners.add(ListenerConfig.http(bind[0], Integer.parseInt(bind[1])));
         }
+        // --no-tls-intercept and --tls-passthrough are every command-line listener's own TLS options
+        ListenerTls listenerTls = new ListenerTls(tls.intercept(), tls.passthrough());
+        listeners.replaceAll(l -> l.withTls(listenerTls));
         if (connectTimeoutSeconds <= 0 || connectTimeoutSeconds > 3600) {
             throw new IllegalArgumentException("--connect-timeout must be between 0 and 3600 seconds");
         }

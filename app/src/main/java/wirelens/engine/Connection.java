@@ -71,7 +71,7 @@ final class Connection implements SessionOutput {
     void start(InetSocketAddress clientAddress) throws IOException {
         client.key = loop.register(client.channel, 0, client);
         TlsOptions tlsOptions = loop.tls();
-        if (tlsOptions != null) {
+        if (tlsOptions != null && listener.tls().intercept()) {
             tls = new TlsInterception(this, tlsOptions, loop, listener.kind() == ListenerKind.HTTP);
             if (listener.kind() == ListenerKind.FORWARD) {
                 tls.startForward(listener.targetHost(), listener.targetPort());

@@ -140,7 +140,7 @@ final class TlsInterception {
         }
         hello = h.hello();
         String name = hello.serverName() != null ? hello.serverName() : host;
-        if (options.passesThrough(name, port)) {
+        if (connection.listener.tls().passesThrough(name, port)) {
             state = State.PASSTHROUGH;
             sniffer.passThrough();
             loop.emit(EngineEvent.Tls.passthrough(connection.id, EpochClock.nowNanos(), Side.TARGET,

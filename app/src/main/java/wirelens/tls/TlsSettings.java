@@ -16,7 +16,8 @@ import wirelens.base.ConfigDirectory;
  *
  * @param intercept        false with {@code --no-tls-intercept}: TLS is relayed as opaque bytes
  * @param caDirectory      {@code --ca-dir}, else {@code <config>/ca}
- * @param passthrough      {@code --tls-passthrough}, compiled ({@link #passthroughPatterns})
+ * @param passthrough      {@code --tls-passthrough}, compiled ({@link #passthroughPatterns}): the passthrough
+ *                         list of each listener the command line gives
  * @param upstreamCas      {@code --upstream-ca} PEM files
  * @param upstreamInsecure {@code --upstream-insecure}
  * @param clientCert       {@code --client-cert} (certificate and key shown to servers that ask), or null

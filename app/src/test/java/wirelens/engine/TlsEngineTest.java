@@ -195,7 +195,7 @@ class TlsEngineTest {
 
     /** An engine that intercepts TLS with the test CA and verifies servers against {@code trust}. */
     private static EngineRig intercepting(UpstreamTrust trust) throws Exception {
-        TlsOptions tls = TlsOptions.of(new TlsEngines(ca, trust), List.of());
+        TlsOptions tls = TlsOptions.of(new TlsEngines(ca, trust));
         EngineRig rig = new EngineRig();
         rig.engine.setTls(tls);
         return rig;

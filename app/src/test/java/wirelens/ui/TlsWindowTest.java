@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.capture.CaptureFile;
@@ -52,6 +53,7 @@ class TlsWindowTest {
     private MainWindow window;
     private TlsEchoServer server;
     private Path base;
+    private Path settingsFile;
     private final LiveWindowTest.ScriptedDialogs dialogs = new LiveWindowTest.ScriptedDialogs();
 
     @Start
@@ -77,8 +79,14 @@ class TlsWindowTest {
     private MainWindow open(Stage stage, TlsSettings tls) {
         ListenerConfig api = new ListenerConfig("api (tls)", ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1",
                 server.port());
-        return WirelensApp.live(stage, List.of(api), null, new ListenerSettings(base.resolve(stage.hashCode() + ".json")),
+        settingsFile = base.resolve(stage.hashCode() + ".json");
+        return WirelensApp.live(stage, List.of(api), null, new ListenerSettings(settingsFile),
                 dialogs, p -> {}, tls);
+    }
+
+    /** A node of this test's window (other test classes may leave windows with the same ids). */
+    private <T extends javafx.scene.Node> T node(FxRobot robot, String query, Class<T> type) {
+        return robot.from(window.stage().getScene().getRoot()).lookup(query).queryAs(type);
     }
 
     private static int listenerPort(MainWindow w) throws Exception {
@@ -165,6 +173,45 @@ class TlsWindowTest {
         } finally {
             fxRun(() -> viewer.stage().hide());
         }
+    }
+
+    @Test
+    void theListenerFormTurnsInterceptionOffAndPassesHostsThroughAndSavesBoth(FxRobot robot) throws Exception {
+        listenerPort(window);
+        // the form shows the first listener, selected when the window opened
+        fxRun(() -> node(robot, "#listener-tls-intercept", javafx.scene.control.CheckBox.class)
+                .setSelected(false));
+        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
+                javafx.scene.input.MouseButton.PRIMARY);
+        int port = listenerPort(window);
+        try (SSLSocket client = TlsEchoServer.connect(port, server.root)) {
+            assertEquals(server.leaf, client.getSession().getPeerCertificates()[0], "interception off: the server's own");
+            assertEquals("OFF\n", echo(client, "off\n"));
+        }
+
+        fxRun(() -> {
+            node(robot, "#listener-tls-intercept", javafx.scene.control.CheckBox.class).setSelected(true);
+            node(robot, "#listener-tls-passthrough", javafx.scene.control.TextArea.class)
+                    .setText("^api\\.example\\.test:\n");
+        });
+        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
+                javafx.scene.input.MouseButton.PRIMARY);
+        port = listenerPort(window);
+        try (SSLSocket client = TlsEchoServer.connect(port, server.root)) {
+            assertEquals(server.leaf, client.getSession().getPeerCertificates()[0], "a passthrough host: the server's own");
+            assertEquals("PASSED\n", echo(client, "passed\n"));
+        }
+        waitUntil("the TLS column says passthrough", () -> window.connections().row(2) != null
+                && "passthrough".equals(window.connections().row(2).tlsText()));
+        ListenerSettings.Saved saved = new ListenerSettings(settingsFile).load().listeners().get(0);
+        assertEquals(List.of("^api\\.example\\.test:"), saved.tlsPassthrough());
+        assertTrue(saved.tlsIntercept());
+
+        fxRun(() -> node(robot, "#listener-tls-passthrough", javafx.scene.control.TextArea.class).setText("(oops"));
+        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
+                javafx.scene.input.MouseButton.PRIMARY);
+        String formError = fx(() -> node(robot, "#listener-form-error", javafx.scene.control.Label.class).getText());
+        assertTrue(formError.contains("(oops") && formError.contains("not a regular expression"), formError);
     }
 
     @Test

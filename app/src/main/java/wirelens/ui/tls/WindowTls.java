@@ -98,7 +98,7 @@ public final class WindowTls {
         try {
             // the previous options' worker threads end on their own once idle; handshakes under way finish
             // with the old CA
-            engine.accept(TlsOptions.of(config.engines(ca), config.passthrough()));
+            engine.accept(TlsOptions.of(config.engines(ca)));
             intercepting = true;
             problem = null;
         } catch (IOException | RuntimeException e) {
