@@ -30,6 +30,9 @@ import wirelens.tls.UpstreamTrust;
  * Only the selector thread calls it; the work that takes time runs on {@link TlsOptions#work()}.
  */
 final class TlsInterception {
+    /** A client that closes this soon after its handshake, having sent nothing, looks like one that pins. */
+    private static final long PINNING_WITHIN_NANOS = 10_000_000_000L;
+
     private enum State { PLAIN, SNIFFING, UPSTREAM, MINTING, CLIENT, ESTABLISHED, PASSTHROUGH, FAILED }
 
     private final Connection connection;
@@ -49,6 +52,9 @@ final class TlsInterception {
     private StartTlsWatcher watcher;
     private boolean startTlsPending;
     private boolean viaStartTls;
+    /** When the client's leg was done, and how many chunks the client had sent by then (-1: not yet). */
+    private long clientDoneNanos;
+    private long clientChunksAtDone = -1;
 
     TlsInterception(Connection connection, TlsOptions options, SelectorLoop loop, boolean tunnel) {
         this.connection = connection;
@@ -222,6 +228,8 @@ final class TlsInterception {
             return;
         }
         state = State.ESTABLISHED;
+        clientDoneNanos = EpochClock.nowNanos();
+        clientChunksAtDone = connection.chunksFrom(Side.CLIENT);
         loop.emit(EngineEvent.Tls.done(connection.id, EpochClock.nowNanos(), Side.CLIENT,
                 TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls));
         if (upstreamFailure != null) {
@@ -238,6 +246,25 @@ final class TlsInterception {
             return;
         }
         connection.updateInterest();
+    }
+
+    /**
+     * The client stopped. Right after its handshake, without an alert and without a byte sent, it is most
+     * likely a client that pins the server's certificate and so does not trust the leaf it was shown.
+     */
+    void clientEnded() {
+        if (state != State.ESTABLISHED || clientChunksAtDone < 0
+                || connection.chunksFrom(Side.CLIENT) != clientChunksAtDone
+                || EpochClock.nowNanos() - clientDoneNanos > PINNING_WITHIN_NANOS) {
+            return;
+        }
+        clientChunksAtDone = -1;
+        String where = Hosts.format(hello.serverName() != null ? hello.serverName() : host, port);
+        String why = "the client closed right after the TLS handshake for " + where + " without an alert and without"
+                + " sending anything: it may pin its certificate and not trust the Wirelens leaf; pass the host through"
+                + " (--tls-passthrough, or the listener's passthrough list)";
+        notice(why);
+        loop.emit(EngineEvent.Tls.failed(connection.id, EpochClock.nowNanos(), Side.CLIENT, why, viaStartTls));
     }
 
     private static void namesOf(SSLEngine engine, List<String> dns, List<String> ips) {
