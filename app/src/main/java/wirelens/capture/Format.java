@@ -51,6 +51,8 @@ final class Format {
     static final int TLS_PASSTHROUGH = 8;
     static final int TLS_FAILED = 16;
     static final int TLS_STARTTLS = 32;
+    /** After the note of a failed leg: u16 count, per certificate u32 length + DER, str HOST:PORT of the refused server. */
+    static final int TLS_REJECTED_CHAIN = 64;
     // the TLS record's note, in the words every version writes
     static final String TLS_NOTE_STARTTLS = "STARTTLS";
     static final String TLS_NOTE_PASSTHROUGH = "passthrough ";

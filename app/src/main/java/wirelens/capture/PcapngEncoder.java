@@ -219,40 +219,49 @@ final class PcapngEncoder {
     static byte[] tlsRecord(EngineEvent.Tls t) {
         wirelens.tls.TlsFacts f = t.facts();
         int size = 512;
-        if (f != null) {
-            for (byte[] der : f.peerChain()) {
-                size += 4 + der.length;
-            }
+        for (byte[] der : f != null ? f.peerChain() : t.rejectedChain()) {
+            size += 4 + der.length;
         }
         RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, Format.MAX_TLS_CHAIN_BYTES + 1024))
                 .i64(t.connectionId()).i64(t.timeNanos())
                 .u8(t.side() == wirelens.engine.Side.CLIENT ? 0 : 1)
                 .u8(tlsFlags(t))
                 .str(tlsNote(t));
+        if (f == null && !t.rejectedChain().isEmpty()) {
+            certificates(r, t.rejectedChain());
+            r.str(t.server() == null ? "" : t.server());
+        }
         if (f != null) {
             r.str(f.protocol()).str(f.cipherSuite()).str(f.serverName() == null ? "" : f.serverName()).str(f.alpn())
                     .i64(f.handshakeNanos());
-            List<byte[]> kept = new ArrayList<>();
-            int total = 0;
-            for (byte[] der : f.peerChain()) {
-                if (total + der.length > Format.MAX_TLS_CHAIN_BYTES) {
-                    break;
-                }
-                kept.add(der);
-                total += der.length;
-            }
-            r.u16(kept.size());
-            for (byte[] der : kept) {
-                r.i32(der.length).raw(der);
-            }
+            certificates(r, f.peerChain());
         }
         return r.bytes();
+    }
+
+    /** u16 count, then per certificate u32 length + DER, at most {@link Format#MAX_TLS_CHAIN_BYTES} in all. */
+    private static void certificates(RecordBody r, List<byte[]> chain) {
+        List<byte[]> kept = new ArrayList<>();
+        int total = 0;
+        for (byte[] der : chain) {
+            if (total + der.length > Format.MAX_TLS_CHAIN_BYTES) {
+                break;
+            }
+            kept.add(der);
+            total += der.length;
+        }
+        r.u16(kept.size());
+        for (byte[] der : kept) {
+            r.i32(der.length).raw(der);
+        }
     }
 
     private static int tlsFlags(EngineEvent.Tls t) {
         int flags = Format.TLS_KIND_GIVEN | (t.startTls() ? Format.TLS_STARTTLS : 0);
         if (t.facts() != null) {
             flags |= Format.TLS_FACTS | (t.facts().verified() ? Format.TLS_VERIFIED : 0);
+        } else if (!t.rejectedChain().isEmpty()) {
+            flags |= Format.TLS_REJECTED_CHAIN;
         }
         return flags | switch (t.kind()) {
             case HANDSHAKE_DONE -> 0;

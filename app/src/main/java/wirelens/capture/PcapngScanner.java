@@ -412,29 +412,38 @@ final class PcapngScanner {
         int flags = b.get();
         String note = string(b);
         wirelens.tls.TlsFacts facts = null;
+        List<byte[]> rejected = (flags & Format.TLS_REJECTED_CHAIN) != 0 ? certificates(b) : List.of();
+        String server = rejected.isEmpty() ? "" : string(b);
         if ((flags & 1) != 0) {
             String protocol = string(b);
             String cipher = string(b);
             String sni = string(b);
             String alpn = string(b);
             long handshake = b.getLong();
-            int count = b.getShort() & 0xFFFF;
-            List<byte[]> chain = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = b.getInt();
-                if (n < 0 || n > b.remaining()) {
-                    throw new IllegalArgumentException("certificate longer than its record");
-                }
-                byte[] der = new byte[n];
-                b.get(der);
-                chain.add(der);
-            }
+            List<byte[]> chain = certificates(b);
             facts = new wirelens.tls.TlsFacts(protocol, cipher, sni.isEmpty() ? null : sni, alpn, handshake, chain,
                     (flags & 2) != 0);
         }
         wirelens.engine.Side side = leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET;
-        return (flags & Format.TLS_KIND_GIVEN) != 0 ? tlsOf(id, time, side, flags, note, facts)
+        EngineEvent.Tls t = (flags & Format.TLS_KIND_GIVEN) != 0 ? tlsOf(id, time, side, flags, note, facts)
                 : tlsOfNote(id, time, side, note, facts);
+        return rejected.isEmpty() || t.kind() != EngineEvent.Tls.Kind.FAILED ? t
+                : EngineEvent.Tls.untrusted(id, time, server.isEmpty() ? null : server, t.detail(), rejected, t.startTls());
+    }
+
+    private static List<byte[]> certificates(ByteBuffer b) {
+        int count = b.getShort() & 0xFFFF;
+        List<byte[]> chain = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = b.getInt();
+            if (n < 0 || n > b.remaining()) {
+                throw new IllegalArgumentException("certificate longer than its record");
+            }
+            byte[] der = new byte[n];
+            b.get(der);
+            chain.add(der);
+        }
+        return chain;
     }
 
     private static EngineEvent.Tls tlsOf(long id, long time, wirelens.engine.Side side, int flags, String note,

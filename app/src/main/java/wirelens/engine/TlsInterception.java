@@ -52,9 +52,10 @@ final class TlsInterception {
     private StartTlsWatcher watcher;
     private boolean startTlsPending;
     private boolean viaStartTls;
-    /** When the client's leg was done, and how many chunks the client had sent by then (-1: not yet). */
+    /** When the client's leg was done, and how many chunks each side had sent by then (-1: not yet). */
     private long clientDoneNanos;
     private long clientChunksAtDone = -1;
+    private long serverChunksAtDone;
 
     TlsInterception(Connection connection, TlsOptions options, SelectorLoop loop, boolean tunnel) {
         this.connection = connection;
@@ -167,9 +168,9 @@ final class TlsInterception {
         String alpn = "";
         if (failure != null) {
             upstreamFailure = UpstreamTrust.describeFailure(Hosts.format(name, port), failure);
+            loop.emit(EngineEvent.Tls.untrusted(connection.id, EpochClock.nowNanos(), Hosts.format(name, port),
+                    upstreamFailure, encoded(UpstreamTrust.rejectedChain(serverLeg.tls().engine())), viaStartTls));
             notice(upstreamFailure);
-            loop.emit(EngineEvent.Tls.failed(connection.id, EpochClock.nowNanos(), Side.TARGET, upstreamFailure,
-                    viaStartTls));
             if (!tunnel) {
                 // a forward listener's client learns it the TLS way: a handshake_failure alert
                 connection.send(Side.CLIENT, ByteBuffer.wrap(new byte[] {21, 3, 3, 0, 2, 2, 40}));
@@ -230,6 +231,7 @@ final class TlsInterception {
         state = State.ESTABLISHED;
         clientDoneNanos = EpochClock.nowNanos();
         clientChunksAtDone = connection.chunksFrom(Side.CLIENT);
+        serverChunksAtDone = connection.chunksFrom(Side.TARGET);
         loop.emit(EngineEvent.Tls.done(connection.id, EpochClock.nowNanos(), Side.CLIENT,
                 TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls));
         if (upstreamFailure != null) {
@@ -249,12 +251,13 @@ final class TlsInterception {
     }
 
     /**
-     * The client stopped. Right after its handshake, without an alert and without a byte sent, it is most
-     * likely a client that pins the server's certificate and so does not trust the leaf it was shown.
+     * The client stopped. Right after its handshake, without an alert and with not a byte either way, it is
+     * most likely a client that pins the server's certificate and so does not trust the leaf it was shown.
      */
     void clientEnded() {
         if (state != State.ESTABLISHED || clientChunksAtDone < 0
                 || connection.chunksFrom(Side.CLIENT) != clientChunksAtDone
+                || connection.chunksFrom(Side.TARGET) != serverChunksAtDone
                 || EpochClock.nowNanos() - clientDoneNanos > PINNING_WITHIN_NANOS) {
             return;
         }
@@ -265,6 +268,18 @@ final class TlsInterception {
                 + " (--tls-passthrough, or the listener's passthrough list)";
         notice(why);
         loop.emit(EngineEvent.Tls.failed(connection.id, EpochClock.nowNanos(), Side.CLIENT, why, viaStartTls));
+    }
+
+    private static List<byte[]> encoded(List<X509Certificate> chain) {
+        List<byte[]> out = new ArrayList<>(chain.size());
+        for (X509Certificate c : chain) {
+            try {
+                out.add(c.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                return List.of(); // a chain that cannot be written cannot be trusted either
+            }
+        }
+        return out;
     }
 
     private static void namesOf(SSLEngine engine, List<String> dns, List<String> ips) {

@@ -1,8 +1,10 @@
 package wirelens.tls;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,9 +67,26 @@ public record TlsSettings(boolean intercept, Path caDirectory, List<Pattern> pas
         return CertificateAuthority.loadOrCreate(caDirectory);
     }
 
+    /**
+     * Server certificates the user chose to trust always (the window's offer when a server fails
+     * verification), PEM, next to the CA; read like an {@code --upstream-ca} file when it exists.
+     */
+    public Path trustedUpstreamFile() {
+        return caDirectory.resolve("trusted-upstream.pem");
+    }
+
     /** Both legs' engines with {@code ca}; reads the {@code --upstream-ca} and {@code --client-cert} files. */
     public TlsEngines engines(CertificateAuthority ca) throws IOException {
-        UpstreamTrust trust = UpstreamTrust.withCaFiles(upstreamCas, upstreamInsecure);
+        return engines(ca, List.of());
+    }
+
+    /** As {@link #engines(CertificateAuthority)}, also believing {@code alsoTrusted} (for this run only). */
+    public TlsEngines engines(CertificateAuthority ca, List<X509Certificate> alsoTrusted) throws IOException {
+        List<Path> files = new ArrayList<>(upstreamCas);
+        if (Files.isRegularFile(trustedUpstreamFile())) {
+            files.add(trustedUpstreamFile());
+        }
+        UpstreamTrust trust = UpstreamTrust.withCaFiles(files, upstreamInsecure).alsoTrusting(alsoTrusted);
         try {
             ClientIdentity identity = clientCert == null ? null : ClientIdentity.read(clientCert);
             return new TlsEngines(ca, trust, identity);

@@ -1,13 +1,18 @@
 package wirelens.ui;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.geometry.Orientation;
@@ -97,6 +102,8 @@ final class MainWindow {
     private final Notifications notifications = new Notifications();
     private final ConnectionTable table;
     private final ListenerPane listeners;
+    /** Servers whose certificate the user was offered to trust (once per server). */
+    private final Set<String> offeredTrust = new HashSet<>();
     private final StreamTabs streams;
     /** Live windows only: traffic, intercept and rules as top-level tabs. */
     private final InterceptPane intercept;
@@ -307,12 +314,52 @@ final class MainWindow {
         }
     }
 
+    /**
+     * A server failed verification: offers to trust its certificate (this run, or always) or to pass it
+     * through on the connection's listener. The engine's options change off the FX thread.
+     */
+    private void offerTrust(EngineEvent.Tls t) {
+        X509Certificate leaf;
+        try {
+            leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(t.rejectedChain().get(0)));
+        } catch (CertificateException e) {
+            return;
+        }
+        int listenerId = index.connection(t.connectionId()).map(ConnectionInfo::listenerId).orElse(-1);
+        String server = t.server();
+        BiConsumer<Boolean, String> trust = (always, told) -> Background.execute(() -> {
+            try {
+                live.tls.trust(leaf, always);
+                Platform.runLater(() -> notifications.info(told));
+            } catch (IOException e) {
+                Platform.runLater(() -> notifications.error("Cannot trust the certificate of " + server + ": "
+                        + e.getMessage()));
+            }
+        });
+        notifications.offer(t.detail(), List.of(
+                new Notifications.Choice("Trust this run", "tls-trust-run",
+                        () -> trust.accept(false, "Trusting the certificate of " + server + " for this run")),
+                new Notifications.Choice("Trust always", "tls-trust-always",
+                        () -> trust.accept(true, "Trusting the certificate of " + server + " from now on")),
+                new Notifications.Choice("Pass through", "tls-pass-through", () -> {
+                    if (listeners.passThrough(listenerId, server)) {
+                        notifications.info(server + " is passed through, untouched");
+                    } else {
+                        notifications.error("Cannot pass " + server + " through: its listener is not running");
+                    }
+                })));
+    }
+
     private void report(CaptureUpdate u) {
         if (u instanceof CaptureUpdate.WriteFailed w) {
             notifications.error(w.message());
         } else if (u instanceof CaptureUpdate.Tls t) {
             table.tlsChanged(t.event().connectionId());
             streams.tlsChanged(t.event().connectionId());
+            if (!t.event().rejectedChain().isEmpty() && live != null && offeredTrust.add(t.event().server())) {
+                offerTrust(t.event());
+            }
         } else if (u instanceof CaptureUpdate.Notice n) {
             String m = n.notice().message();
             notifications.infoOnce(m.contains("does not trust the Wirelens CA") ? m + " \u2014 TLS \u2192 How to install the CA" : m);

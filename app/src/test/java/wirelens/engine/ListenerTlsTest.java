@@ -27,7 +27,8 @@ import wirelens.tls.UpstreamTrust;
 
 /**
  * Each listener says for itself whether its TLS is intercepted and which hosts it passes through: three
- * listeners of one engine in front of one TLS server show the client three different certificates.
+ * listeners of one engine in front of one TLS server show the client three different certificates. And a
+ * server that fails verification, trusted afterwards.
  */
 class ListenerTlsTest {
     @TempDir
@@ -72,6 +73,31 @@ class ListenerTlsTest {
     }
 
     @Test
+    void aServerThatFailsVerificationShowsItsChainAndTrustingItThenWorks() throws Exception {
+        SSLContext serverContext = TlsSockets.serverContext(server);
+        try (SSLServerSocket tlsServer = (SSLServerSocket) serverContext.getServerSocketFactory()
+                .createServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+                EngineRig rig = new EngineRig()) {
+            Thread greeter = greet(tlsServer, 2);
+            rig.engine.setTls(TlsOptions.of(new TlsEngines(ca, UpstreamTrust.system())));
+            int port = rig.forward(tlsServer.getLocalPort());
+            assertThrows(javax.net.ssl.SSLException.class, () -> issuerVia(port, ca.certificateFile()));
+            EngineEvent.Tls failed = rig.await(EngineEvent.Tls.class, t -> t.kind() == EngineEvent.Tls.Kind.FAILED);
+            assertEquals("localhost:" + tlsServer.getLocalPort(), failed.server());
+            X509Certificate own = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(Files.newInputStream(server.cert()));
+            assertEquals(1, failed.rejectedChain().size());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(own.getEncoded(), failed.rejectedChain().get(0),
+                    "the certificate the server showed, for the user to trust");
+
+            rig.engine.setTls(TlsOptions.of(new TlsEngines(ca, UpstreamTrust.system().alsoTrusting(List.of(own)))));
+            assertEquals(ca.certificate().getSubjectX500Principal(), issuerVia(port, ca.certificateFile()),
+                    "trusted now: intercepted, the client gets a leaf of Wirelens' CA");
+            greeter.join(10_000);
+        }
+    }
+
+    @Test
     void aBadPassthroughExpressionSaysWhich() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ListenerTls.of(true, List.of("ok", "bad[")));
@@ -97,7 +123,7 @@ class ListenerTlsTest {
                     s.getOutputStream().flush();
                     s.getInputStream().read();
                 } catch (Exception e) {
-                    return;
+                    // a handshake the engine broke off: the next client may fare better
                 }
             }
         }, "tls-greeter");

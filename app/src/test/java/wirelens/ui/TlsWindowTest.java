@@ -215,6 +215,65 @@ class TlsWindowTest {
     }
 
     @Test
+    void aServerThatFailsVerificationIsOfferedToTrustAlwaysOrToPassThrough(FxRobot robot) throws Exception {
+        Path caDir = base.resolve("strict-ca");
+        MainWindow strict = fx(() -> {
+            Stage stage = new Stage();
+            MainWindow w = open(stage, new TlsSettings(true, caDir, List.of(), List.of(), false, null));
+            stage.show();
+            return w;
+        });
+        try {
+            int port = listenerPort(strict);
+            X509Certificate wirelensCa = readPem(caDir.resolve("ca.pem"));
+            assertThrows(SSLException.class, () -> TlsEchoServer.connect(port, wirelensCa).close(),
+                    "the server's root is not trusted: the client's handshake ends with an alert");
+            waitUntil("the offer is shown", () -> robot.from(strict.stage().getScene().getRoot())
+                    .lookup("#tls-trust-always").tryQuery().isPresent());
+            List<String> told = fx(() -> strict.notifications().history());
+            assertEquals(1, told.stream().filter(m -> m.startsWith("the certificate of " + TlsEchoServer.HOST)).count(),
+                    "told once, with the offer: " + told);
+            robot.clickOn(fx(() -> robot.from(strict.stage().getScene().getRoot()).lookup("#tls-trust-always")
+                    .<javafx.scene.Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+            waitUntil("trusted", () -> strict.notifications().history().stream()
+                    .anyMatch(m -> m.startsWith("Trusting the certificate of " + TlsEchoServer.HOST)));
+            try (SSLSocket client = TlsEchoServer.connect(port, wirelensCa)) {
+                assertEquals("TRUSTED\n", echo(client, "trusted\n"));
+            }
+            assertTrue(Files.readString(caDir.resolve("trusted-upstream.pem")).contains("BEGIN CERTIFICATE"),
+                    "always: kept next to the CA, read like --upstream-ca next time");
+        } finally {
+            fxRun(() -> strict.stage().hide());
+        }
+
+        Path otherCa = base.resolve("strict-ca-2");
+        MainWindow passing = fx(() -> {
+            Stage stage = new Stage();
+            MainWindow w = open(stage, new TlsSettings(true, otherCa, List.of(), List.of(), false, null));
+            stage.show();
+            return w;
+        });
+        try {
+            int port = listenerPort(passing);
+            assertThrows(SSLException.class, () -> TlsEchoServer.connect(port, readPem(otherCa.resolve("ca.pem"))).close());
+            waitUntil("the offer is shown", () -> robot.from(passing.stage().getScene().getRoot())
+                    .lookup("#tls-pass-through").tryQuery().isPresent());
+            robot.clickOn(fx(() -> robot.from(passing.stage().getScene().getRoot()).lookup("#tls-pass-through")
+                    .<javafx.scene.Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+            waitUntil("passed through", () -> passing.notifications().history().stream()
+                    .anyMatch(m -> m.endsWith("is passed through, untouched")));
+            int again = listenerPort(passing);
+            try (SSLSocket client = TlsEchoServer.connect(again, server.root)) {
+                assertEquals(server.leaf, client.getSession().getPeerCertificates()[0]);
+            }
+            assertEquals(List.of("^\\Q" + TlsEchoServer.HOST + ":" + server.port() + "\\E$"),
+                    fx(() -> passing.listenerPane().rows().get(0).config().tls().expressions()));
+        } finally {
+            fxRun(() -> passing.stage().hide());
+        }
+    }
+
+    @Test
     void regeneratedCaSignsNewConnectionsAndClientsOfTheOldOneRefuse() throws Exception {
         int port = listenerPort(window);
         Path caPem = base.resolve("ca").resolve("ca.pem");

@@ -263,6 +263,32 @@ public final class ListenerPane {
         onChange.run();
     }
 
+    /**
+     * Adds {@code hostPort} (exactly) to the passthrough list of the running listener {@code listenerId}
+     * and starts it again with it; false when no such listener runs.
+     */
+    public boolean passThrough(int listenerId, String hostPort) {
+        Row row = rows.stream().filter(r -> r.engineId == listenerId).findFirst().orElse(null);
+        if (row == null) {
+            return false;
+        }
+        List<String> expressions = new ArrayList<>(row.config.tls().expressions());
+        expressions.add("^" + java.util.regex.Pattern.quote(hostPort) + "$");
+        ListenerConfig config = row.config.withTls(ListenerTls.of(true, expressions));
+        engine.removeListener(row.engineId);
+        row.engineId = -1;
+        row.bound = null;
+        row.config = config;
+        row.status.set("stopped");
+        start(row);
+        if (table.getSelectionModel().getSelectedItem() == row) {
+            fillForm(row);
+        }
+        table.refresh();
+        onChange.run();
+        return true;
+    }
+
     private void removeSelected() {
         Row row = table.getSelectionModel().getSelectedItem();
         if (row == null) {

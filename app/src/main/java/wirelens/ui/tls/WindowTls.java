@@ -1,9 +1,16 @@
 package wirelens.ui.tls;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import wirelens.base.AtomicFiles;
 import wirelens.engine.TlsOptions;
 import wirelens.tls.CertificateAuthority;
 import wirelens.tls.TlsSettings;
@@ -23,6 +30,8 @@ public final class WindowTls {
     private CertificateAuthority ca;
     private String problem;
     private boolean intercepting;
+    /** Server certificates the user chose to trust for this run. */
+    private final List<X509Certificate> trustedThisRun = new ArrayList<>();
 
     private WindowTls(TlsSettings config, Consumer<TlsOptions> engine) {
         this.config = config;
@@ -94,11 +103,28 @@ public final class WindowTls {
         return ca;
     }
 
+    /**
+     * Believes {@code server} from now on (a server certificate that failed verification, which the user
+     * chose to trust): for this run, and with {@code always} also in {@link TlsSettings#trustedUpstreamFile}
+     * for the runs that follow. Blocks on the disk: not for the FX thread.
+     */
+    public synchronized void trust(X509Certificate server, boolean always) throws IOException {
+        if (always) {
+            Path file = config.trustedUpstreamFile();
+            String before = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.US_ASCII) : "";
+            AtomicFiles.write(file, (before + CertificateAuthority.pem(server)).getBytes(StandardCharsets.US_ASCII));
+        }
+        trustedThisRun.add(server);
+        if (config.intercept() && ca != null) {
+            intercept();
+        }
+    }
+
     private void intercept() {
         try {
             // the previous options' worker threads end on their own once idle; handshakes under way finish
             // with the old CA
-            engine.accept(TlsOptions.of(config.engines(ca)));
+            engine.accept(TlsOptions.of(config.engines(ca, trustedThisRun)));
             intercepting = true;
             problem = null;
         } catch (IOException | RuntimeException e) {
