@@ -130,6 +130,11 @@ public final class ListenerPane {
                 added = true;
             } else {
                 known.wanted = true;
+                if (!c.tls().equals(ListenerTls.DEFAULT)) {
+                    // --no-tls-intercept and --tls-passthrough are for this run's listeners, saved ones too
+                    known.config = known.config.withTls(c.tls());
+                    added = true;
+                }
             }
         }
         if (!loaded.existed() && fromCommandLine.isEmpty()) {
