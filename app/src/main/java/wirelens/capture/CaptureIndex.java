@@ -154,6 +154,20 @@ public final class CaptureIndex {
         return summary;
     }
 
+    /** The server name (SNI) the client asked for over TLS, or null (plain TCP, or no SNI sent). */
+    public synchronized String serverName(long connectionId) {
+        Entry e = connections.get(connectionId);
+        if (e == null || e.tls == null) {
+            return null;
+        }
+        for (EngineEvent.Tls t : e.tls) {
+            if (t.facts() != null && t.facts().serverName() != null) {
+                return t.facts().serverName();
+            }
+        }
+        return null;
+    }
+
     synchronized boolean addTls(EngineEvent.Tls t) {
         Entry e = connections.get(t.connectionId());
         if (e == null) {

@@ -118,6 +118,8 @@ class TlsWindowTest {
 
             waitUntil("the TLS column shows the version", () -> window.connections().row(1) != null
                     && "TLSv1.3".equals(window.connections().row(1).tlsText()));
+            assertEquals(TlsEchoServer.HOST + " (127.0.0.1:" + server.port() + ")",
+                    fx(() -> window.connections().row(1).targetText()), "the target by the name the client asked for");
             fxRun(() -> {
                 window.connections().table().getSelectionModel().select(window.connections().row(1));
                 window.openStream(window.connections().row(1));

@@ -117,7 +117,7 @@ public final class ConnectionTable {
             }
             if (row == null) {
                 row = new ConnectionRow(info, targetConnected.contains(info.id()));
-                row.setTls(index.tlsSummary(info.id()));
+                row.setTls(index.tlsSummary(info.id()), index.serverName(info.id()));
                 byId.put(info.id(), row);
                 added.add(row);
                 count(info, 1);
@@ -142,7 +142,7 @@ public final class ConnectionTable {
     public void tlsChanged(long id) {
         ConnectionRow row = byId.get(id);
         if (row != null) {
-            row.setTls(index.tlsSummary(id));
+            row.setTls(index.tlsSummary(id), index.serverName(id));
         }
     }
 
@@ -369,9 +369,10 @@ public final class ConnectionTable {
         return c;
     }
 
-    /** A cell value that follows the row's info (cells update themselves; bindings hold no strong refs). */
+    /** A cell value that follows the row's info and TLS (cells update themselves; bindings hold no strong refs). */
     private static <T> javafx.beans.value.ObservableValue<T> live(ConnectionRow row, Function<ConnectionRow, T> value) {
-        return javafx.beans.binding.Bindings.createObjectBinding(() -> value.apply(row), row.infoProperty());
+        return javafx.beans.binding.Bindings.createObjectBinding(() -> value.apply(row), row.infoProperty(),
+                row.tlsProperty());
     }
 
     private static TableColumn<ConnectionRow, Long> numberColumn(String title, Function<ConnectionRow, Long> value,
