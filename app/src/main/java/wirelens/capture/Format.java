@@ -53,6 +53,8 @@ final class Format {
     static final int TLS_STARTTLS = 32;
     /** After the note of a failed leg: u16 count, per certificate u32 length + DER, str HOST:PORT of the refused server. */
     static final int TLS_REJECTED_CHAIN = 64;
+    /** After a leg's facts: the certificates that end showed (u16 count, u32 length + DER each), leaf first. */
+    static final int TLS_LOCAL_CHAIN = 128;
     // the TLS record's note, in the words every version writes
     static final String TLS_NOTE_STARTTLS = "STARTTLS";
     static final String TLS_NOTE_PASSTHROUGH = "passthrough ";

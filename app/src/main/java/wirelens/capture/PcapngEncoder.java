@@ -222,7 +222,10 @@ final class PcapngEncoder {
         for (byte[] der : f != null ? f.peerChain() : t.rejectedChain()) {
             size += 4 + der.length;
         }
-        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, Format.MAX_TLS_CHAIN_BYTES + 1024))
+        for (byte[] der : f != null ? f.localChain() : List.<byte[]>of()) {
+            size += 4 + der.length;
+        }
+        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, 2 * Format.MAX_TLS_CHAIN_BYTES + 1024))
                 .i64(t.connectionId()).i64(t.timeNanos())
                 .u8(t.side() == wirelens.engine.Side.CLIENT ? 0 : 1)
                 .u8(tlsFlags(t))
@@ -235,6 +238,9 @@ final class PcapngEncoder {
             r.str(f.protocol()).str(f.cipherSuite()).str(f.serverName() == null ? "" : f.serverName()).str(f.alpn())
                     .i64(f.handshakeNanos());
             certificates(r, f.peerChain());
+            if (!f.localChain().isEmpty()) {
+                certificates(r, f.localChain());
+            }
         }
         return r.bytes();
     }
@@ -259,7 +265,8 @@ final class PcapngEncoder {
     private static int tlsFlags(EngineEvent.Tls t) {
         int flags = Format.TLS_KIND_GIVEN | (t.startTls() ? Format.TLS_STARTTLS : 0);
         if (t.facts() != null) {
-            flags |= Format.TLS_FACTS | (t.facts().verified() ? Format.TLS_VERIFIED : 0);
+            flags |= Format.TLS_FACTS | (t.facts().verified() ? Format.TLS_VERIFIED : 0)
+                    | (t.facts().localChain().isEmpty() ? 0 : Format.TLS_LOCAL_CHAIN);
         } else if (!t.rejectedChain().isEmpty()) {
             flags |= Format.TLS_REJECTED_CHAIN;
         }

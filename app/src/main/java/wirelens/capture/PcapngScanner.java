@@ -421,8 +421,9 @@ final class PcapngScanner {
             String alpn = string(b);
             long handshake = b.getLong();
             List<byte[]> chain = certificates(b);
+            List<byte[]> local = (flags & Format.TLS_LOCAL_CHAIN) != 0 ? certificates(b) : List.of();
             facts = new wirelens.tls.TlsFacts(protocol, cipher, sni.isEmpty() ? null : sni, alpn, handshake, chain,
-                    (flags & 2) != 0);
+                    (flags & 2) != 0, local);
         }
         wirelens.engine.Side side = leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET;
         EngineEvent.Tls t = (flags & Format.TLS_KIND_GIVEN) != 0 ? tlsOf(id, time, side, flags, note, facts)

@@ -44,6 +44,20 @@ class TlsRecordTest {
     }
 
     @Test
+    void theLeafShownToTheClientAndARefusedServersChainComeBack() {
+        TlsFacts withLeaf = new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "a.test", "", 1, List.of(), true,
+                List.of(new byte[] {9, 8, 7}));
+        EngineEvent.Tls back = readBack(PcapngEncoder.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, withLeaf, false)));
+        assertArrayEquals(new byte[] {9, 8, 7}, back.facts().localChain().get(0));
+
+        EngineEvent.Tls refused = readBack(PcapngEncoder.tlsRecord(EngineEvent.Tls.untrusted(4, 11, "a.test:443",
+                "self-signed", List.of(new byte[] {5, 6}), false)));
+        assertEquals("a.test:443", refused.server());
+        assertEquals("self-signed", refused.detail());
+        assertArrayEquals(new byte[] {5, 6}, refused.rejectedChain().get(0));
+    }
+
+    @Test
     void theNoteKeepsTheWordsOfTheFirstFormat() {
         assertEquals("passthrough bank.example:443",
                 PcapngEncoder.tlsNote(EngineEvent.Tls.passthrough(4, 12, Side.TARGET, "bank.example:443")));

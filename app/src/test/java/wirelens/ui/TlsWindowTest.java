@@ -131,6 +131,10 @@ class TlsWindowTest {
             String panel = fx(() -> window.tlsPanel(1).text());
             assertTrue(panel.contains(TlsLegs.CLIENT_LEG + "\n  Protocol: TLSv1.3\n"), panel);
             assertTrue(panel.contains(TlsLegs.NO_CLIENT_CERTIFICATE), panel);
+            X509Certificate shownLeaf = shown;
+            assertTrue(panel.contains("  " + TlsLegs.LEAF_SHOWN + "\n    Subject: " + shownLeaf.getSubjectX500Principal()
+                    + "\n    Issuer: " + wirelensCa.getSubjectX500Principal() + "\n"), panel);
+            assertTrue(panel.contains("SHA-256: " + CertificateSummary.fingerprint(shownLeaf.getEncoded())), panel);
             assertTrue(panel.contains("Server name (SNI): " + TlsEchoServer.HOST), panel);
             assertTrue(panel.contains("ALPN: http/1.1"), panel);
             assertTrue(panel.contains("Server certificate: verified"), panel);

@@ -32,6 +32,7 @@ public final class TlsLegs {
     public static final String CLIENT_LEG = "Client \u2194 Wirelens";
     public static final String SERVER_LEG = "Wirelens \u2194 server";
     public static final String NO_CLIENT_CERTIFICATE = "The client showed no certificate.";
+    public static final String LEAF_SHOWN = "The leaf Wirelens showed the client";
 
     /** The legs of a connection from its TLS events (in the order they happened); empty for plain TCP. */
     public static List<Leg> of(List<EngineEvent.Tls> events, Instant now) {
@@ -87,6 +88,9 @@ public final class TlsLegs {
                 for (int i = 0; i < ders.size(); i++) {
                     chain.add(new Certificate("Certificate " + (i + 1) + " of " + ders.size(), certificate(ders.get(i), now)));
                 }
+            }
+            if (client && !facts.localChain().isEmpty()) {
+                chain.add(new Certificate(LEAF_SHOWN, certificate(facts.localChain().get(0), now)));
             }
         }
         return new Leg(side, client ? CLIENT_LEG : SERVER_LEG, fields, chainTitle, chain);
