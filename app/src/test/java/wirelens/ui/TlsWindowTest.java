@@ -175,7 +175,7 @@ class TlsWindowTest {
         try {
             assertEquals("TLSv1.3", fx(() -> viewer.connections().row(1).tlsText()));
             fxRun(() -> viewer.openStream(viewer.connections().row(1)));
-            assertEquals(livePanel, fx(() -> viewer.tlsPanel(1).text()));
+            waitUntil("the viewer's panel, parsed off the FX thread", () -> viewer.tlsPanel(1).text().equals(livePanel));
         } finally {
             fxRun(() -> viewer.stage().hide());
         }
