@@ -149,16 +149,35 @@ public final class CaptureIndex {
         }
         String summary = "";
         for (EngineEvent.Tls t : e.tls) {
-            if (t.facts() == null) {
-                String note = t.note() == null ? "" : t.note();
-                return note.startsWith("passthrough") ? "passthrough" : note;
+            switch (t.kind()) {
+                case PASSTHROUGH -> {
+                    return "passthrough";
+                }
+                case FAILED -> {
+                    return "failed" + (t.detail() == null ? "" : ": " + t.detail());
+                }
+                case HANDSHAKE_DONE -> { }
             }
             if (t.side() == wirelens.engine.Side.CLIENT || summary.isEmpty()) {
-                summary = ("STARTTLS".equals(t.note()) ? "STARTTLS " : "") + t.facts().protocol()
+                summary = (t.startTls() ? "STARTTLS " : "") + t.facts().protocol()
                         + (t.facts().verified() ? "" : " (server not verified)");
             }
         }
         return summary;
+    }
+
+    /** The server name (SNI) the client asked for over TLS, or null (plain TCP, or no SNI sent). */
+    public synchronized String serverName(long connectionId) {
+        Entry e = connections.get(connectionId);
+        if (e == null || e.tls == null) {
+            return null;
+        }
+        for (EngineEvent.Tls t : e.tls) {
+            if (t.facts() != null && t.facts().serverName() != null) {
+                return t.facts().serverName();
+            }
+        }
+        return null;
     }
 
     synchronized boolean addTls(EngineEvent.Tls t) {

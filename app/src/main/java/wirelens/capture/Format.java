@@ -48,6 +48,22 @@ final class Format {
     static final int MAX_TLS_CHAIN_BYTES = 48 * 1024;
     static final int RECORD_VERSION = 1;
 
+    // TLS record flags; a file without TLS_KIND_GIVEN says the kind only in its note
+    static final int TLS_FACTS = 1;
+    static final int TLS_VERIFIED = 2;
+    static final int TLS_KIND_GIVEN = 4;
+    static final int TLS_PASSTHROUGH = 8;
+    static final int TLS_FAILED = 16;
+    static final int TLS_STARTTLS = 32;
+    /** After the note of a failed leg: u16 count, per certificate u32 length + DER, str HOST:PORT of the refused server. */
+    static final int TLS_REJECTED_CHAIN = 64;
+    /** After a leg's facts: the certificates that end showed (u16 count, u32 length + DER each), leaf first. */
+    static final int TLS_LOCAL_CHAIN = 128;
+    // the TLS record's note, in the words every version writes
+    static final String TLS_NOTE_STARTTLS = "STARTTLS";
+    static final String TLS_NOTE_PASSTHROUGH = "passthrough ";
+    static final String TLS_NOTE_FAILED = "failed: ";
+
     // chunk flags
     static final int FLAG_EDITED = 1;
     static final int FLAG_DROPPED = 2;

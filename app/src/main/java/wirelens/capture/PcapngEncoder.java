@@ -389,41 +389,79 @@ final class PcapngEncoder {
     }
 
     /**
-     * i64 id, i64 time, u8 leg (0 client, 1 server), u8 flags (1 facts follow, 2 server verified), str note,
-     * then with facts: str protocol, str cipher suite, str SNI, str ALPN, i64 handshake ns, u16 certificate
-     * count, and per certificate u32 length + DER (leaf first).
+     * i64 id, i64 time, u8 leg (0 client, 1 server), u8 flags (see {@link Format#TLS_FACTS}), str note, then
+     * with facts: str protocol, str cipher suite, str SNI, str ALPN, i64 handshake ns, u16 certificate
+     * count, and per certificate u32 length + DER (leaf first). The note keeps the words a reader of the
+     * first files parsed ("STARTTLS", "passthrough HOST:PORT", "failed: why"), so it still reads new files.
      */
     static byte[] tlsRecord(EngineEvent.Tls t) {
         wirelens.tls.TlsFacts f = t.facts();
         int size = 512;
-        if (f != null) {
-            for (byte[] der : f.peerChain()) {
-                size += 4 + der.length;
-            }
+        for (byte[] der : f != null ? f.peerChain() : t.rejectedChain()) {
+            size += 4 + der.length;
         }
-        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, Format.MAX_TLS_CHAIN_BYTES + 1024))
+        for (byte[] der : f != null ? f.localChain() : List.<byte[]>of()) {
+            size += 4 + der.length;
+        }
+        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, 2 * Format.MAX_TLS_CHAIN_BYTES + 1024))
                 .i64(t.connectionId()).i64(t.timeNanos())
                 .u8(t.side() == wirelens.engine.Side.CLIENT ? 0 : 1)
-                .u8((f != null ? 1 : 0) | (f != null && f.verified() ? 2 : 0))
-                .str(t.note() == null ? "" : t.note());
+                .u8(tlsFlags(t))
+                .str(tlsNote(t));
+        if (f == null && !t.rejectedChain().isEmpty()) {
+            certificates(r, t.rejectedChain());
+            r.str(t.server() == null ? "" : t.server());
+        }
         if (f != null) {
             r.str(f.protocol()).str(f.cipherSuite()).str(f.serverName() == null ? "" : f.serverName()).str(f.alpn())
                     .i64(f.handshakeNanos());
-            List<byte[]> kept = new ArrayList<>();
-            int total = 0;
-            for (byte[] der : f.peerChain()) {
-                if (total + der.length > Format.MAX_TLS_CHAIN_BYTES) {
-                    break;
-                }
-                kept.add(der);
-                total += der.length;
-            }
-            r.u16(kept.size());
-            for (byte[] der : kept) {
-                r.i32(der.length).raw(der);
+            certificates(r, f.peerChain());
+            if (!f.localChain().isEmpty()) {
+                certificates(r, f.localChain());
             }
         }
         return r.bytes();
+    }
+
+    /** u16 count, then per certificate u32 length + DER, at most {@link Format#MAX_TLS_CHAIN_BYTES} in all. */
+    private static void certificates(RecordBody r, List<byte[]> chain) {
+        List<byte[]> kept = new ArrayList<>();
+        int total = 0;
+        for (byte[] der : chain) {
+            if (total + der.length > Format.MAX_TLS_CHAIN_BYTES) {
+                break;
+            }
+            kept.add(der);
+            total += der.length;
+        }
+        r.u16(kept.size());
+        for (byte[] der : kept) {
+            r.i32(der.length).raw(der);
+        }
+    }
+
+    private static int tlsFlags(EngineEvent.Tls t) {
+        int flags = Format.TLS_KIND_GIVEN | (t.startTls() ? Format.TLS_STARTTLS : 0);
+        if (t.facts() != null) {
+            flags |= Format.TLS_FACTS | (t.facts().verified() ? Format.TLS_VERIFIED : 0)
+                    | (t.facts().localChain().isEmpty() ? 0 : Format.TLS_LOCAL_CHAIN);
+        } else if (!t.rejectedChain().isEmpty()) {
+            flags |= Format.TLS_REJECTED_CHAIN;
+        }
+        return flags | switch (t.kind()) {
+            case HANDSHAKE_DONE -> 0;
+            case PASSTHROUGH -> Format.TLS_PASSTHROUGH;
+            case FAILED -> Format.TLS_FAILED;
+        };
+    }
+
+    static String tlsNote(EngineEvent.Tls t) {
+        String detail = t.detail() == null ? "" : t.detail();
+        return switch (t.kind()) {
+            case HANDSHAKE_DONE -> t.startTls() ? Format.TLS_NOTE_STARTTLS : "";
+            case PASSTHROUGH -> (Format.TLS_NOTE_PASSTHROUGH + detail).trim();
+            case FAILED -> Format.TLS_NOTE_FAILED + detail;
+        };
     }
 
     /** Writes the opening of connections that never got further, so they are in the file. */

@@ -483,35 +483,75 @@ final class PcapngScanner {
     }
 
     /** The TLS record's fields (see {@link PcapngEncoder#tlsRecord}). */
-    private static EngineEvent.Tls tls(ByteBuffer b) {
+    static EngineEvent.Tls tls(ByteBuffer b) {
         long id = b.getLong();
         long time = b.getLong();
         int leg = b.get();
         int flags = b.get();
         String note = string(b);
         wirelens.tls.TlsFacts facts = null;
+        List<byte[]> rejected = (flags & Format.TLS_REJECTED_CHAIN) != 0 ? certificates(b) : List.of();
+        String server = rejected.isEmpty() ? "" : string(b);
         if ((flags & 1) != 0) {
             String protocol = string(b);
             String cipher = string(b);
             String sni = string(b);
             String alpn = string(b);
             long handshake = b.getLong();
-            int count = b.getShort() & 0xFFFF;
-            List<byte[]> chain = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = b.getInt();
-                if (n < 0 || n > b.remaining()) {
-                    throw new IllegalArgumentException("certificate longer than its record");
-                }
-                byte[] der = new byte[n];
-                b.get(der);
-                chain.add(der);
-            }
+            List<byte[]> chain = certificates(b);
+            List<byte[]> local = (flags & Format.TLS_LOCAL_CHAIN) != 0 ? certificates(b) : List.of();
             facts = new wirelens.tls.TlsFacts(protocol, cipher, sni.isEmpty() ? null : sni, alpn, handshake, chain,
-                    (flags & 2) != 0);
+                    (flags & 2) != 0, local);
         }
-        return new EngineEvent.Tls(id, time, leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET,
-                facts, note.isEmpty() ? null : note);
+        wirelens.engine.Side side = leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET;
+        EngineEvent.Tls t = (flags & Format.TLS_KIND_GIVEN) != 0 ? tlsOf(id, time, side, flags, note, facts)
+                : tlsOfNote(id, time, side, note, facts);
+        return rejected.isEmpty() || t.kind() != EngineEvent.Tls.Kind.FAILED ? t
+                : EngineEvent.Tls.untrusted(id, time, server.isEmpty() ? null : server, t.detail(), rejected, t.startTls());
+    }
+
+    private static List<byte[]> certificates(ByteBuffer b) {
+        int count = b.getShort() & 0xFFFF;
+        List<byte[]> chain = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = b.getInt();
+            if (n < 0 || n > b.remaining()) {
+                throw new IllegalArgumentException("certificate longer than its record");
+            }
+            byte[] der = new byte[n];
+            b.get(der);
+            chain.add(der);
+        }
+        return chain;
+    }
+
+    private static EngineEvent.Tls tlsOf(long id, long time, wirelens.engine.Side side, int flags, String note,
+            wirelens.tls.TlsFacts facts) {
+        boolean startTls = (flags & Format.TLS_STARTTLS) != 0;
+        if ((flags & Format.TLS_PASSTHROUGH) != 0) {
+            return EngineEvent.Tls.passthrough(id, time, side, detail(note, Format.TLS_NOTE_PASSTHROUGH));
+        }
+        if ((flags & Format.TLS_FAILED) != 0 || facts == null) {
+            return EngineEvent.Tls.failed(id, time, side, detail(note, Format.TLS_NOTE_FAILED), startTls);
+        }
+        return EngineEvent.Tls.done(id, time, side, facts, startTls);
+    }
+
+    /** A record of a file written before the kind had flags of its own: the note says it. */
+    private static EngineEvent.Tls tlsOfNote(long id, long time, wirelens.engine.Side side, String note,
+            wirelens.tls.TlsFacts facts) {
+        if (facts != null) {
+            return EngineEvent.Tls.done(id, time, side, facts, note.equals(Format.TLS_NOTE_STARTTLS));
+        }
+        if (note.startsWith(Format.TLS_NOTE_PASSTHROUGH.trim())) {
+            return EngineEvent.Tls.passthrough(id, time, side, detail(note, Format.TLS_NOTE_PASSTHROUGH.trim()));
+        }
+        return EngineEvent.Tls.failed(id, time, side, detail(note, Format.TLS_NOTE_FAILED), false);
+    }
+
+    private static String detail(String note, String prefix) {
+        String rest = (note.startsWith(prefix) ? note.substring(prefix.length()) : note).trim();
+        return rest.isEmpty() ? null : rest;
     }
 
     private static String string(ByteBuffer b) {

@@ -69,7 +69,8 @@ final class Headless {
         }
         TlsOptions tls;
         try {
-            tls = options.tls() == null ? null : options.tls().options();
+            tls = options.tls() == null || !options.tls().intercept() ? null
+                    : TlsOptions.of(options.tls().engines(options.tls().ca()));
         } catch (IOException e) {
             err.println("wirelens: " + e.getMessage());
             return 1;

@@ -14,5 +14,5 @@ import wirelens.intercept.Rule;
  * name (null: one file).
  */
 record HeadlessOptions(List<ListenerConfig> listeners, boolean quiet, EngineOptions engine, List<Rule> rules,
-        List<ChunkPlugin> plugins, Path capture, TlsSetup tls, CaptureRing captureRing) {
+        List<ChunkPlugin> plugins, Path capture, wirelens.tls.TlsSettings tls, CaptureRing captureRing) {
 }

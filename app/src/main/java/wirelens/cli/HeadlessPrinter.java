@@ -104,8 +104,14 @@ final class HeadlessPrinter {
      */
     static String tlsLine(EngineEvent.Tls t) {
         String leg = t.side() == wirelens.engine.Side.CLIENT ? "client" : "server";
-        if (t.facts() == null) {
-            return t.note() != null && t.note().startsWith("passthrough") ? t.note() : leg + " " + t.note();
+        switch (t.kind()) {
+            case PASSTHROUGH -> {
+                return "passthrough" + (t.detail() == null ? "" : " " + t.detail());
+            }
+            case FAILED -> {
+                return leg + (t.startTls() ? " STARTTLS" : "") + " failed" + (t.detail() == null ? "" : ": " + t.detail());
+            }
+            case HANDSHAKE_DONE -> { }
         }
         StringBuilder sb = new StringBuilder(leg).append(' ').append(t.facts().protocol()).append(' ')
                 .append(t.facts().cipherSuite());
@@ -118,8 +124,8 @@ final class HeadlessPrinter {
         if (t.side() == wirelens.engine.Side.TARGET) {
             sb.append(t.facts().verified() ? " verified" : " NOT VERIFIED");
         }
-        if (t.note() != null) {
-            sb.append(' ').append(t.note());
+        if (t.startTls()) {
+            sb.append(" STARTTLS");
         }
         return sb.toString();
     }

@@ -14,10 +14,12 @@ import wirelens.base.Units;
 import wirelens.capture.CaptureRing;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
+import wirelens.engine.ListenerTls;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesFiles;
+import wirelens.tls.TlsSettings;
 
 /** Entry point of the jar: the window by default, or {@code --headless}. */
 @Command(name = "wirelens", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -191,12 +193,11 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configureLogging(verbose ? "debug" : logLevel);
-        TlsSetup tls = new TlsSetup(!noTlsIntercept, caDir, tlsPassthrough, upstreamCas, upstreamInsecure,
-                clientCert);
+        TlsSettings tls = new TlsSettings(!noTlsIntercept, caDir != null ? caDir : TlsSettings.defaultCaDirectory(),
+                TlsSettings.passthroughPatterns(tlsPassthrough), upstreamCas, upstreamInsecure, clientCert);
         if (printCa) {
             return PrintCa.run(tls, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        tls.patterns();
         if (exportHar != null) {
             if (dump != null || exportEml != null) {
                 throw new IllegalArgumentException("--export-har goes alone with --read CAPTURE");
@@ -232,6 +233,9 @@ public final class Main implements Callable<Integer> {
             String[] bind = ForwardSpec.parseBind("--http-proxy", spec);
             listeners.add(ListenerConfig.http(bind[0], Integer.parseInt(bind[1])));
         }
+        // --no-tls-intercept and --tls-passthrough are every command-line listener's own TLS options
+        ListenerTls listenerTls = new ListenerTls(tls.intercept(), tls.passthrough());
+        listeners.replaceAll(l -> l.withTls(listenerTls));
         if (connectTimeoutSeconds <= 0 || connectTimeoutSeconds > 3600) {
             throw new IllegalArgumentException("--connect-timeout must be between 0 and 3600 seconds");
         }
@@ -294,9 +298,7 @@ public final class Main implements Callable<Integer> {
         // JavaFX warns that it was loaded from the class path, which is how a single jar runs it
         java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);
         // the window intercepts as headless does; a CA it cannot use is a notification there, not an exit
-        wirelens.ui.tls.TlsConfig windowTls = new wirelens.ui.tls.TlsConfig(tls.intercept(), tls.caDirectory(),
-                tls.patterns(), tls.upstreamCas(), tls.upstreamInsecure(), tls.clientCert());
-        wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins, engineOptions, windowTls);
+        wirelens.ui.WirelensApp.launchWindow(listeners, file, rules, plugins, engineOptions, tls);
         return 0;
     }
 

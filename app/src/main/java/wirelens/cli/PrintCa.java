@@ -8,7 +8,7 @@ import wirelens.tls.CertificateAuthority;
 final class PrintCa {
     private PrintCa() {}
 
-    static int run(TlsSetup tls, PrintWriter out, PrintWriter err) {
+    static int run(wirelens.tls.TlsSettings tls, PrintWriter out, PrintWriter err) {
         try {
             CertificateAuthority ca = tls.ca();
             out.print(ca.certificatePem());

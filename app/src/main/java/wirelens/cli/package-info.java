@@ -3,8 +3,9 @@
  * ({@code --read} with {@code --dump}, {@code --export-eml}, {@code --export-har}), or opens the window.
  *
  * <p>May import: {@code wirelens.engine}, {@code wirelens.capture}, {@code wirelens.intercept},
- * {@code wirelens.proto}, {@code wirelens.base}, picocli and slf4j. Of ui only the one entry point,
- * {@code wirelens.ui.WirelensApp.launchWindow}, and the TLS options it takes ({@code wirelens.ui.tls.TlsConfig}).
+ * {@code wirelens.proto}, {@code wirelens.tls} (the CA, and the TLS options {@link wirelens.tls.TlsSettings}
+ * that headless and the window share), {@code wirelens.base}, picocli and slf4j. Of ui only the one entry
+ * point, {@code wirelens.ui.WirelensApp.launchWindow}.
  *
  * <p>Why it is shaped so:
  * <ul>

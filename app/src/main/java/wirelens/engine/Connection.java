@@ -88,7 +88,7 @@ final class Connection implements SessionOutput {
             loop.timers().watchIdle(this);
         }
         TlsOptions tlsOptions = loop.tls();
-        if (tlsOptions != null) {
+        if (tlsOptions != null && listener.tls().intercept()) {
             tls = new TlsInterception(this, tlsOptions, loop, listener.kind() == ListenerKind.HTTP);
             if (listener.kind() == ListenerKind.FORWARD) {
                 tls.startForward(listener.targetHost(), listener.targetPort());
@@ -141,6 +141,9 @@ final class Connection implements SessionOutput {
             return;
         }
         if (n < 0) {
+            if (tls != null && e.side == Side.CLIENT) {
+                tls.clientEnded();
+            }
             e.eof = true;
             loop.emit(new EngineEvent.HalfClosed(id, e.side.from(), EpochClock.nowNanos()));
             handle(new SessionEvent.Eof(e.side));
@@ -572,9 +575,17 @@ final class Connection implements SessionOutput {
         }
     }
 
+    /** How many chunks {@code side} has sent so far (TLS tells a client that closed at once without a byte). */
+    long chunksFrom(Side side) {
+        return sequence[side.from().ordinal()];
+    }
+
     private void broken(Endpoint e, IOException x) {
         // a side closed on purpose (a failed TLS leg set aside) may still report its failure: not news
         if (!ended && !e.closed) {
+            if (tls != null && e.side == Side.CLIENT) {
+                tls.clientEnded();
+            }
             handle(new SessionEvent.Broken(e.side, Engine.describe(x)));
             if (!ended) {
                 // the session chose to go on without this side

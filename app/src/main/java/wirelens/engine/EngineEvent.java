@@ -119,9 +119,51 @@ public sealed interface EngineEvent {
 
     /**
      * TLS on one leg of a connection: {@code side} CLIENT is the client ↔ Wirelens leg, TARGET the
-     * Wirelens ↔ server leg. {@code facts} once a handshake is done (null for a passthrough or a failure);
-     * {@code note} says "STARTTLS", "passthrough HOST:PORT" or "failed: why" (null: nothing to add).
+     * Wirelens ↔ server leg. {@code facts} when the handshake is done (null otherwise); {@code startTls}
+     * when TLS began in the middle of a session at the server's go-ahead; {@code detail} says where a
+     * passthrough went ({@code HOST:PORT}) or why a leg failed (null: nothing to add); {@code rejectedChain}
+     * the certificates (DER, leaf first) of a server that failed verification, for the user to choose to
+     * trust (empty otherwise), and {@code server} its {@code HOST:PORT} as passthrough lists match it (null
+     * otherwise).
      */
-    record Tls(long connectionId, long timeNanos, Side side, wirelens.tls.TlsFacts facts, String note)
-            implements EngineEvent {}
+    record Tls(long connectionId, long timeNanos, Side side, Kind kind, boolean startTls,
+            wirelens.tls.TlsFacts facts, String detail, java.util.List<byte[]> rejectedChain, String server)
+            implements EngineEvent {
+
+        public enum Kind {
+            /** The leg's handshake is done: {@code facts} say what was agreed. */
+            HANDSHAKE_DONE,
+            /** Relayed untouched, not decrypted; {@code detail} is the {@code HOST:PORT} it matched. */
+            PASSTHROUGH,
+            /** The leg's handshake failed; {@code detail} says why. */
+            FAILED
+        }
+
+        public Tls {
+            rejectedChain = rejectedChain == null ? java.util.List.of() : java.util.List.copyOf(rejectedChain);
+            java.util.Objects.requireNonNull(kind);
+            if ((kind == Kind.HANDSHAKE_DONE) != (facts != null)) {
+                throw new IllegalArgumentException("facts go with a finished handshake, and only with it");
+            }
+        }
+
+        public static Tls done(long connectionId, long timeNanos, Side side, wirelens.tls.TlsFacts facts,
+                boolean startTls) {
+            return new Tls(connectionId, timeNanos, side, Kind.HANDSHAKE_DONE, startTls, facts, null, null, null);
+        }
+
+        public static Tls passthrough(long connectionId, long timeNanos, Side side, String hostPort) {
+            return new Tls(connectionId, timeNanos, side, Kind.PASSTHROUGH, false, null, hostPort, null, null);
+        }
+
+        public static Tls failed(long connectionId, long timeNanos, Side side, String why, boolean startTls) {
+            return new Tls(connectionId, timeNanos, side, Kind.FAILED, startTls, null, why, null, null);
+        }
+
+        /** The certificates ({@code chain}, DER, leaf first) of {@code server} failed verification: {@code why}. */
+        public static Tls untrusted(long connectionId, long timeNanos, String server, String why,
+                java.util.List<byte[]> chain, boolean startTls) {
+            return new Tls(connectionId, timeNanos, Side.TARGET, Kind.FAILED, startTls, null, why, chain, server);
+        }
+    }
 }

@@ -4,12 +4,14 @@ import java.util.Objects;
 
 /**
  * What the user asked a listener to be. {@code targetHost}/{@code targetPort} are only meaningful for
- * {@link ListenerKind#FORWARD}; an HTTP proxy finds its targets in the requests.
+ * {@link ListenerKind#FORWARD}; an HTTP proxy finds its targets in the requests. {@code tls}: whether
+ * its TLS is intercepted and which hosts pass through.
  */
-public record ListenerConfig(
-        String name, ListenerKind kind, String bindHost, int bindPort, String targetHost, int targetPort) {
+public record ListenerConfig(String name, ListenerKind kind, String bindHost, int bindPort, String targetHost,
+        int targetPort, ListenerTls tls) {
 
     public ListenerConfig {
+        tls = tls == null ? ListenerTls.DEFAULT : tls;
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(bindHost, "bindHost");
@@ -22,6 +24,12 @@ public record ListenerConfig(
                 throw new IllegalArgumentException("target port out of range: " + targetPort);
             }
         }
+    }
+
+    /** A listener with TLS intercepted and nothing passed through. */
+    public ListenerConfig(String name, ListenerKind kind, String bindHost, int bindPort, String targetHost,
+            int targetPort) {
+        this(name, kind, bindHost, bindPort, targetHost, targetPort, ListenerTls.DEFAULT);
     }
 
     public static ListenerConfig forward(String bindHost, int bindPort, String targetHost, int targetPort) {
@@ -39,6 +47,10 @@ public record ListenerConfig(
     }
 
     public ListenerConfig withName(String newName) {
-        return new ListenerConfig(newName, kind, bindHost, bindPort, targetHost, targetPort);
+        return new ListenerConfig(newName, kind, bindHost, bindPort, targetHost, targetPort, tls);
+    }
+
+    public ListenerConfig withTls(ListenerTls newTls) {
+        return new ListenerConfig(name, kind, bindHost, bindPort, targetHost, targetPort, newTls);
     }
 }

@@ -30,6 +30,9 @@ import wirelens.tls.UpstreamTrust;
  * Only the selector thread calls it; the work that takes time runs on {@link TlsOptions#work()}.
  */
 final class TlsInterception {
+    /** A client that closes this soon after its handshake, having sent nothing, looks like one that pins. */
+    private static final long PINNING_WITHIN_NANOS = 10_000_000_000L;
+
     private enum State { PLAIN, SNIFFING, UPSTREAM, MINTING, CLIENT, ESTABLISHED, PASSTHROUGH, FAILED }
 
     private final Connection connection;
@@ -49,6 +52,10 @@ final class TlsInterception {
     private StartTlsWatcher watcher;
     private boolean startTlsPending;
     private boolean viaStartTls;
+    /** When the client's leg was done, and how many chunks each side had sent by then (-1: not yet). */
+    private long clientDoneNanos;
+    private long clientChunksAtDone = -1;
+    private long serverChunksAtDone;
 
     TlsInterception(Connection connection, TlsOptions options, SelectorLoop loop, boolean tunnel) {
         this.connection = connection;
@@ -140,11 +147,11 @@ final class TlsInterception {
         }
         hello = h.hello();
         String name = hello.serverName() != null ? hello.serverName() : host;
-        if (options.passesThrough(name, port)) {
+        if (connection.listener.tls().passesThrough(name, port)) {
             state = State.PASSTHROUGH;
             sniffer.passThrough();
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.TARGET, null,
-                    "passthrough " + Hosts.format(name, port)));
+            loop.emit(EngineEvent.Tls.passthrough(connection.id, EpochClock.nowNanos(), Side.TARGET,
+                    Hosts.format(name, port)));
             connection.updateInterest();
             return;
         }
@@ -162,9 +169,9 @@ final class TlsInterception {
         String alpn = "";
         if (failure != null) {
             upstreamFailure = UpstreamTrust.describeFailure(Hosts.format(name, port), failure);
+            loop.emit(EngineEvent.Tls.untrusted(connection.id, EpochClock.nowNanos(), Hosts.format(name, port),
+                    upstreamFailure, encoded(UpstreamTrust.rejectedChain(serverLeg.tls().engine())), viaStartTls));
             notice(upstreamFailure);
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.TARGET, null,
-                    "failed: " + upstreamFailure));
             if (!tunnel) {
                 // a forward listener's client learns it the TLS way: a handshake_failure alert
                 connection.send(Side.CLIENT, ByteBuffer.wrap(new byte[] {21, 3, 3, 0, 2, 2, 40}));
@@ -177,9 +184,8 @@ final class TlsInterception {
             connection.closeTarget();
         } else {
             TlsLayer tls = serverLeg.tls();
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.TARGET,
-                    TlsFacts.of(tls, hello.serverName(), !options.engines().trust().insecure()),
-                    viaStartTls ? "STARTTLS" : null));
+            loop.emit(EngineEvent.Tls.done(connection.id, EpochClock.nowNanos(), Side.TARGET,
+                    TlsFacts.of(tls, hello.serverName(), !options.engines().trust().insecure()), viaStartTls));
             alpn = tls.engine().getApplicationProtocol() == null ? "" : tls.engine().getApplicationProtocol();
             namesOf(tls.engine(), dns, ips);
         }
@@ -220,12 +226,15 @@ final class TlsInterception {
                             + ": install it (wirelens --print-ca prints it; see the README's TLS section)"
                     : "TLS with the client failed for " + name + ": " + failure;
             notice(why);
-            loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.CLIENT, null, "failed: " + why));
+            loop.emit(EngineEvent.Tls.failed(connection.id, EpochClock.nowNanos(), Side.CLIENT, why, viaStartTls));
             return;
         }
         state = State.ESTABLISHED;
-        loop.emit(new EngineEvent.Tls(connection.id, EpochClock.nowNanos(), Side.CLIENT,
-                TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls ? "STARTTLS" : null));
+        clientDoneNanos = EpochClock.nowNanos();
+        clientChunksAtDone = connection.chunksFrom(Side.CLIENT);
+        serverChunksAtDone = connection.chunksFrom(Side.TARGET);
+        loop.emit(EngineEvent.Tls.done(connection.id, EpochClock.nowNanos(), Side.CLIENT,
+                TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls));
         if (upstreamFailure != null) {
             state = State.FAILED;
             connection.closeTarget();
@@ -240,6 +249,38 @@ final class TlsInterception {
             return;
         }
         connection.updateInterest();
+    }
+
+    /**
+     * The client stopped. Right after its handshake, without an alert and with not a byte either way, it is
+     * most likely a client that pins the server's certificate and so does not trust the leaf it was shown.
+     */
+    void clientEnded() {
+        if (state != State.ESTABLISHED || clientChunksAtDone < 0
+                || connection.chunksFrom(Side.CLIENT) != clientChunksAtDone
+                || connection.chunksFrom(Side.TARGET) != serverChunksAtDone
+                || EpochClock.nowNanos() - clientDoneNanos > PINNING_WITHIN_NANOS) {
+            return;
+        }
+        clientChunksAtDone = -1;
+        String where = Hosts.format(hello.serverName() != null ? hello.serverName() : host, port);
+        String why = "the client closed right after the TLS handshake for " + where + " without an alert and without"
+                + " sending anything: it may pin its certificate and not trust the Wirelens leaf; pass the host through"
+                + " (--tls-passthrough, or the listener's passthrough list)";
+        notice(why);
+        loop.emit(EngineEvent.Tls.failed(connection.id, EpochClock.nowNanos(), Side.CLIENT, why, viaStartTls));
+    }
+
+    private static List<byte[]> encoded(List<X509Certificate> chain) {
+        List<byte[]> out = new ArrayList<>(chain.size());
+        for (X509Certificate c : chain) {
+            try {
+                out.add(c.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                return List.of(); // a chain that cannot be written cannot be trusted either
+            }
+        }
+        return out;
     }
 
     private static void namesOf(SSLEngine engine, List<String> dns, List<String> ips) {

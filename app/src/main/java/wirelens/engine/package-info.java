@@ -45,7 +45,8 @@
  * not change with the layer.
  *
  * <p><b>TLS interception</b> ({@link wirelens.engine.TlsInterception}, on when {@link
- * wirelens.engine.Engine#setTls} is given options) uses that seam and nothing else: a
+ * wirelens.engine.Engine#setTls} is given options, the CA and the trust in servers, and the listener's own
+ * {@link wirelens.engine.ListenerTls} intercepts, less the hosts it passes through) uses that seam and nothing else: a
  * {@link wirelens.engine.HelloSniffer} on the client side reads a whole ClientHello before the session
  * sees a byte (a forward listener's first bytes, a CONNECT tunnel's, or after the server's go-ahead to
  * STARTTLS), then {@link wirelens.engine.TlsSideLayer}s take both sides: the server's first, verified,

@@ -233,6 +233,11 @@ public final class CertificateAuthority {
         }
     }
 
+    /** {@code certificate} as PEM text. */
+    public static String pem(X509Certificate certificate) throws IOException {
+        return pem((Object) certificate);
+    }
+
     static String pem(Object object) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {

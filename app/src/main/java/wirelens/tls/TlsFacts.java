@@ -18,12 +18,21 @@ import javax.net.ssl.SSLSession;
  * @param handshakeNanos how long the handshake took
  * @param peerChain     the certificates the peer showed, DER, leaf first (empty for a client that showed none)
  * @param verified      whether the peer's certificate was checked (false only with {@code --upstream-insecure})
+ * @param localChain    the certificates this end showed, DER, leaf first: on the client's leg the leaf
+ *                      Wirelens gave the client (empty when it showed none)
  */
 public record TlsFacts(String protocol, String cipherSuite, String serverName, String alpn, long handshakeNanos,
-        List<byte[]> peerChain, boolean verified) {
+        List<byte[]> peerChain, boolean verified, List<byte[]> localChain) {
 
     public TlsFacts {
         peerChain = List.copyOf(peerChain);
+        localChain = localChain == null ? List.of() : List.copyOf(localChain);
+    }
+
+    /** Facts of a leg on which this end showed no certificate. */
+    public TlsFacts(String protocol, String cipherSuite, String serverName, String alpn, long handshakeNanos,
+            List<byte[]> peerChain, boolean verified) {
+        this(protocol, cipherSuite, serverName, alpn, handshakeNanos, peerChain, verified, List.of());
     }
 
     /** Reads the facts off a layer whose handshake is done. */
@@ -38,8 +47,16 @@ public record TlsFacts(String protocol, String cipherSuite, String serverName, S
         } catch (SSLPeerUnverifiedException | CertificateEncodingException e1) {
             // a client without a certificate: nothing to show
         }
+        List<byte[]> local = new ArrayList<>();
+        try {
+            for (Certificate c : s.getLocalCertificates() == null ? new Certificate[0] : s.getLocalCertificates()) {
+                local.add(c.getEncoded());
+            }
+        } catch (CertificateEncodingException e1) {
+            local.clear(); // cannot happen for a certificate this end made; shown as none
+        }
         String alpn = e.getApplicationProtocol();
         return new TlsFacts(s.getProtocol(), s.getCipherSuite(), serverName, alpn == null ? "" : alpn,
-                layer.handshakeNanos(), chain, verified);
+                layer.handshakeNanos(), chain, verified, local);
     }
 }

@@ -12,8 +12,12 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -23,6 +27,8 @@ import javax.net.ssl.X509TrustManager;
  * or, when the user says so ({@code --upstream-insecure}), any server at all.
  */
 public record UpstreamTrust(List<X509Certificate> extraCas, boolean insecure) {
+    /** The chain each engine's server showed when it was not believed, until asked for ({@link #rejectedChain}). */
+    private static final Map<SSLEngine, X509Certificate[]> REJECTED = Collections.synchronizedMap(new WeakHashMap<>());
 
     public UpstreamTrust {
         extraCas = List.copyOf(extraCas);
@@ -58,11 +64,34 @@ public record UpstreamTrust(List<X509Certificate> extraCas, boolean insecure) {
         }
     }
 
+    /** A copy with {@code more} believed as well (a server's certificate the user chose to trust). */
+    public UpstreamTrust alsoTrusting(List<X509Certificate> more) {
+        List<X509Certificate> all = new ArrayList<>(extraCas);
+        all.addAll(more);
+        return new UpstreamTrust(all, insecure);
+    }
+
+    /** The certificates {@code engine}'s server showed if they were not believed (leaf first), else empty; once. */
+    public static List<X509Certificate> rejectedChain(SSLEngine engine) {
+        X509Certificate[] chain = REJECTED.remove(engine);
+        return chain == null ? List.of() : List.of(chain);
+    }
+
     /** Trust managers for the upstream leg; they check the chain, {@link TlsEngines} turns on the host name check. */
     TrustManager[] trustManagers() throws GeneralSecurityException {
         if (insecure) {
             return new TrustManager[] {new TrustAll()};
         }
+        TrustManager[] managers = checkingManagers();
+        for (int i = 0; i < managers.length; i++) {
+            if (managers[i] instanceof javax.net.ssl.X509ExtendedTrustManager x) {
+                managers[i] = new Remembering(x);
+            }
+        }
+        return managers;
+    }
+
+    private TrustManager[] checkingManagers() throws GeneralSecurityException {
         TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         system.init((KeyStore) null);
         if (extraCas.isEmpty()) {
@@ -109,6 +138,59 @@ public record UpstreamTrust(List<X509Certificate> extraCas, boolean insecure) {
             return "the certificate of " + hostPort + " has expired or is not yet valid" + hint;
         }
         return "TLS with " + hostPort + " failed: " + m;
+    }
+
+    /** The JDK's checks, remembering the chain of a server they refused so the user can choose to trust it. */
+    private static final class Remembering extends javax.net.ssl.X509ExtendedTrustManager {
+        private final javax.net.ssl.X509ExtendedTrustManager checks;
+
+        Remembering(javax.net.ssl.X509ExtendedTrustManager checks) {
+            this.checks = checks;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            try {
+                checks.checkServerTrusted(chain, authType, engine);
+            } catch (CertificateException e) {
+                REJECTED.put(engine, chain.clone());
+                throw e;
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws CertificateException {
+            checks.checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            checks.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checks.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws CertificateException {
+            checks.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            checks.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return checks.getAcceptedIssuers();
+        }
     }
 
     /** Believes every server; only with {@code --upstream-insecure}, and every such leg is marked so. */

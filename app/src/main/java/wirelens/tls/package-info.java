@@ -3,7 +3,8 @@
  * certificates it shows clients in place of the servers', the reading of a client's first TLS message,
  * one side of a connection speaking TLS over memory buffers ({@link wirelens.tls.TlsLayer}), the
  * engines of both legs ({@link wirelens.tls.TlsEngines}, {@link wirelens.tls.UpstreamTrust}), and where a
- * mail session switches to TLS ({@link wirelens.tls.StartTlsWatcher}). The engine drives them.
+ * mail session switches to TLS ({@link wirelens.tls.StartTlsWatcher}), and the TLS options a user gives
+ * ({@link wirelens.tls.TlsSettings}, the same for headless and the window). The engine drives them.
  *
  * <p>May import: the JDK (JSSE), BouncyCastle (certificates) and {@code wirelens.base}. Never engine, capture, ui or cli: the
  * engine drives TLS through its per-side byte path and asks this package for certificates, not the

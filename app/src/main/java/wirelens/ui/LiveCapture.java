@@ -21,7 +21,7 @@ import wirelens.intercept.InterceptHook;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesHook;
-import wirelens.ui.tls.TlsConfig;
+import wirelens.tls.TlsSettings;
 import wirelens.ui.tls.WindowTls;
 
 /**
@@ -81,7 +81,7 @@ final class LiveCapture implements AutoCloseable {
     /** As {@link #start(Path, List, List)}, with the engine's timeouts and polling from the command line. */
     static LiveCapture start(Path recordTo, List<Rule> commandLineRules, List<ChunkPlugin> plugins,
             EngineOptions engineOptions) {
-        return start(recordTo, commandLineRules, plugins, engineOptions, TlsConfig.off());
+        return start(recordTo, commandLineRules, plugins, engineOptions, TlsSettings.off());
     }
 
     /**
@@ -89,7 +89,7 @@ final class LiveCapture implements AutoCloseable {
      * (before the engine starts, so no connection slips through unintercepted).
      */
     static LiveCapture start(Path recordTo, List<Rule> commandLineRules, List<ChunkPlugin> plugins,
-            EngineOptions engineOptions, TlsConfig tlsConfig) {
+            EngineOptions engineOptions, TlsSettings tlsConfig) {
         EventQueue events = new EventQueue(EVENT_BUDGET_BYTES);
         Recorder recorder;
         String problem = null;

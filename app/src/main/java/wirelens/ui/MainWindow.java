@@ -96,6 +96,8 @@ final class MainWindow {
     private final Notifications notifications = new Notifications();
     private final ConnectionTable table;
     private final ListenerPane listeners;
+    /** Servers whose certificate the user was offered to trust (once per server). */
+    private final Set<String> offeredTrust = new HashSet<>();
     private final StreamTabs streams;
     /** Live windows only: traffic, intercept and rules as top-level tabs. */
     private final InterceptPane intercept;
@@ -366,6 +368,9 @@ final class MainWindow {
         } else if (u instanceof CaptureUpdate.Tls t) {
             table.tlsChanged(t.event().connectionId());
             streams.tlsChanged(t.event().connectionId());
+            if (!t.event().rejectedChain().isEmpty() && live != null && offeredTrust.add(t.event().server())) {
+                TrustOffer.show(t.event(), index, live.tls, listeners, notifications);
+            }
         } else if (u instanceof CaptureUpdate.Notice n) {
             String m = n.notice().message();
             notifications.infoOnce(m.contains("does not trust the Wirelens CA") ? m + " \u2014 TLS \u2192 How to install the CA" : m);

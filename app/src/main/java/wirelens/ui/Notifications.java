@@ -64,7 +64,25 @@ final class Notifications implements Notifier {
         show(message, true);
     }
 
-    private void show(String message, boolean error) {
+    /** A choice offered with a message: a button that does {@code action} and closes the notification. */
+    record Choice(String label, String id, Runnable action) {}
+
+    /** Tells {@code message} with a button per choice; it stays as long as an error does. */
+    void offer(String message, List<Choice> choices) {
+        toldOnce.add(message);
+        HBox note = show(message, true);
+        for (Choice c : choices) {
+            Button b = new Button(c.label());
+            b.setId(c.id());
+            b.setOnAction(e -> {
+                box.getChildren().remove(note);
+                c.action().run();
+            });
+            note.getChildren().add(note.getChildren().size() - 1, b);
+        }
+    }
+
+    private HBox show(String message, boolean error) {
         history.add(message);
         Label text = new Label(message);
         text.setWrapText(true);
@@ -83,5 +101,6 @@ final class Notifications implements Notifier {
         PauseTransition wait = new PauseTransition(error ? ERROR_TIME : INFO_TIME);
         wait.setOnFinished(e -> box.getChildren().remove(note));
         wait.play();
+        return note;
     }
 }

@@ -16,11 +16,11 @@ import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.Rule;
+import wirelens.tls.TlsSettings;
 import wirelens.ui.base.Background;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Theme;
 import wirelens.ui.listeners.ListenerSettings;
-import wirelens.ui.tls.TlsConfig;
 
 /**
  * The JavaFX application: a live window (listeners from the config directory plus the command line's,
@@ -36,7 +36,7 @@ public final class WirelensApp extends Application {
     private static volatile List<ChunkPlugin> initialPlugins = List.of();
     private static volatile EngineOptions initialEngineOptions = EngineOptions.defaults();
     /** Null: the defaults (intercept, the CA in the config directory), as for {@code mvn javafx:run}. */
-    private static volatile TlsConfig initialTls;
+    private static volatile TlsSettings initialTls;
 
     private final List<MainWindow> windows = new ArrayList<>();
 
@@ -70,7 +70,7 @@ public final class WirelensApp extends Application {
      */
     public static void launchWindow(List<ListenerConfig> listeners, String captureFile, List<Rule> rules,
             List<ChunkPlugin> plugins, EngineOptions engineOptions) {
-        launchWindow(listeners, captureFile, rules, plugins, engineOptions, TlsConfig.defaults());
+        launchWindow(listeners, captureFile, rules, plugins, engineOptions, TlsSettings.defaults());
     }
 
     /**
@@ -79,7 +79,7 @@ public final class WirelensApp extends Application {
      * {@code --upstream-insecure}).
      */
     public static void launchWindow(List<ListenerConfig> listeners, String captureFile, List<Rule> rules,
-            List<ChunkPlugin> plugins, EngineOptions engineOptions, TlsConfig tls) {
+            List<ChunkPlugin> plugins, EngineOptions engineOptions, TlsSettings tls) {
         initialTls = tls;
         initialRules = List.copyOf(rules);
         initialPlugins = List.copyOf(plugins);
@@ -110,7 +110,7 @@ public final class WirelensApp extends Application {
 
     private void startLiveWindow(Stage stage) {
         LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins, initialEngineOptions,
-                initialTls != null ? initialTls : TlsConfig.defaults());
+                initialTls != null ? initialTls : TlsSettings.defaults());
         windows.add(new MainWindow(stage, new MainWindow.Setup(capture, null, ListenerSettings.inUserConfigDir(),
                 initialListeners, FileDialogs.NATIVE, this::openViewer)));
         stage.show();
@@ -130,12 +130,12 @@ public final class WirelensApp extends Application {
     /** Builds a live window on {@code stage}: starts the engine (TLS relayed as it is) and the recorder. */
     public static MainWindow live(Stage stage, List<ListenerConfig> commandLine, Path recordTo, ListenerSettings settings,
             FileDialogs dialogs, Consumer<Path> openViewer) {
-        return live(stage, commandLine, recordTo, settings, dialogs, openViewer, TlsConfig.off());
+        return live(stage, commandLine, recordTo, settings, dialogs, openViewer, TlsSettings.off());
     }
 
     /** As {@link #live(Stage, List, Path, ListenerSettings, FileDialogs, Consumer)}, intercepting TLS as {@code tls} says. */
     public static MainWindow live(Stage stage, List<ListenerConfig> commandLine, Path recordTo, ListenerSettings settings,
-            FileDialogs dialogs, Consumer<Path> openViewer, TlsConfig tls) {
+            FileDialogs dialogs, Consumer<Path> openViewer, TlsSettings tls) {
         LiveCapture capture = LiveCapture.start(recordTo, List.of(), List.of(), EngineOptions.defaults(), tls);
         return new MainWindow(stage, new MainWindow.Setup(capture, null, settings, commandLine, dialogs, openViewer));
     }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,6 +114,22 @@ class TlsInterceptionTest {
         w.awaitLine("#" + id + " tls client failed: the client does not trust the Wirelens CA for localhost.*");
         assertTrue(Wait.eventually(() -> w.errors().lines().anyMatch(l -> l.contains("#" + id + " ") && l.contains("trust")
                 && l.contains("localhost"))), w.errors());
+    }
+
+    @Test
+    void aClientThatClosesRightAfterTheHandshakeIsToldApartFromOneThatSendsAnAlert() throws Exception {
+        HeadlessWirelens w = trusting();
+        long id = w.lastConnection() + 1;
+        // as a client that pins its certificate does: the handshake completes, then the socket closes unsaid
+        try (Socket plain = Loopback.connect(w.forwardPort(0))) {
+            TlsSockets.startClient(TlsSockets.trusting(caPem), plain, "localhost");
+        }
+        w.awaitLine("#" + id + " tls client failed: the client closed right after the TLS handshake for localhost:"
+                + nginxPort + " without an alert.*");
+        assertTrue(Wait.eventually(() -> w.errors().lines().anyMatch(l -> l.contains("#" + id + " ")
+                && l.contains("may pin its certificate") && l.contains("trust") && l.contains("localhost"))), w.errors());
+        List<String> lines = w.linesOf(id);
+        assertFalse(lines.stream().anyMatch(l -> l.contains("does not trust the Wirelens CA")), lines.toString());
     }
 
     // ---- 2. a forward listener in front of nginx -----------------------------------------------------

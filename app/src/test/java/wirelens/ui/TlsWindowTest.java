@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.capture.CaptureFile;
@@ -22,12 +23,12 @@ import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
 import wirelens.testkit.Fx;
 import wirelens.tls.CertificateAuthority;
+import wirelens.tls.TlsSettings;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.protocol.ConnectionTab;
 import wirelens.ui.stream.StreamView;
 import wirelens.ui.tls.CertificateSummary;
-import wirelens.ui.tls.TlsConfig;
 import wirelens.ui.tls.TlsLegs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -52,6 +53,7 @@ class TlsWindowTest {
     private MainWindow window;
     private TlsEchoServer server;
     private Path base;
+    private Path settingsFile;
     private final LiveWindowTest.ScriptedDialogs dialogs = new LiveWindowTest.ScriptedDialogs();
 
     @Start
@@ -68,17 +70,23 @@ class TlsWindowTest {
         server.close();
     }
 
-    private TlsConfig config(Path caDir) throws Exception {
+    private TlsSettings config(Path caDir) throws Exception {
         Path root = base.resolve("upstream-root.pem");
         Files.writeString(root, server.rootPem());
-        return new TlsConfig(true, caDir, List.of(), List.of(root), false, null);
+        return new TlsSettings(true, caDir, List.of(), List.of(root), false, null);
     }
 
-    private MainWindow open(Stage stage, TlsConfig tls) {
+    private MainWindow open(Stage stage, TlsSettings tls) {
         ListenerConfig api = new ListenerConfig("api (tls)", ListenerKind.FORWARD, "127.0.0.1", 0, "127.0.0.1",
                 server.port());
-        return WirelensApp.live(stage, List.of(api), null, new ListenerSettings(base.resolve(stage.hashCode() + ".json")),
+        settingsFile = base.resolve(stage.hashCode() + ".json");
+        return WirelensApp.live(stage, List.of(api), null, new ListenerSettings(settingsFile),
                 dialogs, p -> {}, tls);
+    }
+
+    /** A node of this test's window (other test classes may leave windows with the same ids). */
+    private <T extends javafx.scene.Node> T node(FxRobot robot, String query, Class<T> type) {
+        return robot.from(window.stage().getScene().getRoot()).lookup(query).queryAs(type);
     }
 
     private static int listenerPort(MainWindow w) throws Exception {
@@ -110,6 +118,8 @@ class TlsWindowTest {
 
             waitUntil("the TLS column shows the version", () -> window.connections().row(1) != null
                     && "TLSv1.3".equals(window.connections().row(1).tlsText()));
+            assertEquals(TlsEchoServer.HOST + " (127.0.0.1:" + server.port() + ")",
+                    fx(() -> window.connections().row(1).targetText()), "the target by the name the client asked for");
             fxRun(() -> {
                 window.connections().table().getSelectionModel().select(window.connections().row(1));
                 window.openStream(window.connections().row(1));
@@ -121,6 +131,10 @@ class TlsWindowTest {
             String panel = fx(() -> window.tlsPanel(1).text());
             assertTrue(panel.contains(TlsLegs.CLIENT_LEG + "\n  Protocol: TLSv1.3\n"), panel);
             assertTrue(panel.contains(TlsLegs.NO_CLIENT_CERTIFICATE), panel);
+            X509Certificate shownLeaf = shown;
+            assertTrue(panel.contains("  " + TlsLegs.LEAF_SHOWN + "\n    Subject: " + shownLeaf.getSubjectX500Principal()
+                    + "\n    Issuer: " + wirelensCa.getSubjectX500Principal() + "\n"), panel);
+            assertTrue(panel.contains("SHA-256: " + CertificateSummary.fingerprint(shownLeaf.getEncoded())), panel);
             assertTrue(panel.contains("Server name (SNI): " + TlsEchoServer.HOST), panel);
             assertTrue(panel.contains("ALPN: http/1.1"), panel);
             assertTrue(panel.contains("Server certificate: verified"), panel);
@@ -164,9 +178,107 @@ class TlsWindowTest {
             assertTrue(banner.startsWith("Viewing tls.pcapng \u2014 recorded ") && banner.endsWith(", 1 connection. Nothing here is live."),
                     banner);
             fxRun(() -> viewer.openStream(viewer.connections().row(1)));
-            assertEquals(livePanel, fx(() -> viewer.tlsPanel(1).text()));
+            waitUntil("the viewer's panel, parsed off the FX thread", () -> viewer.tlsPanel(1).text().equals(livePanel));
         } finally {
             fxRun(() -> viewer.stage().hide());
+        }
+    }
+
+    @Test
+    void theListenerFormTurnsInterceptionOffAndPassesHostsThroughAndSavesBoth(FxRobot robot) throws Exception {
+        listenerPort(window);
+        // the form shows the first listener, selected when the window opened
+        fxRun(() -> node(robot, "#listener-tls-intercept", javafx.scene.control.CheckBox.class)
+                .setSelected(false));
+        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
+                javafx.scene.input.MouseButton.PRIMARY);
+        int port = listenerPort(window);
+        try (SSLSocket client = TlsEchoServer.connect(port, server.root)) {
+            assertEquals(server.leaf, client.getSession().getPeerCertificates()[0], "interception off: the server's own");
+            assertEquals("OFF\n", echo(client, "off\n"));
+        }
+
+        fxRun(() -> {
+            node(robot, "#listener-tls-intercept", javafx.scene.control.CheckBox.class).setSelected(true);
+            node(robot, "#listener-tls-passthrough", javafx.scene.control.TextArea.class)
+                    .setText("^api\\.example\\.test:\n");
+        });
+        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
+                javafx.scene.input.MouseButton.PRIMARY);
+        port = listenerPort(window);
+        try (SSLSocket client = TlsEchoServer.connect(port, server.root)) {
+            assertEquals(server.leaf, client.getSession().getPeerCertificates()[0], "a passthrough host: the server's own");
+            assertEquals("PASSED\n", echo(client, "passed\n"));
+        }
+        waitUntil("the TLS column says passthrough", () -> window.connections().row(2) != null
+                && "passthrough".equals(window.connections().row(2).tlsText()));
+        ListenerSettings.Saved saved = new ListenerSettings(settingsFile).load().listeners().get(0);
+        assertEquals(List.of("^api\\.example\\.test:"), saved.tlsPassthrough());
+        assertTrue(saved.tlsIntercept());
+
+        fxRun(() -> node(robot, "#listener-tls-passthrough", javafx.scene.control.TextArea.class).setText("(oops"));
+        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
+                javafx.scene.input.MouseButton.PRIMARY);
+        String formError = fx(() -> node(robot, "#listener-form-error", javafx.scene.control.Label.class).getText());
+        assertTrue(formError.contains("(oops") && formError.contains("not a regular expression"), formError);
+    }
+
+    @Test
+    void aServerThatFailsVerificationIsOfferedToTrustAlwaysOrToPassThrough(FxRobot robot) throws Exception {
+        Path caDir = base.resolve("strict-ca");
+        MainWindow strict = fx(() -> {
+            Stage stage = new Stage();
+            MainWindow w = open(stage, new TlsSettings(true, caDir, List.of(), List.of(), false, null));
+            stage.show();
+            return w;
+        });
+        try {
+            int port = listenerPort(strict);
+            X509Certificate wirelensCa = readPem(caDir.resolve("ca.pem"));
+            assertThrows(SSLException.class, () -> TlsEchoServer.connect(port, wirelensCa).close(),
+                    "the server's root is not trusted: the client's handshake ends with an alert");
+            waitUntil("the offer is shown", () -> robot.from(strict.stage().getScene().getRoot())
+                    .lookup("#tls-trust-always").tryQuery().isPresent());
+            List<String> told = fx(() -> strict.notifications().history());
+            assertEquals(1, told.stream().filter(m -> m.startsWith("the certificate of " + TlsEchoServer.HOST)).count(),
+                    "told once, with the offer: " + told);
+            robot.clickOn(fx(() -> robot.from(strict.stage().getScene().getRoot()).lookup("#tls-trust-always")
+                    .<javafx.scene.Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+            waitUntil("trusted", () -> strict.notifications().history().stream()
+                    .anyMatch(m -> m.startsWith("Trusting the certificate of " + TlsEchoServer.HOST)));
+            try (SSLSocket client = TlsEchoServer.connect(port, wirelensCa)) {
+                assertEquals("TRUSTED\n", echo(client, "trusted\n"));
+            }
+            assertTrue(Files.readString(caDir.resolve("trusted-upstream.pem")).contains("BEGIN CERTIFICATE"),
+                    "always: kept next to the CA, read like --upstream-ca next time");
+        } finally {
+            fxRun(() -> strict.stage().hide());
+        }
+
+        Path otherCa = base.resolve("strict-ca-2");
+        MainWindow passing = fx(() -> {
+            Stage stage = new Stage();
+            MainWindow w = open(stage, new TlsSettings(true, otherCa, List.of(), List.of(), false, null));
+            stage.show();
+            return w;
+        });
+        try {
+            int port = listenerPort(passing);
+            assertThrows(SSLException.class, () -> TlsEchoServer.connect(port, readPem(otherCa.resolve("ca.pem"))).close());
+            waitUntil("the offer is shown", () -> robot.from(passing.stage().getScene().getRoot())
+                    .lookup("#tls-pass-through").tryQuery().isPresent());
+            robot.clickOn(fx(() -> robot.from(passing.stage().getScene().getRoot()).lookup("#tls-pass-through")
+                    .<javafx.scene.Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+            waitUntil("passed through", () -> passing.notifications().history().stream()
+                    .anyMatch(m -> m.endsWith("is passed through, untouched")));
+            int again = listenerPort(passing);
+            try (SSLSocket client = TlsEchoServer.connect(again, server.root)) {
+                assertEquals(server.leaf, client.getSession().getPeerCertificates()[0]);
+            }
+            assertEquals(List.of("^\\Q" + TlsEchoServer.HOST + ":" + server.port() + "\\E$"),
+                    fx(() -> passing.listenerPane().rows().get(0).config().tls().expressions()));
+        } finally {
+            fxRun(() -> passing.stage().hide());
         }
     }
 

@@ -27,6 +27,8 @@ public final class ConnectionRow {
     private final ReadOnlyObjectWrapper<ConnectionInfo> info;
     /** What the TLS column says ({@code CaptureIndex.tlsSummary}); empty for plain TCP. */
     private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper("");
+    /** The SNI the client sent over TLS, or null. */
+    private String serverName;
     private boolean targetConnected;
 
     ConnectionRow(ConnectionInfo info, boolean targetConnected) {
@@ -47,7 +49,9 @@ public final class ConnectionRow {
         return tls.get();
     }
 
-    void setTls(String summary) {
+    /** The TLS column's text and the SNI (null: none); set together, so the target cell follows both. */
+    void setTls(String summary, String sni) {
+        serverName = sni;
         tls.set(summary == null ? "" : summary);
     }
 
@@ -92,8 +96,10 @@ public final class ConnectionRow {
         return Hosts.format(info.get().client());
     }
 
+    /** The target's address, after the name the client asked for over TLS if it sent one. */
     public String targetText() {
-        return Hosts.format(info.get().target());
+        String address = Hosts.format(info.get().target());
+        return serverName == null ? address : serverName + " (" + address + ")";
     }
 
     /** Duration so far for an open connection ({@code nowNanos} epoch), final once it ended. */

@@ -130,7 +130,7 @@ public final class ConnectionTable {
             }
             if (row == null) {
                 row = new ConnectionRow(info, targetConnected.contains(info.id()));
-                row.setTls(index.tlsSummary(info.id()));
+                row.setTls(index.tlsSummary(info.id()), index.serverName(info.id()));
                 byId.put(info.id(), row);
                 added.add(row);
                 count(info, 1);
@@ -200,7 +200,7 @@ public final class ConnectionTable {
     public void tlsChanged(long id) {
         ConnectionRow row = byId.get(id);
         if (row != null) {
-            row.setTls(index.tlsSummary(id));
+            row.setTls(index.tlsSummary(id), index.serverName(id));
         }
     }
 
@@ -259,6 +259,35 @@ public final class ConnectionTable {
             super.updateItem(info, empty);
             ConnectionRow row = empty || info == null ? null : byId.get(info.id());
             setText(row == null ? null : text.apply(row));
+        }
+    }
+
+    /** The target, named by the SNI once TLS told it: follows the row's TLS as well as its info. */
+    private final class TargetCell extends RowCell {
+        private ConnectionRow watched;
+        private final javafx.beans.InvalidationListener tlsChanged = o -> {
+            if (watched != null) {
+                setText(watched.targetText());
+            }
+        };
+
+        TargetCell() {
+            super(ConnectionRow::targetText);
+        }
+
+        @Override
+        protected void updateItem(ConnectionInfo info, boolean empty) {
+            super.updateItem(info, empty);
+            ConnectionRow row = empty || info == null ? null : byId.get(info.id());
+            if (row != watched) {
+                if (watched != null) {
+                    watched.tlsProperty().removeListener(tlsChanged);
+                }
+                watched = row;
+                if (row != null) {
+                    row.tlsProperty().addListener(tlsChanged);
+                }
+            }
         }
     }
 
@@ -355,7 +384,9 @@ public final class ConnectionTable {
                 Comparator.comparingLong(ConnectionInfo::openedNanos), 100));
         table.getColumns().add(textColumn("Listener", ConnectionInfo::listenerName, 90));
         table.getColumns().add(textColumn("Client", c -> Hosts.format(c.client()), 130));
-        table.getColumns().add(textColumn("Target", c -> Hosts.format(c.target()), 130));
+        TableColumn<ConnectionRow, ConnectionInfo> target = textColumn("Target", c -> Hosts.format(c.target()), 130);
+        target.setCellFactory(col -> new TargetCell());
+        table.getColumns().add(target);
         TableColumn<ConnectionRow, String> tls = new TableColumn<>("TLS");
         tls.setCellValueFactory(cell -> cell.getValue().tlsProperty());
         tls.setPrefWidth(95);

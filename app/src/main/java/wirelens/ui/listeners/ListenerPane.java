@@ -13,9 +13,11 @@ import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.FlowPane;
@@ -27,6 +29,7 @@ import wirelens.engine.Hosts;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
 import wirelens.engine.ListenerKind;
+import wirelens.engine.ListenerTls;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
 
@@ -87,6 +90,8 @@ public final class ListenerPane {
     private final TextField bindPort = field("bind-port", "port (0 = any free)");
     private final TextField targetHost = field("target-host", "host");
     private final TextField targetPort = field("target-port", "port");
+    private final CheckBox tlsIntercept = new CheckBox("Decrypt TLS");
+    private final TextArea tlsPassthrough = new TextArea();
     private final Label formError = new Label();
     private final VBox root = new VBox();
     private boolean saveBlocked;
@@ -125,6 +130,11 @@ public final class ListenerPane {
                 added = true;
             } else {
                 known.wanted = true;
+                if (!c.tls().equals(ListenerTls.DEFAULT)) {
+                    // --no-tls-intercept and --tls-passthrough are for this run's listeners, saved ones too
+                    known.config = known.config.withTls(c.tls());
+                    added = true;
+                }
             }
         }
         if (!loaded.existed() && fromCommandLine.isEmpty()) {
@@ -258,6 +268,32 @@ public final class ListenerPane {
         onChange.run();
     }
 
+    /**
+     * Adds {@code hostPort} (exactly) to the passthrough list of the running listener {@code listenerId}
+     * and starts it again with it; false when no such listener runs.
+     */
+    public boolean passThrough(int listenerId, String hostPort) {
+        Row row = rows.stream().filter(r -> r.engineId == listenerId).findFirst().orElse(null);
+        if (row == null) {
+            return false;
+        }
+        List<String> expressions = new ArrayList<>(row.config.tls().expressions());
+        expressions.add("^" + java.util.regex.Pattern.quote(hostPort) + "$");
+        ListenerConfig config = row.config.withTls(ListenerTls.of(true, expressions));
+        engine.removeListener(row.engineId);
+        row.engineId = -1;
+        row.bound = null;
+        row.config = config;
+        row.status.set("stopped");
+        start(row);
+        if (table.getSelectionModel().getSelectedItem() == row) {
+            fillForm(row);
+        }
+        table.refresh();
+        onChange.run();
+        return true;
+    }
+
     private void removeSelected() {
         Row row = table.getSelectionModel().getSelectedItem();
         if (row == null) {
@@ -284,9 +320,17 @@ public final class ListenerPane {
         if (bh.startsWith("[") && bh.endsWith("]")) {
             bh = bh.substring(1, bh.length() - 1);
         }
+        ListenerTls tls;
+        try {
+            tls = ListenerTls.of(tlsIntercept.isSelected(), tlsPassthrough.getText().lines().map(String::trim)
+                    .filter(l -> !l.isEmpty()).toList());
+        } catch (IllegalArgumentException e) {
+            formError.setText(e.getMessage() + ".");
+            return null;
+        }
         if (kind.getValue() == ListenerKind.HTTP) {
             return new ListenerConfig(n.isEmpty() ? ListenerConfig.http(bh, bp).name() : n, ListenerKind.HTTP, bh, bp,
-                    null, 0);
+                    null, 0, tls);
         }
         if (th.isEmpty()) {
             formError.setText("Target host is missing (e.g. localhost or 192.0.2.10).");
@@ -302,7 +346,7 @@ public final class ListenerPane {
         if (n.isEmpty()) {
             n = ListenerConfig.forward(bh, bp, th, tp).name();
         }
-        return new ListenerConfig(n, ListenerKind.FORWARD, bh, bp, th, tp);
+        return new ListenerConfig(n, ListenerKind.FORWARD, bh, bp, th, tp, tls);
     }
 
     private Integer port(String text, String what, boolean zeroAllowed) {
@@ -332,6 +376,8 @@ public final class ListenerPane {
         bindPort.setText(Integer.toString(c.bindPort()));
         targetHost.setText(c.targetHost() == null ? "" : c.targetHost());
         targetPort.setText(c.targetPort() == 0 ? "" : Integer.toString(c.targetPort()));
+        tlsIntercept.setSelected(c.tls().intercept());
+        tlsPassthrough.setText(String.join("\n", c.tls().expressions()));
     }
 
     private void save() {
@@ -411,6 +457,16 @@ public final class ListenerPane {
         form.addRow(3, new Label("Port"), bindPort);
         form.addRow(4, new Label("Target host"), targetHost);
         form.addRow(5, new Label("Target port"), targetPort);
+        tlsIntercept.setId("listener-tls-intercept");
+        tlsIntercept.setSelected(true);
+        tlsPassthrough.setId("listener-tls-passthrough");
+        tlsPassthrough.setPromptText("hosts to relay untouched: a regular expression per line, matched against"
+                + " host:port (e.g. bank\\.example)");
+        tlsPassthrough.setPrefRowCount(2);
+        tlsPassthrough.setWrapText(false);
+        tlsPassthrough.disableProperty().bind(tlsIntercept.selectedProperty().not());
+        form.addRow(6, new Label("TLS"), tlsIntercept);
+        form.addRow(7, new Label("Pass through"), tlsPassthrough);
 
         Button add = button("Add", "listener-add", this::addFromForm);
         Button apply = button("Apply", "listener-apply", this::applyForm);

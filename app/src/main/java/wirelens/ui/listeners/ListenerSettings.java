@@ -15,6 +15,7 @@ import wirelens.base.AtomicFiles;
 import wirelens.base.ConfigDirectory;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
+import wirelens.engine.ListenerTls;
 
 /**
  * The listeners the user configured, kept in {@code listeners.json} in the config directory: the
@@ -24,19 +25,25 @@ import wirelens.engine.ListenerKind;
 public final class ListenerSettings {
     public static final String CONFIG_DIR_PROPERTY = ConfigDirectory.PROPERTY;
 
-    /** One saved listener; {@code running} says whether to start it when the window opens. */
+    /**
+     * One saved listener; {@code running} says whether to start it when the window opens. A file written
+     * before listeners had TLS options of their own has neither {@code tlsIntercept} nor
+     * {@code tlsPassthrough}: such a listener intercepts and passes nothing through.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Saved(String name, String kind, String bindHost, int bindPort, String targetHost, int targetPort,
-            boolean running) {
+            boolean running, Boolean tlsIntercept, List<String> tlsPassthrough) {
 
         static Saved of(ListenerConfig c, boolean running) {
             return new Saved(c.name(), c.kind().label(), c.bindHost(), c.bindPort(), c.targetHost(), c.targetPort(),
-                    running);
+                    running, c.tls().intercept(), c.tls().expressions());
         }
 
         ListenerConfig config() {
             ListenerKind k = "http".equals(kind) ? ListenerKind.HTTP : ListenerKind.FORWARD;
-            return new ListenerConfig(name, k, bindHost, bindPort, targetHost, targetPort);
+            ListenerTls tls = ListenerTls.of(tlsIntercept == null || tlsIntercept,
+                    tlsPassthrough == null ? List.of() : tlsPassthrough);
+            return new ListenerConfig(name, k, bindHost, bindPort, targetHost, targetPort, tls);
         }
     }
 

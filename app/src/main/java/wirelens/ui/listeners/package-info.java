@@ -1,7 +1,8 @@
 /**
- * The listener pane: add, edit, remove, start and stop forward listeners and HTTP proxies, and the
- * settings file they are saved in ({@code listeners.json} in the user's config directory), started
- * again next time.
+ * The listener pane: add, edit, remove, start and stop forward listeners and HTTP proxies (each with its
+ * own TLS interception on/off and passthrough list), and the settings file they are saved in
+ * ({@code listeners.json} in the user's config directory), started again next time. A file written before
+ * listeners had TLS options loads with interception on and nothing passed through.
  *
  * <p>May import: {@code wirelens.engine}, {@code wirelens.base}, {@code wirelens.ui.base} and Jackson
  * (the settings file). The window imports it.

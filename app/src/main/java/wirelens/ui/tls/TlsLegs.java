@@ -32,6 +32,7 @@ public final class TlsLegs {
     public static final String CLIENT_LEG = "Client \u2194 Wirelens";
     public static final String SERVER_LEG = "Wirelens \u2194 server";
     public static final String NO_CLIENT_CERTIFICATE = "The client showed no certificate.";
+    public static final String LEAF_SHOWN = "The leaf Wirelens showed the client";
 
     /** The legs of a connection from its TLS events (in the order they happened); empty for plain TCP. */
     public static List<Leg> of(List<EngineEvent.Tls> events, Instant now) {
@@ -66,8 +67,14 @@ public final class TlsLegs {
             }
         }
         for (EngineEvent.Tls t : events) {
-            if (t.note() != null) {
-                fields.add(noteField(t.note()));
+            if (t.startTls() && t.kind() == EngineEvent.Tls.Kind.HANDSHAKE_DONE) {
+                fields.add(new Field("Began", "after STARTTLS, at the server's go-ahead", false));
+            } else if (t.kind() == EngineEvent.Tls.Kind.PASSTHROUGH) {
+                fields.add(new Field("Passthrough", (t.detail() == null ? "" : t.detail() + ": ")
+                        + "relayed untouched, not decrypted", false));
+            } else if (t.kind() == EngineEvent.Tls.Kind.FAILED) {
+                fields.add(new Field("Failed", (t.startTls() ? "after STARTTLS: " : "")
+                        + (t.detail() == null ? "no reason given" : t.detail()), true));
             }
         }
         String chainTitle = null;
@@ -82,23 +89,11 @@ public final class TlsLegs {
                     chain.add(new Certificate("Certificate " + (i + 1) + " of " + ders.size(), certificate(ders.get(i), now)));
                 }
             }
+            if (client && !facts.localChain().isEmpty()) {
+                chain.add(new Certificate(LEAF_SHOWN, certificate(facts.localChain().get(0), now)));
+            }
         }
         return new Leg(side, client ? CLIENT_LEG : SERVER_LEG, fields, chainTitle, chain);
-    }
-
-    private static Field noteField(String note) {
-        if (note.equals("STARTTLS")) {
-            return new Field("Began", "after STARTTLS, at the server's go-ahead", false);
-        }
-        if (note.startsWith("passthrough")) {
-            String where = note.substring("passthrough".length()).trim();
-            return new Field("Passthrough", (where.isEmpty() ? "" : where + ": ") + "relayed untouched, not decrypted",
-                    false);
-        }
-        if (note.startsWith("failed: ")) {
-            return new Field("Failed", note.substring("failed: ".length()), true);
-        }
-        return new Field("Note", note, false);
     }
 
     /** Subject, issuer, validity, names and fingerprint of a DER certificate. */

@@ -2,6 +2,7 @@ package wirelens.ui.tls;
 
 import java.time.Instant;
 import java.util.List;
+import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -15,6 +16,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import wirelens.engine.EngineEvent;
+import wirelens.ui.base.Background;
 
 /**
  * A connection's TLS, leg by leg (client &harr; Wirelens, Wirelens &harr; server): version, cipher suite,
@@ -27,6 +29,8 @@ public final class TlsPanel {
     private final ScrollPane root = new ScrollPane(content);
     private List<TlsLegs.Leg> legs = List.of();
     private int shownEvents = -1;
+    /** The newest {@link #show} asked for; an older one's work, done later, is not shown. */
+    private int asked;
 
     public TlsPanel(long connectionId) {
         this.connectionId = connectionId;
@@ -40,14 +44,25 @@ public final class TlsPanel {
         return root;
     }
 
-    /** Shows these events (the connection's TLS so far); does nothing when none was added since. */
+    /**
+     * Shows these events (the connection's TLS so far); does nothing when none was added since. The
+     * certificates are parsed off the FX thread; the panel follows when they are.
+     */
     public void show(List<EngineEvent.Tls> events) {
         if (events.size() == shownEvents) {
             return;
         }
         shownEvents = events.size();
-        legs = TlsLegs.of(events, Instant.now());
-        rebuild();
+        int request = ++asked;
+        Background.execute(() -> {
+            List<TlsLegs.Leg> worked = TlsLegs.of(events, Instant.now());
+            Platform.runLater(() -> {
+                if (request == asked) {
+                    legs = worked;
+                    rebuild();
+                }
+            });
+        });
     }
 
     /** What the panel shows, as text. */

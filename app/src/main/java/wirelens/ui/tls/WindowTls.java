@@ -1,15 +1,22 @@
 package wirelens.ui.tls;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import wirelens.base.AtomicFiles;
 import wirelens.engine.TlsOptions;
 import wirelens.tls.CertificateAuthority;
+import wirelens.tls.TlsSettings;
 
 /**
- * TLS in a live window: the command line's {@link TlsConfig}, Wirelens' CA once loaded, and what the
+ * TLS in a live window: the command line's {@link TlsSettings}, Wirelens' CA once loaded, and what the
  * engine was told. A CA that cannot be used (a key file others can read, a broken file) leaves the window
  * running without interception and says why ({@link #problem()}); Reload or Regenerate in the TLS menu
  * mend it without a restart. Thread-safe: the menu's actions run off the FX thread.
@@ -17,14 +24,16 @@ import wirelens.tls.CertificateAuthority;
 public final class WindowTls {
     private static final Logger log = LoggerFactory.getLogger(WindowTls.class);
 
-    private final TlsConfig config;
+    private final TlsSettings config;
     /** Where new options go: {@code engine::setTls} (null turns interception off). */
     private final Consumer<TlsOptions> engine;
     private CertificateAuthority ca;
     private String problem;
     private boolean intercepting;
+    /** Server certificates the user chose to trust for this run. */
+    private final List<X509Certificate> trustedThisRun = new ArrayList<>();
 
-    private WindowTls(TlsConfig config, Consumer<TlsOptions> engine) {
+    private WindowTls(TlsSettings config, Consumer<TlsOptions> engine) {
         this.config = config;
         this.engine = engine;
     }
@@ -33,7 +42,7 @@ public final class WindowTls {
      * Loads (or creates) the CA and gives the engine its options, unless interception is off. Never
      * throws: a problem is kept for the window to show.
      */
-    public static WindowTls start(TlsConfig config, Consumer<TlsOptions> engine) {
+    public static WindowTls start(TlsSettings config, Consumer<TlsOptions> engine) {
         WindowTls tls = new WindowTls(config, engine);
         if (config.intercept()) {
             tls.reload();
@@ -41,7 +50,7 @@ public final class WindowTls {
         return tls;
     }
 
-    public TlsConfig config() {
+    public TlsSettings config() {
         return config;
     }
 
@@ -94,14 +103,31 @@ public final class WindowTls {
         return ca;
     }
 
+    /**
+     * Believes {@code server} from now on (a server certificate that failed verification, which the user
+     * chose to trust): for this run, and with {@code always} also in {@link TlsSettings#trustedUpstreamFile}
+     * for the runs that follow. Blocks on the disk: not for the FX thread.
+     */
+    public synchronized void trust(X509Certificate server, boolean always) throws IOException {
+        if (always) {
+            Path file = config.trustedUpstreamFile();
+            String before = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.US_ASCII) : "";
+            AtomicFiles.write(file, (before + CertificateAuthority.pem(server)).getBytes(StandardCharsets.US_ASCII));
+        }
+        trustedThisRun.add(server);
+        if (config.intercept() && ca != null) {
+            intercept();
+        }
+    }
+
     private void intercept() {
         try {
             // the previous options' worker threads end on their own once idle; handshakes under way finish
             // with the old CA
-            engine.accept(config.options(ca));
+            engine.accept(TlsOptions.of(config.engines(ca, trustedThisRun)));
             intercepting = true;
             problem = null;
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             fail("cannot set up TLS: " + why(e));
         }
     }

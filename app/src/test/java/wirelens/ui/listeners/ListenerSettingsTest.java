@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import wirelens.engine.ListenerConfig;
+import wirelens.engine.ListenerTls;
 
 class ListenerSettingsTest {
     @TempDir
@@ -31,6 +32,34 @@ class ListenerSettingsTest {
         assertEquals(smtp, again.listeners().get(0).config());
         assertTrue(again.listeners().get(0).running());
         assertFalse(again.listeners().get(1).running());
+    }
+
+    @Test
+    void eachListenersTlsOptionsAreSavedAndOlderFilesStillLoad() throws Exception {
+        Path file = dir.resolve("listeners.json");
+        ListenerSettings settings = new ListenerSettings(file);
+        ListenerConfig proxy = ListenerConfig.http("127.0.0.1", 8080)
+                .withTls(ListenerTls.of(true, List.of("bank\\.example", ":8443$")));
+        ListenerConfig off = ListenerConfig.forward("127.0.0.1", 8465, "mail.example", 465)
+                .withTls(new ListenerTls(false, List.of()));
+        settings.save(List.of(ListenerSettings.Saved.of(proxy, true), ListenerSettings.Saved.of(off, false)));
+        List<ListenerSettings.Saved> back = settings.load().listeners();
+        assertEquals(proxy, back.get(0).config());
+        assertEquals(List.of("bank\\.example", ":8443$"), back.get(0).config().tls().expressions());
+        assertFalse(back.get(1).config().tls().intercept());
+
+        // as written before listeners had TLS options of their own
+        Files.writeString(file, "[{\"name\": \"old\", \"kind\": \"forward\", \"bindHost\": \"127.0.0.1\","
+                + " \"bindPort\": 2626, \"targetHost\": \"h\", \"targetPort\": 25, \"running\": true}]");
+        ListenerSettings.Loaded old = settings.load();
+        assertNull(old.problem());
+        assertEquals(ListenerTls.DEFAULT, old.listeners().get(0).config().tls());
+
+        Files.writeString(file, "[{\"name\": \"bad\", \"kind\": \"http\", \"bindHost\": \"127.0.0.1\","
+                + " \"bindPort\": 2626, \"running\": true, \"tlsPassthrough\": [\"(\"]}]");
+        ListenerSettings.Loaded bad = settings.load();
+        assertTrue(bad.listeners().isEmpty());
+        assertTrue(bad.problem().contains("not a regular expression"), bad.problem());
     }
 
     @Test

@@ -27,8 +27,8 @@ class TlsLegsTest {
         ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
     }
 
-    private static EngineEvent.Tls tls(Side side, TlsFacts facts, String note) {
-        return new EngineEvent.Tls(7, 0, side, facts, note);
+    private static EngineEvent.Tls startTls(Side side, TlsFacts facts) {
+        return EngineEvent.Tls.done(7, 0, side, facts, true);
     }
 
     @Test
@@ -37,8 +37,8 @@ class TlsLegsTest {
                 List.of(), true);
         TlsFacts server = new TlsFacts("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "mail.example.test", "",
                 8_000_000, List.of(ca.certificateDer()), false);
-        List<TlsLegs.Leg> legs = TlsLegs.of(List.of(tls(Side.TARGET, server, "STARTTLS"),
-                tls(Side.CLIENT, client, "STARTTLS")), Instant.now());
+        List<TlsLegs.Leg> legs = TlsLegs.of(List.of(startTls(Side.TARGET, server),
+                startTls(Side.CLIENT, client)), Instant.now());
         assertEquals(2, legs.size());
         assertEquals(TlsLegs.CLIENT_LEG, legs.get(0).title(), "the client's leg first, whatever came first");
         assertEquals(TlsLegs.NO_CLIENT_CERTIFICATE, legs.get(0).chainTitle());
@@ -57,15 +57,16 @@ class TlsLegsTest {
 
     @Test
     void passthroughAndFailureHaveNoHandshake() {
-        List<TlsLegs.Leg> passthrough = TlsLegs.of(List.of(tls(Side.TARGET, null, "passthrough bank.example:443")),
+        List<TlsLegs.Leg> passthrough = TlsLegs.of(List.of(EngineEvent.Tls.passthrough(7, 0, Side.TARGET,
+                "bank.example:443")),
                 Instant.now());
         assertEquals(1, passthrough.size());
         assertEquals(List.of(new TlsLegs.Field("Passthrough", "bank.example:443: relayed untouched, not decrypted", false)),
                 passthrough.get(0).fields());
         assertNull(passthrough.get(0).chainTitle());
 
-        List<TlsLegs.Leg> failed = TlsLegs.of(List.of(tls(Side.TARGET, null,
-                "failed: the certificate of localhost:8443 is not trusted")), Instant.now());
+        List<TlsLegs.Leg> failed = TlsLegs.of(List.of(EngineEvent.Tls.failed(7, 0, Side.TARGET,
+                "the certificate of localhost:8443 is not trusted", false)), Instant.now());
         assertEquals(new TlsLegs.Field("Failed", "the certificate of localhost:8443 is not trusted", true),
                 failed.get(0).fields().get(0));
         assertEquals(List.of(), TlsLegs.of(List.of(), Instant.now()));

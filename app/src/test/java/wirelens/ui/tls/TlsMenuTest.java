@@ -38,6 +38,7 @@ import org.testfx.framework.junit5.Start;
 import wirelens.engine.TlsOptions;
 import wirelens.testkit.Fx;
 import wirelens.tls.CertificateAuthority;
+import wirelens.tls.TlsSettings;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Theme;
@@ -99,7 +100,7 @@ class TlsMenuTest {
     }
 
     private WindowTls intercepting(Path caDir) {
-        return WindowTls.start(new TlsConfig(true, caDir, List.of(), List.of(), false, null), given::add);
+        return WindowTls.start(new TlsSettings(true, caDir, List.of(), List.of(), false, null), given::add);
     }
 
     @Test
@@ -146,7 +147,7 @@ class TlsMenuTest {
     @Test
     void installInstructionsNameTheRealPathAndCopyASnippet() throws Exception {
         Path caDir = dir.resolve("my CA");
-        WindowTls tls = WindowTls.start(new TlsConfig(false, caDir, List.of(), List.of(), false, null), given::add);
+        WindowTls tls = WindowTls.start(new TlsSettings(false, caDir, List.of(), List.of(), false, null), given::add);
         assertNull(tls.loadedCa(), "with interception off the CA waits until it is needed");
         TlsMenu menu = menu(tls);
         assertTrue(fx(menu::infoLines).get(0).startsWith("Not intercepting (--no-tls-intercept)"));
