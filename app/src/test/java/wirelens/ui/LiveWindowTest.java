@@ -345,6 +345,16 @@ class LiveWindowTest {
             assertTrue(status.contains("already in use"), status);
             assertTrue(fx(() -> window.notifications().history().stream().anyMatch(m -> m.contains("already in use"))));
         }
+        // a port another listener of this window has is refused in the form, before anything is saved
+        int taken = port;
+        type(robot, "#name", "twin");
+        type(robot, "#bind-port", Integer.toString(taken));
+        robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+        String clash = fx(() -> here(robot).lookup("#listener-form-error").queryLabeled().getText());
+        assertTrue(clash.startsWith("Port " + taken + " is already used by the listener \u201cnowhere\u201d"), clash);
+        assertTrue(listener("twin").isEmpty(), "no listener was added");
+        assertTrue(new ListenerSettings(settingsPath).load().listeners().stream().noneMatch(l -> l.name().equals("twin")));
+
         // a bad port in the form is explained next to the form
         type(robot, "#bind-port", "70000");
         robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);

@@ -232,7 +232,7 @@ public final class ListenerPane {
 
     private void addFromForm() {
         ListenerConfig config = readForm();
-        if (config == null) {
+        if (config == null || clashes(config, null)) {
             return;
         }
         Row row = new Row(config, true);
@@ -248,7 +248,7 @@ public final class ListenerPane {
             return;
         }
         ListenerConfig config = readForm();
-        if (config == null) {
+        if (config == null || clashes(config, row)) {
             return;
         }
         boolean restart = row.running() || row.wanted;
@@ -266,6 +266,33 @@ public final class ListenerPane {
         }
         table.refresh();
         onChange.run();
+    }
+
+    /**
+     * Says so in the form, and returns true, when another listener of this window has {@code config}'s
+     * port on an address that overlaps: starting it would only fail after being saved.
+     */
+    private boolean clashes(ListenerConfig config, Row except) {
+        if (config.bindPort() == 0) {
+            return false;
+        }
+        for (Row r : rows) {
+            int port = r.bound != null ? r.bound.getPort() : r.config.bindPort();
+            if (r != except && port == config.bindPort() && overlaps(r.config.bindHost(), config.bindHost())) {
+                formError.setText("Port " + port + " is already used by the listener \u201c" + r.config.name()
+                        + "\u201d. Pick another port (0 picks a free one).");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean overlaps(String a, String b) {
+        return a.equals(b) || isWildcard(a) || isWildcard(b);
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isEmpty() || host.equals("*");
     }
 
     /**
