@@ -26,6 +26,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
@@ -291,6 +292,32 @@ public final class ConnectionTable {
         }
     }
 
+    /** The state, whole in a tooltip when the column is too narrow for a failure's reason. */
+    private final class StateCell extends RowCell {
+        private final Tooltip whole = new Tooltip();
+
+        StateCell() {
+            super(ConnectionRow::stateText);
+        }
+
+        @Override
+        protected void updateItem(ConnectionInfo info, boolean empty) {
+            super.updateItem(info, empty);
+            String text = getText();
+            whole.setText(text);
+            setTooltip(text == null || text.isEmpty() ? null : whole);
+        }
+    }
+
+    /** A short header whose meaning is in a tooltip: the header shows the title as a label that has one. */
+    private static <T> TableColumn<ConnectionRow, T> titled(TableColumn<ConnectionRow, T> column, String meaning) {
+        Label header = new Label(column.getText());
+        header.setTooltip(new Tooltip(meaning));
+        column.setText(null);
+        column.setGraphic(header);
+        return column;
+    }
+
     private static final Function<ConnectionRow, String> DURATION_TEXT =
             r -> Units.duration(r.durationNanos(EpochClock.nowNanos()));
 
@@ -391,12 +418,17 @@ public final class ConnectionTable {
         tls.setCellValueFactory(cell -> cell.getValue().tlsProperty());
         tls.setPrefWidth(95);
         table.getColumns().add(tls);
-        table.getColumns().add(column("State", ConnectionRow::stateText, byRow(ConnectionRow::stateText), 130));
-        table.getColumns().add(numberColumn("Client \u2192 server", ConnectionInfo::bytesClientToServer, 105));
-        table.getColumns().add(numberColumn("Server \u2192 client", ConnectionInfo::bytesServerToClient, 110));
-        table.getColumns().add(numberColumn("Chunks", ConnectionInfo::chunkCount, 65));
+        TableColumn<ConnectionRow, ConnectionInfo> state = column("State", ConnectionRow::stateText,
+                byRow(ConnectionRow::stateText), 150);
+        state.setCellFactory(col -> new StateCell());
+        table.getColumns().add(state);
+        table.getColumns().add(titled(numberColumn("C\u2192S", ConnectionInfo::bytesClientToServer, 75),
+                "Bytes from the client to the server (as forwarded, after edits)"));
+        table.getColumns().add(titled(numberColumn("S\u2192C", ConnectionInfo::bytesServerToClient, 75),
+                "Bytes from the server to the client (as forwarded, after edits)"));
+        table.getColumns().add(numberColumn("Chunks", ConnectionInfo::chunkCount, 82));
         TableColumn<ConnectionRow, ConnectionInfo> duration = column("Duration", DURATION_TEXT,
-                byRow(r -> r.durationNanos(EpochClock.nowNanos())), 80);
+                byRow(r -> r.durationNanos(EpochClock.nowNanos())), 92);
         duration.setCellFactory(col -> new DurationCell());
         table.getColumns().add(duration);
         table.getSortOrder().add(id);

@@ -459,6 +459,8 @@ public final class ListenerPane {
         form.setVgap(4);
         form.setPadding(new Insets(4, 0, 0, 0));
         ColumnConstraints labels = new ColumnConstraints();
+        // labels keep their width: the fields give way, and a long prompt never cuts "Target port" to "…"
+        labels.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         ColumnConstraints fields = new ColumnConstraints();
         fields.setHgrow(Priority.ALWAYS);
         form.getColumnConstraints().addAll(labels, fields);
@@ -487,9 +489,11 @@ public final class ListenerPane {
         tlsIntercept.setId("listener-tls-intercept");
         tlsIntercept.setSelected(true);
         tlsPassthrough.setId("listener-tls-passthrough");
-        tlsPassthrough.setPromptText("hosts to relay untouched: a regular expression per line, matched against"
-                + " host:port (e.g. bank\\.example)");
+        tlsPassthrough.setPromptText("host:port to relay untouched,\none regex a line: bank\\.example");
+        tlsPassthrough.setTooltip(new javafx.scene.control.Tooltip("Hosts whose TLS is relayed untouched: one regular"
+                + " expression a line, matched against host:port (the SNI, else the target), e.g. bank\\.example"));
         tlsPassthrough.setPrefRowCount(2);
+        tlsPassthrough.setPrefColumnCount(12);
         tlsPassthrough.setWrapText(false);
         tlsPassthrough.disableProperty().bind(tlsIntercept.selectedProperty().not());
         form.addRow(6, new Label("TLS"), tlsIntercept);
