@@ -125,7 +125,7 @@ final class StreamTabs {
         views.put(row.id(), view);
         String where = row.clientText() + " \u2192 " + row.targetText();
         ConnectionTab content = new ConnectionTab(view.node(), file, row.info(), pulse, viewChoices,
-                "#" + row.id() + "  " + where);
+                "#" + row.id() + " " + where);
         connectionTabs.put(view, content);
         Tab tab = new Tab(null, content);
         // the title is a label, so a double click on it can pin a preview
@@ -137,7 +137,7 @@ final class StreamTabs {
             }
         });
         tab.setGraphic(title);
-        tab.setTooltip(new Tooltip("#" + row.id() + "  " + where + "  (" + row.info().listenerName() + ")"));
+        tab.setTooltip(new Tooltip("#" + row.id() + " " + where + "  (" + row.info().listenerName() + ")"));
         tab.setUserData(view);
         tab.setOnClosed(e -> release(view));
         tab.setContextMenu(new ContextMenu(menuItem("Close", () -> close(tab)),
