@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerKind;
+import wirelens.engine.Side;
 import wirelens.proto.http.ByteSource;
 import wirelens.proto.http.ExchangeLog;
 import wirelens.proto.http.HarExport;
@@ -17,7 +19,8 @@ import wirelens.proto.http.HarExport;
 /**
  * HTTP views of recorded connections: whether a connection carries HTTP/1.x, its exchanges, and its
  * byte streams as {@link ByteSource}s so bodies are read back from the file by range, never held
- * whole. Uses the forwarded bytes, i.e. what each peer actually received.
+ * whole. Uses the forwarded bytes, i.e. what each peer actually received, and the connection's TLS
+ * record to tell requests that came over decrypted TLS ({@code https://}) from plain ones.
  */
 public final class HttpExchanges {
 
@@ -68,10 +71,28 @@ public final class HttpExchanges {
         return false;
     }
 
+    /**
+     * When the client's leg of the connection began TLS that Wirelens decrypted (the time of its finished
+     * handshake: the chunks recorded from then on are decrypted), or {@link Long#MAX_VALUE} for none yet.
+     */
+    public static long clientTlsFrom(CaptureIndex index, long connectionId) {
+        for (EngineEvent.Tls t : index.tls(connectionId)) {
+            if (t.side() == Side.CLIENT && t.kind() == EngineEvent.Tls.Kind.HANDSHAKE_DONE) {
+                return t.timeNanos();
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** Decodes every exchange of the connection (ends included once the connection has ended). */
     public static ExchangeLog decode(CaptureFile file, long connectionId) throws IOException {
         ExchangeLog log = new ExchangeLog();
+        long tlsFrom = clientTlsFrom(file.index(), connectionId);
         for (ChunkInfo chunk : file.index().chunks(connectionId)) {
+            if (chunk.timeNanos() >= tlsFrom) {
+                log.clientSpokeTls();
+                tlsFrom = Long.MAX_VALUE;
+            }
             if (chunk.forwardedLength() == 0 || !chunk.inFile()) {
                 continue;
             }

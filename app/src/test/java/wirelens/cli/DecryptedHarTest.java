@@ -28,7 +28,8 @@ import wirelens.testkit.Openssl;
 /**
  * curl through a headless Wirelens' HTTP proxy to nginx over TLS, trusting the printed CA: the capture
  * holds the decrypted requests, and {@code --read CAPTURE --export-har OUT.har} lists them with https
- * URLs. Skipped where nginx, curl or openssl is missing.
+ * URLs; so does HTTPS to a forward listener, while plain HTTP through a CONNECT tunnel keeps http URLs.
+ * Skipped where nginx, curl or openssl is missing.
  */
 class DecryptedHarTest {
 
@@ -105,5 +106,103 @@ class DecryptedHarTest {
         assertEquals("second\n", entries.get(2).at("/response/content/text").asText());
 
         HarValidator.validate(har);
+    }
+
+    @Test
+    void httpsToAForwardListenerIsExportedWithHttpsUrls() throws Exception {
+        Nginx.assumeInstalled();
+        Commands.assumeInstalled("/usr/bin/curl", "curl");
+        Openssl.assumeInstalled();
+        Files.writeString(Files.createDirectories(dir.resolve("www")).resolve("a"), "first\n");
+        Openssl.Certificate cert = Openssl.selfSigned(dir);
+        int httpsPort = Loopback.freePort();
+        Path caDir = dir.resolve("ca");
+        Path capture = dir.resolve("forward.pcapng");
+        StringWriter caPem = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"--print-ca", "--ca-dir", caDir.toString()}, new PrintWriter(caPem, true),
+                new PrintWriter(new StringWriter(), true)));
+        Path caFile = Files.writeString(dir.resolve("wirelens-ca.pem"), caPem.toString());
+        try (Nginx nginx = Nginx.start(dir, server(httpsPort, true), httpsPort)) {
+            String port = runWirelens(capture, "forward", List.of("--forward", "0:127.0.0.1:" + httpsPort, "--ca-dir",
+                    caDir.toString(), "--upstream-ca", cert.cert().toString()), listening -> List.of("curl", "-sS",
+                    "--max-time", "60", "--cacert", caFile.toString(), "--resolve", "localhost:" + listening + ":127.0.0.1",
+                    "https://localhost:" + listening + "/a"));
+            JsonNode entries = exportHar(capture);
+            assertEquals(1, entries.size(), entries.toString());
+            assertEquals("https://localhost:" + port + "/a", entries.get(0).at("/request/url").asText());
+            assertEquals("first\n", entries.get(0).at("/response/content/text").asText());
+        }
+    }
+
+    @Test
+    void plainHttpThroughAConnectTunnelIsExportedWithHttpUrls() throws Exception {
+        Nginx.assumeInstalled();
+        Commands.assumeInstalled("/usr/bin/curl", "curl");
+        Files.writeString(Files.createDirectories(dir.resolve("www")).resolve("a"), "first\n");
+        int httpPort = Loopback.freePort();
+        Path capture = dir.resolve("tunnel.pcapng");
+        try (Nginx nginx = Nginx.start(dir, server(httpPort, false), httpPort)) {
+            runWirelens(capture, "http", List.of("--http-proxy", "0", "--ca-dir", dir.resolve("ca").toString()),
+                    listening -> List.of("curl", "-sS", "--max-time", "60", "--proxytunnel", "-x",
+                            "http://127.0.0.1:" + listening, "http://localhost:" + httpPort + "/a"));
+            JsonNode entries = exportHar(capture);
+            assertEquals(2, entries.size(), entries.toString());
+            assertEquals("CONNECT", entries.get(0).at("/request/method").asText());
+            assertTrue(entries.get(0).at("/comment").asText().startsWith("plain HTTP"), entries.get(0).toString());
+            assertEquals("http://localhost:" + httpPort + "/a", entries.get(1).at("/request/url").asText());
+            assertEquals("first\n", entries.get(1).at("/response/content/text").asText());
+        }
+    }
+
+    /** nginx serving {@code www} on {@code port}, over TLS with {@code cert.pem} or plain. */
+    private String server(int port, boolean tls) {
+        String ssl = !tls ? "" : """
+                  ssl_certificate %1$s/cert.pem;
+                  ssl_certificate_key %1$s/key.pem;
+                """.formatted(dir);
+        return """
+                types { text/plain a; }
+                default_type text/plain;
+                server {
+                  listen 127.0.0.1:%d%s;
+                %s  root %s/www;
+                }
+                """.formatted(port, tls ? " ssl" : "", ssl, dir);
+    }
+
+    /**
+     * Runs a headless Wirelens recording to {@code capture} with {@code options}, and {@code client} (given
+     * the port of its listener of kind {@code kind}) through it, which must print "first"; returns the port.
+     */
+    private String runWirelens(Path capture, String kind, List<String> options,
+            java.util.function.Function<String, List<String>> client) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--headless", "--quiet", "--capture", capture.toString()));
+        args.addAll(options);
+        List<String> command = new java.util.ArrayList<>(ChildJvm.command(List.of("-Dwirelens.warmupMillis=0"),
+                Main.class.getName()));
+        command.addAll(args);
+        Process wirelens = new ProcessBuilder(command).redirectError(dir.resolve("wirelens.err").toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(wirelens.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            Matcher m = Pattern.compile("listening " + kind + " 127\\.0\\.0\\.1:(\\d+).*").matcher(String.valueOf(line));
+            assertTrue(m.matches(), line + "\n" + Files.readString(dir.resolve("wirelens.err")));
+            Commands.Result curl = Commands.run(dir, client.apply(m.group(1)));
+            assertEquals(0, curl.exit(), curl.err());
+            assertEquals("first\n", curl.text());
+            return m.group(1);
+        } finally {
+            wirelens.destroy(); // SIGTERM: Wirelens closes the capture file and exits
+            assertTrue(wirelens.waitFor(30, TimeUnit.SECONDS), "wirelens did not stop");
+        }
+    }
+
+    private JsonNode exportHar(Path capture) throws Exception {
+        Path har = dir.resolve(capture.getFileName() + ".har");
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"--read", capture.toString(), "--export-har", har.toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)), err.toString());
+        HarValidator.validate(har);
+        return new ObjectMapper().readTree(har.toFile()).at("/log/entries");
     }
 }

@@ -16,11 +16,14 @@ import java.util.List;
  * @param state         how far the exchange got
  * @param problem       what went wrong when state is FAILED, else null
  * @param tunnelBytesUp bytes the client sent through the tunnel after CONNECT/Upgrade
- * @param scheme        {@code http}, or {@code https} for a request that came through a decrypted CONNECT tunnel
+ * @param scheme        {@code http}, or {@code https} for a request that came over TLS Wirelens decrypted (a
+ *                      CONNECT tunnel, or a forward listener's client that spoke TLS); on a CONNECT whose
+ *                      tunnel was decoded, what the tunnel carried
  * @param authority     where a request inside a CONNECT tunnel went ({@code host[:port]}, from the CONNECT
  *                      target), or null: then the request's own target or Host says
  * @param tunnelDecrypted for a CONNECT in state TUNNEL: the tunnel carried plaintext HTTP (TLS that Wirelens
- *                      decrypted), decoded as the exchanges after this one and not counted in the tunnel bytes
+ *                      decrypted when {@code scheme} is {@code https}, else HTTP sent as it is), decoded as the
+ *                      exchanges after this one and not counted in the tunnel bytes
  */
 public record Exchange(int index, MessageHead request, MessageHead response, List<MessageHead> interim,
         BodyRef requestBody, BodyRef responseBody, List<Header> requestTrailers, List<Header> responseTrailers,

@@ -13,9 +13,11 @@ import java.util.List;
  *
  * <p>After a CONNECT's 2xx the client's first bytes decide what the tunnel holds: a TLS record (or
  * anything else that is not a request line) stays opaque, counted as tunnel bytes; a request line
- * means Wirelens decrypted the TLS and recorded the plaintext, so the rest of the connection is
- * decoded as HTTP exchanges with {@code https://} URLs on the CONNECT target. The decision looks at
- * bytes only, as the capture holds nothing else on the connection's stream.
+ * means plaintext HTTP, so the rest of the connection is decoded as HTTP exchanges with URLs on the
+ * CONNECT target. Whether that plaintext was TLS Wirelens decrypted ({@code https://}) or HTTP sent as
+ * it is ({@code http://}) the bytes cannot tell: the caller says so with {@link #clientSpokeTls()}
+ * (from the capture's TLS record) before it feeds the first decrypted bytes. The same call before
+ * any bytes marks a connection whose client spoke TLS from the start (a forward listener).
  */
 public final class ExchangeLog {
 
@@ -36,8 +38,10 @@ public final class ExchangeLog {
     private final ByteArrayOutputStream tunnelFirstBytes = new ByteArrayOutputStream();
     private long tunnelFirstTime;
     private boolean sniffingTunnel;
-    /** {@code https} once decoding goes on inside a decrypted tunnel. */
+    /** {@code https} for requests that came over TLS Wirelens decrypted. */
     private String scheme = "http";
+    /** The client's bytes from here on are TLS that Wirelens decrypted. */
+    private boolean clientTls;
     /** The CONNECT target requests inside a decrypted tunnel went to, else null. */
     private String authority;
     private Entry currentRequest;
@@ -68,7 +72,7 @@ public final class ExchangeLog {
         String problem;
         long tunnelUp;
         long tunnelDown;
-        final String scheme;
+        String scheme;
         final String authority;
         boolean tunnelDecrypted;
         Exchange snapshot;
@@ -409,6 +413,17 @@ public final class ExchangeLog {
         clientBytes(held, 0, held.length, time);
     }
 
+    /**
+     * The client's bytes fed from now on were TLS that Wirelens decrypted: requests decoded from them
+     * (on a connection that starts so, or in the CONNECT tunnel that follows) get {@code https://} URLs.
+     */
+    public void clientSpokeTls() {
+        clientTls = true;
+        if (entries.isEmpty() && tunnel == null) {
+            scheme = "https";
+        }
+    }
+
     private Entry newEntry() {
         return new Entry(entries.size(), scheme, authority);
     }
@@ -444,8 +459,10 @@ public final class ExchangeLog {
         connect.tunnelDecrypted = true;
         connect.snapshot = null;
         String target = connect.request.target();
-        authority = target.endsWith(":443") ? target.substring(0, target.length() - 4) : target;
-        scheme = "https";
+        scheme = clientTls ? "https" : "http";
+        connect.scheme = scheme;
+        String defaultPort = clientTls ? ":443" : ":80";
+        authority = target.endsWith(defaultPort) ? target.substring(0, target.length() - defaultPort.length()) : target;
         tunnel = null;
         currentRequest = null;
         requests = new HttpDecoder(HttpDecoder.Role.REQUEST, HttpDecoder.DEFAULT_MAX_HEAD_BYTES, requests.position());

@@ -95,7 +95,8 @@ public final class HarExport {
         if (e.problem() != null) {
             g.writeStringField("comment", e.problem());
         } else if (e.tunnelDecrypted()) {
-            g.writeStringField("comment", "TLS decrypted: the requests of this tunnel are the entries with its connection");
+            g.writeStringField("comment", ("https".equals(e.scheme()) ? "TLS decrypted" : "plain HTTP")
+                    + ": the requests of this tunnel are the entries with its connection");
         }
         g.writeEndObject();
     }

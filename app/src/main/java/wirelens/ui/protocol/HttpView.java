@@ -36,6 +36,7 @@ import org.fxmisc.richtext.StyleClassedTextArea;
 import org.fxmisc.richtext.model.StyleSpans;
 import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
+import wirelens.capture.CaptureIndex;
 import wirelens.capture.ChunkInfo;
 import wirelens.capture.ConnectionInfo;
 import wirelens.capture.HttpExchanges;
@@ -128,7 +129,7 @@ public final class HttpView extends BorderPane {
         setCenter(split);
 
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, e) -> showExchange(e));
-        follower = new ProtocolFollower<>(file, connectionId, new LogDecoder(), this::show, this::readProblem, pulse);
+        follower = new ProtocolFollower<>(file, connectionId, new LogDecoder(file.index(), connectionId), this::show, this::readProblem, pulse);
         follower.attach(this);
     }
 
@@ -222,7 +223,8 @@ public final class HttpView extends BorderPane {
             case REQUEST -> "sending\u2026";
             case WAITING -> "waiting\u2026";
             case FAILED -> e.response() == null ? "failed" : e.status() + " " + e.response().reason() + " (failed)";
-            case TUNNEL -> e.status() + (e.tunnelDecrypted() ? " tunnel, TLS decrypted" : " tunnel");
+            case TUNNEL -> e.status() + (!e.tunnelDecrypted() ? " tunnel"
+                    : "https".equals(e.scheme()) ? " tunnel, TLS decrypted" : " tunnel, plain HTTP");
             default -> e.status() + " " + e.response().reason() + (e.state() == Exchange.State.RESPONSE ? " \u2026" : "");
         };
     }
@@ -410,7 +412,8 @@ public final class HttpView extends BorderPane {
             String encoding = message.header("Content-Encoding");
             boolean tunnel = e.state() == Exchange.State.TUNNEL;
             long tunnelBytes = direction == Direction.CLIENT_TO_SERVER ? e.tunnelBytesUp() : e.tunnelBytesDown();
-            String tunnelNote = !tunnel ? "" : e.tunnelDecrypted() ? "tunnel: TLS decrypted, its exchanges follow"
+            String tunnelNote = !tunnel ? "" : e.tunnelDecrypted()
+                    ? "tunnel: " + ("https".equals(e.scheme()) ? "TLS decrypted" : "plain HTTP") + ", its exchanges follow"
                     : "tunnel: " + Units.bytes(tunnelBytes) + " relayed after the switch, not decoded";
             if (newExchange) {
                 note.setText(bodyRef.isEmpty() ? "" : "reading " + Units.bytes(bodyRef.length()) + "\u2026");
@@ -548,11 +551,24 @@ public final class HttpView extends BorderPane {
     /** Feeds an {@link ExchangeLog} from the follower's thread; ends each side once. */
     private static final class LogDecoder implements ProtocolFollower.Decoder<Snapshot> {
         private final ExchangeLog log = new ExchangeLog();
+        private final CaptureIndex index;
+        private final long connectionId;
+        private boolean clientTls;
         private boolean clientDone;
         private boolean serverDone;
 
+        LogDecoder(CaptureIndex index, long connectionId) {
+            this.index = index;
+            this.connectionId = connectionId;
+        }
+
         @Override
         public void chunk(ChunkInfo chunk, byte[] forwarded) {
+            // the TLS record comes into the index before the first decrypted chunk
+            if (!clientTls && chunk.timeNanos() >= HttpExchanges.clientTlsFrom(index, connectionId)) {
+                clientTls = true;
+                log.clientSpokeTls();
+            }
             log.onBytes(chunk.direction() == Direction.CLIENT_TO_SERVER, forwarded, chunk.timeNanos());
         }
 

@@ -9,6 +9,8 @@ import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
 import wirelens.capture.ChunkInfo;
 import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
+import wirelens.engine.Side;
 import wirelens.ui.base.Background;
 import wirelens.ui.stream.StreamView.Mode;
 
@@ -18,7 +20,8 @@ import wirelens.ui.stream.StreamView.Mode;
  * direction (hex offsets). A few numbers per chunk: the view keeps no bytes, so a connection of any
  * size opens at once and memory stays flat. Counting a chunk's text lines means reading it back from
  * the capture file, which a background job does, one job in flight per view; the results are applied
- * on the FX thread at the next pulse.
+ * on the FX thread at the next pulse. The first chunk recorded after the client's TLS handshake (at
+ * the start, or after STARTTLS) has a second separator before its own, saying TLS began there.
  */
 final class StreamLayout {
     private static final int JOB_CHUNKS = 4096;
@@ -45,6 +48,9 @@ final class StreamLayout {
     private long hexLines;
     private final long[] directionTotals = new long[2];
     private int requested;
+    /** The chunk before which TLS began (-1: none yet), and the client leg's handshake that began it. */
+    private int tlsChunk = -1;
+    private EngineEvent.Tls tlsStart;
 
     private final AtomicBoolean jobRunning = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Piece> pieces = new ConcurrentLinkedQueue<>();
@@ -129,9 +135,19 @@ final class StreamLayout {
         return directionOffset[c];
     }
 
-    /** The line of chunk {@code c}'s separator in that mode. */
+    /** The first line of chunk {@code c} in that mode: its separator, or the TLS separator before it. */
     long firstLine(Mode mode, int c) {
         return first(mode)[c];
+    }
+
+    /** Separator lines before chunk {@code c}'s bytes: 2 where TLS began, else 1. */
+    int headerLines(int c) {
+        return c == tlsChunk ? 2 : 1;
+    }
+
+    /** The client leg's finished handshake, when chunk {@code c} is where TLS began; else null. */
+    EngineEvent.Tls tlsStartingAt(int c) {
+        return c == tlsChunk ? tlsStart : null;
     }
 
     int lineCount(Mode mode) {
@@ -220,15 +236,22 @@ final class StreamLayout {
     private void apply(Piece p) {
         int n = p.displayLengths.length;
         ensureCapacity(chunks + n);
+        if (tlsStart == null && n > 0) {
+            tlsStart = clientHandshake();
+        }
         for (int i = 0; i < n; i++) {
             int c = chunks;
             ChunkInfo info = index.chunk(connectionId, c);
+            // the handshake's event is recorded before the first decrypted chunk, which was read after it
+            if (tlsChunk < 0 && tlsStart != null && info.timeNanos() >= tlsStart.timeNanos()) {
+                tlsChunk = c;
+            }
             int length = p.displayLengths[i];
             lengths[c] = length;
             textFirst[c] = textLines;
-            textLines += 1 + p.textLines[i];
+            textLines += headerLines(c) + p.textLines[i];
             hexFirst[c] = hexLines;
-            hexLines += 1 + StreamText.hexLineCount(length);
+            hexLines += headerLines(c) + StreamText.hexLineCount(length);
             int d = info.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1;
             directionOffset[c] = directionTotals[d];
             directionTotals[d] += length;
@@ -238,6 +261,16 @@ final class StreamLayout {
         }
         requested = chunks; // a job that stopped early (byte limit) is continued from here
         jobRunning.set(false);
+    }
+
+    /** The client leg's finished handshake, or null (plain so far, passthrough, or failed). */
+    private EngineEvent.Tls clientHandshake() {
+        for (EngineEvent.Tls t : index.tls(connectionId)) {
+            if (t.side() == Side.CLIENT && t.kind() == EngineEvent.Tls.Kind.HANDSHAKE_DONE) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private void ensureCapacity(int n) {

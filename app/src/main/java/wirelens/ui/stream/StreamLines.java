@@ -12,7 +12,8 @@ import wirelens.ui.base.Styles;
 import wirelens.ui.stream.StreamView.Mode;
 
 /**
- * What one line of a stream view shows, drawn on demand: a chunk's separator, or a line of its text or
+ * What one line of a stream view shows, drawn on demand: a chunk's separator (and where TLS began, a
+ * TLS separator before it), or a line of its text or
  * hex from bytes read back through the chunk cache, cut into runs where the selection starts and ends.
  * Each drawn run carries a {@link HitMap} from its characters to stream positions, so a pointer is
  * mapped back to the byte (hex) or the gap between bytes (text) under it.
@@ -40,7 +41,12 @@ final class StreamLines {
         ChunkInfo info = layout.chunk(c);
         String dirClass = Styles.of(info.direction());
         long k = line - layout.firstLine(mode, c);
-        if (k == 0) {
+        int header = layout.headerLines(c);
+        if (k == 0 && header == 2) {
+            out.add(text(StreamText.tlsSeparator(layout.tlsStartingAt(c)), Styles.SEPARATOR));
+            return;
+        }
+        if (k == header - 1) {
             ConnectionInfo conn = index.connection(connectionId).orElse(null);
             long offset = conn == null ? 0 : info.timeNanos() - conn.openedNanos();
             out.add(text(StreamText.separator(c, offset, info.direction(), layout.length(c), info.edited(), info.dropped(),
@@ -53,7 +59,7 @@ final class StreamLines {
             return;
         }
         byte[] bytes = entry.bytes();
-        int contentLine = (int) (k - 1);
+        int contentLine = (int) (k - header);
         long base = layout.byteFirst(c);
         if (mode == Mode.HEX) {
             int from = contentLine * StreamText.HEX_BYTES_PER_LINE;
@@ -245,10 +251,10 @@ final class StreamLines {
             return new long[] {0, 0};
         }
         long k = line - layout.firstLine(mode, c);
-        if (k == 0) {
+        if (k < layout.headerLines(c)) {
             return new long[] {layout.byteFirst(c), layout.byteFirst(c)};
         }
-        int contentLine = (int) (k - 1);
+        int contentLine = (int) (k - layout.headerLines(c));
         int from;
         int to;
         if (mode == Mode.HEX) {
@@ -277,12 +283,12 @@ final class StreamLines {
         if (layout.length(c) == 0) {
             line = layout.firstLine(mode, c);
         } else if (mode == Mode.HEX) {
-            line = layout.firstLine(mode, c) + 1 + Math.min(offset, layout.length(c) - 1) / StreamText.HEX_BYTES_PER_LINE;
+            line = layout.firstLine(mode, c) + layout.headerLines(c) + Math.min(offset, layout.length(c) - 1) / StreamText.HEX_BYTES_PER_LINE;
         } else {
             int[] starts = cache.get(layout.chunk(c)).lineStarts();
             int i = Arrays.binarySearch(starts, offset);
             i = i >= 0 ? i : Math.max(0, -i - 2);
-            line = layout.firstLine(mode, c) + 1 + i;
+            line = layout.firstLine(mode, c) + layout.headerLines(c) + i;
         }
         return line;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
 
 /**
  * How stream bytes become lines of the text and hex views. Pure functions, so the line layout can be
@@ -271,5 +272,17 @@ public final class StreamText {
                 + (edited && !dropped && !injected ? "  edited" : "");
         return String.format(Locale.ROOT, "\u2500\u2500 #%d  +%.3f s  %s  %d bytes%s \u2500\u2500", chunkIndex + 1,
                 offsetNanos / 1e9, dir, length, flags);
+    }
+
+    /**
+     * The line before the first decrypted chunk: TLS began there (at the start, or at the server's go-ahead
+     * to STARTTLS), with what the client's leg agreed.
+     */
+    static String tlsSeparator(EngineEvent.Tls clientHandshake) {
+        var f = clientHandshake.facts();
+        String sni = f.serverName() == null ? "" : ", sni=" + f.serverName();
+        String alpn = f.alpn().isEmpty() ? "" : ", alpn=" + f.alpn();
+        return "\u2500\u2500 " + (clientHandshake.startTls() ? "STARTTLS: " : "") + "TLS from here on: " + f.protocol()
+                + " " + f.cipherSuite() + sni + alpn + " \u2500\u2500";
     }
 }

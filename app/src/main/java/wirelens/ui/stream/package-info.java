@@ -1,6 +1,7 @@
 /**
  * The stream views: one connection's chunks in order, each under a separator line, as text (charset,
- * escapes for control bytes) or hex, followed live, with a byte-precise selection, copy and save.
+ * escapes for control bytes) or hex, with a line where TLS began (the decrypted bytes follow it),
+ * followed live, with a byte-precise selection, copy and save.
  * {@link wirelens.ui.stream.StreamView} puts together the line index ({@code StreamLayout}), the
  * drawing of lines ({@code StreamLines}), the selection ({@code StreamSelection}), the bytes of recently
  * shown chunks ({@code ChunkCache}) and saving ({@code StreamSaving}) on a {@link wirelens.ui.stream.LineView}.

@@ -44,11 +44,17 @@ class DecryptedTunnelTest {
             new Chunk(false, "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "7\r\nsecond\n\r\n0\r\n\r\n"));
 
-    /** Feeds the chunks, each split where {@code splits} says (offsets into that chunk). */
+    /**
+     * Feeds the chunks, each split where {@code splits} says (offsets into that chunk); the ones after the
+     * 200 as TLS Wirelens decrypted, as the capture's TLS record says of them.
+     */
     private static ExchangeLogTest.Conversation feed(List<Chunk> chunks, List<int[]> splits) {
         ExchangeLogTest.Conversation c = new ExchangeLogTest.Conversation();
         for (int k = 0; k < chunks.size(); k++) {
             Chunk chunk = chunks.get(k);
+            if (k == 2) {
+                c.log.clientSpokeTls();
+            }
             byte[] bytes = chunk.text().getBytes(StandardCharsets.ISO_8859_1);
             int from = 0;
             int[] cuts = splits == null ? new int[0] : splits.get(k);
@@ -132,6 +138,7 @@ class DecryptedTunnelTest {
         ExchangeLogTest.Conversation c = new ExchangeLogTest.Conversation();
         c.client("CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n\r\n");
         c.server("HTTP/1.1 200 Connection established\r\n\r\n");
+        c.log.clientSpokeTls();
         c.client("GET / HTTP/1.1\nHost: localhost\n\n"); // bare LF line ends are HTTP too
         c.server("HTTP/1.1 204 No Content\r\n\r\n");
         List<Exchange> list = c.log.exchanges();
@@ -141,8 +148,33 @@ class DecryptedTunnelTest {
     }
 
     @Test
+    void plainHttpThroughATunnelKeepsHttpUrls() {
+        ExchangeLogTest.Conversation c = new ExchangeLogTest.Conversation();
+        c.client("CONNECT localhost:80 HTTP/1.1\r\nHost: localhost:80\r\n\r\n");
+        c.server("HTTP/1.1 200 Connection established\r\n\r\n");
+        c.client("GET /plain HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        c.server("HTTP/1.1 204 No Content\r\n\r\n");
+        List<Exchange> list = c.log.exchanges();
+        assertEquals(2, list.size(), describe(list, c));
+        assertTrue(list.get(0).tunnelDecrypted());
+        assertEquals("http", list.get(0).scheme(), "what the tunnel carried");
+        assertEquals("http://localhost/plain", list.get(1).url());
+        assertEquals(204, list.get(1).status());
+    }
+
+    @Test
+    void aClientThatSpokeTlsFromTheStartGetsHttpsUrls() {
+        ExchangeLogTest.Conversation c = new ExchangeLogTest.Conversation();
+        c.log.clientSpokeTls();
+        c.client("GET /a HTTP/1.1\r\nHost: api.example:8443\r\n\r\n");
+        c.server("HTTP/1.1 204 No Content\r\n\r\n");
+        assertEquals("https://api.example:8443/a", c.log.exchanges().get(0).url());
+    }
+
+    @Test
     void clientBytesSentBeforeTheTwoHundredAreDecodedAfterIt() {
         ExchangeLogTest.Conversation c = new ExchangeLogTest.Conversation();
+        c.log.clientSpokeTls();
         c.client(CONNECT + "GET /early HTTP/1.1\r\nHost: shop.example:8443\r\n\r\n");
         c.server("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         List<Exchange> list = c.log.exchanges();
@@ -223,6 +255,7 @@ class DecryptedTunnelTest {
         ExchangeLogTest.Conversation c = new ExchangeLogTest.Conversation();
         c.client(CONNECT);
         c.server("HTTP/1.1 200 Connection established\r\n\r\n");
+        c.log.clientSpokeTls();
         c.client("GET /ws HTTP/1.1\r\nHost: shop.example:8443\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
         c.server("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\u0081\u0002hi");
         c.client("\u0081\u0085maskdata");

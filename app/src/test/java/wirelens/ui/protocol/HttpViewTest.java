@@ -227,6 +227,11 @@ class HttpViewTest {
                 "GET /b HTTP/1.1\r\nHost: localhost:8443\r\n\r\n",
                 "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"};
             for (int k = 0; k < talk.length; k++) {
+                if (k == 2) { // the client's handshake with Wirelens: what follows was decrypted
+                    queue.publish(EngineEvent.Tls.done(1, time += 500_000, wirelens.engine.Side.CLIENT,
+                            new wirelens.tls.TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "localhost", "http/1.1",
+                                    1_000_000, List.of(), true), false));
+                }
                 byte[] bytes = talk[k].getBytes(StandardCharsets.US_ASCII);
                 queue.publish(new EngineEvent.Chunk(1, k % 2 == 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT,
                         time += 1_000_000, bytes, bytes));

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Labeled;
@@ -37,6 +38,7 @@ import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
+import wirelens.engine.TlsOptions;
 import wirelens.proto.smtp.Exchange;
 import wirelens.proto.smtp.MimePart;
 import wirelens.proto.smtp.SmtpReply;
@@ -46,8 +48,12 @@ import wirelens.testkit.Commands;
 import wirelens.testkit.Fx;
 import wirelens.testkit.Openssl;
 import wirelens.testkit.Swaks;
+import wirelens.tls.TlsSettings;
+import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Pulse;
 import wirelens.ui.base.Theme;
+import wirelens.ui.stream.StreamView;
 
 /**
  * The SMTP view on a real session: swaks -> the engine's forward listener (recorded to a capture
@@ -280,6 +286,66 @@ class SmtpViewTest {
     }
 
     @Test
+    void theStreamViewShowsWhereTlsBeganBetweenTheGoAheadAndTheDecryptedEhlo() throws Exception {
+        Aiosmtpd.assumeInstalled();
+        Swaks.assumeInstalled();
+        Openssl.assumeInstalled();
+        Swaks.assumeTls();
+        Openssl.Certificate certificate = Openssl.selfSigned(dir);
+        smtp = Aiosmtpd.start(dir, "--tlscert", certificate.cert().toString(), "--tlskey", certificate.key().toString());
+        TlsSettings settings = new TlsSettings(true, dir.resolve("ca"), List.of(), List.of(certificate.cert()), false, null);
+        int port = startProxy(smtp.port(), TlsOptions.of(settings.engines(settings.ca())));
+        Commands.Result swaks = Swaks.run("--server", "127.0.0.1:" + port, "--helo", "client.test", "--tls",
+                "--tls-verify", "--tls-ca-path", dir.resolve("ca").resolve("ca.pem").toString(), "--tls-sni", "localhost",
+                "--from", "alice@example.test", "--to", "bob@example.test", "--body", "sent over TLS");
+        assertEquals(0, swaks.exit(), swaks.text());
+        waitUntil("the connection ended", () -> recorder.index().connections().stream().anyMatch(c -> !c.isOpen()));
+        wirelens.capture.ConnectionInfo connection = recorder.index().connection(1).orElseThrow();
+        int chunks = recorder.index().chunkCount(1);
+        StreamView stream = fx(() -> {
+            StreamView v = new StreamView(connection, recorder.index(), recorder.file().orElseThrow(), StreamView.Mode.TEXT,
+                    new Notifier() {
+                        @Override
+                        public void info(String message) {}
+
+                        @Override
+                        public void error(String message) {}
+                    }, FileDialogs.NATIVE, pulse);
+            holder.getChildren().setAll(v.node());
+            return v;
+        });
+        try {
+            waitUntil("the stream view laid out every chunk", () -> stream.chunkCount() == chunks);
+            List<String> text = fx(() -> IntStream.range(0, stream.lineCount()).mapToObj(stream::lineText).toList());
+            int tls = indexOf(text, l -> l.startsWith("\u2500\u2500 STARTTLS: TLS from here on: TLSv1."));
+            assertTrue(tls > 0 && text.get(tls - 1).equals("220 Ready to start TLS\\r\\n"), text.toString());
+            assertTrue(text.get(tls).contains(" TLS_") && text.get(tls).contains("sni=localhost"), text.get(tls));
+            assertTrue(text.get(tls + 1).startsWith("\u2500\u2500 #") && text.get(tls + 1).contains("client \u2192 server"),
+                    "the decrypted chunk's own separator follows: " + text);
+            assertEquals("EHLO client.test\\r\\n", text.get(tls + 2), text.toString());
+            assertEquals(1, text.stream().filter(l -> l.contains("TLS from here on")).count(), text.toString());
+            fxRun(() -> stream.setMode(StreamView.Mode.HEX));
+            List<String> hex = fx(() -> IntStream.range(0, stream.lineCount()).mapToObj(stream::lineText).toList());
+            int hexTls = indexOf(hex, l -> l.contains("TLS from here on"));
+            assertTrue(hexTls > 0 && hex.get(hexTls + 1).startsWith("\u2500\u2500 #")
+                    && hex.get(hexTls + 2).contains("EHLO client.test"), hex.toString());
+            // the separator holds no bytes: the client's offsets go on from its 28 plain bytes (EHLO, STARTTLS)
+            assertTrue(hex.get(hexTls + 2).startsWith("0000001c  45 48 4c 4f "), hex.get(hexTls + 2));
+        } finally {
+            fxRun(stream::close);
+        }
+    }
+
+    private static int indexOf(List<String> lines, java.util.function.Predicate<String> test) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (test.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void replyClassesHaveTheirOwnStyleClass() {
         assertEquals(SmtpView.REPLY_2XX, SmtpView.styleOf(new SmtpReply(250, List.of("250 OK"), 0)));
         assertEquals(SmtpView.REPLY_3XX, SmtpView.styleOf(new SmtpReply(354, List.of("354 go"), 0)));
@@ -314,8 +380,14 @@ class SmtpViewTest {
     }
 
     private int startProxy(int smtpPort) throws Exception {
+        return startProxy(smtpPort, null);
+    }
+
+    /** With {@code tls} (null: none) the engine decrypts TLS it sees begin. */
+    private int startProxy(int smtpPort, TlsOptions tls) throws Exception {
         EventQueue queue = new EventQueue(16L << 20);
         engine = new Engine(queue, EngineOptions.defaults());
+        engine.setTls(tls);
         engine.start();
         recorder = Recorder.toFile(queue, dir.resolve("session.pcapng"));
         recorder.start();
