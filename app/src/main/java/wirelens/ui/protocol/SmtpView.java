@@ -164,7 +164,9 @@ public final class SmtpView extends BorderPane {
         details.setId("smtp-details");
         SplitPane split = new SplitPane(transcript.table(), details);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.5);
+        // the transcript is what a user reads first: a whole session (greeting to QUIT, about eight rows)
+        // fits in the default window; the details below scroll
+        split.setDividerPositions(0.64);
         setCenter(split);
 
         follower = new ProtocolFollower<>(file, connectionId, new SessionDecoder(connectionId), this::show,
