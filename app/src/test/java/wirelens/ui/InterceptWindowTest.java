@@ -138,8 +138,10 @@ class InterceptWindowTest {
         // selecting a line of it shows the original and the forwarded bytes side by side
         StreamView view = fx(() -> window.view(window.connections().table().getItems().get(0).id()));
         assertTrue(!fx(() -> view.compare().isShowing()), "hidden until an edited chunk is selected");
-        fxRun(() -> view.select(0, 20));
-        assertTrue(fx(() -> view.compare().isShowing()));
+        // the toolbar offers it by name: Compare goes to the edited chunk and shows both
+        waitUntil("the Compare button", () -> window.stage().getScene().lookup("#compare-next").isVisible());
+        robot.clickOn("#compare-next");
+        waitUntil("the comparison is shown", () -> view.compare().isShowing());
         assertEquals("ping\\r\\n\n", fx(() -> robot.lookup("#compare-original").queryAs(TextArea.class).getText()));
         assertEquals("PONG from wirelens\\r\\n\n",
                 fx(() -> robot.lookup("#compare-forwarded").queryAs(TextArea.class).getText()));

@@ -104,6 +104,13 @@ final class StreamSelection {
         changed.run();
     }
 
+    /** Puts the caret on {@code line} with nothing selected (a chunk's separator: its chunk is compared). */
+    void caretAt(int line) {
+        anchor = caret = cellAnchor = -1;
+        caretLine = line;
+        changed.run();
+    }
+
     /** The selection as {from, to} stream positions, or null. */
     long[] range() {
         return anchor < 0 ? null : new long[] {Math.min(anchor, caret), Math.max(anchor, caret)};

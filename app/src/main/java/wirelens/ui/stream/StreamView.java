@@ -26,6 +26,7 @@ import javafx.util.Subscription;
 import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
+import wirelens.capture.ChunkInfo;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.Direction;
 import wirelens.ui.base.FileDialogs;
@@ -74,6 +75,11 @@ public final class StreamView {
     private final LineView list = new LineView(this::render, LINE_HEIGHT);
     private final Label placeholder = new Label();
     private final ToggleButton follow = new ToggleButton("Follow");
+    /** Shown once the stream has a chunk a rule or the user changed: the way to its comparison. */
+    private final javafx.scene.control.Button compareNext = new javafx.scene.control.Button("Compare");
+    /** Chunks looked at for edits so far, and whether one was found. */
+    private int scannedForEdits;
+    private boolean hasEdits;
     private final ToggleButton textButton = new ToggleButton("Text");
     private final ToggleButton hexButton = new ToggleButton("Hex");
     private final ChoiceBox<StreamText.Charset> charsetBox = new ChoiceBox<>();
@@ -165,7 +171,13 @@ public final class StreamView {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         summary.setId("stream-summary");
-        ToolBar bar = new ToolBar(textButton, hexButton, charsetBox, follow, copy, save, spacer, summary);
+        compareNext.setId("compare-next");
+        compareNext.setTooltip(new javafx.scene.control.Tooltip(
+                "Show the next edited, dropped or injected chunk: the bytes read beside the bytes sent"));
+        compareNext.setOnAction(e -> compareNext());
+        compareNext.setVisible(false);
+        compareNext.setManaged(false);
+        ToolBar bar = new ToolBar(textButton, hexButton, charsetBox, follow, copy, save, compareNext, spacer, summary);
         root.setTop(bar);
         root.setCenter(new javafx.scene.layout.StackPane(list, placeholder));
         root.setBottom(compare.node());
@@ -382,10 +394,34 @@ public final class StreamView {
         StreamSaving.save(index, file, connectionId, index.chunkCount(connectionId), target, direction, notifier);
     }
 
+    /** Moves the caret to the separator of the next changed chunk after the caret (wrapping), which compares it. */
+    void compareNext() {
+        int chunks = layout.chunks();
+        int from = selection.caretLine() < 0 ? -1 : layout.chunkAtLine(mode, selection.caretLine());
+        for (int i = 1; i <= chunks; i++) {
+            int c = Math.floorMod(from + i, chunks);
+            ChunkInfo info = layout.chunk(c);
+            if (info.edited() || info.dropped() || info.injected()) {
+                follow.setSelected(false);
+                int line = (int) layout.firstLine(mode, c);
+                selection.caretAt(line);
+                list.scrollTo(line);
+                return;
+            }
+        }
+    }
+
     private void updateSummary() {
         int chunks = layout.chunks();
-        summary.setText(chunks + (chunks == 1 ? " chunk" : " chunks") + "   client \u2192 server "
-                + Units.bytes(layout.directionTotal(Direction.CLIENT_TO_SERVER)) + "   server \u2192 client "
+        for (; !hasEdits && scannedForEdits < chunks; scannedForEdits++) {
+            ChunkInfo info = layout.chunk(scannedForEdits);
+            hasEdits = info.edited() || info.dropped() || info.injected();
+        }
+        compareNext.setVisible(hasEdits);
+        compareNext.setManaged(hasEdits);
+        // short, as the table's C→S / S→C headers, so the toolbar never pushes it into its overflow menu
+        summary.setText(chunks + (chunks == 1 ? " chunk" : " chunks") + "   C\u2192S "
+                + Units.bytes(layout.directionTotal(Direction.CLIENT_TO_SERVER)) + "   S\u2192C "
                 + Units.bytes(layout.directionTotal(Direction.SERVER_TO_CLIENT)));
     }
 }
