@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -169,13 +170,18 @@ public final class Main implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A capture file to open in the window.")
     String file;
 
+    /** The command line as given, for the window's capped JVM. */
+    private String[] args = new String[0];
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        main.args = args.clone();
+        CommandLine cl = new CommandLine(main);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
@@ -294,6 +300,10 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().getErr().println("wirelens: cannot open the window: " + noDisplay
                     + "; run with --headless, or under xvfb-run");
             return 1;
+        }
+        OptionalInt capped = WindowHeap.runCapped(args, file);
+        if (capped.isPresent()) {
+            return capped.getAsInt();
         }
         // JavaFX warns that it was loaded from the class path, which is how a single jar runs it
         java.util.logging.Logger.getLogger("javafx").setLevel(java.util.logging.Level.SEVERE);

@@ -72,7 +72,7 @@ public final class SoakBench {
                 LoopbackServer echo = LoopbackServer.echo()) {
             Child child = window ? startWindow(jar, dir, echo.port()) : startHeadless(jar, capture, echo.port());
             try {
-                System.out.printf("wirelens pid %d (%s), http proxy %d, forward %d -> echo %d%n", child.process.pid(),
+                System.out.printf("wirelens pid %d (%s), http proxy %d, forward %d -> echo %d%n", child.pid,
                         window ? "window on Monocle" : "headless, capture " + capture, child.proxyPort,
                         child.forwardPort, echo.port());
                 List<Thread> load = new ArrayList<>();
@@ -88,7 +88,7 @@ public final class SoakBench {
                 long nextSample = start;
                 while (System.nanoTime() < end && child.process.isAlive() && failure.get() == null) {
                     if (System.nanoTime() >= nextSample) {
-                        printRow(child.process.pid(), (System.nanoTime() - start) / 1e9);
+                        printRow(child.pid, (System.nanoTime() - start) / 1e9);
                         nextSample += TimeUnit.SECONDS.toNanos(sampleSeconds);
                     }
                     Thread.sleep(200);
@@ -98,8 +98,8 @@ public final class SoakBench {
                     t.join(30_000);
                 }
                 if (child.process.isAlive()) {
-                    printRow(child.process.pid(), (System.nanoTime() - start) / 1e9);
-                    printHistogram(child.process.pid());
+                    printRow(child.pid, (System.nanoTime() - start) / 1e9);
+                    printHistogram(child.pid);
                 } else {
                     System.out.println("WIRELENS EXITED with " + child.process.exitValue());
                 }
@@ -121,7 +121,7 @@ public final class SoakBench {
 
     // ---- the child ----
 
-    private record Child(Process process, int proxyPort, int forwardPort, Path output) {
+    private record Child(Process process, long pid, int proxyPort, int forwardPort, Path output) {
         String lastLines() throws IOException {
             List<String> lines = Files.readAllLines(output);
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
@@ -153,7 +153,7 @@ public final class SoakBench {
             p.destroyForcibly();
             throw new IllegalStateException("wirelens did not listen: " + Files.readString(output));
         }
-        return new Child(p, proxy, forward, output);
+        return new Child(p, p.pid(), proxy, forward, output);
     }
 
     /** The window on Monocle, with the listeners given on the command line and settings in a folder of its own. */
@@ -181,7 +181,16 @@ public final class SoakBench {
             p.destroyForcibly();
             throw new IllegalStateException("the window did not listen: " + Files.readString(output));
         }
-        return new Child(p, proxy, forward, output);
+        // without -Xmx in soak.jvm the jar runs the window in a child JVM with a capped heap: measure that one
+        long window = p.descendants().filter(h -> h.info().commandLine().orElse("").contains("-Dwirelens.heapCapped=true"))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(p.pid());
+        if (window != p.pid()) {
+            System.out.printf("launcher pid %d: %s; the window runs in pid %d%n", p.pid(),
+                    Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
+                            .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?").replaceAll("\\s+", " "),
+                    window);
+        }
+        return new Child(p, window, proxy, forward, output);
     }
 
     private static List<String> childJvmOptions() {
