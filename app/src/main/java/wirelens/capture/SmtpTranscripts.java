@@ -50,7 +50,21 @@ public final class SmtpTranscripts {
 
     /** Decodes the whole connection (ended if the connection has ended). */
     public static SmtpSession decode(CaptureFile file, long connectionId) throws IOException {
-        SmtpDecoder decoder = new SmtpDecoder(connectionId);
+        return decode(file, connectionId, new SmtpDecoder(connectionId));
+    }
+
+    /**
+     * As {@link #decode}, keeping only the head of each message ({@link SmtpDecoder#keepingHeads}): for
+     * summaries of connections whose messages may be large.
+     */
+    public static SmtpSession decodeForSummary(CaptureFile file, long connectionId) throws IOException {
+        return decode(file, connectionId, SmtpDecoder.keepingHeads(connectionId, HEAD_BYTES));
+    }
+
+    /** What {@link #decodeForSummary} keeps of each message: its header block, with room for long headers. */
+    public static final int HEAD_BYTES = 64 * 1024;
+
+    private static SmtpSession decode(CaptureFile file, long connectionId, SmtpDecoder decoder) throws IOException {
         List<ChunkInfo> chunks = file.index().chunks(connectionId);
         for (ChunkInfo chunk : chunks) {
             if (chunk.forwardedLength() == 0 || !chunk.inFile()) {

@@ -125,6 +125,12 @@ public final class Main implements Callable<Integer> {
                 "timings), for browser developer tools and HAR viewers."})
     Path exportHar;
 
+    @Option(names = "--messages", paramLabel = "FILTER", arity = "0..1", fallbackValue = "",
+            description = {"With --read: one line per mail transaction, in order: #N FROM -> TO[,TO...] \"SUBJECT\" SIZE",
+                "RESULT (the deciding reply's code, or open / aborted). FILTER keeps matching ones: from:alice",
+                "to:bob subject:invoice status:5xx, \"text\" or ~regex in those, ! to negate; terms all apply."})
+    String messages;
+
     @Option(names = "--no-tls-intercept",
             description = {"Relay TLS as the opaque bytes it is. By default a client that opens TLS (on a forward",
                 "listener, in a CONNECT tunnel, or after STARTTLS) is answered with a certificate from Wirelens' CA",
@@ -215,6 +221,12 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--dump and --export-eml do not go together");
             }
             return ExportEml.run(read, exportEml, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (messages != null) {
+            if (read == null || dump != null || headless || file != null) {
+                throw new IllegalArgumentException("--messages goes alone with --read CAPTURE");
+            }
+            return ListMessages.run(read, messages, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (dump != null && read == null) {
             throw new IllegalArgumentException("--dump needs --read CAPTURE");

@@ -260,6 +260,38 @@ class TlsInterceptionTest {
         assertArrayEquals(run.startTlsMessage(), Files.readAllBytes(export), "the STARTTLS message, byte for byte");
     }
 
+    @Test
+    void theMessagesListHasEveryMessageWithItsSecurity() throws Exception {
+        MailRun run = sendMailOverStartTlsAndSmtps();
+        List<String> all = messages(run.capture(), null);
+        assertEquals(3, all.size(), all.toString());
+        assertTrue(all.get(0).matches("#1 alice@example\\.test -> bob@example\\.test \"over STARTTLS\" \\d+ 250"), all.get(0));
+        assertTrue(all.get(1).matches("#2 alice@example\\.test -> carol@example\\.test \"over SMTPS\" \\d+ 250"), all.get(1));
+        assertEquals("#3 dan@example.test -> - \"\" 0 530", all.get(2), "MAIL refused before any RCPT");
+        assertEquals(List.of(all.get(0)), messages(run.capture(), "tls:starttls"));
+        assertEquals(List.of(all.get(1)), messages(run.capture(), "tls:~^tls$"));
+        assertEquals(List.of(all.get(1)), messages(run.capture(), "to:carol"));
+        assertEquals(List.of(all.get(0)), messages(run.capture(), "!subject:smtps from:alice status:2xx"));
+        assertEquals(List.of(all.get(2)), messages(run.capture(), "status:5xx"));
+        assertEquals(List.of(all.get(0), all.get(1)), messages(run.capture(), "\"example.test\" ~^over"));
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"--read", run.capture().toString(), "--messages", "size:3"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("wirelens: --messages: no field 'size:'"), err.toString());
+    }
+
+    /** {@code wirelens --read CAPTURE --messages [FILTER]} in this JVM: its lines. */
+    private static List<String> messages(Path capture, String filter) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] args = filter == null ? new String[] {"--read", capture.toString(), "--messages"}
+                : new String[] {"--read", capture.toString(), "--messages", filter};
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, err.toString());
+        return out.toString().lines().toList();
+    }
+
     /** A finished mail run: Wirelens' capture and stdout, and each message as aiosmtpd stored it. */
     private record MailRun(Path capture, String output, byte[] startTlsMessage, byte[] smtpsMessage) {}
 
@@ -297,6 +329,11 @@ class TlsInterceptionTest {
             Wait.until("aiosmtpd stores the SMTPS message", () -> Files.exists(storedSmtps));
             assertTrue(Files.readString(storedSmtps).contains("sent over SMTPS"), transcript);
             w.awaitLine("#2 (closed|reset) .*");
+
+            // this aiosmtpd wants STARTTLS first: a plain MAIL is refused with 530, a transaction all the same
+            Swaks.run("--server", "127.0.0.1:" + w.forwardPort(0), "--from", "dan@example.test",
+                    "--to", "erin@example.test", "--body", "sent in the clear");
+            w.awaitLine("#3 (closed|reset) .*");
             w.stop();
             return new MailRun(capture, w.output(), Files.readAllBytes(stored), Files.readAllBytes(storedSmtps));
         }

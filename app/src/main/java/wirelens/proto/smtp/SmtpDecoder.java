@@ -73,10 +73,11 @@ public final class SmtpDecoder {
         long messageSize;
         SmtpReply dataReply;
         SmtpTransaction.Result result = SmtpTransaction.Result.OPEN;
+        long timeNanos;
 
         SmtpTransaction toTransaction() {
-            return new SmtpTransaction(number, mailFrom, mailParameters, mailReply, recipients, messageNumber,
-                    messageSize, dataReply, result);
+            return new SmtpTransaction(number, timeNanos, mailFrom, mailParameters, mailReply, recipients,
+                    messageNumber, messageSize, dataReply, result);
         }
     }
 
@@ -93,6 +94,7 @@ public final class SmtpDecoder {
 
     private final long connectionId;
     private final long maxMessageBytes;
+    private final boolean keepHeads;
 
     private final List<Row> rows = new ArrayList<>();
     private final ArrayDeque<Row> awaiting = new ArrayDeque<>();
@@ -141,8 +143,23 @@ public final class SmtpDecoder {
 
     /** @param maxMessageBytes messages larger than this are counted but not kept (see problems) */
     public SmtpDecoder(long connectionId, long maxMessageBytes) {
+        this(connectionId, maxMessageBytes, false);
+    }
+
+    private SmtpDecoder(long connectionId, long maxMessageBytes, boolean keepHeads) {
         this.connectionId = connectionId;
         this.maxMessageBytes = maxMessageBytes;
+        this.keepHeads = keepHeads;
+    }
+
+    /**
+     * A decoder for summaries (sender, recipients, subject, size, result) of connections that may carry
+     * any number of messages of any size: each message keeps only its first {@code headBytes} bytes, enough
+     * for its header block, so {@link SmtpMessage#bytes()} may be a head; {@link SmtpTransaction#messageSize()}
+     * is the whole size.
+     */
+    public static SmtpDecoder keepingHeads(long connectionId, int headBytes) {
+        return new SmtpDecoder(connectionId, headBytes, true);
     }
 
     public void fromClient(byte[] bytes) {
@@ -370,6 +387,7 @@ public final class SmtpDecoder {
     private Tx newTransaction() {
         Tx tx = new Tx();
         tx.number = transactions.size() + 1;
+        tx.timeNanos = clientTime;
         transactions.add(tx);
         current = tx;
         return tx;
@@ -441,6 +459,11 @@ public final class SmtpDecoder {
 
     private void keepMessageBytes(byte[] b, int off, int len) {
         if (message != null && messageBytes + len > maxMessageBytes) {
+            if (keepHeads) { // the head is what a summary reads
+                message.write(b, off, (int) Math.max(0, maxMessageBytes - messageBytes));
+                messageBytes += len;
+                return;
+            }
             message = null; // too large: go on counting, keep nothing
         }
         if (message != null) {

@@ -6,6 +6,7 @@ import java.util.List;
  * The envelope of one mail transaction: MAIL FROM, each RCPT TO with its reply, the message and the
  * final result.
  *
+ * @param timeNanos when the client began it (its MAIL command, or the command that began it without one)
  * @param mailFrom the reverse path without angle brackets ("" for the null sender {@code <>}); null
  *     when RCPT came without MAIL
  * @param mailParameters what followed the address on the MAIL line (e.g. {@code SIZE=1234}), "" if none
@@ -14,7 +15,7 @@ import java.util.List;
  * @param messageSize bytes of the message after dot-unstuffing (also counted while it is arriving)
  * @param dataReply the reply that decided the result: to the end of the message, or a refusal of DATA
  */
-public record SmtpTransaction(int number, String mailFrom, String mailParameters, SmtpReply mailReply,
+public record SmtpTransaction(int number, long timeNanos, String mailFrom, String mailParameters, SmtpReply mailReply,
         List<Recipient> recipients, int messageNumber, long messageSize, SmtpReply dataReply, Result result) {
 
     public record Recipient(String address, String parameters, SmtpReply reply) {}
