@@ -186,6 +186,7 @@ final class PcapngEncoder {
         } else if (event instanceof EngineEvent.Tls t) {
             Stream s = streams.get(t.connectionId());
             if (s != null) {
+                start(s, t.timeNanos(), null); // the opened record must come first, or a reader skips this one
                 byte[] record = tlsRecord(t);
                 s.tls.add(record);
                 if (!paused) {
