@@ -27,8 +27,6 @@ import wirelens.ui.connections.ListLimit;
 final class WindowHeap {
     /** Set on the child so it does not launch another. */
     static final String CHILD_PROPERTY = "wirelens.heapCapped";
-    static final long BASE_BYTES = 192L << 20;
-    static final long BYTES_PER_CONNECTION = 1_330;
     static final long MIN_BYTES = 320L << 20;
 
     private WindowHeap() {}
@@ -97,7 +95,7 @@ final class WindowHeap {
             }
         }
         // a reopened capture's index costs about 1/8 of its size at worst (one small chunk per record)
-        long bytes = BASE_BYTES + keepConnections * BYTES_PER_CONNECTION + captureBytes / 8;
+        long bytes = ListLimit.heapFor(keepConnections) + captureBytes / 8;
         return Math.max(MIN_BYTES, (bytes + (1 << 20) - 1) & ~((1L << 20) - 1));
     }
 

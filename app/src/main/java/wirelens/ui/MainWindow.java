@@ -136,7 +136,7 @@ final class MainWindow {
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         table.setOnPreview(streams::preview);
         if (live != null) {
-            table.setLimit(ListLimit.load(limitFile()));
+            applyListLimit(ListLimit.load(limitFile()));
         }
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
@@ -331,7 +331,7 @@ final class MainWindow {
 
     /** View → Keep connections: applies and saves the choice. */
     private void setListLimit(int limit) {
-        table.setLimit(limit);
+        applyListLimit(limit);
         try {
             ListLimit.save(limitFile(), limit);
         } catch (IOException e) {
@@ -339,6 +339,22 @@ final class MainWindow {
         }
         letGoOldest();
         updateStatus();
+    }
+
+    /**
+     * The heap was sized at start for the limit saved then; a larger choice keeps what fits now, and all of
+     * it from the next start.
+     */
+    private void applyListLimit(int limit) {
+        // "all" in a JVM the launcher did not cap is the user's call on a heap of the JVM's default size
+        boolean capped = Boolean.getBoolean("wirelens.heapCapped");
+        int fits = limit == ListLimit.ALL && !capped ? limit : ListLimit.fitting(limit, Runtime.getRuntime().maxMemory());
+        table.setLimit(fits);
+        if (fits < limit) {
+            notifications.info("The list keeps " + ListLimit.label(fits) + " connections in this window's memory ("
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); it keeps " + ListLimit.label(limit)
+                    + " from the next start.");
+        }
     }
 
     private Path limitFile() {

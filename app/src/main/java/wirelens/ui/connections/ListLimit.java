@@ -31,6 +31,10 @@ public final class ListLimit {
     public static final int DEFAULT = 100_000;
     static final List<Integer> CHOICES = List.of(1_000, 10_000, DEFAULT, 1_000_000, ALL);
     private static final String KEY = "keepConnections";
+    /** The window's heap without kept connections: measured 135 MiB live at 100,000 under load, with room. */
+    public static final long BASE_HEAP_BYTES = 192L << 20;
+    /** Heap per kept connection: its row, its index entry and its share of the list (measured ~1.2 KiB). */
+    public static final long HEAP_BYTES_PER_CONNECTION = 1_330;
 
     private ListLimit() {}
 
@@ -71,6 +75,17 @@ public final class ListLimit {
         StringWriter text = new StringWriter();
         p.store(text, "Wirelens window: how many connections the list keeps (a number, or all)");
         AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The heap a window keeping {@code limit} connections needs (not for {@link #ALL}). */
+    public static long heapFor(int limit) {
+        return BASE_HEAP_BYTES + limit * HEAP_BYTES_PER_CONNECTION;
+    }
+
+    /** {@code limit}, or fewer when a heap of {@code maxHeapBytes} cannot hold that many. */
+    public static int fitting(int limit, long maxHeapBytes) {
+        long fits = Math.max(1_000, (maxHeapBytes - BASE_HEAP_BYTES) / HEAP_BYTES_PER_CONNECTION);
+        return (int) Math.min(limit, fits);
     }
 
     /** "100,000" or "all". */

@@ -1,66 +1,40 @@
 package wirelens.ui.protocol;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.geometry.Insets;
-import javafx.geometry.Orientation;
 import javafx.scene.Node;
-import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
-import javafx.scene.control.TreeCell;
-import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.fxmisc.richtext.StyleClassedTextArea;
 import wirelens.base.Units;
-import wirelens.proto.smtp.MimeHeader;
 import wirelens.proto.smtp.MimeMessage;
 import wirelens.proto.smtp.MimePart;
 import wirelens.proto.smtp.SmtpMessage;
 
 /**
- * The SMTP view's Messages tab: the messages a session transferred, the selected one's header block,
- * its MIME parts as a tree with the chosen part's text, and its attachments, each savable to a file.
- * Complete messages never change, so the list only grows.
+ * The SMTP view's Messages tab: the messages a session transferred beside the selected one's
+ * {@link MimeView}. Complete messages never change, so the list only grows.
  */
 final class SmtpMessages {
-    /** Most characters of one part shown as text; the whole part can be saved. */
-    static final int MAX_PART_CHARS = 1 << 20;
-
     private final ObservableList<SmtpMessage> messageRows = FXCollections.observableArrayList();
     private final ListView<SmtpMessage> messages = new ListView<>(messageRows);
-    private final StyleClassedTextArea headers = HeadText.area("smtp-headers");
-    private final TreeView<MimePart> parts = new TreeView<>();
-    private final TextArea partText = new TextArea();
-    private final ObservableList<MimePart> attachmentRows = FXCollections.observableArrayList();
-    private final ListView<MimePart> attachments = new ListView<>(attachmentRows);
-    private final Button saveAttachment = new Button("Save attachment\u2026");
-    private final Executor saving;
-    private final BiFunction<Window, String, Path> chooseFile;
-    private final Consumer<String> status;
+    private final MimeView mime;
     private final Node node;
     private Map<Integer, MimeMessage> parsed = Map.of();
 
     SmtpMessages(Executor saving, BiFunction<Window, String, Path> chooseFile, Consumer<String> status) {
-        this.saving = saving;
-        this.chooseFile = chooseFile;
-        this.status = status;
+        mime = new MimeView("smtp", saving, chooseFile, status);
         messages.setId("smtp-messages");
         messages.setPlaceholder(new Label("No message transferred yet"));
         messages.setCellFactory(l -> new ListCell<>() {
@@ -70,172 +44,19 @@ final class SmtpMessages {
                 setText(empty || m == null ? null : messageTitle(m));
             }
         });
-        messages.getSelectionModel().selectedItemProperty().addListener((obs, old, m) -> showMessage(m));
-
-        partText.setId("smtp-part-text");
-        partText.setEditable(false);
-        partText.setWrapText(true);
-        partText.getStyleClass().add(SmtpView.MONO);
-
-        parts.setId("smtp-parts");
-        parts.setShowRoot(true);
-        parts.setCellFactory(t -> new TreeCell<>() {
-            @Override
-            protected void updateItem(MimePart p, boolean empty) {
-                super.updateItem(p, empty);
-                setText(empty || p == null ? null : partTitle(p));
-            }
-        });
-        parts.getSelectionModel().selectedItemProperty().addListener((obs, old, item) ->
-                showPart(item == null ? null : item.getValue()));
-
-        attachments.setId("smtp-attachments");
-        attachments.setPlaceholder(new Label("No attachments"));
-        attachments.setCellFactory(l -> new ListCell<>() {
-            @Override
-            protected void updateItem(MimePart p, boolean empty) {
-                super.updateItem(p, empty);
-                setText(empty || p == null ? null
-                        : p.safeFileName() + "  (" + p.mediaType() + ", " + Units.bytes(p.size()) + ")");
-            }
-        });
-        saveAttachment.setId("smtp-save-attachment");
-        saveAttachment.setDisable(true);
-        attachments.getSelectionModel().selectedItemProperty().addListener((obs, old, p) ->
-                saveAttachment.setDisable(p == null));
-        saveAttachment.setOnAction(e -> saveSelectedAttachment());
-
-        Label partsTitle = new Label("MIME parts");
-        Label attachmentsTitle = new Label("Attachments");
-        partsTitle.getStyleClass().add("wl-view-title");
-        attachmentsTitle.getStyleClass().add("wl-view-title");
-        VBox.setVgrow(parts, Priority.ALWAYS);
-        VBox.setVgrow(attachments, Priority.SOMETIMES);
-        attachments.setPrefHeight(90);
-        attachments.setMinHeight(64);
-        parts.setMinHeight(80);
-        VBox tree = new VBox(4, partsTitle, parts, attachmentsTitle, attachments, saveAttachment);
-        tree.setPadding(new Insets(4));
-        SplitPane content = new SplitPane(HeadText.scrolled(headers), partText);
-        content.setOrientation(Orientation.VERTICAL);
-        content.setDividerPositions(0.4);
-        SplitPane pane = new SplitPane(messages, tree, content);
-        pane.setDividerPositions(0.2, 0.5);
+        messages.getSelectionModel().selectedItemProperty().addListener((obs, old, m) ->
+                mime.show(m == null ? null : parsed.get(m.number())));
+        SplitPane pane = new SplitPane(messages, mime.node());
+        pane.setDividerPositions(0.2);
         this.node = pane;
     }
 
     private String messageTitle(SmtpMessage m) {
-        MimeMessage mime = parsed.get(m.number());
-        String subject = mime == null || mime.subject() == null ? "(no subject)" : mime.subject();
+        MimeMessage parsedMessage = parsed.get(m.number());
+        String subject = parsedMessage == null || parsedMessage.subject() == null ? "(no subject)" : parsedMessage.subject();
         return "#" + m.number() + "  " + subject + "\n" + Units.bytes(m.size()) + (m.viaBdat() ? " via BDAT" : " via DATA")
-                + (mime == null ? "" : " \u00b7 " + mime.attachments().size() + " attachment"
-                        + (mime.attachments().size() == 1 ? "" : "s"));
-    }
-
-    private static String partTitle(MimePart p) {
-        StringBuilder sb = new StringBuilder(p.path().isEmpty() ? "message" : p.path());
-        sb.append("  ").append(p.mediaType());
-        if (p.isText()) {
-            sb.append("; ").append(p.charset().name().toLowerCase(Locale.ROOT));
-        }
-        if (!p.transferEncoding().equals("7bit")) {
-            sb.append(" \u00b7 ").append(p.transferEncoding());
-        }
-        if (!p.isMultipart()) {
-            sb.append(" \u00b7 ").append(Units.bytes(p.size()));
-        }
-        if (p.fileName() != null) {
-            sb.append(" \u00b7 \u201c").append(p.fileName()).append('\u201d');
-        }
-        return sb.toString();
-    }
-
-    private void showMessage(SmtpMessage m) {
-        MimeMessage mime = m == null ? null : parsed.get(m.number());
-        if (mime == null) {
-            HeadText.show(headers, "");
-            parts.setRoot(null);
-            partText.clear();
-            attachmentRows.clear();
-            return;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (MimeHeader h : mime.root().headers()) {
-            sb.append(h.name()).append(": ").append(h.value()).append('\n');
-        }
-        HeadText.show(headers, sb.toString().stripTrailing());
-        TreeItem<MimePart> root = treeOf(mime.root());
-        parts.setRoot(root);
-        attachmentRows.setAll(mime.attachments());
-        MimePart first = mime.textParts().isEmpty() ? mime.root() : mime.textParts().get(0);
-        selectPart(root, first);
-    }
-
-    private void selectPart(TreeItem<MimePart> item, MimePart wanted) {
-        if (item.getValue() == wanted) {
-            parts.getSelectionModel().select(item);
-            return;
-        }
-        for (TreeItem<MimePart> child : item.getChildren()) {
-            selectPart(child, wanted);
-        }
-    }
-
-    private static TreeItem<MimePart> treeOf(MimePart part) {
-        TreeItem<MimePart> item = new TreeItem<>(part);
-        item.setExpanded(true);
-        for (MimePart child : part.children()) {
-            item.getChildren().add(treeOf(child));
-        }
-        return item;
-    }
-
-    private void showPart(MimePart p) {
-        if (p == null) {
-            partText.clear();
-        } else if (p.isMultipart()) {
-            partText.setText("(" + p.mediaType() + " with " + p.children().size() + " parts: select one in the tree)");
-        } else if (p.isText() && !p.isAttachment() || p.isText() && p.size() < MAX_PART_CHARS) {
-            String text = p.text();
-            partText.setText(text.length() > MAX_PART_CHARS
-                    ? text.substring(0, MAX_PART_CHARS) + "\n\u2026 (cut: " + Units.bytes(p.size()) + " in all; save it to see everything)"
-                    : text);
-        } else {
-            partText.setText("(" + Units.bytes(p.size()) + " of " + p.mediaType()
-                    + (p.fileName() == null ? "" : ", \u201c" + p.fileName() + "\u201d")
-                    + ": select it under Attachments and use \u201cSave attachment\u2026\u201d)");
-        }
-    }
-
-    private void saveSelectedAttachment() {
-        MimePart part = attachments.getSelectionModel().getSelectedItem();
-        if (part == null) {
-            return;
-        }
-        Path target = chooseFile.apply(node.getScene() == null ? null : node.getScene().getWindow(), part.safeFileName());
-        if (target == null) {
-            return;
-        }
-        status.accept("saving " + part.safeFileName() + "\u2026");
-        saving.execute(() -> {
-            String outcome;
-            try {
-                MimeMessage.save(part, target);
-                outcome = "saved " + Units.bytes(part.size()) + " to " + target;
-            } catch (IOException e) {
-                outcome = "could not save to " + target + ": " + e.getMessage();
-            }
-            String text = outcome;
-            Platform.runLater(() -> status.accept(text));
-        });
-    }
-
-    static Path chooseFileToSave(Window owner, String suggested) {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Save attachment");
-        chooser.setInitialFileName(suggested);
-        java.io.File f = chooser.showSaveDialog(owner);
-        return f == null ? null : f.toPath();
+                + (parsedMessage == null ? "" : " \u00b7 " + parsedMessage.attachments().size() + " attachment"
+                        + (parsedMessage.attachments().size() == 1 ? "" : "s"));
     }
 
     Node node() {
@@ -262,18 +83,18 @@ final class SmtpMessages {
     }
 
     ListView<MimePart> attachments() {
-        return attachments;
+        return mime.attachments();
     }
 
     TreeView<MimePart> parts() {
-        return parts;
+        return mime.parts();
     }
 
     TextArea partText() {
-        return partText;
+        return mime.partText();
     }
 
     StyleClassedTextArea headers() {
-        return headers;
+        return mime.headers();
     }
 }

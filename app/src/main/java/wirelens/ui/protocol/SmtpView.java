@@ -124,7 +124,7 @@ public final class SmtpView extends BorderPane {
     private SmtpSession session;
 
     /** Asks where to save one file (suggested name given); null when the user cancels. Replaced by tests. */
-    BiFunction<Window, String, Path> chooseFile = SmtpMessages::chooseFileToSave;
+    BiFunction<Window, String, Path> chooseFile = MimeView::chooseFileToSave;
     /** Asks for a folder; null when the user cancels. Replaced by tests. */
     Function<Window, Path> chooseFolder = SmtpView::chooseFolder;
     private final SmtpMessages messagesPart = new SmtpMessages(saving, (w, name) -> chooseFile.apply(w, name),
