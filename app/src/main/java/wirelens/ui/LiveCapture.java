@@ -21,6 +21,7 @@ import wirelens.intercept.InterceptHook;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesHook;
+import wirelens.mail.MailFeed;
 import wirelens.tls.TlsSettings;
 import wirelens.ui.tls.WindowTls;
 
@@ -50,6 +51,8 @@ final class LiveCapture implements AutoCloseable {
     /** Where plugin failures are told (rate-limited by the hook); the window points it at its notifications. */
     volatile java.util.function.Consumer<String> pluginWarnings = log::warn;
     final CaptureFeed feed = new CaptureFeed();
+    /** The Messages list's rows, decoded on the writer thread from SMTP connections. */
+    final MailFeed mail = new MailFeed();
     /** Why the capture has no file (e.g. the temp dir is not writable), or null. */
     final String problem;
 
@@ -116,6 +119,7 @@ final class LiveCapture implements AutoCloseable {
         live.hold.addListener(live::updateHooks);
         live.setRules(commandLineRules);
         recorder.subscribe(live.feed);
+        recorder.subscribe(live.mail);
         // held chunks of a connection that ended leave the intercept queue
         recorder.subscribe(updates -> {
             for (CaptureUpdate u : updates) {

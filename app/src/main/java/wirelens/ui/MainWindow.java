@@ -45,6 +45,7 @@ import wirelens.ui.base.Styles;
 import wirelens.ui.base.Theme;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ConnectionTable;
+import wirelens.ui.messages.MessagesView;
 import wirelens.ui.connections.ListLimit;
 import wirelens.ui.intercept.InterceptPane;
 import wirelens.ui.intercept.InterceptStyles;
@@ -95,6 +96,7 @@ final class MainWindow {
     private final CaptureFile file;
     private final Notifications notifications = new Notifications();
     private final ConnectionTable table;
+    private final TrafficLists lists;
     private final ListenerPane listeners;
     /** Servers whose certificate the user was offered to trust (once per server). */
     private final Set<String> offeredTrust = new HashSet<>();
@@ -135,6 +137,7 @@ final class MainWindow {
                 mode -> (mode == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true));
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         table.setOnPreview(streams::preview);
+        this.lists = new TrafficLists(table, new MessagesView(file, notifications, this::openConnection));
         if (live != null) {
             applyListLimit(ListLimit.load(limitFile()));
         }
@@ -160,9 +163,10 @@ final class MainWindow {
         } else {
             root.setTop(menus());
         }
-        SplitPane right = new SplitPane(table.node(), streams.node());
+        SplitPane right = new SplitPane(lists.node(), streams.node());
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.42);
+        lists.onChosen(roomy -> right.setDividerPositions(roomy ? 0.78 : 0.42));
         SplitPane main = listeners == null ? right : new SplitPane(listeners.node(), right);
         if (listeners != null) {
             main.setDividerPositions(0.3);
@@ -192,6 +196,7 @@ final class MainWindow {
             connections.forEach(c -> all.add(c.id()));
             table.apply(connections, all);
             table.setHint("This capture holds no connections.");
+            lists.load(file, notifications);
             for (String s : setup.viewed().skipped()) {
                 notifications.error(setup.viewed().path().getFileName() + ": " + s);
             }
@@ -302,6 +307,7 @@ final class MainWindow {
     private void pulse(long now, boolean behind) {
         if (live != null && now - lastDrainNanos >= (behind ? DRAIN_BEHIND_NANOS : DRAIN_EVERY_NANOS)) {
             lastDrainNanos = now;
+            lists.drain(live.mail);
             CaptureFeed.Batch batch = live.feed.drain();
             if (!batch.isEmpty()) {
                 List<ConnectionInfo> failed = table.apply(batch.connections(), batch.targetConnected());
@@ -350,6 +356,7 @@ final class MainWindow {
         boolean capped = Boolean.getBoolean("wirelens.heapCapped");
         int fits = limit == ListLimit.ALL && !capped ? limit : ListLimit.fitting(limit, Runtime.getRuntime().maxMemory());
         table.setLimit(fits);
+        lists.setLimit(fits);
         if (fits < limit) {
             notifications.info("The list keeps " + ListLimit.label(fits) + " connections in this window's memory ("
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); it keeps " + ListLimit.label(limit)
@@ -438,6 +445,20 @@ final class MainWindow {
 
     void openStream(ConnectionRow row) {
         streams.open(row);
+    }
+
+    /** Opens a connection's tab by its number, if the list still has it (the Messages list's double-click). */
+    private void openConnection(long id) {
+        ConnectionRow row = table.row(id);
+        if (row != null) {
+            streams.open(row);
+        } else {
+            notifications.info("Connection #" + id + " is no longer in the list; reopen the capture to see it.");
+        }
+    }
+
+    TrafficLists lists() {
+        return lists;
     }
 
     /** The content of a connection's open tab (its byte views and SMTP / HTTP view), or null. */
