@@ -19,6 +19,7 @@ import wirelens.engine.EngineEvent;
  */
 public final class CaptureIndex {
     private final Map<Long, Entry> connections = new LinkedHashMap<>();
+    private final Certificates certificates = new Certificates();
     private long added;
 
     /** Every connection in the order they were opened (a snapshot). */
@@ -188,7 +189,7 @@ public final class CaptureIndex {
         if (e.tls == null) {
             e.tls = new ArrayList<>(2);
         }
-        e.tls.add(t);
+        e.tls.add(certificates.intern(t));
         return true;
     }
 
