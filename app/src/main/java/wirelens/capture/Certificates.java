@@ -39,8 +39,7 @@ final class Certificates {
             return t;
         }
         TlsFacts f = t.facts();
-        TlsFacts facts = f == null ? null : new TlsFacts(f.protocol(), f.cipherSuite(), f.serverName(), f.alpn(),
-                f.handshakeNanos(), intern(f.peerChain()), f.verified(), intern(f.localChain()));
+        TlsFacts facts = f == null ? null : f.withChains(intern(f.peerChain()), intern(f.localChain()));
         return new EngineEvent.Tls(t.connectionId(), t.timeNanos(), t.side(), t.kind(), t.startTls(), facts, t.detail(),
                 intern(t.rejectedChain()), t.server());
     }

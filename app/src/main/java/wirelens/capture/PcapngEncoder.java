@@ -397,14 +397,14 @@ final class PcapngEncoder {
      */
     static byte[] tlsRecord(EngineEvent.Tls t) {
         wirelens.tls.TlsFacts f = t.facts();
-        int size = 512;
+        int size = 1280; // the fields: five strings of at most 202 bytes, numbers, counts, the trailer
         for (byte[] der : f != null ? f.peerChain() : t.rejectedChain()) {
             size += 4 + der.length;
         }
         for (byte[] der : f != null ? f.localChain() : List.<byte[]>of()) {
             size += 4 + der.length;
         }
-        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, 2 * Format.MAX_TLS_CHAIN_BYTES + 1024))
+        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, 2 * Format.MAX_TLS_CHAIN_BYTES + 1280))
                 .i64(t.connectionId()).i64(t.timeNanos())
                 .u8(t.side() == wirelens.engine.Side.CLIENT ? 0 : 1)
                 .u8(tlsFlags(t))
@@ -420,6 +420,8 @@ final class PcapngEncoder {
             if (!f.localChain().isEmpty()) {
                 certificates(r, f.localChain());
             }
+            // a trailer older readers never reach: they stop after the chains
+            r.i64(f.handshakeBytesReceived()).i64(f.handshakeBytesSent());
         }
         return r.bytes();
     }

@@ -500,8 +500,12 @@ final class PcapngScanner {
             long handshake = b.getLong();
             List<byte[]> chain = certificates(b);
             List<byte[]> local = (flags & Format.TLS_LOCAL_CHAIN) != 0 ? certificates(b) : List.of();
+            // the handshake's byte counts trail the record; a block's padding is shorter than they are
+            boolean counted = b.remaining() >= 16;
+            long received = counted ? b.getLong() : -1;
+            long sent = counted ? b.getLong() : -1;
             facts = new wirelens.tls.TlsFacts(protocol, cipher, sni.isEmpty() ? null : sni, alpn, handshake, chain,
-                    (flags & 2) != 0, local);
+                    (flags & 2) != 0, local, received, sent);
         }
         wirelens.engine.Side side = leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET;
         EngineEvent.Tls t = (flags & Format.TLS_KIND_GIVEN) != 0 ? tlsOf(id, time, side, flags, note, facts)

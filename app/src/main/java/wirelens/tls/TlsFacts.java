@@ -22,11 +22,24 @@ import javax.net.ssl.SSLSession;
  *                      Wirelens gave the client (empty when it showed none)
  */
 public record TlsFacts(String protocol, String cipherSuite, String serverName, String alpn, long handshakeNanos,
-        List<byte[]> peerChain, boolean verified, List<byte[]> localChain) {
+        List<byte[]> peerChain, boolean verified, List<byte[]> localChain, long handshakeBytesReceived,
+        long handshakeBytesSent) {
 
     public TlsFacts {
         peerChain = List.copyOf(peerChain);
         localChain = localChain == null ? List.of() : List.copyOf(localChain);
+    }
+
+    /** Facts whose handshake byte counts are not known (-1): a capture written before they were recorded. */
+    public TlsFacts(String protocol, String cipherSuite, String serverName, String alpn, long handshakeNanos,
+            List<byte[]> peerChain, boolean verified, List<byte[]> localChain) {
+        this(protocol, cipherSuite, serverName, alpn, handshakeNanos, peerChain, verified, localChain, -1, -1);
+    }
+
+    /** The same facts with other certificates (one shared copy of each, say). */
+    public TlsFacts withChains(List<byte[]> peer, List<byte[]> local) {
+        return new TlsFacts(protocol, cipherSuite, serverName, alpn, handshakeNanos, peer, verified, local,
+                handshakeBytesReceived, handshakeBytesSent);
     }
 
     /** Facts of a leg on which this end showed no certificate. */
@@ -57,6 +70,7 @@ public record TlsFacts(String protocol, String cipherSuite, String serverName, S
         }
         String alpn = e.getApplicationProtocol();
         return new TlsFacts(s.getProtocol(), s.getCipherSuite(), serverName, alpn == null ? "" : alpn,
-                layer.handshakeNanos(), chain, verified, local);
+                layer.handshakeNanos(), chain, verified, local, layer.handshakeBytesReceived(),
+                layer.handshakeBytesSent());
     }
 }

@@ -43,6 +43,9 @@ public final class TlsLayer {
     private int peerAlert = -1;
     private final long startedNanos = System.nanoTime();
     private long handshakeNanos = -1;
+    /** Network bytes of the handshake each way, counted until it finishes. */
+    private long handshakeBytesReceived;
+    private long handshakeBytesSent;
 
     public TlsLayer(SSLEngine engine) {
         this.engine = engine;
@@ -210,6 +213,16 @@ public final class TlsLayer {
         return handshakeNanos;
     }
 
+    /** Network bytes the handshake took from the peer (records of the handshake, not of data). */
+    public long handshakeBytesReceived() {
+        return handshakeBytesReceived;
+    }
+
+    /** Network bytes the handshake sent to the peer. */
+    public long handshakeBytesSent() {
+        return handshakeBytesSent;
+    }
+
     // ---- the engine's state machine ----------------------------------------------------------
 
     /** Wraps and unwraps until the engine needs bytes from the peer, a task, or has nothing left to do. */
@@ -231,6 +244,7 @@ public final class TlsLayer {
                     netOut = grow(netOut, engine.getSession().getPacketBufferSize());
                     continue;
                 }
+                countHandshake(0, r.bytesProduced());
                 finished(r);
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
                     return;
@@ -251,6 +265,7 @@ public final class TlsLayer {
                 case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
                 case CLOSED -> {
                     peerClosed = true;
+                    countHandshake(r.bytesConsumed(), 0);
                     finished(r);
                     // TLS 1.2 answers a close_notify with one of its own, TLS 1.3 need not
                     if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
@@ -258,7 +273,10 @@ public final class TlsLayer {
                     }
                     return;
                 }
-                case OK -> finished(r);
+                case OK -> {
+                    countHandshake(r.bytesConsumed(), 0);
+                    finished(r);
+                }
             }
         }
         throw new SSLException("the TLS engine did not settle (10,000 steps)");
@@ -270,6 +288,13 @@ public final class TlsLayer {
             engine.beginHandshake();
         } catch (SSLException e) {
             beginFailure = e;
+        }
+    }
+
+    private void countHandshake(long received, long sent) {
+        if (!handshakeDone) {
+            handshakeBytesReceived += received;
+            handshakeBytesSent += sent;
         }
     }
 

@@ -44,6 +44,24 @@ class TlsRecordTest {
     }
 
     @Test
+    void theHandshakesByteCountsComeBackAndOlderRecordsSayUnknown() {
+        TlsFacts counted = new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "a.test", "h2", 1, List.of(new byte[] {1}),
+                true, List.of(new byte[] {2}), 517, 2345);
+        TlsFacts back = readBack(PcapngEncoder.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, counted, false))).facts();
+        assertEquals(517, back.handshakeBytesReceived());
+        assertEquals(2345, back.handshakeBytesSent());
+        assertArrayEquals(new byte[] {2}, back.localChain().get(0));
+
+        // a record without the trailer, as written before it existed, padded as a custom block pads it
+        byte[] full = PcapngEncoder.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, counted, false));
+        byte[] old = java.util.Arrays.copyOf(full, full.length - 16 + 3);
+        TlsFacts oldBack = readBack(old).facts();
+        assertEquals(-1, oldBack.handshakeBytesReceived());
+        assertEquals(-1, oldBack.handshakeBytesSent());
+        assertEquals("h2", oldBack.alpn());
+    }
+
+    @Test
     void theLeafShownToTheClientAndARefusedServersChainComeBack() {
         TlsFacts withLeaf = new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "a.test", "", 1, List.of(), true,
                 List.of(new byte[] {9, 8, 7}));

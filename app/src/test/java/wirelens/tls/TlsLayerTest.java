@@ -136,6 +136,25 @@ class TlsLayerTest {
         assertTrue(p.client.handshakeNanos() >= 0);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void theHandshakesBytesAreCountedEachWayAndDataIsNot(String protocol) throws Exception {
+        Pair p = new Pair(protocol);
+        p.pump();
+        long clientSent = p.client.handshakeBytesSent();
+        long serverSent = p.server.handshakeBytesSent();
+        assertEquals(clientSent, p.server.handshakeBytesReceived(), "what the client sent is what the server read");
+        // a TLS 1.3 server sends its session tickets before it calls its handshake done, the client reads them after
+        assertTrue(serverSent >= p.client.handshakeBytesReceived() && p.client.handshakeBytesReceived() > 500,
+                serverSent + " sent, " + p.client.handshakeBytesReceived() + " read");
+        assertTrue(clientSent > 100, "a ClientHello and a Finished at least: " + clientSent);
+        assertTrue(serverSent > 500 && serverSent > clientSent, "the server's flight carries its certificate: " + serverSent);
+        p.client.send(ByteBuffer.wrap(new byte[64 * 1024]));
+        p.pump();
+        assertEquals(clientSent, p.client.handshakeBytesSent(), "data is not handshake");
+        assertEquals(clientSent, p.server.handshakeBytesReceived());
+    }
+
     @Test
     void aClientWhoseFirstStepIsATaskSaysNothingUntilItRan() throws Exception {
         Pair p = new Pair(null, true);

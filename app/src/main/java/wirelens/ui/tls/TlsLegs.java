@@ -60,7 +60,7 @@ public final class TlsLegs {
             fields.add(new Field("Cipher suite", facts.cipherSuite(), false));
             fields.add(new Field("Server name (SNI)", facts.serverName() == null ? "none sent" : facts.serverName(), false));
             fields.add(new Field("ALPN", facts.alpn().isEmpty() ? "none" : facts.alpn(), false));
-            fields.add(new Field("Handshake", Units.duration(facts.handshakeNanos()), false));
+            fields.add(new Field("Handshake", handshake(facts, client), false));
             if (!client) {
                 fields.add(new Field("Server certificate", facts.verified() ? "verified (chain and host name)"
                         : "NOT verified (--upstream-insecure)", !facts.verified()));
@@ -139,5 +139,16 @@ public final class TlsLegs {
             }
         }
         return out.toString();
+    }
+
+    /** {@code 12ms, 517 B from the client, 2400 B to it}: the records the handshake took, not dumped as data. */
+    static String handshake(TlsFacts facts, boolean client) {
+        String time = Units.duration(facts.handshakeNanos());
+        if (facts.handshakeBytesReceived() < 0) {
+            return time;
+        }
+        String peer = client ? "the client" : "the server";
+        return time + ", " + Units.bytes(facts.handshakeBytesReceived()) + " from " + peer + ", "
+                + Units.bytes(facts.handshakeBytesSent()) + " to it";
     }
 }

@@ -36,7 +36,7 @@ class TlsLegsTest {
         TlsFacts client = new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "mail.example.test", "", 12_000_000,
                 List.of(), true);
         TlsFacts server = new TlsFacts("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "mail.example.test", "",
-                8_000_000, List.of(ca.certificateDer()), false);
+                8_000_000, List.of(ca.certificateDer()), false, List.of(), 2_400, 310);
         List<TlsLegs.Leg> legs = TlsLegs.of(List.of(startTls(Side.TARGET, server),
                 startTls(Side.CLIENT, client)), Instant.now());
         assertEquals(2, legs.size());
@@ -49,6 +49,7 @@ class TlsLegsTest {
         TlsLegs.Field verified = legs.get(1).fields().stream().filter(f -> f.name().equals("Server certificate"))
                 .findFirst().orElseThrow();
         assertEquals(new TlsLegs.Field("Server certificate", "NOT verified (--upstream-insecure)", true), verified);
+        assertTrue(text.contains("  Handshake: 8ms, 2400 B from the server, 310 B to it\n"), text);
         assertTrue(text.contains("  Certificate 1 of 1\n    Subject: " + ca.certificate().getSubjectX500Principal() + "\n"),
                 text);
         assertTrue(text.contains("    SHA-256: " + ca.sha256Fingerprint() + "\n"), text);
