@@ -55,7 +55,6 @@ final class TlsInterception {
     /** When the client's leg was done, and how many chunks each side had sent by then (-1: not yet). */
     private long clientDoneNanos;
     private long clientChunksAtDone = -1;
-    private long serverChunksAtDone;
 
     TlsInterception(Connection connection, TlsOptions options, SelectorLoop loop, boolean tunnel) {
         this.connection = connection;
@@ -232,7 +231,6 @@ final class TlsInterception {
         state = State.ESTABLISHED;
         clientDoneNanos = EpochClock.nowNanos();
         clientChunksAtDone = connection.chunksFrom(Side.CLIENT);
-        serverChunksAtDone = connection.chunksFrom(Side.TARGET);
         loop.emit(EngineEvent.Tls.done(connection.id, EpochClock.nowNanos(), Side.CLIENT,
                 TlsFacts.of(clientLeg.tls(), hello.serverName(), true), viaStartTls));
         if (upstreamFailure != null) {
@@ -252,13 +250,14 @@ final class TlsInterception {
     }
 
     /**
-     * The client stopped. Right after its handshake, without an alert and with not a byte either way, it is
-     * most likely a client that pins the server's certificate and so does not trust the leaf it was shown.
+     * The client stopped. Right after its handshake, without an alert and without a byte of its own, it is
+     * most likely a client that pins the server's certificate and so does not trust the leaf it was shown;
+     * what the server said meanwhile does not count, as a server that speaks first (SMTPS, IMAPS) greets
+     * before any client could object.
      */
     void clientEnded() {
         if (state != State.ESTABLISHED || clientChunksAtDone < 0
                 || connection.chunksFrom(Side.CLIENT) != clientChunksAtDone
-                || connection.chunksFrom(Side.TARGET) != serverChunksAtDone
                 || EpochClock.nowNanos() - clientDoneNanos > PINNING_WITHIN_NANOS) {
             return;
         }

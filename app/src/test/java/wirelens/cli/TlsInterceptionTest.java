@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +131,27 @@ class TlsInterceptionTest {
                 && l.contains("may pin its certificate") && l.contains("trust") && l.contains("localhost"))), w.errors());
         List<String> lines = w.linesOf(id);
         assertFalse(lines.stream().anyMatch(l -> l.contains("does not trust the Wirelens CA")), lines.toString());
+    }
+
+    @Test
+    void aClientThatLeavesAfterAServersGreetingWithoutAWordIsToldAboutToo() throws Exception {
+        Aiosmtpd.assumeInstalled();
+        Openssl.Certificate cert = serverCertificate();
+        Path run = Files.createTempDirectory(dir, "greeting");
+        try (Aiosmtpd smtps = Aiosmtpd.storing(Files.createDirectories(run.resolve("smtps")), false,
+                "--smtpscert", cert.cert().toString(), "--smtpskey", cert.key().toString());
+                HeadlessWirelens w = HeadlessWirelens.start(run, "--ca-dir", caDir().toString(), "--upstream-ca",
+                        cert.cert().toString(), "--forward", "0:127.0.0.1:" + smtps.port())) {
+            // the server speaks first (SMTPS): a pinning client reads its greeting over TLS, then hangs up unsaid
+            try (Socket plain = Loopback.connect(w.forwardPort(0));
+                    SSLSocket tls = TlsSockets.startClient(TlsSockets.trusting(caPem), plain, "localhost")) {
+                String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(tls.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine();
+                assertTrue(greeting.startsWith("220 "), greeting);
+            }
+            w.awaitLine("#1 tls client failed: the client closed right after the TLS handshake for localhost:"
+                    + smtps.port() + " without an alert.*");
+        }
     }
 
     // ---- 2. a forward listener in front of nginx -----------------------------------------------------
