@@ -4,8 +4,11 @@
  * is a {@link wirelens.engine.ChunkHook}; the chain runs rules, then plugins, then the intercept hold, so
  * the user edits what would have been sent.
  *
- * <p>May import: {@code wirelens.engine} (the hook API and its records), {@code wirelens.base} and Jackson
- * (saved rules). Never capture, ui or cli.
+ * The breakpoints on whole HTTP messages ({@link wirelens.intercept.BreakpointQueue}, the engine's
+ * {@link wirelens.engine.MessageHook}) keep the messages held for the user the same way.
+ *
+ * <p>May import: {@code wirelens.engine} (the hook API and its records), {@code wirelens.proto.http} (the
+ * heads of held messages), {@code wirelens.base} and Jackson (saved rules). Never capture, ui or cli.
  *
  * <p>Why it is shaped so:
  * <ul>
