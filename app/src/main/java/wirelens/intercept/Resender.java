@@ -59,8 +59,17 @@ public final class Resender {
         this.ca = ca;
     }
 
-    /** A request as the user edited it: an absolute http:// or https:// URL; the body as it is sent. */
-    public record Request(String method, String url, List<Header> headers, byte[] body) {}
+    /**
+     * A request as the user edited it: an absolute http:// or https:// URL; the body as it is sent, or with
+     * its Content-Encoding undone when {@code bodyDecoded} (it is applied again).
+     */
+    public record Request(String method, String url, List<Header> headers, byte[] body, boolean bodyDecoded) {
+
+        /** A request whose body is as it is sent. */
+        public Request(String method, String url, List<Header> headers, byte[] body) {
+            this(method, url, headers, body, false);
+        }
+    }
 
     /** What one send wrote and read back: the bytes written (inside TLS for https) and the whole response. */
     public record Sent(byte[] request, byte[] response, MessageHead head, byte[] body, long millis) {}
@@ -102,7 +111,7 @@ public final class Resender {
         if (request.method().isBlank() || !request.method().chars().allMatch(c -> c > 32 && c < 127)) {
             throw new IllegalArgumentException("the method must be one word, such as GET");
         }
-        return HttpMessages.valid(request.method() + " " + target + " HTTP/1.1", headers, request.body(), false);
+        return HttpMessages.valid(request.method() + " " + target + " HTTP/1.1", headers, request.body(), request.bodyDecoded());
     }
 
     private static URI uri(String url) {
