@@ -3,12 +3,15 @@ package wirelens.intercept;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.MessageHook;
+import wirelens.filter.Filter;
+import wirelens.filter.FilterSyntaxException;
 import wirelens.proto.http.Header;
 import wirelens.proto.http.MessageHead;
 
@@ -32,20 +35,40 @@ public final class BreakpointQueue implements MessageHook {
         public static final Rule REQUESTS = new Rule(true, false, "", context -> true);
 
         /**
-         * A plain text rule: every space-separated word must occur (ignoring case) in the method, URL, status
-         * or a header line of the message; empty matches everything.
+         * A rule in the filter language ({@link Filter}): words, {@code "text"} and {@code ~regex} are looked for
+         * in the method, URL, status and header lines; the fields are {@code host:}, {@code method:},
+         * {@code path:}, {@code url:}, {@code status:} (a response's, {@code 404} or {@code 5xx}) and
+         * {@code type:} (the message's Content-Type); empty matches everything. A filter that does not parse
+         * throws {@link FilterSyntaxException}, which says where.
          */
         public static Rule of(boolean requests, boolean responses, String text) {
-            String[] words = text.strip().toLowerCase(Locale.ROOT).split("\\s+");
-            return new Rule(requests, responses, text.strip(), context -> {
-                String haystack = describe(context);
-                for (String w : words) {
-                    if (!w.isEmpty() && !haystack.contains(w)) {
-                        return false;
-                    }
-                }
-                return true;
-            });
+            return new Rule(requests, responses, text.strip(), Filter.compile(text, FIELDS));
+        }
+
+        private static final Filter.Fields<MessageContext> FIELDS = new Filter.Fields<>(Map.of(
+                "host", (c, t) -> t.matchesText(host(c.url())),
+                "method", (c, t) -> t.regex() != null ? t.matchesText(c.request().method())
+                        : c.request().method().equalsIgnoreCase(t.value()),
+                "path", (c, t) -> t.matchesText(path(c.url())),
+                "url", (c, t) -> t.matchesText(c.url()),
+                "status", (c, t) -> c.isResponse() && t.matchesStatus(c.response().status()),
+                "type", (c, t) -> t.matchesText(c.head().header("Content-Type"))),
+                Set.of("status"), Rule::describe);
+
+        private static String host(String url) {
+            int start = url.indexOf("://");
+            start = start < 0 ? 0 : start + 3;
+            int end = start;
+            while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+                end++;
+            }
+            return url.substring(start, end);
+        }
+
+        private static String path(String url) {
+            int start = url.indexOf("://");
+            int slash = url.indexOf('/', start < 0 ? 0 : start + 3);
+            return slash < 0 ? "/" : url.substring(slash);
         }
 
         private static String describe(MessageContext context) {
@@ -58,7 +81,7 @@ public final class BreakpointQueue implements MessageHook {
             for (Header h : head.headers()) {
                 sb.append(h.name()).append(": ").append(h.value()).append('\n');
             }
-            return sb.toString().toLowerCase(Locale.ROOT);
+            return sb.toString();
         }
     }
 

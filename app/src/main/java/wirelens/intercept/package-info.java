@@ -11,7 +11,8 @@
  * for a background thread, never for an engine thread.
  *
  * <p>May import: {@code wirelens.engine} (the hook API and its records), {@code wirelens.proto.http} (the
- * heads of held messages), {@code wirelens.base} and Jackson (saved rules). Never capture, ui or cli.
+ * heads of held messages), {@code wirelens.filter} (which messages a breakpoint holds), {@code wirelens.base}
+ * and Jackson (saved rules). Never capture, ui or cli.
  *
  * <p>Why it is shaped so:
  * <ul>

@@ -110,7 +110,7 @@ class BreakpointRealPeersTest {
 
     @Test
     void aJsonRequestBodyEditedLargerReachesTheServerWithItsContentLength() throws Exception {
-        breakpoints.setRule(BreakpointQueue.Rule.of(true, false, "post /api"));
+        breakpoints.setRule(BreakpointQueue.Rule.of(true, false, "method:POST path:/api type:json"));
         CompletableFuture<Commands.Result> run = curl("-H", "Content-Type: application/json", "--data", "{\"a\":1}",
                 "http://127.0.0.1:" + echo.port() + "/api");
         MessageHook.HeldMessage held = awaitHeld();
@@ -129,7 +129,7 @@ class BreakpointRealPeersTest {
 
     @Test
     void aGzipResponseEditedIsDecodedByTheClientAsTheEditedText() throws Exception {
-        breakpoints.setRule(BreakpointQueue.Rule.of(false, true, "/gz/"));
+        breakpoints.setRule(BreakpointQueue.Rule.of(false, true, "path:/gz/ status:2xx"));
         CompletableFuture<Commands.Result> run = curl("--compressed", "http://127.0.0.1:" + nginxPort + "/gz/text.txt");
         MessageHook.HeldMessage held = awaitHeld();
         assertEquals("gzip", held.head().header("Content-Encoding"));
@@ -143,7 +143,7 @@ class BreakpointRealPeersTest {
 
     @Test
     void aResponseStatusChangedTo503ReachesTheClient() throws Exception {
-        breakpoints.setRule(BreakpointQueue.Rule.of(false, true, "/a.txt"));
+        breakpoints.setRule(BreakpointQueue.Rule.of(false, true, "host:127.0.0.1 \"/a.txt\" !status:4xx"));
         CompletableFuture<Commands.Result> run = curl("-o", "/dev/null", "-w", "%{http_code}",
                 "http://127.0.0.1:" + nginxPort + "/a.txt");
         MessageHook.HeldMessage held = awaitHeld();

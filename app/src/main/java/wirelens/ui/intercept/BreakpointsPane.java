@@ -25,13 +25,14 @@ import javafx.util.Subscription;
 import wirelens.base.Units;
 import wirelens.engine.MessageHook.HeldMessage;
 import wirelens.engine.MessageHook.Verdict;
+import wirelens.filter.FilterSyntaxException;
 import wirelens.intercept.BreakpointQueue;
 import wirelens.proto.http.Header;
 import wirelens.ui.base.Pulse;
 
 /**
  * The breakpoints pane, beside the chunk intercept: turn breakpoints on, say which messages they hold
- * (requests, responses, and words their method, URL, status or headers must contain), see the held
+ * (requests, responses, and a filter in the filter language of the flows list), see the held
  * messages oldest first, edit the selected one whole (head and body) and let it go on, drop it (a request
  * answered 502, or its connection closed), or answer a request with a response typed in place.
  *
@@ -49,6 +50,7 @@ public final class BreakpointsPane {
     private final CheckBox requests = new CheckBox("Requests");
     private final CheckBox responses = new CheckBox("Responses");
     private final TextField match = new TextField();
+    private final Label matchError = new Label();
 
     private final ObservableList<HeldMessage> held = FXCollections.observableArrayList();
     private final TableView<HeldMessage> table = new TableView<>(held);
@@ -108,7 +110,8 @@ public final class BreakpointsPane {
         requests.setId("breakpoints-requests");
         responses.setId("breakpoints-responses");
         match.setId("breakpoints-match");
-        match.setPromptText("words in method, URL, status or headers (empty: all)");
+        match.setPromptText("filter: method:POST host:example.com path:/api status:5xx type:json \"text\" ~regex !term");
+        matchError.setId("breakpoints-match-error");
         match.setPrefColumnCount(28);
         BreakpointQueue.Rule rule = queue.rule();
         requests.setSelected(rule.requests());
@@ -123,14 +126,24 @@ public final class BreakpointsPane {
             }
         });
         HBox bar = new HBox(toggle, new Separator(Orientation.VERTICAL), new Label("Hold"), requests, responses,
-                new Label("matching"), match);
+                new Label("matching"), match, matchError);
         HBox.setHgrow(match, Priority.ALWAYS);
         bar.getStyleClass().add(InterceptStyles.TOOLBAR);
         return bar;
     }
 
+    /** Applies the rule; a filter that does not parse is pointed at and the rule before it stays. */
     private void applyRule() {
-        queue.setRule(BreakpointQueue.Rule.of(requests.isSelected(), responses.isSelected(), match.getText()));
+        try {
+            queue.setRule(BreakpointQueue.Rule.of(requests.isSelected(), responses.isSelected(), match.getText()));
+            match.getStyleClass().remove(InterceptStyles.INVALID);
+            matchError.setText("");
+        } catch (FilterSyntaxException e) {
+            if (!match.getStyleClass().contains(InterceptStyles.INVALID)) {
+                match.getStyleClass().add(InterceptStyles.INVALID);
+            }
+            InterceptStyles.note(matchError, e.getMessage() + " (at " + (e.position() + 1) + ")", true);
+        }
     }
 
     private Node heldTable() {
