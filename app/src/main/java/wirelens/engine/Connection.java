@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import wirelens.base.Units;
+import wirelens.proto.http.MessageHead;
 
 /**
  * The socket side of one connection: translates readiness on its two channels into
@@ -68,6 +69,8 @@ final class Connection implements SessionOutput {
     private long lastActivityNanos;
     /** Why the session chose to end the connection, reported with its end; null for an ordinary end. */
     private String endReason;
+    /** Messages the session holds at breakpoints now (the user deciding is not idleness). */
+    private int heldMessages;
 
     Connection(long id, int listenerId, ListenerConfig listener, Session session, SelectorLoop loop,
             SocketChannel clientChannel) {
@@ -259,6 +262,52 @@ final class Connection implements SessionOutput {
         updateInterest();
     }
 
+    void resumeMessage(long messageId, MessageHook.Verdict verdict) {
+        if (ended) {
+            return;
+        }
+        heldMessages = Math.max(0, heldMessages - 1);
+        lastActivityNanos = loop.awakeNanos();
+        handle(new SessionEvent.MessageResumed(messageId, verdict));
+        updateInterest();
+    }
+
+    @Override
+    public MessageHook.MessageContext breakpoint(String url, MessageHead request, MessageHead response) {
+        MessageHook hook = loop.messageHook();
+        if (hook == null) {
+            return null;
+        }
+        MessageHook.MessageContext context = new MessageHook.MessageContext(id, listener, url, request, response);
+        try {
+            return hook.wants(context) ? context : null;
+        } catch (RuntimeException | LinkageError x) {
+            notice("breakpoint hook failed and was bypassed: " + x);
+            return null;
+        }
+    }
+
+    @Override
+    public void holdMessage(MessageHook.HeldMessage message) {
+        MessageHook hook = loop.messageHook();
+        heldMessages++;
+        if (hook != null) {
+            try {
+                hook.held(message);
+                return;
+            } catch (RuntimeException | LinkageError x) {
+                notice("breakpoint hook failed and was bypassed: " + x);
+            }
+        }
+        // breakpoints were turned off meanwhile: the message goes on as it came, after this call returns
+        loop.execute(() -> resumeMessage(message.id(), new MessageHook.Verdict.Continue(null)));
+    }
+
+    @Override
+    public void notice(String message) {
+        loop.emit(new EngineEvent.Notice(id, EpochClock.nowNanos(), message));
+    }
+
     private void handle(SessionEvent event) {
         session.handle(event, this);
     }
@@ -365,7 +414,7 @@ final class Connection implements SessionOutput {
             return;
         }
         long quietNanos = now - lastActivityNanos;
-        if (held[0] != null || held[1] != null || loop.budgetPaused()
+        if (held[0] != null || held[1] != null || heldMessages > 0 || loop.budgetPaused()
                 || (target != null && (target.connecting || loop.timers().awaitsResponse(target)))
                 || loop.timers().awaitsRequestHead(this)) {
             quietNanos = 0;

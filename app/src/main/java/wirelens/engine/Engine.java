@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import wirelens.proto.http.HttpDecoder;
+import wirelens.proto.http.HttpMessages;
 
 /**
  * The forwarding engine. All public methods are thread-safe: they hand a task to a selector thread
@@ -224,6 +226,46 @@ public final class Engine implements AutoCloseable {
         for (SelectorLoop loop : loops) {
             loop.setTls(tls);
         }
+    }
+
+    /**
+     * Sets the hook that holds HTTP messages whole at breakpoints (null: none), for message heads read
+     * from now on. Messages held already stay held until resumed.
+     */
+    public void setMessageHook(MessageHook hook) {
+        for (SelectorLoop loop : loops) {
+            loop.setMessageHook(hook);
+        }
+    }
+
+    /**
+     * Ends the hold of a message held at a breakpoint. The bytes of a Continue or an Answer are checked
+     * here, on the caller's thread: one complete request (for a held request) or response, else an
+     * {@link IllegalArgumentException} says what is wrong and the message stays held.
+     */
+    public void resumeMessage(MessageHook.HeldMessage message, MessageHook.Verdict verdict) {
+        byte[] bytes = null;
+        HttpDecoder.Role role = message.isResponse() ? HttpDecoder.Role.RESPONSE : HttpDecoder.Role.REQUEST;
+        if (verdict instanceof MessageHook.Verdict.Continue c && c.message() != null) {
+            bytes = c.message().clone();
+            verdict = new MessageHook.Verdict.Continue(bytes);
+        } else if (verdict instanceof MessageHook.Verdict.Answer a) {
+            if (message.isResponse()) {
+                throw new IllegalArgumentException("only a held request can be answered; edit the response instead");
+            }
+            bytes = a.response().clone();
+            verdict = new MessageHook.Verdict.Answer(bytes);
+            role = HttpDecoder.Role.RESPONSE;
+        }
+        if (bytes != null) {
+            HttpMessages.Whole whole = HttpMessages.parse(bytes, role, message.context().request().method());
+            if (role == HttpDecoder.Role.REQUEST && RequestTarget.of(whole.head().target()) == null) {
+                throw new IllegalArgumentException("the request needs an absolute http:// URL, got "
+                        + whole.head().target());
+            }
+        }
+        MessageHook.Verdict decided = verdict;
+        onConnection(message.connectionId(), c -> c.resumeMessage(message.id(), decided));
     }
 
     /** Ends the hold of the held chunk of that direction: forward {@code bytes}, or drop on null. */

@@ -5,12 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import wirelens.base.Units;
 import wirelens.proto.http.Header;
 import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.HttpError;
 import wirelens.proto.http.HttpEvent;
+import wirelens.proto.http.HttpMessages;
 import wirelens.proto.http.MessageHead;
 
 /**
@@ -30,12 +30,14 @@ import wirelens.proto.http.MessageHead;
  * late as one that stops, and gets a 408 (the idle timeout does not cut a head short). Between
  * requests a kept-alive client only has the engine's idle timeout, as browsers keep connections open
  * for the next click.
+ *
+ * <p>A request or final response that a breakpoint wants ({@link SessionOutput#breakpoint}) is collected
+ * whole ({@link HttpBreakpoint}) and held: a held request has not gone anywhere yet (no upstream connection
+ * is opened for it, so an Answer never touches the server, and an edited URL may name another origin); a
+ * held response has not reached the client. Meanwhile only this connection waits. The message the user lets
+ * go on is sent as one write; an edit is told in a notice, as the capture keeps the bytes the peer sent.
  */
 public final class HttpProxySession implements Session {
-
-    /** Never forwarded as they are: they describe one hop, not the message (RFC 9110 7.6.1). */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive",
-            "proxy-authorization", "proxy-authenticate", "te", "upgrade");
 
     private enum Mode { HTTP, CONNECTING_TUNNEL, TUNNEL, DONE }
 
@@ -60,6 +62,11 @@ public final class HttpProxySession implements Session {
     /** The request being answered, or null between exchanges. */
     private MessageHead request;
     private boolean requestComplete;
+    /** The complete request had no body (so it may be sent again on a fresh connection). */
+    private boolean requestBodiless;
+    /** The message of this exchange a breakpoint collects or holds, or null. */
+    private HttpBreakpoint breakpoint;
+    private long breakpoints;
     private boolean responseStarted;
     private boolean closeAfterResponse;
     private boolean clientEof;
@@ -120,13 +127,23 @@ public final class HttpProxySession implements Session {
             if (mode == Mode.HTTP && awaitingHead) {
                 String limit = Units.shortDuration(late.waitedMillis());
                 closeTargetIfAny(out);
-                out.reply(Side.CLIENT, errorPage(408, "Request Timeout",
+                out.reply(Side.CLIENT, ProxyHeads.errorPage(408, "Request Timeout",
                         "the request head did not arrive complete within " + limit));
                 mode = Mode.DONE;
                 out.finish("request head timeout " + limit);
             }
+        } else if (event instanceof SessionEvent.MessageResumed m) {
+            if (mode == Mode.HTTP && breakpoint != null && breakpoint.held && breakpoint.id == m.messageId()) {
+                HttpBreakpoint b = breakpoint;
+                breakpoint = null;
+                if (b.isResponse()) {
+                    resumeResponse(b, m.verdict(), out);
+                } else {
+                    resumeRequest(b, m.verdict(), out);
+                }
+            }
         } else if (event instanceof SessionEvent.TargetSilent t) {
-            if (mode == Mode.HTTP && request != null && !responseStarted) {
+            if (mode == Mode.HTTP && request != null && !responseStarted && breakpoint == null) {
                 errorReply(out, 504, "Gateway Timeout", Hosts.format(upstreamTarget.host(), upstreamTarget.port())
                         + " did not answer within " + (t.waitedMillis() / 1000.0) + " s");
             }
@@ -166,15 +183,22 @@ public final class HttpProxySession implements Session {
                 return;
             }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
-            if (head != null && upstreamHead != null) {
-                out.send(Side.TARGET, headAndBody(upstreamHead, data, bodyFrom, off + n));
+            if (collectingRequest()) {
+                if (!breakpoint.add(data, bodyFrom, off + n, events)) {
+                    passRequestOn(out);
+                }
+            } else if (head != null && upstreamHead != null) {
+                out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, data, bodyFrom, off + n));
                 upstreamHead = null;
             } else if (bodyFrom < off + n && targetHost != null) {
                 out.send(Side.TARGET, ByteBuffer.wrap(data, bodyFrom, off + n - bodyFrom));
             }
             if (last instanceof HttpEvent.End) {
                 requestComplete = true;
-                if (!responseStarted && targetHost != null) {
+                requestBodiless = requests.position() == request.end();
+                if (collectingRequest()) {
+                    holdBreakpoint(out);
+                } else if (!responseStarted && targetHost != null) {
                     out.awaitTarget(true); // the clock for a 504 starts once the whole request is out
                 }
             }
@@ -241,15 +265,143 @@ public final class HttpProxySession implements Session {
             errorReply(out, 400, "Bad Request", why);
             return false;
         }
+        upstreamTarget = t;
+        MessageHook.MessageContext wanted = out.breakpoint(head.target(), head, null);
+        if (wanted != null) {
+            breakpoint = new HttpBreakpoint(wanted, ++breakpoints); // routed once the user lets it go on
+            return true;
+        }
+        route(t, out); // the head itself goes out with the first body bytes, in one write
+        return true;
+    }
+
+    /** Picks the upstream connection for {@link #request} (the kept one, or a new one) and prepares its head. */
+    private void route(RequestTarget t, SessionOutput out) {
         if (targetHost != null && !(targetReusable && targetHost.equalsIgnoreCase(t.host()) && targetPort == t.port())) {
             closeTargetIfAny(out);
         }
         onReusedTarget = targetHost != null;
         upstreamTarget = t;
-        upstreamHead = upstreamHead(head, t).getBytes(StandardCharsets.ISO_8859_1);
+        upstreamHead = ProxyHeads.upstreamHead(request, t).getBytes(StandardCharsets.ISO_8859_1);
         retryHead = upstreamHead;
-        sendUpstream(out); // the head itself goes out with the first body bytes, in one write
-        return true;
+        sendUpstream(out);
+    }
+
+    // ---- breakpoints ------------------------------------------------------------------------
+
+    private boolean collectingRequest() {
+        return breakpoint != null && !breakpoint.held && !breakpoint.isResponse();
+    }
+
+    private boolean collectingResponse() {
+        return breakpoint != null && !breakpoint.held && breakpoint.isResponse();
+    }
+
+    /** A request a breakpoint collects or holds has not gone upstream: the upstream connection is idle. */
+    private boolean requestNotSent() {
+        return breakpoint != null && !breakpoint.isResponse();
+    }
+
+    private void holdBreakpoint(SessionOutput out) {
+        breakpoint.held = true;
+        out.holdMessage(breakpoint.message());
+    }
+
+    /** A request too large to hold goes on as it is. */
+    private void passRequestOn(SessionOutput out) {
+        HttpBreakpoint b = breakpoint;
+        breakpoint = null;
+        out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
+                + ": it passed its breakpoint unheld");
+        route(upstreamTarget, out);
+        byte[] body = b.framed();
+        out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, body, 0, body.length));
+        upstreamHead = null;
+    }
+
+    private void resumeRequest(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
+        if (verdict instanceof MessageHook.Verdict.Drop drop) {
+            if (drop.answer502()) {
+                errorReply(out, 502, "Bad Gateway", b.describe() + " was dropped at a breakpoint");
+            } else {
+                closeTargetIfAny(out);
+                mode = Mode.DONE;
+                out.finish("request dropped at a breakpoint");
+            }
+        } else if (verdict instanceof MessageHook.Verdict.Answer answer) {
+            HttpMessages.Whole typed = HttpMessages.parse(answer.response(), HttpDecoder.Role.RESPONSE, request.method());
+            out.reply(Side.CLIENT, ByteBuffer.wrap(answer.response()));
+            responseStarted = true;
+            if (typed.untilClose() || typed.head().hasToken("Connection", "close")) {
+                closeAfterResponse = true;
+            }
+            exchangeDone(out);
+        } else if (verdict instanceof MessageHook.Verdict.Continue c && c.message() != null) {
+            HttpMessages.Whole edited = HttpMessages.parse(c.message(), HttpDecoder.Role.REQUEST, null);
+            RequestTarget t = RequestTarget.of(edited.head().target());
+            if (t == null) {
+                errorReply(out, 400, "Bad Request", "the edited request needs an absolute http:// URL");
+                return;
+            }
+            request = edited.head();
+            int bodyStart = (int) edited.head().end();
+            requestBodiless = bodyStart == c.message().length;
+            route(t, out);
+            out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, c.message(), bodyStart, c.message().length));
+            upstreamHead = null;
+            out.notice(b.describe() + " went on edited at a breakpoint: " + edited.head().startLine() + ", "
+                    + edited.body().length + " bytes of body");
+            out.awaitTarget(true);
+        } else {
+            route(upstreamTarget, out);
+            byte[] body = b.framed();
+            out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, body, 0, body.length));
+            upstreamHead = null;
+            out.awaitTarget(true);
+        }
+    }
+
+    /** A response too large to hold goes on as it is. */
+    private void passResponseOn(SessionOutput out) {
+        HttpBreakpoint b = breakpoint;
+        breakpoint = null;
+        out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
+                + ": it passed its breakpoint unheld");
+        byte[] body = b.framed();
+        out.send(Side.CLIENT, ProxyHeads.headAndBody(clientHead(b.head()).getBytes(StandardCharsets.ISO_8859_1), body, 0, body.length));
+    }
+
+    private void resumeResponse(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
+        if (verdict instanceof MessageHook.Verdict.Drop) {
+            closeTargetIfAny(out);
+            mode = Mode.DONE;
+            out.finish("response dropped at a breakpoint");
+            return;
+        }
+        byte[] edited = verdict instanceof MessageHook.Verdict.Continue c ? c.message()
+                : ((MessageHook.Verdict.Answer) verdict).response();
+        MessageHead head = b.head();
+        byte[] wire;
+        int bodyStart;
+        boolean untilClose = b.untilClose;
+        if (edited == null) {
+            wire = b.framed();
+            bodyStart = 0;
+        } else {
+            HttpMessages.Whole whole = HttpMessages.parse(edited, HttpDecoder.Role.RESPONSE, request.method());
+            head = whole.head();
+            wire = edited;
+            bodyStart = (int) head.end();
+            untilClose = whole.untilClose();
+            out.notice(b.describe() + " went on edited at a breakpoint: " + head.startLine() + ", "
+                    + whole.body().length + " bytes of body");
+        }
+        if (untilClose) {
+            closeAfterResponse = true; // its body ends where the connection does
+        }
+        byte[] rewritten = clientHead(head).getBytes(StandardCharsets.ISO_8859_1);
+        out.send(Side.CLIENT, ProxyHeads.headAndBody(rewritten, wire, bodyStart, wire.length));
+        responseComplete(out);
     }
 
     private void sendUpstream(SessionOutput out) {
@@ -269,7 +421,7 @@ public final class HttpProxySession implements Session {
      * a body is then sent again, once, on a fresh connection (RFC 9112 9.3.1 allows this).
      */
     private boolean retriedOnFreshConnection(SessionOutput out) {
-        if (!onReusedTarget || responseStarted || !requestComplete || requests.position() != request.end()) {
+        if (!onReusedTarget || responseStarted || !requestComplete || !requestBodiless || breakpoint != null) {
             return false;
         }
         onReusedTarget = false;
@@ -279,42 +431,11 @@ public final class HttpProxySession implements Session {
         return true;
     }
 
-    /** The request head as the origin gets it: origin-form, Host from the URL, no hop-by-hop fields. */
-    static String upstreamHead(MessageHead head, RequestTarget t) {
-        boolean upgrade = HttpDecoder.isUpgradeRequest(head);
-        List<String> dropped = connectionTokens(head);
-        if (head.header("Transfer-Encoding") != null) {
-            dropped.add("content-length"); // chunked framing wins; never pass both on (RFC 9112 6.3)
-        }
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(head.method()).append(' ').append(t.path()).append(' ').append(head.version()).append("\r\n");
-        boolean hostWritten = false;
-        for (Header h : head.headers()) {
-            String name = h.name().toLowerCase(Locale.ROOT);
-            if (name.equals("host")) {
-                if (!hostWritten) {
-                    sb.append(h.name()).append(": ").append(t.authority()).append("\r\n");
-                    hostWritten = true;
-                }
-                continue;
-            }
-            boolean keep = upgrade && name.equals("upgrade");
-            if (!keep && (HOP_BY_HOP.contains(name) || dropped.contains(name))) {
-                continue;
-            }
-            sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
-        }
-        if (!hostWritten) {
-            sb.insert(sb.indexOf("\r\n") + 2, "Host: " + t.authority() + "\r\n");
-        }
-        if (upgrade) {
-            sb.append("Connection: Upgrade\r\n");
-        }
-        return sb.append("\r\n").toString();
-    }
-
     private void requestError(HttpError error, SessionOutput out) {
-        if (request != null && !requestComplete && responseStarted) {
+        if (requestNotSent()) {
+            breakpoint = null; // nothing went upstream: the client can be answered
+            errorReply(out, error.kind().status() == 431 ? 431 : 400, "Bad Request", error.message());
+        } else if (request != null && !requestComplete && responseStarted) {
             out.fail("bad request from the client: " + error.message());
             mode = Mode.DONE;
         } else if (request != null && !requestComplete && targetHost != null && requests.position() > request.end()) {
@@ -372,7 +493,7 @@ public final class HttpProxySession implements Session {
                 out.send(Side.CLIENT, ByteBuffer.wrap(data, off, end - off));
                 return;
             }
-            if (request == null || mode != Mode.HTTP) {
+            if (request == null || mode != Mode.HTTP || requestNotSent() || breakpoint != null && breakpoint.held) {
                 // bytes nobody asked for (say a 408 before an idle close): this upstream is done
                 targetReusable = false;
                 return;
@@ -389,28 +510,27 @@ public final class HttpProxySession implements Session {
                 return;
             }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
-            if (head != null) {
+            if (head != null && !head.isInterim() && head.status() != 101) {
+                MessageHook.MessageContext wanted = out.breakpoint(request.target(), request, head);
+                if (wanted != null) {
+                    breakpoint = new HttpBreakpoint(wanted, ++breakpoints);
+                }
+            }
+            if (collectingResponse()) {
+                if (!breakpoint.add(data, bodyFrom, off + n, events)) {
+                    passResponseOn(out);
+                }
+            } else if (head != null) {
                 byte[] rewritten = clientHead(head).getBytes(StandardCharsets.ISO_8859_1);
-                out.send(Side.CLIENT, headAndBody(rewritten, data, bodyFrom, off + n));
+                out.send(Side.CLIENT, ProxyHeads.headAndBody(rewritten, data, bodyFrom, off + n));
             } else if (bodyFrom < off + n) {
                 out.send(Side.CLIENT, ByteBuffer.wrap(data, bodyFrom, off + n - bodyFrom));
             }
             off += n;
-            if (last instanceof HttpEvent.End && !(head != null && head.isInterim())) {
-                responseComplete(out);
+            if (last instanceof HttpEvent.End ended && !(head != null && head.isInterim())) {
+                responseEnded(ended, out);
             }
         }
-    }
-
-    /** One buffer with a head and the body bytes after it, so a small message leaves in one write. */
-    private static ByteBuffer headAndBody(byte[] head, byte[] data, int from, int to) {
-        if (from >= to) {
-            return ByteBuffer.wrap(head);
-        }
-        byte[] both = new byte[head.length + to - from];
-        System.arraycopy(head, 0, both, 0, head.length);
-        System.arraycopy(data, from, both, head.length, to - from);
-        return ByteBuffer.wrap(both);
     }
 
     /** The response head as the client gets it: no hop-by-hop fields, and whether we close after. */
@@ -420,7 +540,7 @@ public final class HttpProxySession implements Session {
         }
         responseStarted = true;
         boolean switching = head.status() == 101;
-        List<String> dropped = connectionTokens(head);
+        List<String> dropped = ProxyHeads.connectionTokens(head);
         if (head.header("Transfer-Encoding") != null) {
             dropped.add("content-length");
         }
@@ -436,7 +556,7 @@ public final class HttpProxySession implements Session {
         for (Header h : head.headers()) {
             String name = h.name().toLowerCase(Locale.ROOT);
             boolean keep = switching && name.equals("upgrade");
-            if (!keep && (HOP_BY_HOP.contains(name) || dropped.contains(name))) {
+            if (!keep && (ProxyHeads.HOP_BY_HOP.contains(name) || dropped.contains(name))) {
                 continue;
             }
             sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
@@ -449,11 +569,25 @@ public final class HttpProxySession implements Session {
         return sb.append("\r\n").toString();
     }
 
+    private void responseEnded(HttpEvent.End end, SessionOutput out) {
+        if (collectingResponse()) {
+            breakpoint.untilClose = end.byClose();
+            holdBreakpoint(out);
+        } else {
+            responseComplete(out);
+        }
+    }
+
     private void responseComplete(SessionOutput out) {
         if (responses.inTunnel()) {
             startTunnel(out);
             return;
         }
+        exchangeDone(out);
+    }
+
+    /** The client has its answer: on to its next request, or the end. */
+    private void exchangeDone(SessionOutput out) {
         request = null;
         requests.resume(); // an Upgrade the origin declined: back to plain requests
         if (closeAfterResponse || clientEof) {
@@ -480,7 +614,7 @@ public final class HttpProxySession implements Session {
             }
             return;
         }
-        if (request == null || mode != Mode.HTTP) {
+        if (request == null || mode != Mode.HTTP || requestNotSent() || breakpoint != null && breakpoint.held) {
             closeTargetIfAny(out); // an idle keep-alive connection went away; the next request opens another
             return;
         }
@@ -490,8 +624,8 @@ public final class HttpProxySession implements Session {
         events.clear();
         responses.finish(events);
         for (HttpEvent e : events) {
-            if (e instanceof HttpEvent.End) {
-                responseComplete(out);
+            if (e instanceof HttpEvent.End end) {
+                responseEnded(end, out);
                 return;
             }
         }
@@ -510,7 +644,8 @@ public final class HttpProxySession implements Session {
 
     private void broken(SessionEvent.Broken b, SessionOutput out) {
         String why = b.side().name().toLowerCase(Locale.ROOT) + " " + b.reason();
-        if (b.side() == Side.TARGET && mode == Mode.HTTP && request == null) {
+        if (b.side() == Side.TARGET && mode == Mode.HTTP
+                && (request == null || requestNotSent() || breakpoint != null && breakpoint.held)) {
             targetHost = null; // an idle upstream broke: the engine drops it and the client goes on
             return;
         }
@@ -549,16 +684,8 @@ public final class HttpProxySession implements Session {
     /** Answers the client with a short plain-text error and closes once it is sent. */
     private void errorReply(SessionOutput out, int status, String reason, String message) {
         closeTargetIfAny(out);
-        out.reply(Side.CLIENT, errorPage(status, reason, message));
+        out.reply(Side.CLIENT, ProxyHeads.errorPage(status, reason, message));
         finish(out);
-    }
-
-    private static ByteBuffer errorPage(int status, String reason, String message) {
-        byte[] bodyBytes = ("wirelens: " + message + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: " + bodyBytes.length + "\r\nConnection: close\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
-        return ByteBuffer.allocate(headBytes.length + bodyBytes.length).put(headBytes).put(bodyBytes).flip();
     }
 
     private void finish(SessionOutput out) {
@@ -571,18 +698,5 @@ public final class HttpProxySession implements Session {
             out.closeTarget();
             targetHost = null;
         }
-    }
-
-    private static List<String> connectionTokens(MessageHead head) {
-        List<String> tokens = new ArrayList<>();
-        for (String value : head.headers("Connection")) {
-            for (String t : value.split(",")) {
-                String token = t.strip().toLowerCase(Locale.ROOT);
-                if (!token.isEmpty() && !token.equals("close") && !token.equals("keep-alive")) {
-                    tokens.add(token);
-                }
-            }
-        }
-        return tokens;
     }
 }

@@ -53,6 +53,7 @@ final class SelectorLoop {
     private SessionEvent.Received receivedFromClient;
     private SessionEvent.Received receivedFromTarget;
     private volatile List<ChunkHook> hooks = List.of();
+    private volatile MessageHook messageHook;
     private volatile TlsOptions tls;
     private boolean budgetPaused;
     /**
@@ -244,6 +245,15 @@ final class SelectorLoop {
     }
 
     /** Replaces the hook chain; any thread. */
+    /** The hook that may hold HTTP messages whole, or null (set by any thread). */
+    MessageHook messageHook() {
+        return messageHook;
+    }
+
+    void setMessageHook(MessageHook hook) {
+        this.messageHook = hook;
+    }
+
     void setHooks(List<ChunkHook> hooks) {
         this.hooks = hooks;
     }

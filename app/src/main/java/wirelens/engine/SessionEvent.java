@@ -35,4 +35,7 @@ public sealed interface SessionEvent {
 
     /** Reading from or writing to the side failed, e.g. connection reset by peer. */
     record Broken(Side side, String reason) implements SessionEvent {}
+
+    /** The user decided about a message held at a breakpoint ({@link SessionOutput#holdMessage}). */
+    record MessageResumed(long messageId, MessageHook.Verdict verdict) implements SessionEvent {}
 }

@@ -1,6 +1,7 @@
 package wirelens.engine;
 
 import java.nio.ByteBuffer;
+import wirelens.proto.http.MessageHead;
 
 /**
  * What a {@link Session} asks the socket layer to do. Commands for one side are carried out in the
@@ -74,4 +75,21 @@ public interface SessionOutput {
      * where the engine intercepts TLS it looks at them before the session does.
      */
     default void expectTls(String host, int port) {}
+
+    /**
+     * The breakpoint context of a message whose head just came, if the engine's {@link MessageHook} wants
+     * to hold it; null otherwise (no hook, or it does not want it).
+     */
+    default MessageHook.MessageContext breakpoint(String url, MessageHead request, MessageHead response) {
+        return null;
+    }
+
+    /**
+     * Hands a message buffered whole to the message hook. Until the session is told {@link
+     * SessionEvent.MessageResumed} for it, the connection does not count as idle.
+     */
+    default void holdMessage(MessageHook.HeldMessage message) {}
+
+    /** Something the user should hear about that does not end the connection. */
+    default void notice(String message) {}
 }

@@ -30,6 +30,15 @@
  * and polling are counted alike; only without hooks are the bytes forwarded straight from the read
  * buffer (nothing can change them then).
  *
+ * <p><b>Breakpoints on HTTP messages.</b> A {@link wirelens.engine.MessageHook} ({@link
+ * wirelens.engine.Engine#setMessageHook}) is asked about each request and final response head the HTTP
+ * proxy reads; a message it wants is collected whole in the session (a body over 16 MiB passes with a
+ * notice) and held, which pauses only its connection, until {@link wirelens.engine.Engine#resumeMessage}
+ * reaches the session as an event: Continue (the bytes, checked on the caller's thread, go on as one
+ * write), Drop (a 502, or the connection closed) or Answer (a typed response; the request never leaves).
+ * The capture keeps the bytes the peers sent; an edit is told in a notice. Held at the session, not as
+ * chunks: a message is the unit a user edits, and only the session knows where one ends.
+ *
  * <p><b>The per-side layer.</b> Every byte read from or written to a socket passes that side's
  * {@link wirelens.engine.SideLayer}: socket ↔ side layer ↔ session. For plain TCP it is the identity
  * (one implementation, so the JIT inlines it away). A TLS layer (an {@code SSLEngine} with network

@@ -13,22 +13,25 @@ import wirelens.engine.ChunkHook;
 import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
+import wirelens.intercept.BreakpointQueue;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.DirectionFilter;
 import wirelens.intercept.HoldQueue;
 import wirelens.intercept.InterceptFilter;
 import wirelens.intercept.InterceptHook;
 import wirelens.intercept.PluginHook;
+import wirelens.intercept.Resender;
 import wirelens.intercept.Rule;
 import wirelens.intercept.RulesHook;
 import wirelens.mail.MailFeed;
+import wirelens.tls.CertificateAuthority;
 import wirelens.tls.TlsSettings;
 import wirelens.ui.tls.WindowTls;
 
 /**
  * A live session: the engine, the recorder that consumes its events (to a file the user chose, or a
  * temporary ring sized by {@link CaptureSettings}, deleted on close), the feed the window drains once per pulse, and the TLS the engine
- * intercepts with.
+ * intercepts with; the chunks and messages the user holds, and the resend of edited requests.
  */
 final class LiveCapture implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveCapture.class);
@@ -39,6 +42,10 @@ final class LiveCapture implements AutoCloseable {
     final Recorder recorder;
     /** The chunks the user holds (intercept), and the rules applied before the hold. */
     final HoldQueue hold;
+    /** The HTTP messages held at breakpoints (the engine's message hook while they are on). */
+    final BreakpointQueue breakpoints;
+    /** Sends edited requests through a listener of this engine's own (edit and resend). */
+    final Resender resender;
     final RulesHook rules = new RulesHook(List.of());
     /** Rules from {@code --replace}/{@code --rules}: shown in the rules pane, never saved. */
     final List<Rule> commandLineRules;
@@ -65,6 +72,11 @@ final class LiveCapture implements AutoCloseable {
         // requests, as Charles' and mitmproxy's breakpoints: holding both ways makes every exchange two Forwards
         hold.setFilter(InterceptFilter.of(DirectionFilter.C2S));
         this.interceptHook = new InterceptHook(hold);
+        this.breakpoints = new BreakpointQueue(engine::resumeMessage);
+        this.resender = new Resender(engine, () -> {
+            CertificateAuthority ca = tls.loadedCa();
+            return tls.intercepting() && ca != null ? ca.certificate() : null;
+        });
         this.commandLineRules = List.copyOf(commandLineRules);
     }
 
@@ -117,6 +129,7 @@ final class LiveCapture implements AutoCloseable {
             live.pluginHook = new PluginHook(plugins, warning -> live.pluginWarnings.accept(warning));
         }
         live.hold.addListener(live::updateHooks);
+        live.breakpoints.addListener(() -> engine.setMessageHook(live.breakpoints.isEnabled() ? live.breakpoints : null));
         live.setRules(commandLineRules);
         recorder.subscribe(live.feed);
         recorder.subscribe(live.mail);
@@ -125,6 +138,7 @@ final class LiveCapture implements AutoCloseable {
             for (CaptureUpdate u : updates) {
                 if (u instanceof CaptureUpdate.ConnectionEnded e) {
                     live.hold.connectionEnded(e.connection().id());
+                    live.breakpoints.connectionEnded(e.connection().id());
                 }
             }
         });

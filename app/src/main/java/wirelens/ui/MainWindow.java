@@ -47,12 +47,15 @@ import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ConnectionTable;
 import wirelens.ui.messages.MessagesView;
 import wirelens.ui.connections.ListLimit;
+import wirelens.ui.intercept.BreakpointsPane;
 import wirelens.ui.intercept.InterceptPane;
 import wirelens.ui.intercept.InterceptStyles;
+import wirelens.ui.intercept.ResendEditor;
 import wirelens.ui.intercept.RulesPane;
 import wirelens.ui.listeners.ListenerPane;
 import wirelens.ui.listeners.ListenerSettings;
 import wirelens.ui.protocol.ConnectionTab;
+import wirelens.ui.protocol.ResendRequested;
 import wirelens.ui.protocol.ExportActions;
 import wirelens.ui.stream.StreamView;
 import wirelens.ui.tls.TlsMenu;
@@ -103,12 +106,14 @@ final class MainWindow {
     private final StreamTabs streams;
     /** Live windows only: traffic, intercept and rules as top-level tabs. */
     private final InterceptPane intercept;
+    private final BreakpointsPane breakpoints;
     private final RulesPane rules;
     /** Live windows only: the CA, export, install instructions, regenerate. */
     private final TlsMenu tlsMenu;
     private final TabPane workspace = new TabPane();
     private final Tab interceptTab = new Tab("Intercept");
     private final Tab rulesTab = new Tab("Rules");
+    private final Tab breakpointsTab = new Tab("Breakpoints");
     private final CheckMenuItem interceptItem = new CheckMenuItem("Intercept");
     private final ToggleButton interceptButton = new ToggleButton();
     private final Label connectionsStatus = new Label();
@@ -144,6 +149,7 @@ final class MainWindow {
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
         this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine, pulse);
+        this.breakpoints = live == null ? null : new BreakpointsPane(live.breakpoints, pulse);
         this.rules = live == null ? null
                 : new RulesPane(setup.settings().file().resolveSibling("rules.json"), live::setRules);
         if (rules != null && !live.commandLineRules.isEmpty()) {
@@ -174,6 +180,7 @@ final class MainWindow {
         }
         root.setCenter(new StackPane(intercept == null ? main : workspace(main), notifications.node()));
         root.setBottom(statusBar());
+        root.addEventHandler(ResendRequested.OPEN, e -> openResendEditor(e.method(), e.url(), e.headers(), e.body()));
 
         Scene scene = new Scene(root, WIDTH, HEIGHT);
         scene.getStylesheets().add(Styles.STYLESHEET);
@@ -268,18 +275,32 @@ final class MainWindow {
     private TabPane workspace(javafx.scene.Node traffic) {
         Tab trafficTab = new Tab("Traffic", traffic);
         interceptTab.setContent(intercept.node());
+        breakpointsTab.setContent(breakpoints.node());
         rulesTab.setContent(rules.node());
-        for (Tab t : List.of(trafficTab, interceptTab, rulesTab)) {
+        for (Tab t : List.of(trafficTab, interceptTab, breakpointsTab, rulesTab)) {
             t.setClosable(false);
         }
         trafficTab.setId("tab-traffic");
         interceptTab.setId("tab-intercept");
+        breakpointsTab.setId("tab-breakpoints");
         rulesTab.setId("tab-rules");
         workspace.setId("workspace");
-        workspace.getTabs().setAll(trafficTab, interceptTab, rulesTab);
+        workspace.getTabs().setAll(trafficTab, interceptTab, breakpointsTab, rulesTab);
         intercept.enabledProperty().addListener((o, was, on) -> showInterceptState());
         showInterceptState();
         return workspace;
+    }
+
+    /**
+     * Opens an edit-and-resend window on a request (method, absolute URL, headers, body as sent). Views ask
+     * for it by firing {@link ResendRequested}.
+     */
+    void openResendEditor(String method, String url, List<wirelens.proto.http.Header> headers, byte[] body) {
+        if (live == null) {
+            notifications.error("Edit and resend needs a live window: this one shows a saved capture.");
+            return;
+        }
+        ResendEditor.open(live.resender, stage, method, url, headers, body);
     }
 
     /** Intercept on/off from the menu or the status bar: on also brings the intercept tab forward. */
@@ -618,6 +639,7 @@ final class MainWindow {
         pulse.stop();
         if (intercept != null) {
             intercept.dispose();
+            breakpoints.dispose();
         }
         streams.dispose();
         try {

@@ -82,6 +82,29 @@ class ForwardSessionTest {
             commands.add("fail " + message);
         }
 
+        /** Which messages a breakpoint holds (none unless a test says), and those held so far. */
+        java.util.function.Predicate<MessageHook.MessageContext> breakpoints = context -> false;
+        final List<MessageHook.HeldMessage> heldMessages = new ArrayList<>();
+
+        @Override
+        public MessageHook.MessageContext breakpoint(String url, wirelens.proto.http.MessageHead request,
+                wirelens.proto.http.MessageHead response) {
+            MessageHook.MessageContext context = new MessageHook.MessageContext(1, null, url, request, response);
+            return breakpoints.test(context) ? context : null;
+        }
+
+        @Override
+        public void holdMessage(MessageHook.HeldMessage message) {
+            heldMessages.add(message);
+            commands.add("hold " + message.head().startLine() + " "
+                    + new String(message.body(), StandardCharsets.ISO_8859_1));
+        }
+
+        @Override
+        public void notice(String message) {
+            commands.add("notice " + message);
+        }
+
         List<String> take() {
             List<String> c = List.copyOf(commands);
             commands.clear();

@@ -1,7 +1,8 @@
 /**
  * The test kit: what the tests of every package use to run Wirelens against real peers on loopback.
  * An engine with its events collected ({@link wirelens.testkit.EngineRig}), echo and recording servers
- * ({@link wirelens.testkit.LoopbackServer}, {@link wirelens.testkit.RecordingServer}), clients and bounded
+ * ({@link wirelens.testkit.LoopbackServer}, {@link wirelens.testkit.RecordingServer}, an HTTP origin that
+ * answers with the request it read: {@link wirelens.testkit.HttpEchoServer}), clients and bounded
  * waits ({@link wirelens.testkit.Loopback}, {@link wirelens.testkit.Wait}), commands run to completion
  * ({@link wirelens.testkit.Commands}), a headless Wirelens in a child JVM ({@link wirelens.testkit.HeadlessWirelens}),
  * TLS for the tests' own peers ({@link wirelens.testkit.TlsSockets}, a scripted mail server that switches to

@@ -1,7 +1,8 @@
 /**
  * HTTP/1.x without I/O: an incremental message decoder (bytes in, heads, body pieces and message ends
- * out), the exchanges of a connection built from its bytes, body decoding (chunked, gzip, deflate, br)
- * and HAR 1.2 export.
+ * out), the exchanges of a connection built from its bytes, body decoding (chunked, gzip, deflate, br),
+ * HAR 1.2 export, and whole messages as a user edits them ({@link wirelens.proto.http.HttpMessages}: one
+ * message parsed, and made valid again after an edit: Content-Length, chunked framing and Content-Encoding).
  *
  * <p>May import: the JDK, Jackson (HAR) and {@code org.brotli.dec}. No sockets, and none of engine, capture,
  * ui or cli: they import this package (the engine's HTTP proxy session, the capture's exchange views).

@@ -198,6 +198,15 @@ public final class HttpView extends BorderPane {
                 : String.format(Locale.ROOT, "%.1f ms", e.durationNanos() / 1e6));
         TableColumn<Exchange, String> url = column("URL", 520, Exchange::url);
         table.getColumns().setAll(List.of(number, method, status, type, up, down, time, url));
+        javafx.scene.control.MenuItem resend = new javafx.scene.control.MenuItem("Edit and resend\u2026");
+        resend.setId("http-resend");
+        resend.setOnAction(a -> {
+            Exchange e = table.getSelectionModel().getSelectedItem();
+            if (e != null) {
+                ResendRequested.fireFor(this, file, connectionId, e, problem::setText);
+            }
+        });
+        table.setContextMenu(new javafx.scene.control.ContextMenu(resend));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(Exchange e, boolean empty) {

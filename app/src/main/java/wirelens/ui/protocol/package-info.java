@@ -4,7 +4,9 @@
  * envelope, messages and their MIME parts, credentials, problems); the connection's tab that offers
  * them ({@link wirelens.ui.protocol.ConnectionTab}, sniffing the first bytes when the listener does not
  * say), the decoder that follows a growing connection ({@link wirelens.ui.protocol.ProtocolFollower}),
- * and File &rarr; Export ({@link wirelens.ui.protocol.ExportActions}: HAR, .eml).
+ * File &rarr; Export ({@link wirelens.ui.protocol.ExportActions}: HAR, .eml), and the request to edit and
+ * resend an exchange ({@link wirelens.ui.protocol.ResendRequested}, an event that bubbles up to the window,
+ * so a view need not know the editor).
  *
  * <p>May import: {@code wirelens.capture}, {@code wirelens.proto}, {@code wirelens.engine},
  * {@code wirelens.base}, {@code wirelens.ui.base} and RichTextFX. The window imports it; it does not

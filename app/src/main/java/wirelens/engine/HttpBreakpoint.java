@@ -1,0 +1,66 @@
+package wirelens.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import wirelens.proto.http.HttpEvent;
+import wirelens.proto.http.MessageHead;
+
+/**
+ * One HTTP message a breakpoint wants, in {@link HttpProxySession}: its body bytes are collected as they
+ * arrive (as they came, framing and all, to send on unchanged; and as content, framing removed, for the
+ * user to see), then the whole message is held until the user decides.
+ */
+final class HttpBreakpoint {
+    final MessageHook.MessageContext context;
+    final long id;
+    private final ByteArrayOutputStream framed = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream content = new ByteArrayOutputStream();
+    /** The message is complete and handed to the hook (until then it is being collected). */
+    boolean held;
+    /** A response whose body the target's close ended. */
+    boolean untilClose;
+
+    HttpBreakpoint(MessageHook.MessageContext context, long id) {
+        this.context = context;
+        this.id = id;
+    }
+
+    boolean isResponse() {
+        return context.isResponse();
+    }
+
+    MessageHead head() {
+        return context.head();
+    }
+
+    /**
+     * Adds the body bytes {@code data[from, to)} and the content the same feed decoded ({@code events});
+     * false once the body has grown past {@link MessageHook#MAX_BODY_BYTES} (the message goes on unheld).
+     */
+    boolean add(byte[] data, int from, int to, List<HttpEvent> events) {
+        if (from < to) {
+            framed.write(data, from, to - from);
+        }
+        for (HttpEvent e : events) {
+            if (e instanceof HttpEvent.Data d) {
+                content.write(d.array(), d.offset(), d.length());
+            }
+        }
+        return framed.size() <= MessageHook.MAX_BODY_BYTES;
+    }
+
+    /** The body bytes as they came. */
+    byte[] framed() {
+        return framed.toByteArray();
+    }
+
+    MessageHook.HeldMessage message() {
+        return new MessageHook.HeldMessage(context, id, content.toByteArray());
+    }
+
+    /** How the message reads in a notice: {@code request GET http://a/x} or {@code response 200 to GET http://a/x}. */
+    String describe() {
+        String request = context.request().method() + " " + context.url();
+        return isResponse() ? "response " + context.response().status() + " to " + request : "request " + request;
+    }
+}
