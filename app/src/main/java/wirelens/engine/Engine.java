@@ -259,9 +259,13 @@ public final class Engine implements AutoCloseable {
         }
         if (bytes != null) {
             HttpMessages.Whole whole = HttpMessages.parse(bytes, role, message.context().request().method());
-            if (role == HttpDecoder.Role.REQUEST && RequestTarget.of(whole.head().target()) == null) {
-                throw new IllegalArgumentException("the request needs an absolute http:// URL, got "
-                        + whole.head().target());
+            TunnelOrigin tunnel = message.context().tunnel();
+            String target = whole.head().target();
+            if (role == HttpDecoder.Role.REQUEST && tunnel != null && tunnel.refusal(target) != null) {
+                throw new IllegalArgumentException(tunnel.refusal(target));
+            }
+            if (role == HttpDecoder.Role.REQUEST && tunnel == null && RequestTarget.of(target) == null) {
+                throw new IllegalArgumentException("the request needs an absolute http:// URL, got " + target);
             }
         }
         MessageHook.Verdict decided = verdict;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import wirelens.base.Units;
+import wirelens.proto.http.ExchangeLog;
 import wirelens.proto.http.Header;
 import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.HttpError;
@@ -41,7 +42,7 @@ public final class HttpProxySession implements Session {
 
     private enum Mode { HTTP, CONNECTING_TUNNEL, TUNNEL, DONE }
 
-    private final HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
+    private HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
     private final List<HttpEvent> events = new ArrayList<>();
     private HttpDecoder responses;
     private Mode mode = Mode.HTTP;
@@ -51,6 +52,10 @@ public final class HttpProxySession implements Session {
 
     private String targetHost;
     private int targetPort;
+    /** Inside a CONNECT tunnel whose TLS Wirelens decrypts and whose client speaks HTTP: its one origin. */
+    private TunnelOrigin origin;
+    /** The tunnel's TLS is decrypted and neither side has spoken: the client's first bytes may be HTTP. */
+    private boolean tunnelMayBeHttp;
     private boolean targetReusable;
     /** The current request went out on a kept-alive upstream connection (which may close under it). */
     private boolean onReusedTarget;
@@ -144,15 +149,21 @@ public final class HttpProxySession implements Session {
             }
         } else if (event instanceof SessionEvent.TargetSilent t) {
             if (mode == Mode.HTTP && request != null && !responseStarted && breakpoint == null) {
-                errorReply(out, 504, "Gateway Timeout", Hosts.format(upstreamTarget.host(), upstreamTarget.port())
+                errorReply(out, 504, "Gateway Timeout", Hosts.format(targetHost, targetPort)
                         + " did not answer within " + (t.waitedMillis() / 1000.0) + " s");
             }
+        } else if (event instanceof SessionEvent.TunnelDecrypted) {
+            tunnelMayBeHttp = mode == Mode.TUNNEL && heldClient == null;
         }
     }
 
     // ---- client side ------------------------------------------------------------------------
 
     private void clientBytes(byte[] data, int off, int len, SessionOutput out) {
+        if (mode == Mode.TUNNEL && tunnelMayBeHttp) {
+            tunnelStart(data, off, len, out);
+            return;
+        }
         if (mode == Mode.TUNNEL) {
             out.send(Side.TARGET, ByteBuffer.wrap(data, off, len));
             return;
@@ -221,9 +232,14 @@ public final class HttpProxySession implements Session {
     }
 
     private void hold(byte[] data, int off, int end, SessionOutput out) {
-        if (off >= end) {
-            return;
+        if (off < end) {
+            keep(data, off, end);
+            out.pauseReading(Side.CLIENT, true);
         }
+    }
+
+    /** Adds client bytes to {@link #heldClient}. */
+    private void keep(byte[] data, int off, int end) {
         byte[] rest = new byte[(heldClient == null ? 0 : heldClient.length) + end - off];
         int at = 0;
         if (heldClient != null) {
@@ -232,7 +248,6 @@ public final class HttpProxySession implements Session {
         }
         System.arraycopy(data, off, rest, at, end - off);
         heldClient = rest;
-        out.pauseReading(Side.CLIENT, true);
     }
 
     /** Starts an exchange; false when it was answered with an error and the connection is ending. */
@@ -243,6 +258,9 @@ public final class HttpProxySession implements Session {
         closeAfterResponse = head.hasToken("Connection", "close") || head.isHttp10()
                 || head.hasToken("Proxy-Connection", "close");
         String method = head.method().toUpperCase(Locale.ROOT);
+        if (origin != null) {
+            return originRequestHead(head, method, out);
+        }
         if (method.equals("CONNECT")) {
             HostPort hp = HostPort.parse(head.target(), -1);
             if (hp == null) {
@@ -266,7 +284,7 @@ public final class HttpProxySession implements Session {
             return false;
         }
         upstreamTarget = t;
-        MessageHook.MessageContext wanted = out.breakpoint(head.target(), head, null);
+        MessageHook.MessageContext wanted = out.breakpoint(head.target(), null, head, null);
         if (wanted != null) {
             breakpoint = new HttpBreakpoint(wanted, ++breakpoints); // routed once the user lets it go on
             return true;
@@ -275,8 +293,33 @@ public final class HttpProxySession implements Session {
         return true;
     }
 
-    /** Picks the upstream connection for {@link #request} (the kept one, or a new one) and prepares its head. */
+    /** A request inside a decrypted tunnel: its origin is the tunnel's, its head goes on as it came. */
+    private boolean originRequestHead(MessageHead head, String method, SessionOutput out) {
+        if (method.equals("CONNECT")) {
+            errorReply(out, 400, "Bad Request", "CONNECT inside the TLS tunnel to " + Hosts.format(targetHost, targetPort));
+            return false;
+        }
+        upstreamTarget = null;
+        MessageHook.MessageContext wanted = out.breakpoint(origin.url(head.target()), origin, head, null);
+        if (wanted != null) {
+            breakpoint = new HttpBreakpoint(wanted, ++breakpoints);
+            return true;
+        }
+        route(null, out);
+        return true;
+    }
+
+    /**
+     * Picks the upstream connection for {@link #request} (the kept one, or a new one) and prepares its head;
+     * inside a decrypted tunnel the connection is the tunnel's and the head goes as it came.
+     */
     private void route(RequestTarget t, SessionOutput out) {
+        if (origin != null) {
+            onReusedTarget = false;
+            upstreamHead = retryHead = request.toWireText().getBytes(StandardCharsets.ISO_8859_1);
+            responses.expectResponseTo(request.method());
+            return;
+        }
         if (targetHost != null && !(targetReusable && targetHost.equalsIgnoreCase(t.host()) && targetPort == t.port())) {
             closeTargetIfAny(out);
         }
@@ -339,8 +382,10 @@ public final class HttpProxySession implements Session {
         } else if (verdict instanceof MessageHook.Verdict.Continue c && c.message() != null) {
             HttpMessages.Whole edited = HttpMessages.parse(c.message(), HttpDecoder.Role.REQUEST, null);
             RequestTarget t = RequestTarget.of(edited.head().target());
-            if (t == null) {
-                errorReply(out, 400, "Bad Request", "the edited request needs an absolute http:// URL");
+            String refusal = origin != null ? origin.refusal(edited.head().target())
+                    : t == null ? "the edited request needs an absolute http:// URL" : null;
+            if (refusal != null) {
+                errorReply(out, 400, "Bad Request", refusal); // Engine.resumeMessage refuses it first
                 return;
             }
             request = edited.head();
@@ -421,7 +466,7 @@ public final class HttpProxySession implements Session {
      * a body is then sent again, once, on a fresh connection (RFC 9112 9.3.1 allows this).
      */
     private boolean retriedOnFreshConnection(SessionOutput out) {
-        if (!onReusedTarget || responseStarted || !requestComplete || !requestBodiless || breakpoint != null) {
+        if (origin != null || !onReusedTarget || responseStarted || !requestComplete || !requestBodiless || breakpoint != null) {
             return false;
         }
         onReusedTarget = false;
@@ -455,6 +500,7 @@ public final class HttpProxySession implements Session {
     private void clientEof(SessionOutput out) {
         clientEof = true;
         if (mode == Mode.TUNNEL) {
+            tunnelIsNotHttp(out);
             out.shutdownOutput(Side.TARGET);
             if (targetEof) {
                 finish(out);
@@ -490,6 +536,7 @@ public final class HttpProxySession implements Session {
         int end = off + len;
         while (off < end) {
             if (mode == Mode.TUNNEL) {
+                tunnelIsNotHttp(out); // a server that speaks first is not an HTTP origin
                 out.send(Side.CLIENT, ByteBuffer.wrap(data, off, end - off));
                 return;
             }
@@ -511,7 +558,8 @@ public final class HttpProxySession implements Session {
             }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
             if (head != null && !head.isInterim() && head.status() != 101) {
-                MessageHook.MessageContext wanted = out.breakpoint(request.target(), request, head);
+                String url = origin != null ? origin.url(request.target()) : request.target();
+                MessageHook.MessageContext wanted = out.breakpoint(url, origin, request, head);
                 if (wanted != null) {
                     breakpoint = new HttpBreakpoint(wanted, ++breakpoints);
                 }
@@ -549,8 +597,14 @@ public final class HttpProxySession implements Session {
         if (!upstreamKeepsAlive || responses.readsUntilClose()) {
             targetReusable = false;
         }
-        if (responses.readsUntilClose() || !requestComplete) {
-            closeAfterResponse = true;
+        if (responses.readsUntilClose() || !requestComplete || origin != null && !targetReusable) {
+            closeAfterResponse = true; // inside a tunnel the origin's connection is the only one
+        }
+        if (origin != null) {
+            boolean saysClose = head.hasToken("Connection", "close") || switching;
+            return closeAfterResponse && !saysClose
+                    ? head.toWireText().replaceFirst("\r\n\r\n$", "\r\nConnection: close\r\n\r\n")
+                    : head.toWireText();
         }
         StringBuilder sb = new StringBuilder(256).append(head.startLine()).append("\r\n");
         for (Header h : head.headers()) {
@@ -594,6 +648,10 @@ public final class HttpProxySession implements Session {
             finish(out);
             return;
         }
+        if (origin != null && (!targetReusable || targetEof)) {
+            finish(out); // the tunnel's origin is done: so is the client's connection to it
+            return;
+        }
         if (!targetReusable || targetEof) {
             closeTargetIfAny(out);
         }
@@ -612,6 +670,10 @@ public final class HttpProxySession implements Session {
             if (clientEof) {
                 finish(out);
             }
+            return;
+        }
+        if (origin != null && (request == null || requestNotSent())) {
+            finish(out); // the tunnel's origin went away: there is no other connection to it
             return;
         }
         if (request == null || mode != Mode.HTTP || requestNotSent() || breakpoint != null && breakpoint.held) {
@@ -644,6 +706,11 @@ public final class HttpProxySession implements Session {
 
     private void broken(SessionEvent.Broken b, SessionOutput out) {
         String why = b.side().name().toLowerCase(Locale.ROOT) + " " + b.reason();
+        if (b.side() == Side.TARGET && mode == Mode.HTTP && origin != null && (request == null || requestNotSent())) {
+            mode = Mode.DONE;
+            out.reset(why); // the tunnel's origin broke: the client's connection to it ends the same way
+            return;
+        }
         if (b.side() == Side.TARGET && mode == Mode.HTTP
                 && (request == null || requestNotSent() || breakpoint != null && breakpoint.held)) {
             targetHost = null; // an idle upstream broke: the engine drops it and the client goes on
@@ -663,6 +730,45 @@ public final class HttpProxySession implements Session {
 
     // ---- tunnels and endings ----------------------------------------------------------------
 
+    /**
+     * The client's first bytes in a decrypted tunnel: a request line makes the tunnel HTTP to its one
+     * origin; anything else (HTTP/2's preface, another protocol) is relayed as it is.
+     */
+    private void tunnelStart(byte[] data, int off, int len, SessionOutput out) {
+        keep(data, off, off + len);
+        ExchangeLog.TunnelStart start = ExchangeLog.tunnelStart(heldClient, heldClient.length);
+        if (start == ExchangeLog.TunnelStart.UNDECIDED) {
+            return;
+        }
+        byte[] first = heldClient;
+        heldClient = null;
+        tunnelMayBeHttp = false;
+        if (start == ExchangeLog.TunnelStart.OPAQUE) {
+            out.send(Side.TARGET, ByteBuffer.wrap(first));
+            return;
+        }
+        origin = new TunnelOrigin(targetHost, targetPort);
+        mode = Mode.HTTP;
+        request = null; // the CONNECT's exchange is over
+        closeAfterResponse = false;
+        requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
+        responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
+        targetReusable = true;
+        clientBytes(first, 0, first.length, out);
+    }
+
+    /** The decrypted tunnel's first bytes were not a request: what the client sent so far goes on. */
+    private void tunnelIsNotHttp(SessionOutput out) {
+        if (!tunnelMayBeHttp) {
+            return;
+        }
+        tunnelMayBeHttp = false;
+        if (heldClient != null) {
+            out.send(Side.TARGET, ByteBuffer.wrap(heldClient));
+            heldClient = null;
+        }
+    }
+
     private void startTunnel(SessionOutput out) {
         if (mode == Mode.CONNECTING_TUNNEL) {
             out.reply(Side.CLIENT, ByteBuffer.wrap(
@@ -670,6 +776,7 @@ public final class HttpProxySession implements Session {
             out.expectTls(targetHost, targetPort);
         }
         mode = Mode.TUNNEL;
+        tunnelMayBeHttp = false;
         requests.startTunnel();
         out.pauseReading(Side.CLIENT, false);
         if (heldClient != null) {

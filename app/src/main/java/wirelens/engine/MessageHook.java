@@ -23,10 +23,16 @@ public interface MessageHook {
 
     /**
      * Where a message comes from: its connection and listener, the absolute URL of the request, the
-     * request head, and for a response its head (null for a request).
+     * request head, for a response its head (null for a request), and for a message inside a CONNECT
+     * tunnel whose TLS Wirelens decrypts the only origin its request can go to (null on the plain proxy).
      */
     record MessageContext(long connectionId, ListenerConfig listener, String url, MessageHead request,
-            MessageHead response) {
+            MessageHead response, TunnelOrigin tunnel) {
+
+        public MessageContext(long connectionId, ListenerConfig listener, String url, MessageHead request,
+                MessageHead response) {
+            this(connectionId, listener, url, request, response, null);
+        }
 
         public boolean isResponse() {
             return response != null;
