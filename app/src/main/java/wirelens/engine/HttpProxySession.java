@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import wirelens.base.Units;
-import wirelens.proto.http.ExchangeLog;
-import wirelens.proto.http.Header;
 import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.HttpError;
 import wirelens.proto.http.HttpEvent;
@@ -50,18 +48,13 @@ public final class HttpProxySession implements Session {
     /** Client bytes received after a complete request, decoded once its response is through. */
     private byte[] heldClient;
 
-    private String targetHost;
-    private int targetPort;
+    private final Upstream upstream = new Upstream();
+    /** The relay after a CONNECT or an Upgrade, or null. */
+    private ProxyTunnel tunnel;
     /** Inside a CONNECT tunnel whose TLS Wirelens decrypts and whose client speaks HTTP: its one origin. */
     private TunnelOrigin origin;
-    /** The tunnel's TLS is decrypted and neither side has spoken: the client's first bytes may be HTTP. */
-    private boolean tunnelMayBeHttp;
-    private boolean targetReusable;
-    /** The current request went out on a kept-alive upstream connection (which may close under it). */
-    private boolean onReusedTarget;
     /** The rewritten request head, until it is sent together with the body bytes that follow it. */
     private byte[] upstreamHead;
-    private byte[] retryHead;
     private RequestTarget upstreamTarget;
 
     /** The request being answered, or null between exchanges. */
@@ -75,7 +68,6 @@ public final class HttpProxySession implements Session {
     private boolean responseStarted;
     private boolean closeAfterResponse;
     private boolean clientEof;
-    private boolean targetEof;
     /** The request head timeout runs: the first byte of a head (or the accept) came and the head has not. */
     private boolean awaitingHead;
 
@@ -113,7 +105,7 @@ public final class HttpProxySession implements Session {
                 startTunnel(out);
             }
         } else if (event instanceof SessionEvent.ConnectFailed f) {
-            targetHost = null;
+            upstream.forget();
             String where = Hosts.format(f.host(), f.port());
             if (f.timedOut()) {
                 errorReply(out, 504, "Gateway Timeout", "connecting to " + where + " timed out");
@@ -131,7 +123,7 @@ public final class HttpProxySession implements Session {
         } else if (event instanceof SessionEvent.RequestHeadLate late) {
             if (mode == Mode.HTTP && awaitingHead) {
                 String limit = Units.shortDuration(late.waitedMillis());
-                closeTargetIfAny(out);
+                upstream.close(out);
                 out.reply(Side.CLIENT, ProxyHeads.errorPage(408, "Request Timeout",
                         "the request head did not arrive complete within " + limit));
                 mode = Mode.DONE;
@@ -149,23 +141,21 @@ public final class HttpProxySession implements Session {
             }
         } else if (event instanceof SessionEvent.TargetSilent t) {
             if (mode == Mode.HTTP && request != null && !responseStarted && breakpoint == null) {
-                errorReply(out, 504, "Gateway Timeout", Hosts.format(targetHost, targetPort)
-                        + " did not answer within " + (t.waitedMillis() / 1000.0) + " s");
+                errorReply(out, 504, "Gateway Timeout", upstream.describe() + " did not answer within " + (t.waitedMillis() / 1000.0) + " s");
             }
-        } else if (event instanceof SessionEvent.TunnelDecrypted) {
-            tunnelMayBeHttp = mode == Mode.TUNNEL && heldClient == null;
+        } else if (event instanceof SessionEvent.TunnelDecrypted && mode == Mode.TUNNEL) {
+            tunnel.decrypted();
         }
     }
 
     // ---- client side ------------------------------------------------------------------------
 
     private void clientBytes(byte[] data, int off, int len, SessionOutput out) {
-        if (mode == Mode.TUNNEL && tunnelMayBeHttp) {
-            tunnelStart(data, off, len, out);
-            return;
-        }
         if (mode == Mode.TUNNEL) {
-            out.send(Side.TARGET, ByteBuffer.wrap(data, off, len));
+            byte[] http = tunnel.fromClient(data, off, len, out);
+            if (http != null) {
+                startOriginHttp(http, out);
+            }
             return;
         }
         int end = off + len;
@@ -201,7 +191,7 @@ public final class HttpProxySession implements Session {
             } else if (head != null && upstreamHead != null) {
                 out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, data, bodyFrom, off + n));
                 upstreamHead = null;
-            } else if (bodyFrom < off + n && targetHost != null) {
+            } else if (bodyFrom < off + n && upstream.isOpen()) {
                 out.send(Side.TARGET, ByteBuffer.wrap(data, bodyFrom, off + n - bodyFrom));
             }
             if (last instanceof HttpEvent.End) {
@@ -209,7 +199,7 @@ public final class HttpProxySession implements Session {
                 requestBodiless = requests.position() == request.end();
                 if (collectingRequest()) {
                     holdBreakpoint(out);
-                } else if (!responseStarted && targetHost != null) {
+                } else if (!responseStarted && upstream.isOpen()) {
                     out.awaitTarget(true); // the clock for a 504 starts once the whole request is out
                 }
             }
@@ -232,14 +222,9 @@ public final class HttpProxySession implements Session {
     }
 
     private void hold(byte[] data, int off, int end, SessionOutput out) {
-        if (off < end) {
-            keep(data, off, end);
-            out.pauseReading(Side.CLIENT, true);
+        if (off >= end) {
+            return;
         }
-    }
-
-    /** Adds client bytes to {@link #heldClient}. */
-    private void keep(byte[] data, int off, int end) {
         byte[] rest = new byte[(heldClient == null ? 0 : heldClient.length) + end - off];
         int at = 0;
         if (heldClient != null) {
@@ -248,6 +233,7 @@ public final class HttpProxySession implements Session {
         }
         System.arraycopy(data, off, rest, at, end - off);
         heldClient = rest;
+        out.pauseReading(Side.CLIENT, true);
     }
 
     /** Starts an exchange; false when it was answered with an error and the connection is ending. */
@@ -267,12 +253,8 @@ public final class HttpProxySession implements Session {
                 errorReply(out, 400, "Bad Request", "CONNECT needs host:port, got " + head.target());
                 return false;
             }
-            closeTargetIfAny(out);
             mode = Mode.CONNECTING_TUNNEL;
-            targetHost = hp.host();
-            targetPort = hp.port();
-            targetEof = false;
-            out.connect(hp.host(), hp.port());
+            upstream.connect(hp.host(), hp.port(), out);
             return true;
         }
         RequestTarget t = RequestTarget.of(head.target());
@@ -296,7 +278,7 @@ public final class HttpProxySession implements Session {
     /** A request inside a decrypted tunnel: its origin is the tunnel's, its head goes on as it came. */
     private boolean originRequestHead(MessageHead head, String method, SessionOutput out) {
         if (method.equals("CONNECT")) {
-            errorReply(out, 400, "Bad Request", "CONNECT inside the TLS tunnel to " + Hosts.format(targetHost, targetPort));
+            errorReply(out, 400, "Bad Request", "CONNECT inside the TLS tunnel to " + upstream.describe());
             return false;
         }
         upstreamTarget = null;
@@ -315,19 +297,15 @@ public final class HttpProxySession implements Session {
      */
     private void route(RequestTarget t, SessionOutput out) {
         if (origin != null) {
-            onReusedTarget = false;
-            upstreamHead = retryHead = request.toWireText().getBytes(StandardCharsets.ISO_8859_1);
-            responses.expectResponseTo(request.method());
-            return;
+            upstreamHead = request.toWireText().getBytes(StandardCharsets.ISO_8859_1);
+        } else {
+            upstreamTarget = t;
+            upstreamHead = ProxyHeads.upstreamHead(request, t).getBytes(StandardCharsets.ISO_8859_1);
+            if (upstream.use(t.host(), t.port(), upstreamHead, out)) {
+                responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
+            }
         }
-        if (targetHost != null && !(targetReusable && targetHost.equalsIgnoreCase(t.host()) && targetPort == t.port())) {
-            closeTargetIfAny(out);
-        }
-        onReusedTarget = targetHost != null;
-        upstreamTarget = t;
-        upstreamHead = ProxyHeads.upstreamHead(request, t).getBytes(StandardCharsets.ISO_8859_1);
-        retryHead = upstreamHead;
-        sendUpstream(out);
+        responses.expectResponseTo(request.method());
     }
 
     // ---- breakpoints ------------------------------------------------------------------------
@@ -356,10 +334,7 @@ public final class HttpProxySession implements Session {
         breakpoint = null;
         out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
                 + ": it passed its breakpoint unheld");
-        route(upstreamTarget, out);
-        byte[] body = b.framed();
-        out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, body, 0, body.length));
-        upstreamHead = null;
+        sendRequest(b.outgoing(null, null), upstreamTarget, out);
     }
 
     private void resumeRequest(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
@@ -367,7 +342,7 @@ public final class HttpProxySession implements Session {
             if (drop.answer502()) {
                 errorReply(out, 502, "Bad Gateway", b.describe() + " was dropped at a breakpoint");
             } else {
-                closeTargetIfAny(out);
+                upstream.close(out);
                 mode = Mode.DONE;
                 out.finish("request dropped at a breakpoint");
             }
@@ -379,31 +354,30 @@ public final class HttpProxySession implements Session {
                 closeAfterResponse = true;
             }
             exchangeDone(out);
-        } else if (verdict instanceof MessageHook.Verdict.Continue c && c.message() != null) {
-            HttpMessages.Whole edited = HttpMessages.parse(c.message(), HttpDecoder.Role.REQUEST, null);
-            RequestTarget t = RequestTarget.of(edited.head().target());
-            String refusal = origin != null ? origin.refusal(edited.head().target())
+        } else {
+            HttpBreakpoint.Outgoing o = b.outgoing(((MessageHook.Verdict.Continue) verdict).message(), null);
+            RequestTarget t = o.notice() == null ? upstreamTarget : RequestTarget.of(o.head().target());
+            String refusal = o.notice() == null ? null : origin != null ? origin.refusal(o.head().target())
                     : t == null ? "the edited request needs an absolute http:// URL" : null;
             if (refusal != null) {
                 errorReply(out, 400, "Bad Request", refusal); // Engine.resumeMessage refuses it first
                 return;
             }
-            request = edited.head();
-            int bodyStart = (int) edited.head().end();
-            requestBodiless = bodyStart == c.message().length;
-            route(t, out);
-            out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, c.message(), bodyStart, c.message().length));
-            upstreamHead = null;
-            out.notice(b.describe() + " went on edited at a breakpoint: " + edited.head().startLine() + ", "
-                    + edited.body().length + " bytes of body");
-            out.awaitTarget(true);
-        } else {
-            route(upstreamTarget, out);
-            byte[] body = b.framed();
-            out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, body, 0, body.length));
-            upstreamHead = null;
+            request = o.head();
+            requestBodiless = o.bodyStart() == o.wire().length;
+            sendRequest(o, t, out);
+            if (o.notice() != null) {
+                out.notice(o.notice());
+            }
             out.awaitTarget(true);
         }
+    }
+
+    /** Sends a request that was collected whole (or edited) upstream, head and body in one write. */
+    private void sendRequest(HttpBreakpoint.Outgoing o, RequestTarget t, SessionOutput out) {
+        route(t, out);
+        out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, o.wire(), o.bodyStart(), o.wire().length));
+        upstreamHead = null;
     }
 
     /** A response too large to hold goes on as it is. */
@@ -412,67 +386,45 @@ public final class HttpProxySession implements Session {
         breakpoint = null;
         out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
                 + ": it passed its breakpoint unheld");
-        byte[] body = b.framed();
-        out.send(Side.CLIENT, ProxyHeads.headAndBody(clientHead(b.head()).getBytes(StandardCharsets.ISO_8859_1), body, 0, body.length));
+        sendResponse(b.outgoing(null, null), out);
     }
 
     private void resumeResponse(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
         if (verdict instanceof MessageHook.Verdict.Drop) {
-            closeTargetIfAny(out);
+            upstream.close(out);
             mode = Mode.DONE;
             out.finish("response dropped at a breakpoint");
             return;
         }
         byte[] edited = verdict instanceof MessageHook.Verdict.Continue c ? c.message()
                 : ((MessageHook.Verdict.Answer) verdict).response();
-        MessageHead head = b.head();
-        byte[] wire;
-        int bodyStart;
-        boolean untilClose = b.untilClose;
-        if (edited == null) {
-            wire = b.framed();
-            bodyStart = 0;
-        } else {
-            HttpMessages.Whole whole = HttpMessages.parse(edited, HttpDecoder.Role.RESPONSE, request.method());
-            head = whole.head();
-            wire = edited;
-            bodyStart = (int) head.end();
-            untilClose = whole.untilClose();
-            out.notice(b.describe() + " went on edited at a breakpoint: " + head.startLine() + ", "
-                    + whole.body().length + " bytes of body");
+        HttpBreakpoint.Outgoing o = b.outgoing(edited, request.method());
+        if (o.notice() != null) {
+            out.notice(o.notice());
         }
-        if (untilClose) {
+        if (o.untilClose()) {
             closeAfterResponse = true; // its body ends where the connection does
         }
-        byte[] rewritten = clientHead(head).getBytes(StandardCharsets.ISO_8859_1);
-        out.send(Side.CLIENT, ProxyHeads.headAndBody(rewritten, wire, bodyStart, wire.length));
+        sendResponse(o, out);
         responseComplete(out);
     }
 
-    private void sendUpstream(SessionOutput out) {
-        if (targetHost == null) {
-            targetHost = upstreamTarget.host();
-            targetPort = upstreamTarget.port();
-            targetEof = false;
-            responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
-            out.connect(targetHost, targetPort);
-        }
-        targetReusable = true;
-        responses.expectResponseTo(request.method());
+    private void sendResponse(HttpBreakpoint.Outgoing o, SessionOutput out) {
+        byte[] head = clientHead(o.head()).getBytes(StandardCharsets.ISO_8859_1);
+        out.send(Side.CLIENT, ProxyHeads.headAndBody(head, o.wire(), o.bodyStart(), o.wire().length));
     }
 
     /**
      * A kept-alive upstream connection may close just as a request goes out on it. A request without
-     * a body is then sent again, once, on a fresh connection (RFC 9112 9.3.1 allows this).
+     * a body is then sent again, once, on a fresh connection (not inside a tunnel: its one connection is gone).
      */
     private boolean retriedOnFreshConnection(SessionOutput out) {
-        if (origin != null || !onReusedTarget || responseStarted || !requestComplete || !requestBodiless || breakpoint != null) {
+        if (origin != null || responseStarted || !requestComplete || !requestBodiless || breakpoint != null
+                || !upstream.retry(out)) {
             return false;
         }
-        onReusedTarget = false;
-        closeTargetIfAny(out);
-        sendUpstream(out);
-        out.send(Side.TARGET, ByteBuffer.wrap(retryHead));
+        responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
+        responses.expectResponseTo(request.method());
         return true;
     }
 
@@ -483,7 +435,7 @@ public final class HttpProxySession implements Session {
         } else if (request != null && !requestComplete && responseStarted) {
             out.fail("bad request from the client: " + error.message());
             mode = Mode.DONE;
-        } else if (request != null && !requestComplete && targetHost != null && requests.position() > request.end()) {
+        } else if (request != null && !requestComplete && upstream.isOpen() && requests.position() > request.end()) {
             // part of the body already went upstream: there is no clean way to answer
             out.fail("bad request body from the client: " + error.message());
             mode = Mode.DONE;
@@ -500,9 +452,7 @@ public final class HttpProxySession implements Session {
     private void clientEof(SessionOutput out) {
         clientEof = true;
         if (mode == Mode.TUNNEL) {
-            tunnelIsNotHttp(out);
-            out.shutdownOutput(Side.TARGET);
-            if (targetEof) {
+            if (tunnel.ended(Side.CLIENT, out)) {
                 finish(out);
             }
         } else if (request != null && requestComplete && mode == Mode.HTTP) {
@@ -536,13 +486,11 @@ public final class HttpProxySession implements Session {
         int end = off + len;
         while (off < end) {
             if (mode == Mode.TUNNEL) {
-                tunnelIsNotHttp(out); // a server that speaks first is not an HTTP origin
-                out.send(Side.CLIENT, ByteBuffer.wrap(data, off, end - off));
+                tunnel.fromTarget(data, off, end - off, out);
                 return;
             }
             if (request == null || mode != Mode.HTTP || requestNotSent() || breakpoint != null && breakpoint.held) {
-                // bytes nobody asked for (say a 408 before an idle close): this upstream is done
-                targetReusable = false;
+                upstream.notReusable(); // bytes nobody asked for (say a 408 before an idle close)
                 return;
             }
             boolean wasInBody = responses.inBody();
@@ -552,8 +500,7 @@ public final class HttpProxySession implements Session {
             MessageHead head = fed.head();
             HttpEvent last = fed.last();
             if (last instanceof HttpEvent.Error err) {
-                responseError("bad response from " + Hosts.format(targetHost, targetPort) + ": "
-                        + err.error().message(), out);
+                responseError("bad response from " + upstream.describe() + ": " + err.error().message(), out);
                 return;
             }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
@@ -581,46 +528,22 @@ public final class HttpProxySession implements Session {
         }
     }
 
-    /** The response head as the client gets it: no hop-by-hop fields, and whether we close after. */
+    /** The response head as the client gets it, and whether the connection closes after it. */
     private String clientHead(MessageHead head) {
         if (head.isInterim()) {
             return head.toWireText();
         }
         responseStarted = true;
-        boolean switching = head.status() == 101;
-        List<String> dropped = ProxyHeads.connectionTokens(head);
-        if (head.header("Transfer-Encoding") != null) {
-            dropped.add("content-length");
-        }
         boolean upstreamKeepsAlive = head.isHttp10() ? head.hasToken("Connection", "keep-alive")
                 : !head.hasToken("Connection", "close");
         if (!upstreamKeepsAlive || responses.readsUntilClose()) {
-            targetReusable = false;
+            upstream.notReusable();
         }
-        if (responses.readsUntilClose() || !requestComplete || origin != null && !targetReusable) {
+        if (responses.readsUntilClose() || !requestComplete || origin != null && !upstream.reusable()) {
             closeAfterResponse = true; // inside a tunnel the origin's connection is the only one
         }
-        if (origin != null) {
-            boolean saysClose = head.hasToken("Connection", "close") || switching;
-            return closeAfterResponse && !saysClose
-                    ? head.toWireText().replaceFirst("\r\n\r\n$", "\r\nConnection: close\r\n\r\n")
-                    : head.toWireText();
-        }
-        StringBuilder sb = new StringBuilder(256).append(head.startLine()).append("\r\n");
-        for (Header h : head.headers()) {
-            String name = h.name().toLowerCase(Locale.ROOT);
-            boolean keep = switching && name.equals("upgrade");
-            if (!keep && (ProxyHeads.HOP_BY_HOP.contains(name) || dropped.contains(name))) {
-                continue;
-            }
-            sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
-        }
-        if (switching) {
-            sb.append("Connection: Upgrade\r\n");
-        } else if (closeAfterResponse) {
-            sb.append("Connection: close\r\n");
-        }
-        return sb.append("\r\n").toString();
+        return origin != null ? ProxyHeads.asItCame(head, closeAfterResponse)
+                : ProxyHeads.clientHead(head, closeAfterResponse);
     }
 
     private void responseEnded(HttpEvent.End end, SessionOutput out) {
@@ -648,12 +571,12 @@ public final class HttpProxySession implements Session {
             finish(out);
             return;
         }
-        if (origin != null && (!targetReusable || targetEof)) {
+        if (origin != null && (!upstream.reusable() || upstream.hasEnded())) {
             finish(out); // the tunnel's origin is done: so is the client's connection to it
             return;
         }
-        if (!targetReusable || targetEof) {
-            closeTargetIfAny(out);
+        if (!upstream.reusable() || upstream.hasEnded()) {
+            upstream.close(out);
         }
         out.pauseReading(Side.CLIENT, false);
         if (heldClient != null) {
@@ -664,10 +587,9 @@ public final class HttpProxySession implements Session {
     }
 
     private void targetEof(SessionOutput out) {
-        targetEof = true;
+        upstream.ended();
         if (mode == Mode.TUNNEL) {
-            out.shutdownOutput(Side.CLIENT);
-            if (clientEof) {
+            if (tunnel.ended(Side.TARGET, out)) {
                 finish(out);
             }
             return;
@@ -677,7 +599,7 @@ public final class HttpProxySession implements Session {
             return;
         }
         if (request == null || mode != Mode.HTTP || requestNotSent() || breakpoint != null && breakpoint.held) {
-            closeTargetIfAny(out); // an idle keep-alive connection went away; the next request opens another
+            upstream.close(out); // an idle keep-alive connection went away; the next request opens another
             return;
         }
         if (retriedOnFreshConnection(out)) {
@@ -691,7 +613,7 @@ public final class HttpProxySession implements Session {
                 return;
             }
         }
-        responseError(Hosts.format(targetHost, targetPort) + " closed the connection "
+        responseError(upstream.describe() + " closed the connection "
                 + (responseStarted ? "in the middle of the response" : "without a response"), out);
     }
 
@@ -713,14 +635,14 @@ public final class HttpProxySession implements Session {
         }
         if (b.side() == Side.TARGET && mode == Mode.HTTP
                 && (request == null || requestNotSent() || breakpoint != null && breakpoint.held)) {
-            targetHost = null; // an idle upstream broke: the engine drops it and the client goes on
+            upstream.forget(); // an idle upstream broke: the engine drops it and the client goes on
             return;
         }
         if (b.side() == Side.TARGET && mode == Mode.HTTP && !responseStarted) {
             if (retriedOnFreshConnection(out)) {
                 return;
             }
-            targetHost = null;
+            upstream.forget();
             errorReply(out, 502, "Bad Gateway", "the connection to the origin broke: " + b.reason());
             return;
         }
@@ -730,57 +652,18 @@ public final class HttpProxySession implements Session {
 
     // ---- tunnels and endings ----------------------------------------------------------------
 
-    /**
-     * The client's first bytes in a decrypted tunnel: a request line makes the tunnel HTTP to its one
-     * origin; anything else (HTTP/2's preface, another protocol) is relayed as it is.
-     */
-    private void tunnelStart(byte[] data, int off, int len, SessionOutput out) {
-        keep(data, off, off + len);
-        ExchangeLog.TunnelStart start = ExchangeLog.tunnelStart(heldClient, heldClient.length);
-        if (start == ExchangeLog.TunnelStart.UNDECIDED) {
-            return;
-        }
-        byte[] first = heldClient;
-        heldClient = null;
-        tunnelMayBeHttp = false;
-        if (start == ExchangeLog.TunnelStart.OPAQUE) {
-            out.send(Side.TARGET, ByteBuffer.wrap(first));
-            return;
-        }
-        origin = new TunnelOrigin(targetHost, targetPort);
-        mode = Mode.HTTP;
-        request = null; // the CONNECT's exchange is over
-        closeAfterResponse = false;
-        requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
-        responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
-        targetReusable = true;
-        clientBytes(first, 0, first.length, out);
-    }
-
-    /** The decrypted tunnel's first bytes were not a request: what the client sent so far goes on. */
-    private void tunnelIsNotHttp(SessionOutput out) {
-        if (!tunnelMayBeHttp) {
-            return;
-        }
-        tunnelMayBeHttp = false;
-        if (heldClient != null) {
-            out.send(Side.TARGET, ByteBuffer.wrap(heldClient));
-            heldClient = null;
-        }
-    }
-
     private void startTunnel(SessionOutput out) {
         if (mode == Mode.CONNECTING_TUNNEL) {
             out.reply(Side.CLIENT, ByteBuffer.wrap(
                     "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
-            out.expectTls(targetHost, targetPort);
+            out.expectTls(upstream.host(), upstream.port());
         }
         mode = Mode.TUNNEL;
-        tunnelMayBeHttp = false;
+        tunnel = new ProxyTunnel(clientEof);
         requests.startTunnel();
         out.pauseReading(Side.CLIENT, false);
         if (heldClient != null) {
-            out.send(Side.TARGET, ByteBuffer.wrap(heldClient));
+            tunnel.fromClient(heldClient, 0, heldClient.length, out);
             heldClient = null;
         }
         if (clientEof) {
@@ -788,9 +671,24 @@ public final class HttpProxySession implements Session {
         }
     }
 
+    /**
+     * The client of a decrypted CONNECT tunnel speaks HTTP ({@code first} are its first bytes): the rest of
+     * the connection is HTTP exchanges with the tunnel's one origin, over the connection already open to it.
+     */
+    private void startOriginHttp(byte[] first, SessionOutput out) {
+        origin = new TunnelOrigin(upstream.host(), upstream.port());
+        mode = Mode.HTTP;
+        tunnel = null;
+        request = null; // the CONNECT's exchange is over
+        closeAfterResponse = false;
+        requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
+        responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
+        clientBytes(first, 0, first.length, out);
+    }
+
     /** Answers the client with a short plain-text error and closes once it is sent. */
     private void errorReply(SessionOutput out, int status, String reason, String message) {
-        closeTargetIfAny(out);
+        upstream.close(out);
         out.reply(Side.CLIENT, ProxyHeads.errorPage(status, reason, message));
         finish(out);
     }
@@ -798,12 +696,5 @@ public final class HttpProxySession implements Session {
     private void finish(SessionOutput out) {
         mode = Mode.DONE;
         out.finish();
-    }
-
-    private void closeTargetIfAny(SessionOutput out) {
-        if (targetHost != null) {
-            out.closeTarget();
-            targetHost = null;
-        }
     }
 }
