@@ -241,7 +241,8 @@ public final class Engine implements AutoCloseable {
     /**
      * Ends the hold of a message held at a breakpoint. The bytes of a Continue or an Answer are checked
      * here, on the caller's thread: one complete request (for a held request) or response, else an
-     * {@link IllegalArgumentException} says what is wrong and the message stays held.
+     * {@link IllegalArgumentException} says what is wrong and the message stays held. An edited request
+     * needs an absolute http:// URL, or inside a decrypted tunnel its path or a URL of the tunnel's origin.
      */
     public void resumeMessage(MessageHook.HeldMessage message, MessageHook.Verdict verdict) {
         byte[] bytes = null;
