@@ -253,11 +253,13 @@ final class ProxyExchanges {
 
     /**
      * Picks the upstream connection for {@link #request} (the kept one, or a new one) and prepares its head;
-     * inside a decrypted tunnel the connection is the tunnel's and the head goes as it came.
+     * inside a decrypted tunnel the connection is the tunnel's and the head goes as it came, in origin-form.
      */
     private void route(RequestTarget t, SessionOutput out) {
         if (origin != null) {
-            upstreamHead = request.toWireText().getBytes(StandardCharsets.ISO_8859_1);
+            String head = request.toWireText();
+            String line = request.method() + " " + origin.originForm(request.target()) + " " + request.version();
+            upstreamHead = (line + head.substring(head.indexOf("\r\n"))).getBytes(StandardCharsets.ISO_8859_1);
         } else {
             upstreamTarget = t;
             upstreamHead = ProxyHeads.upstreamHead(request, t).getBytes(StandardCharsets.ISO_8859_1);

@@ -23,6 +23,20 @@ public record TunnelOrigin(String host, int port) {
         return target.equals("*") ? text() : target;
     }
 
+    /** The origin-form of a target {@link #refusal} accepts: the path and query of an absolute URL. */
+    public String originForm(String target) {
+        if (target.startsWith("/") || target.equals("*") || !target.regionMatches(true, 0, "https://", 0, 8)) {
+            return target;
+        }
+        int slash = target.indexOf('/', 8);
+        int query = target.indexOf('?', 8);
+        int start = slash < 0 ? query : query < 0 ? slash : Math.min(slash, query);
+        String path = start < 0 ? "/" : target.substring(start);
+        int hash = path.indexOf('#');
+        path = hash < 0 ? path : path.substring(0, hash);
+        return path.startsWith("?") || path.isEmpty() ? "/" + path : path;
+    }
+
     /**
      * Why an edited request with {@code target} cannot go on through this tunnel, or null when it can:
      * origin-form, or an absolute {@code https://} URL naming this host and port. Another host would need

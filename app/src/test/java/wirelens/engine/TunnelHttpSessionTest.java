@@ -71,6 +71,15 @@ class TunnelHttpSessionTest {
     }
 
     @Test
+    void aRequestHeadThatDoesNotComeWholeInTimeIsAnswered408InsideTheTunnel() {
+        assertEquals(List.of(), client("GET /slow HTTP/1.1\r\nHost: s.test\r\n"));
+        assertTrue(out.awaitingHead, "the request head timeout runs for a request inside the tunnel too");
+        List<String> late = on(new SessionEvent.RequestHeadLate(5000));
+        assertTrue(late.stream().anyMatch(c -> c.startsWith("reply CLIENT HTTP/1.1 408 Request Timeout")), late.toString());
+        assertEquals("finish: request head timeout 5s", late.get(late.size() - 1));
+    }
+
+    @Test
     void aRequestHeldAtABreakpointHasItsHttpsUrlAndGoesOnEditedToTheSameOrigin() {
         out.breakpoints = c -> !c.isResponse();
         assertEquals(List.of("hold GET /a HTTP/1.1 "), client("GET /a HTTP/1.1\r\nHost: s.test:8443\r\n\r\n"));
@@ -78,9 +87,9 @@ class TunnelHttpSessionTest {
         assertEquals("https://s.test:8443/a", context.url());
         assertEquals(new TunnelOrigin("s.test", 8443), context.tunnel());
         List<String> sent = resume(new MessageHook.Verdict.Continue(
-                bytes("GET https://s.test:8443/b HTTP/1.1\r\nHost: s.test:8443\r\nX-Edited: yes\r\n\r\n")));
-        assertEquals("send TARGET GET https://s.test:8443/b HTTP/1.1\r\nHost: s.test:8443\r\nX-Edited: yes\r\n\r\n",
-                sent.get(0), "no connect: the tunnel's connection carries it");
+                bytes("GET https://s.test:8443/b?q#frag HTTP/1.1\r\nHost: s.test:8443\r\nX-Edited: yes\r\n\r\n")));
+        assertEquals("send TARGET GET /b?q HTTP/1.1\r\nHost: s.test:8443\r\nX-Edited: yes\r\n\r\n",
+                sent.get(0), "no connect: the tunnel's connection carries it, in origin-form");
         assertTrue(sent.get(1).startsWith("notice request GET https://s.test:8443/a went on edited"), sent.get(1));
     }
 

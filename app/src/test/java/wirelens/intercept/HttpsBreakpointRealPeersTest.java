@@ -146,7 +146,7 @@ class HttpsBreakpointRealPeersTest {
         assertTrue(refused.getMessage().contains("inside the TLS tunnel to localhost:"), refused.getMessage());
         assertTrue(breakpoints.isHeld(held), "a refused edit leaves the message held");
 
-        byte[] edited = HttpMessages.valid("GET /a.txt?held HTTP/1.1", headers, new byte[0], false);
+        byte[] edited = HttpMessages.valid("GET " + origin + "/a.txt?held HTTP/1.1", headers, new byte[0], false);
         assertTrue(breakpoints.resume(held, new MessageHook.Verdict.Continue(edited)));
         Commands.Result result = run.get(60, TimeUnit.SECONDS);
         assertEquals(0, result.exit(), result.err());
