@@ -327,7 +327,9 @@ final class ProxyExchanges {
             }
             request = o.head();
             requestBodiless = o.bodyStart() == o.wire().length;
-            sendRequest(o, t, out);
+            if (!sendRequest(o, t, out)) {
+                return;
+            }
             if (o.notice() != null) {
                 out.notice(o.notice());
             }
@@ -335,11 +337,20 @@ final class ProxyExchanges {
         }
     }
 
-    /** Sends a request that was collected whole (or edited) upstream, head and body in one write. */
-    private void sendRequest(HttpBreakpoint.Outgoing o, RequestTarget t, SessionOutput out) {
+    /**
+     * Sends a request that was collected whole (or edited) upstream, head and body in one write; false when
+     * the tunnel's origin went away meanwhile (the client is told, and the connection ends).
+     */
+    private boolean sendRequest(HttpBreakpoint.Outgoing o, RequestTarget t, SessionOutput out) {
+        if (origin != null && !upstream.isOpen()) {
+            proxy.errorReply(out, 502, "Bad Gateway", "the origin closed the TLS tunnel while the request waited at"
+                    + " its breakpoint (Edit and resend sends it again on a new connection)");
+            return false;
+        }
         route(t, out);
         out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, o.wire(), o.bodyStart(), o.wire().length));
         upstreamHead = null;
+        return true;
     }
 
     /** A response too large to hold goes on as it is. */
@@ -547,7 +558,7 @@ final class ProxyExchanges {
 
     private void targetEof(SessionOutput out) {
         upstream.ended();
-        if (origin != null && (request == null || requestNotSent())) {
+        if (origin != null && request == null) {
             proxy.finish(out); // the tunnel's origin went away: there is no other connection to it
             return;
         }
@@ -581,7 +592,7 @@ final class ProxyExchanges {
 
     private void broken(SessionEvent.Broken b, SessionOutput out) {
         String why = b.side().name().toLowerCase(Locale.ROOT) + " " + b.reason();
-        if (b.side() == Side.TARGET && proxy.inHttp() && origin != null && (request == null || requestNotSent())) {
+        if (b.side() == Side.TARGET && proxy.inHttp() && origin != null && request == null) {
             proxy.done();
             out.reset(why); // the tunnel's origin broke: the client's connection to it ends the same way
             return;

@@ -94,6 +94,25 @@ class TunnelHttpSessionTest {
     }
 
     @Test
+    void aHeldRequestLetGoUnchangedGoesAsItCameFramingAndAll() {
+        out.breakpoints = c -> !c.isResponse();
+        client("PUT /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n");
+        assertEquals(List.of("send TARGET PUT /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"),
+                resume(new MessageHook.Verdict.Continue(null)));
+    }
+
+    @Test
+    void anOriginThatClosesWhileARequestIsHeldLeavesTheClientA502WhenItGoesOn() {
+        out.breakpoints = c -> !c.isResponse();
+        client("GET /slowly HTTP/1.1\r\n\r\n");
+        assertEquals(List.of("closeTarget"), on(new SessionEvent.Eof(Side.TARGET)), "the user is still deciding");
+        List<String> sent = resume(new MessageHook.Verdict.Continue(null));
+        assertTrue(sent.get(0).startsWith("reply CLIENT HTTP/1.1 502 Bad Gateway"), sent.toString());
+        assertTrue(sent.get(0).contains("the origin closed the TLS tunnel while the request waited"), sent.get(0));
+        assertEquals("finish", sent.get(sent.size() - 1));
+    }
+
+    @Test
     void anEditThatNamesAnotherHostIsRefusedNotSentToTheTunnelsHost() {
         TunnelOrigin origin = new TunnelOrigin("s.test", 8443);
         assertNull(origin.refusal("/x"));
