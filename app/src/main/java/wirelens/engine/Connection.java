@@ -273,12 +273,13 @@ final class Connection implements SessionOutput {
     }
 
     @Override
-    public MessageHook.MessageContext breakpoint(String url, MessageHead request, MessageHead response) {
+    public MessageHook.MessageContext breakpoint(String url, TunnelOrigin tunnel, MessageHead request,
+            MessageHead response) {
         MessageHook hook = loop.messageHook();
         if (hook == null) {
             return null;
         }
-        MessageHook.MessageContext context = new MessageHook.MessageContext(id, listener, url, request, response);
+        MessageHook.MessageContext context = new MessageHook.MessageContext(id, listener, url, request, response, tunnel);
         try {
             return hook.wants(context) ? context : null;
         } catch (RuntimeException | LinkageError x) {
@@ -540,6 +541,11 @@ final class Connection implements SessionOutput {
         if (e != null && !e.closed) {
             e.install(layer);
         }
+    }
+
+    /** Both TLS legs of a CONNECT tunnel are up: what follows either way is the plaintext inside. */
+    void tunnelDecrypted() {
+        handle(new SessionEvent.TunnelDecrypted());
     }
 
     @Override

@@ -241,7 +241,8 @@ public final class Engine implements AutoCloseable {
     /**
      * Ends the hold of a message held at a breakpoint. The bytes of a Continue or an Answer are checked
      * here, on the caller's thread: one complete request (for a held request) or response, else an
-     * {@link IllegalArgumentException} says what is wrong and the message stays held.
+     * {@link IllegalArgumentException} says what is wrong and the message stays held. An edited request
+     * needs an absolute http:// URL, or inside a decrypted tunnel its path or a URL of the tunnel's origin.
      */
     public void resumeMessage(MessageHook.HeldMessage message, MessageHook.Verdict verdict) {
         byte[] bytes = null;
@@ -259,9 +260,13 @@ public final class Engine implements AutoCloseable {
         }
         if (bytes != null) {
             HttpMessages.Whole whole = HttpMessages.parse(bytes, role, message.context().request().method());
-            if (role == HttpDecoder.Role.REQUEST && RequestTarget.of(whole.head().target()) == null) {
-                throw new IllegalArgumentException("the request needs an absolute http:// URL, got "
-                        + whole.head().target());
+            TunnelOrigin tunnel = message.context().tunnel();
+            String target = whole.head().target();
+            if (role == HttpDecoder.Role.REQUEST && tunnel != null && tunnel.refusal(target) != null) {
+                throw new IllegalArgumentException(tunnel.refusal(target));
+            }
+            if (role == HttpDecoder.Role.REQUEST && tunnel == null && RequestTarget.of(target) == null) {
+                throw new IllegalArgumentException("the request needs an absolute http:// URL, got " + target);
             }
         }
         MessageHook.Verdict decided = verdict;

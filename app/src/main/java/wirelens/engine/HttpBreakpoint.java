@@ -2,7 +2,9 @@ package wirelens.engine;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
+import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.HttpEvent;
+import wirelens.proto.http.HttpMessages;
 import wirelens.proto.http.MessageHead;
 
 /**
@@ -56,6 +58,27 @@ final class HttpBreakpoint {
 
     MessageHook.HeldMessage message() {
         return new MessageHook.HeldMessage(context, id, content.toByteArray());
+    }
+
+    /**
+     * The message to send on: {@code head}, then {@code wire} from {@code bodyStart} (its body as it goes on);
+     * {@code untilClose} when the connection's close ends a response's body; {@code notice} tells an edit.
+     */
+    record Outgoing(MessageHead head, byte[] wire, int bodyStart, boolean untilClose, String notice) {}
+
+    /**
+     * What goes on for this message: as it came when {@code edited} is null, else {@code edited} (one complete
+     * message, checked by {@link Engine#resumeMessage}); {@code method} is the request's, for a response.
+     */
+    Outgoing outgoing(byte[] edited, String method) {
+        if (edited == null) {
+            return new Outgoing(head(), framed(), 0, untilClose, null);
+        }
+        HttpDecoder.Role role = isResponse() ? HttpDecoder.Role.RESPONSE : HttpDecoder.Role.REQUEST;
+        HttpMessages.Whole whole = HttpMessages.parse(edited, role, method);
+        String notice = describe() + " went on edited at a breakpoint: " + whole.head().startLine() + ", "
+                + whole.body().length + " bytes of body";
+        return new Outgoing(whole.head(), edited, (int) whole.head().end(), whole.untilClose(), notice);
     }
 
     /** How the message reads in a notice: {@code request GET http://a/x} or {@code response 200 to GET http://a/x}. */

@@ -2,701 +2,174 @@ package wirelens.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import wirelens.base.Units;
-import wirelens.proto.http.Header;
-import wirelens.proto.http.HttpDecoder;
-import wirelens.proto.http.HttpError;
-import wirelens.proto.http.HttpEvent;
-import wirelens.proto.http.HttpMessages;
-import wirelens.proto.http.MessageHead;
 
 /**
- * An HTTP/1.1 forward proxy for one client connection, as a sans-IO {@link Session}.
+ * An HTTP/1.1 forward proxy for one client connection, as a sans-IO {@link Session}: which mode the
+ * connection is in, and the switches between them.
  *
- * <p>Requests are handled one at a time: while a request's response is on its way, reading from the
- * client pauses, so pipelined requests are answered in order and nothing piles up. Absolute-form
- * requests go upstream in origin-form with hop-by-hop headers removed; the upstream connection is
- * kept for the next request to the same origin and replaced for another one. Bodies are relayed as
- * they arrive, framing and all (chunked stays chunked), never buffered whole. CONNECT and a successful
- * Upgrade turn the connection into a raw two-way relay. What the proxy answers itself (errors, "200
- * Connection established") goes out through {@link SessionOutput#reply} so the capture shows it.
+ * <ul>
+ * <li>HTTP exchanges ({@link ProxyExchanges}): absolute-form requests go upstream in origin-form with
+ *     hop-by-hop headers removed, to the origin their URL names ({@link Upstream}).
+ * <li>A CONNECT: once the target is connected the client gets "200 Connection established", and the
+ *     connection becomes a raw two-way relay ({@link ProxyTunnel}); so does a successful Upgrade.
+ * <li>Inside a CONNECT tunnel whose TLS Wirelens decrypts ({@link SessionEvent.TunnelDecrypted}), a client
+ *     whose first bytes are an HTTP/1.x request: HTTP exchanges again, all with the tunnel's one origin
+ *     ({@link TunnelOrigin}), so breakpoints, timeouts and keep-alive apply to decrypted HTTPS as to
+ *     plain HTTP. Anything else in the tunnel is relayed as it is.
+ * </ul>
  *
- * <p>A request head must be complete within the request head timeout ({@link
- * SessionOutput#awaitRequestHead}), counted from the accept for the first request and from the first
- * byte of the next head on a kept-alive connection: a client that trickles a head byte by byte is as
- * late as one that stops, and gets a 408 (the idle timeout does not cut a head short). Between
- * requests a kept-alive client only has the engine's idle timeout, as browsers keep connections open
- * for the next click.
- *
- * <p>A request or final response that a breakpoint wants ({@link SessionOutput#breakpoint}) is collected
- * whole ({@link HttpBreakpoint}) and held: a held request has not gone anywhere yet (no upstream connection
- * is opened for it, so an Answer never touches the server, and an edited URL may name another origin); a
- * held response has not reached the client. Meanwhile only this connection waits. The message the user lets
- * go on is sent as one write; an edit is told in a notice, as the capture keeps the bytes the peer sent.
+ * <p>What the proxy answers itself (errors, "200 Connection established") goes out through {@link
+ * SessionOutput#reply} so the capture shows it.
  */
 public final class HttpProxySession implements Session {
 
     private enum Mode { HTTP, CONNECTING_TUNNEL, TUNNEL, DONE }
 
-    private final HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
-    private final List<HttpEvent> events = new ArrayList<>();
-    private HttpDecoder responses;
     private Mode mode = Mode.HTTP;
     private byte[] scratch = new byte[0];
-    /** Client bytes received after a complete request, decoded once its response is through. */
-    private byte[] heldClient;
-
-    private String targetHost;
-    private int targetPort;
-    private boolean targetReusable;
-    /** The current request went out on a kept-alive upstream connection (which may close under it). */
-    private boolean onReusedTarget;
-    /** The rewritten request head, until it is sent together with the body bytes that follow it. */
-    private byte[] upstreamHead;
-    private byte[] retryHead;
-    private RequestTarget upstreamTarget;
-
-    /** The request being answered, or null between exchanges. */
-    private MessageHead request;
-    private boolean requestComplete;
-    /** The complete request had no body (so it may be sent again on a fresh connection). */
-    private boolean requestBodiless;
-    /** The message of this exchange a breakpoint collects or holds, or null. */
-    private HttpBreakpoint breakpoint;
-    private long breakpoints;
-    private boolean responseStarted;
-    private boolean closeAfterResponse;
-    private boolean clientEof;
-    private boolean targetEof;
-    /** The request head timeout runs: the first byte of a head (or the accept) came and the head has not. */
-    private boolean awaitingHead;
+    private final Upstream upstream = new Upstream();
+    private ProxyExchanges exchanges = new ProxyExchanges(this, upstream, null);
+    /** The relay after a CONNECT or an Upgrade, or null. */
+    private ProxyTunnel tunnel;
 
     @Override
     public void handle(SessionEvent event, SessionOutput out) {
         if (mode == Mode.DONE) {
             return;
         }
-        if (event instanceof SessionEvent.Accepted) {
-            awaitHead(true, out);
-        } else if (event instanceof SessionEvent.Received r) {
-            ByteBuffer data = r.data();
-            int len = data.remaining();
-            byte[] array;
-            int off;
-            if (data.hasArray()) {
-                array = data.array();
-                off = data.arrayOffset() + data.position();
-            } else {
-                if (scratch.length < len) {
-                    scratch = new byte[Math.max(len, 16 * 1024)];
-                }
-                data.get(data.position(), scratch, 0, len);
-                array = scratch;
-                off = 0;
-            }
-            data.position(data.limit());
-            if (r.from() == Side.CLIENT) {
-                clientBytes(array, off, len, out);
-            } else {
-                targetBytes(array, off, len, out);
-            }
+        if (event instanceof SessionEvent.Received r) {
+            received(r, out);
+        } else if (mode == Mode.TUNNEL) {
+            inTunnel(event, out);
         } else if (event instanceof SessionEvent.Connected) {
             if (mode == Mode.CONNECTING_TUNNEL) {
                 startTunnel(out);
             }
         } else if (event instanceof SessionEvent.ConnectFailed f) {
-            targetHost = null;
+            upstream.forget();
             String where = Hosts.format(f.host(), f.port());
             if (f.timedOut()) {
                 errorReply(out, 504, "Gateway Timeout", "connecting to " + where + " timed out");
             } else {
                 errorReply(out, 502, "Bad Gateway", "cannot connect to " + where + ": " + f.reason());
             }
-        } else if (event instanceof SessionEvent.Eof e) {
-            if (e.from() == Side.CLIENT) {
-                clientEof(out);
-            } else {
-                targetEof(out);
+        } else {
+            exchanges.handle(event, out);
+        }
+    }
+
+    private void received(SessionEvent.Received r, SessionOutput out) {
+        ByteBuffer data = r.data();
+        int len = data.remaining();
+        byte[] array;
+        int off;
+        if (data.hasArray()) {
+            array = data.array();
+            off = data.arrayOffset() + data.position();
+        } else {
+            if (scratch.length < len) {
+                scratch = new byte[Math.max(len, 16 * 1024)];
+            }
+            data.get(data.position(), scratch, 0, len);
+            array = scratch;
+            off = 0;
+        }
+        data.position(data.limit());
+        if (mode == Mode.TUNNEL && r.from() == Side.CLIENT) {
+            byte[] http = tunnel.fromClient(array, off, len, out);
+            if (http != null) {
+                startOriginHttp(http, out);
+            }
+        } else if (mode == Mode.TUNNEL) {
+            tunnel.fromTarget(array, off, len, out);
+        } else if (r.from() == Side.CLIENT) {
+            exchanges.clientBytes(array, off, len, out);
+        } else {
+            int used = exchanges.targetBytes(array, off, len, out);
+            if (mode == Mode.TUNNEL && used < len) {
+                tunnel.fromTarget(array, off + used, len - used, out);
+            }
+        }
+    }
+
+    private void inTunnel(SessionEvent event, SessionOutput out) {
+        if (event instanceof SessionEvent.Eof e) {
+            if (e.from() == Side.TARGET) {
+                upstream.ended();
+            }
+            if (tunnel.ended(e.from(), out)) {
+                finish(out);
             }
         } else if (event instanceof SessionEvent.Broken b) {
-            broken(b, out);
-        } else if (event instanceof SessionEvent.RequestHeadLate late) {
-            if (mode == Mode.HTTP && awaitingHead) {
-                String limit = Units.shortDuration(late.waitedMillis());
-                closeTargetIfAny(out);
-                out.reply(Side.CLIENT, ProxyHeads.errorPage(408, "Request Timeout",
-                        "the request head did not arrive complete within " + limit));
-                mode = Mode.DONE;
-                out.finish("request head timeout " + limit);
-            }
-        } else if (event instanceof SessionEvent.MessageResumed m) {
-            if (mode == Mode.HTTP && breakpoint != null && breakpoint.held && breakpoint.id == m.messageId()) {
-                HttpBreakpoint b = breakpoint;
-                breakpoint = null;
-                if (b.isResponse()) {
-                    resumeResponse(b, m.verdict(), out);
-                } else {
-                    resumeRequest(b, m.verdict(), out);
-                }
-            }
-        } else if (event instanceof SessionEvent.TargetSilent t) {
-            if (mode == Mode.HTTP && request != null && !responseStarted && breakpoint == null) {
-                errorReply(out, 504, "Gateway Timeout", Hosts.format(upstreamTarget.host(), upstreamTarget.port())
-                        + " did not answer within " + (t.waitedMillis() / 1000.0) + " s");
-            }
-        }
-    }
-
-    // ---- client side ------------------------------------------------------------------------
-
-    private void clientBytes(byte[] data, int off, int len, SessionOutput out) {
-        if (mode == Mode.TUNNEL) {
-            out.send(Side.TARGET, ByteBuffer.wrap(data, off, len));
-            return;
-        }
-        int end = off + len;
-        while (off < end && mode == Mode.HTTP) {
-            if (request != null && requestComplete) {
-                hold(data, off, end, out); // pipelined: the next request waits for this response
-                return;
-            }
-            boolean wasInBody = requests.inBody();
-            long start = requests.position();
-            Fed fed = feed(requests, data, off, end);
-            int n = fed.consumed();
-            MessageHead head = fed.head();
-            HttpEvent last = fed.last();
-            if (head != null) {
-                awaitHead(false, out);
-            } else if (request == null && n > 0) {
-                // part of a head: its clock runs until the rest comes (a head that comes whole costs no timer)
-                awaitHead(true, out);
-            }
-            if (head != null && !requestHead(head, out)) {
-                return;
-            }
-            if (last instanceof HttpEvent.Error err) {
-                requestError(err.error(), out);
-                return;
-            }
-            int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
-            if (collectingRequest()) {
-                if (!breakpoint.add(data, bodyFrom, off + n, events)) {
-                    passRequestOn(out);
-                }
-            } else if (head != null && upstreamHead != null) {
-                out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, data, bodyFrom, off + n));
-                upstreamHead = null;
-            } else if (bodyFrom < off + n && targetHost != null) {
-                out.send(Side.TARGET, ByteBuffer.wrap(data, bodyFrom, off + n - bodyFrom));
-            }
-            if (last instanceof HttpEvent.End) {
-                requestComplete = true;
-                requestBodiless = requests.position() == request.end();
-                if (collectingRequest()) {
-                    holdBreakpoint(out);
-                } else if (!responseStarted && targetHost != null) {
-                    out.awaitTarget(true); // the clock for a 504 starts once the whole request is out
-                }
-            }
-            off += n;
-            if (n == 0) {
-                hold(data, off, end, out); // after CONNECT or Upgrade: wait for the answer
-                return;
-            }
-        }
-        if (off < end && mode == Mode.CONNECTING_TUNNEL) {
-            hold(data, off, end, out);
-        }
-    }
-
-    private void awaitHead(boolean waiting, SessionOutput out) {
-        if (awaitingHead != waiting) {
-            awaitingHead = waiting;
-            out.awaitRequestHead(waiting);
-        }
-    }
-
-    private void hold(byte[] data, int off, int end, SessionOutput out) {
-        if (off >= end) {
-            return;
-        }
-        byte[] rest = new byte[(heldClient == null ? 0 : heldClient.length) + end - off];
-        int at = 0;
-        if (heldClient != null) {
-            System.arraycopy(heldClient, 0, rest, 0, heldClient.length);
-            at = heldClient.length;
-        }
-        System.arraycopy(data, off, rest, at, end - off);
-        heldClient = rest;
-        out.pauseReading(Side.CLIENT, true);
-    }
-
-    /** Starts an exchange; false when it was answered with an error and the connection is ending. */
-    private boolean requestHead(MessageHead head, SessionOutput out) {
-        request = head;
-        requestComplete = false;
-        responseStarted = false;
-        closeAfterResponse = head.hasToken("Connection", "close") || head.isHttp10()
-                || head.hasToken("Proxy-Connection", "close");
-        String method = head.method().toUpperCase(Locale.ROOT);
-        if (method.equals("CONNECT")) {
-            HostPort hp = HostPort.parse(head.target(), -1);
-            if (hp == null) {
-                errorReply(out, 400, "Bad Request", "CONNECT needs host:port, got " + head.target());
-                return false;
-            }
-            closeTargetIfAny(out);
-            mode = Mode.CONNECTING_TUNNEL;
-            targetHost = hp.host();
-            targetPort = hp.port();
-            targetEof = false;
-            out.connect(hp.host(), hp.port());
-            return true;
-        }
-        RequestTarget t = RequestTarget.of(head.target());
-        if (t == null) {
-            String why = head.target().regionMatches(true, 0, "https://", 0, 8)
-                    ? "https:// URLs must go through CONNECT"
-                    : "this is a proxy: requests need an absolute http:// URL, got " + head.target();
-            errorReply(out, 400, "Bad Request", why);
-            return false;
-        }
-        upstreamTarget = t;
-        MessageHook.MessageContext wanted = out.breakpoint(head.target(), head, null);
-        if (wanted != null) {
-            breakpoint = new HttpBreakpoint(wanted, ++breakpoints); // routed once the user lets it go on
-            return true;
-        }
-        route(t, out); // the head itself goes out with the first body bytes, in one write
-        return true;
-    }
-
-    /** Picks the upstream connection for {@link #request} (the kept one, or a new one) and prepares its head. */
-    private void route(RequestTarget t, SessionOutput out) {
-        if (targetHost != null && !(targetReusable && targetHost.equalsIgnoreCase(t.host()) && targetPort == t.port())) {
-            closeTargetIfAny(out);
-        }
-        onReusedTarget = targetHost != null;
-        upstreamTarget = t;
-        upstreamHead = ProxyHeads.upstreamHead(request, t).getBytes(StandardCharsets.ISO_8859_1);
-        retryHead = upstreamHead;
-        sendUpstream(out);
-    }
-
-    // ---- breakpoints ------------------------------------------------------------------------
-
-    private boolean collectingRequest() {
-        return breakpoint != null && !breakpoint.held && !breakpoint.isResponse();
-    }
-
-    private boolean collectingResponse() {
-        return breakpoint != null && !breakpoint.held && breakpoint.isResponse();
-    }
-
-    /** A request a breakpoint collects or holds has not gone upstream: the upstream connection is idle. */
-    private boolean requestNotSent() {
-        return breakpoint != null && !breakpoint.isResponse();
-    }
-
-    private void holdBreakpoint(SessionOutput out) {
-        breakpoint.held = true;
-        out.holdMessage(breakpoint.message());
-    }
-
-    /** A request too large to hold goes on as it is. */
-    private void passRequestOn(SessionOutput out) {
-        HttpBreakpoint b = breakpoint;
-        breakpoint = null;
-        out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
-                + ": it passed its breakpoint unheld");
-        route(upstreamTarget, out);
-        byte[] body = b.framed();
-        out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, body, 0, body.length));
-        upstreamHead = null;
-    }
-
-    private void resumeRequest(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
-        if (verdict instanceof MessageHook.Verdict.Drop drop) {
-            if (drop.answer502()) {
-                errorReply(out, 502, "Bad Gateway", b.describe() + " was dropped at a breakpoint");
-            } else {
-                closeTargetIfAny(out);
-                mode = Mode.DONE;
-                out.finish("request dropped at a breakpoint");
-            }
-        } else if (verdict instanceof MessageHook.Verdict.Answer answer) {
-            HttpMessages.Whole typed = HttpMessages.parse(answer.response(), HttpDecoder.Role.RESPONSE, request.method());
-            out.reply(Side.CLIENT, ByteBuffer.wrap(answer.response()));
-            responseStarted = true;
-            if (typed.untilClose() || typed.head().hasToken("Connection", "close")) {
-                closeAfterResponse = true;
-            }
-            exchangeDone(out);
-        } else if (verdict instanceof MessageHook.Verdict.Continue c && c.message() != null) {
-            HttpMessages.Whole edited = HttpMessages.parse(c.message(), HttpDecoder.Role.REQUEST, null);
-            RequestTarget t = RequestTarget.of(edited.head().target());
-            if (t == null) {
-                errorReply(out, 400, "Bad Request", "the edited request needs an absolute http:// URL");
-                return;
-            }
-            request = edited.head();
-            int bodyStart = (int) edited.head().end();
-            requestBodiless = bodyStart == c.message().length;
-            route(t, out);
-            out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, c.message(), bodyStart, c.message().length));
-            upstreamHead = null;
-            out.notice(b.describe() + " went on edited at a breakpoint: " + edited.head().startLine() + ", "
-                    + edited.body().length + " bytes of body");
-            out.awaitTarget(true);
-        } else {
-            route(upstreamTarget, out);
-            byte[] body = b.framed();
-            out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, body, 0, body.length));
-            upstreamHead = null;
-            out.awaitTarget(true);
-        }
-    }
-
-    /** A response too large to hold goes on as it is. */
-    private void passResponseOn(SessionOutput out) {
-        HttpBreakpoint b = breakpoint;
-        breakpoint = null;
-        out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
-                + ": it passed its breakpoint unheld");
-        byte[] body = b.framed();
-        out.send(Side.CLIENT, ProxyHeads.headAndBody(clientHead(b.head()).getBytes(StandardCharsets.ISO_8859_1), body, 0, body.length));
-    }
-
-    private void resumeResponse(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
-        if (verdict instanceof MessageHook.Verdict.Drop) {
-            closeTargetIfAny(out);
             mode = Mode.DONE;
-            out.finish("response dropped at a breakpoint");
-            return;
-        }
-        byte[] edited = verdict instanceof MessageHook.Verdict.Continue c ? c.message()
-                : ((MessageHook.Verdict.Answer) verdict).response();
-        MessageHead head = b.head();
-        byte[] wire;
-        int bodyStart;
-        boolean untilClose = b.untilClose;
-        if (edited == null) {
-            wire = b.framed();
-            bodyStart = 0;
-        } else {
-            HttpMessages.Whole whole = HttpMessages.parse(edited, HttpDecoder.Role.RESPONSE, request.method());
-            head = whole.head();
-            wire = edited;
-            bodyStart = (int) head.end();
-            untilClose = whole.untilClose();
-            out.notice(b.describe() + " went on edited at a breakpoint: " + head.startLine() + ", "
-                    + whole.body().length + " bytes of body");
-        }
-        if (untilClose) {
-            closeAfterResponse = true; // its body ends where the connection does
-        }
-        byte[] rewritten = clientHead(head).getBytes(StandardCharsets.ISO_8859_1);
-        out.send(Side.CLIENT, ProxyHeads.headAndBody(rewritten, wire, bodyStart, wire.length));
-        responseComplete(out);
-    }
-
-    private void sendUpstream(SessionOutput out) {
-        if (targetHost == null) {
-            targetHost = upstreamTarget.host();
-            targetPort = upstreamTarget.port();
-            targetEof = false;
-            responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
-            out.connect(targetHost, targetPort);
-        }
-        targetReusable = true;
-        responses.expectResponseTo(request.method());
-    }
-
-    /**
-     * A kept-alive upstream connection may close just as a request goes out on it. A request without
-     * a body is then sent again, once, on a fresh connection (RFC 9112 9.3.1 allows this).
-     */
-    private boolean retriedOnFreshConnection(SessionOutput out) {
-        if (!onReusedTarget || responseStarted || !requestComplete || !requestBodiless || breakpoint != null) {
-            return false;
-        }
-        onReusedTarget = false;
-        closeTargetIfAny(out);
-        sendUpstream(out);
-        out.send(Side.TARGET, ByteBuffer.wrap(retryHead));
-        return true;
-    }
-
-    private void requestError(HttpError error, SessionOutput out) {
-        if (requestNotSent()) {
-            breakpoint = null; // nothing went upstream: the client can be answered
-            errorReply(out, error.kind().status() == 431 ? 431 : 400, "Bad Request", error.message());
-        } else if (request != null && !requestComplete && responseStarted) {
-            out.fail("bad request from the client: " + error.message());
-            mode = Mode.DONE;
-        } else if (request != null && !requestComplete && targetHost != null && requests.position() > request.end()) {
-            // part of the body already went upstream: there is no clean way to answer
-            out.fail("bad request body from the client: " + error.message());
-            mode = Mode.DONE;
-        } else {
-            String reason = switch (error.kind().status()) {
-                case 431 -> "Request Header Fields Too Large";
-                case 501 -> "Not Implemented";
-                default -> "Bad Request";
-            };
-            errorReply(out, error.kind().status(), reason, error.message());
+            out.reset(b.side().name().toLowerCase(Locale.ROOT) + " " + b.reason());
+        } else if (event instanceof SessionEvent.TunnelDecrypted) {
+            tunnel.decrypted();
         }
     }
 
-    private void clientEof(SessionOutput out) {
-        clientEof = true;
-        if (mode == Mode.TUNNEL) {
-            out.shutdownOutput(Side.TARGET);
-            if (targetEof) {
-                finish(out);
-            }
-        } else if (request != null && requestComplete && mode == Mode.HTTP) {
-            closeAfterResponse = true; // the client half-closed after its request: answer, then close
-        } else {
-            finish(out);
-        }
+    // ---- what the exchanges ask for -------------------------------------------------------------
+
+    boolean inHttp() {
+        return mode == Mode.HTTP;
     }
 
-    /** What one feed of a decoder produced: bytes consumed, the head it completed, and End or Error. */
-    private record Fed(int consumed, MessageHead head, HttpEvent last) {}
-
-    private Fed feed(HttpDecoder decoder, byte[] data, int off, int end) {
-        events.clear();
-        int n = decoder.feed(data, off, end - off, events);
-        MessageHead head = null;
-        HttpEvent last = null;
-        for (HttpEvent e : events) {
-            if (e instanceof HttpEvent.Head h) {
-                head = h.head();
-            } else if (e instanceof HttpEvent.End || e instanceof HttpEvent.Error) {
-                last = e;
-            }
-        }
-        return new Fed(n, head, last);
+    boolean connecting() {
+        return mode == Mode.CONNECTING_TUNNEL;
     }
 
-    // ---- target side ------------------------------------------------------------------------
-
-    private void targetBytes(byte[] data, int off, int len, SessionOutput out) {
-        int end = off + len;
-        while (off < end) {
-            if (mode == Mode.TUNNEL) {
-                out.send(Side.CLIENT, ByteBuffer.wrap(data, off, end - off));
-                return;
-            }
-            if (request == null || mode != Mode.HTTP || requestNotSent() || breakpoint != null && breakpoint.held) {
-                // bytes nobody asked for (say a 408 before an idle close): this upstream is done
-                targetReusable = false;
-                return;
-            }
-            boolean wasInBody = responses.inBody();
-            long start = responses.position();
-            Fed fed = feed(responses, data, off, end);
-            int n = fed.consumed();
-            MessageHead head = fed.head();
-            HttpEvent last = fed.last();
-            if (last instanceof HttpEvent.Error err) {
-                responseError("bad response from " + Hosts.format(targetHost, targetPort) + ": "
-                        + err.error().message(), out);
-                return;
-            }
-            int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
-            if (head != null && !head.isInterim() && head.status() != 101) {
-                MessageHook.MessageContext wanted = out.breakpoint(request.target(), request, head);
-                if (wanted != null) {
-                    breakpoint = new HttpBreakpoint(wanted, ++breakpoints);
-                }
-            }
-            if (collectingResponse()) {
-                if (!breakpoint.add(data, bodyFrom, off + n, events)) {
-                    passResponseOn(out);
-                }
-            } else if (head != null) {
-                byte[] rewritten = clientHead(head).getBytes(StandardCharsets.ISO_8859_1);
-                out.send(Side.CLIENT, ProxyHeads.headAndBody(rewritten, data, bodyFrom, off + n));
-            } else if (bodyFrom < off + n) {
-                out.send(Side.CLIENT, ByteBuffer.wrap(data, bodyFrom, off + n - bodyFrom));
-            }
-            off += n;
-            if (last instanceof HttpEvent.End ended && !(head != null && head.isInterim())) {
-                responseEnded(ended, out);
-            }
-        }
+    /** A CONNECT: the tunnel starts once its target is connected. */
+    void connectTunnel(HostPort target, SessionOutput out) {
+        mode = Mode.CONNECTING_TUNNEL;
+        upstream.connect(target.host(), target.port(), out);
     }
 
-    /** The response head as the client gets it: no hop-by-hop fields, and whether we close after. */
-    private String clientHead(MessageHead head) {
-        if (head.isInterim()) {
-            return head.toWireText();
-        }
-        responseStarted = true;
-        boolean switching = head.status() == 101;
-        List<String> dropped = ProxyHeads.connectionTokens(head);
-        if (head.header("Transfer-Encoding") != null) {
-            dropped.add("content-length");
-        }
-        boolean upstreamKeepsAlive = head.isHttp10() ? head.hasToken("Connection", "keep-alive")
-                : !head.hasToken("Connection", "close");
-        if (!upstreamKeepsAlive || responses.readsUntilClose()) {
-            targetReusable = false;
-        }
-        if (responses.readsUntilClose() || !requestComplete) {
-            closeAfterResponse = true;
-        }
-        StringBuilder sb = new StringBuilder(256).append(head.startLine()).append("\r\n");
-        for (Header h : head.headers()) {
-            String name = h.name().toLowerCase(Locale.ROOT);
-            boolean keep = switching && name.equals("upgrade");
-            if (!keep && (ProxyHeads.HOP_BY_HOP.contains(name) || dropped.contains(name))) {
-                continue;
-            }
-            sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
-        }
-        if (switching) {
-            sb.append("Connection: Upgrade\r\n");
-        } else if (closeAfterResponse) {
-            sb.append("Connection: close\r\n");
-        }
-        return sb.append("\r\n").toString();
-    }
-
-    private void responseEnded(HttpEvent.End end, SessionOutput out) {
-        if (collectingResponse()) {
-            breakpoint.untilClose = end.byClose();
-            holdBreakpoint(out);
-        } else {
-            responseComplete(out);
-        }
-    }
-
-    private void responseComplete(SessionOutput out) {
-        if (responses.inTunnel()) {
-            startTunnel(out);
-            return;
-        }
-        exchangeDone(out);
-    }
-
-    /** The client has its answer: on to its next request, or the end. */
-    private void exchangeDone(SessionOutput out) {
-        request = null;
-        requests.resume(); // an Upgrade the origin declined: back to plain requests
-        if (closeAfterResponse || clientEof) {
-            finish(out);
-            return;
-        }
-        if (!targetReusable || targetEof) {
-            closeTargetIfAny(out);
-        }
-        out.pauseReading(Side.CLIENT, false);
-        if (heldClient != null) {
-            byte[] next = heldClient;
-            heldClient = null;
-            clientBytes(next, 0, next.length, out);
-        }
-    }
-
-    private void targetEof(SessionOutput out) {
-        targetEof = true;
-        if (mode == Mode.TUNNEL) {
-            out.shutdownOutput(Side.CLIENT);
-            if (clientEof) {
-                finish(out);
-            }
-            return;
-        }
-        if (request == null || mode != Mode.HTTP || requestNotSent() || breakpoint != null && breakpoint.held) {
-            closeTargetIfAny(out); // an idle keep-alive connection went away; the next request opens another
-            return;
-        }
-        if (retriedOnFreshConnection(out)) {
-            return;
-        }
-        events.clear();
-        responses.finish(events);
-        for (HttpEvent e : events) {
-            if (e instanceof HttpEvent.End end) {
-                responseEnded(end, out);
-                return;
-            }
-        }
-        responseError(Hosts.format(targetHost, targetPort) + " closed the connection "
-                + (responseStarted ? "in the middle of the response" : "without a response"), out);
-    }
-
-    private void responseError(String message, SessionOutput out) {
-        if (responseStarted) {
-            out.fail(message);
-            mode = Mode.DONE;
-        } else {
-            errorReply(out, 502, "Bad Gateway", message);
-        }
-    }
-
-    private void broken(SessionEvent.Broken b, SessionOutput out) {
-        String why = b.side().name().toLowerCase(Locale.ROOT) + " " + b.reason();
-        if (b.side() == Side.TARGET && mode == Mode.HTTP
-                && (request == null || requestNotSent() || breakpoint != null && breakpoint.held)) {
-            targetHost = null; // an idle upstream broke: the engine drops it and the client goes on
-            return;
-        }
-        if (b.side() == Side.TARGET && mode == Mode.HTTP && !responseStarted) {
-            if (retriedOnFreshConnection(out)) {
-                return;
-            }
-            targetHost = null;
-            errorReply(out, 502, "Bad Gateway", "the connection to the origin broke: " + b.reason());
-            return;
-        }
-        mode = Mode.DONE;
-        out.reset(why);
-    }
-
-    // ---- tunnels and endings ----------------------------------------------------------------
-
-    private void startTunnel(SessionOutput out) {
+    /** After a CONNECT's target is connected, or an Upgrade's 101: a raw relay from now on. */
+    void startTunnel(SessionOutput out) {
         if (mode == Mode.CONNECTING_TUNNEL) {
             out.reply(Side.CLIENT, ByteBuffer.wrap(
                     "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
-            out.expectTls(targetHost, targetPort);
+            out.expectTls(upstream.host(), upstream.port());
         }
         mode = Mode.TUNNEL;
-        requests.startTunnel();
+        boolean clientEnded = exchanges.clientEnded();
+        tunnel = new ProxyTunnel(clientEnded);
         out.pauseReading(Side.CLIENT, false);
-        if (heldClient != null) {
-            out.send(Side.TARGET, ByteBuffer.wrap(heldClient));
-            heldClient = null;
+        byte[] rest = exchanges.takeHeldClient();
+        if (rest != null) {
+            tunnel.fromClient(rest, 0, rest.length, out);
         }
-        if (clientEof) {
+        if (clientEnded) {
             out.shutdownOutput(Side.TARGET);
         }
     }
 
+    /**
+     * The client of a decrypted CONNECT tunnel speaks HTTP ({@code first} are its first bytes): the rest of
+     * the connection is HTTP exchanges with the tunnel's one origin, over the connection already open to it.
+     */
+    private void startOriginHttp(byte[] first, SessionOutput out) {
+        exchanges = new ProxyExchanges(this, upstream, new TunnelOrigin(upstream.host(), upstream.port()));
+        tunnel = null;
+        mode = Mode.HTTP;
+        exchanges.clientBytes(first, 0, first.length, out);
+    }
+
     /** Answers the client with a short plain-text error and closes once it is sent. */
-    private void errorReply(SessionOutput out, int status, String reason, String message) {
-        closeTargetIfAny(out);
+    void errorReply(SessionOutput out, int status, String reason, String message) {
+        upstream.close(out);
         out.reply(Side.CLIENT, ProxyHeads.errorPage(status, reason, message));
         finish(out);
     }
 
-    private void finish(SessionOutput out) {
+    void finish(SessionOutput out) {
         mode = Mode.DONE;
         out.finish();
     }
 
-    private void closeTargetIfAny(SessionOutput out) {
-        if (targetHost != null) {
-            out.closeTarget();
-            targetHost = null;
-        }
+    /** The connection ends (the caller tells the output how). */
+    void done() {
+        mode = Mode.DONE;
     }
 }

@@ -4,7 +4,7 @@ import wirelens.proto.http.MessageHead;
 
 /**
  * Breakpoints at the level of HTTP messages: the HTTP proxy asks the hook about each request and each
- * final response as its head arrives; a message the hook wants is buffered whole (up to
+ * final response as its head arrives (also inside a CONNECT tunnel whose TLS Wirelens decrypts); a message the hook wants is buffered whole (up to
  * {@link #MAX_BODY_BYTES} of body; a larger one goes on as it is, with a notice) and handed to
  * {@link #held}. It stays held, and its connection pauses, until {@link Engine#resumeMessage} says what
  * to do with it; every other connection flows on. Both methods run on a selector thread: quick, never
@@ -23,10 +23,16 @@ public interface MessageHook {
 
     /**
      * Where a message comes from: its connection and listener, the absolute URL of the request, the
-     * request head, and for a response its head (null for a request).
+     * request head, for a response its head (null for a request), and for a message inside a CONNECT
+     * tunnel whose TLS Wirelens decrypts the only origin its request can go to (null on the plain proxy).
      */
     record MessageContext(long connectionId, ListenerConfig listener, String url, MessageHead request,
-            MessageHead response) {
+            MessageHead response, TunnelOrigin tunnel) {
+
+        public MessageContext(long connectionId, ListenerConfig listener, String url, MessageHead request,
+                MessageHead response) {
+            this(connectionId, listener, url, request, response, null);
+        }
 
         public boolean isResponse() {
             return response != null;

@@ -10,7 +10,10 @@ import wirelens.proto.http.Header;
 import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.MessageHead;
 
-/** The heads {@link HttpProxySession} writes: the request as the origin gets it, error pages, one-write messages. */
+/**
+ * The heads {@link HttpProxySession} writes: the request as the origin gets it, the response as the client
+ * gets it, error pages, one-write messages.
+ */
 final class ProxyHeads {
 
     /** Never forwarded as they are: they describe one hop, not the message (RFC 9110 7.6.1). */
@@ -51,6 +54,45 @@ final class ProxyHeads {
             sb.append("Connection: Upgrade\r\n");
         }
         return sb.append("\r\n").toString();
+    }
+
+    /**
+     * A response head as the proxy's client gets it: no hop-by-hop fields (a 101 keeps its Upgrade), and
+     * {@code Connection: close} when the proxy closes after it.
+     */
+    static String clientHead(MessageHead head, boolean closing) {
+        boolean switching = head.status() == 101;
+        List<String> dropped = connectionTokens(head);
+        if (head.header("Transfer-Encoding") != null) {
+            dropped.add("content-length");
+        }
+        StringBuilder sb = new StringBuilder(256).append(head.startLine()).append("\r\n");
+        for (Header h : head.headers()) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            boolean keep = switching && name.equals("upgrade");
+            if (!keep && (HOP_BY_HOP.contains(name) || dropped.contains(name))) {
+                continue;
+            }
+            sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
+        }
+        if (switching) {
+            sb.append("Connection: Upgrade\r\n");
+        } else if (closing) {
+            sb.append("Connection: close\r\n");
+        }
+        return sb.append("\r\n").toString();
+    }
+
+    /**
+     * A head inside a decrypted tunnel, where client and origin speak to each other over one hop: as it
+     * came, with {@code Connection: close} added when the connection closes after it and it does not say so.
+     */
+    static String asItCame(MessageHead head, boolean closing) {
+        String text = head.toWireText();
+        if (!closing || head.status() == 101 || head.hasToken("Connection", "close")) {
+            return text;
+        }
+        return text.substring(0, text.length() - 2) + "Connection: close\r\n\r\n";
     }
 
     /** One buffer with a head and the body bytes after it, so a small message leaves in one write. */

@@ -36,6 +36,12 @@ public sealed interface SessionEvent {
     /** Reading from or writing to the side failed, e.g. connection reset by peer. */
     record Broken(Side side, String reason) implements SessionEvent {}
 
+    /**
+     * Wirelens intercepts the TLS of the CONNECT tunnel just set up, and both legs are up: the bytes that
+     * follow either way are the plaintext inside it.
+     */
+    record TunnelDecrypted() implements SessionEvent {}
+
     /** The user decided about a message held at a breakpoint ({@link SessionOutput#holdMessage}). */
     record MessageResumed(long messageId, MessageHook.Verdict verdict) implements SessionEvent {}
 }

@@ -78,9 +78,11 @@ public interface SessionOutput {
 
     /**
      * The breakpoint context of a message whose head just came, if the engine's {@link MessageHook} wants
-     * to hold it; null otherwise (no hook, or it does not want it).
+     * to hold it; null otherwise (no hook, or it does not want it). {@code tunnel}: the origin of a
+     * decrypted CONNECT tunnel the message is in, or null.
      */
-    default MessageHook.MessageContext breakpoint(String url, MessageHead request, MessageHead response) {
+    default MessageHook.MessageContext breakpoint(String url, TunnelOrigin tunnel, MessageHead request,
+            MessageHead response) {
         return null;
     }
 

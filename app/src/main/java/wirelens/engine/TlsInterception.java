@@ -246,6 +246,9 @@ final class TlsInterception {
             connection.finish();
             return;
         }
+        if (tunnel) {
+            connection.tunnelDecrypted();
+        }
         connection.updateInterest();
     }
 

@@ -23,7 +23,10 @@
  *
  * <p><b>Sessions and relays.</b> The protocol logic of a connection is a sans-IO state machine
  * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession}: events in,
- * commands out), tested with scripts and no sockets. {@link wirelens.engine.Connection} translates
+ * commands out), tested with scripts and no sockets. The HTTP proxy's is in parts, each one thing: the
+ * connection's modes ({@code HttpProxySession}), its HTTP exchanges ({@code ProxyExchanges}), the
+ * connection to origins ({@code Upstream}), the relay after a CONNECT or an Upgrade ({@code ProxyTunnel}),
+ * the heads it writes ({@code ProxyHeads}) and a message held at a breakpoint ({@code HttpBreakpoint}). {@link wirelens.engine.Connection} translates
  * socket readiness into those events and carries out the commands; it reaches its loop only through
  * the loop's few methods for connections (emit, the read buffer, timers, the event budget, polling,
  * name resolution, closing). A chunk read goes to the session one way, hooks or not, so bytes, turns
@@ -37,7 +40,12 @@
  * reaches the session as an event: Continue (the bytes, checked on the caller's thread, go on as one
  * write), Drop (a 502, or the connection closed) or Answer (a typed response; the request never leaves).
  * The capture keeps the bytes the peers sent; an edit is told in a notice. Held at the session, not as
- * chunks: a message is the unit a user edits, and only the session knows where one ends.
+ * chunks: a message is the unit a user edits, and only the session knows where one ends. Decrypted
+ * HTTPS gets the same: once both TLS legs of a CONNECT tunnel are up the session is told ({@link
+ * wirelens.engine.SessionEvent.TunnelDecrypted}), and a client whose first bytes inside are an HTTP/1.x
+ * request has its requests handled as HTTP to the tunnel's one origin ({@link
+ * wirelens.engine.TunnelOrigin}: an edited request may not name another host, as the TLS leg is to this
+ * one); anything else in the tunnel (HTTP/2, other protocols) is relayed as it is.
  *
  * <p><b>The per-side layer.</b> Every byte read from or written to a socket passes that side's
  * {@link wirelens.engine.SideLayer}: socket ↔ side layer ↔ session. For plain TCP it is the identity

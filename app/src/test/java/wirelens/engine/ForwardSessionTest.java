@@ -87,9 +87,9 @@ class ForwardSessionTest {
         final List<MessageHook.HeldMessage> heldMessages = new ArrayList<>();
 
         @Override
-        public MessageHook.MessageContext breakpoint(String url, wirelens.proto.http.MessageHead request,
-                wirelens.proto.http.MessageHead response) {
-            MessageHook.MessageContext context = new MessageHook.MessageContext(1, null, url, request, response);
+        public MessageHook.MessageContext breakpoint(String url, TunnelOrigin tunnel,
+                wirelens.proto.http.MessageHead request, wirelens.proto.http.MessageHead response) {
+            MessageHook.MessageContext context = new MessageHook.MessageContext(1, null, url, request, response, tunnel);
             return breakpoints.test(context) ? context : null;
         }
 

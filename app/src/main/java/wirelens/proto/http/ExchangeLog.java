@@ -22,7 +22,7 @@ import java.util.List;
 public final class ExchangeLog {
 
     /** What the first bytes through a CONNECT tunnel are, as far as they have arrived. */
-    enum TunnelStart { UNDECIDED, HTTP, OPAQUE }
+    public enum TunnelStart { UNDECIDED, HTTP, OPAQUE }
 
     private HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
     private HttpDecoder responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
@@ -113,7 +113,7 @@ public final class ExchangeLog {
      * request line (token method, target, {@code HTTP/1.x}, line end), OPAQUE as soon as they cannot
      * (a TLS record starts with 0x16), UNDECIDED while the line is incomplete.
      */
-    static TunnelStart tunnelStart(byte[] b, int len) {
+    public static TunnelStart tunnelStart(byte[] b, int len) {
         int i = 0;
         while (i < len && isTokenChar(b[i])) {
             i++;

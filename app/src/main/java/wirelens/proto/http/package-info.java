@@ -17,7 +17,8 @@
  *     the peer agreed; a response's framing depends on the request it answers, so the response decoder is
  *     told each request method in order.
  * <li>A CONNECT tunnel whose TLS Wirelens decrypted holds plaintext HTTP in the capture; the exchange log
- *     tells it from a relayed tunnel by the client's first bytes (a request line, not a TLS record) and
+ *     tells it from a relayed tunnel by the client's first bytes (a request line, not a TLS record:
+ *     {@link wirelens.proto.http.ExchangeLog#tunnelStart}, which the engine's proxy asks too) and
  *     decodes it with fresh decoders whose positions go on from the CONNECT's, so body ranges stay ranges
  *     of the whole stream and the same {@code ByteSource} reads them.
  * <li>Bad input never throws: the decoder reports one error and ignores the rest, so a malformed peer can

@@ -28,6 +28,7 @@ import wirelens.engine.MessageHook.Verdict;
 import wirelens.filter.FilterSyntaxException;
 import wirelens.intercept.BreakpointQueue;
 import wirelens.proto.http.Header;
+import wirelens.proto.http.MessageHead;
 import wirelens.ui.base.Pulse;
 
 /**
@@ -228,7 +229,7 @@ public final class BreakpointsPane {
             if (m.isResponse()) {
                 editor.loadResponse(m.head().startLine(), m.head().headers(), m.body());
             } else {
-                editor.loadRequest(m.head().method(), m.head().target(), m.head().version(), m.head().headers(), m.body());
+                editor.loadRequest(m.head().method(), m.context().url(), m.head().version(), m.head().headers(), m.body());
             }
         }
         table.getSelectionModel().select(m);
@@ -245,11 +246,17 @@ public final class BreakpointsPane {
         }
         if (answering) {
             decideWith(bytes -> new Verdict.Answer(bytes));
-        } else if (editor.unchanged(current.head().startLine(), current.head().headers())) {
+        } else if (editor.unchanged(shownStartLine(current), current.head().headers())) {
             decide(new Verdict.Continue(null));
         } else {
             decideWith(bytes -> new Verdict.Continue(bytes));
         }
+    }
+
+    /** The start line as the editor shows it: a request with its absolute URL (https:// inside a decrypted tunnel). */
+    private static String shownStartLine(HeldMessage m) {
+        MessageHead head = m.head();
+        return m.isResponse() ? head.startLine() : head.method() + " " + m.context().url() + " " + head.version();
     }
 
     /** Answer… turns the editor into a response to type; pressed again, it goes back to the request. */
