@@ -13,6 +13,7 @@ import wirelens.engine.ChunkHook;
 import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
+import wirelens.flows.FlowFeed;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.DirectionFilter;
 import wirelens.intercept.HoldQueue;
@@ -50,6 +51,8 @@ final class LiveCapture implements AutoCloseable {
     /** Where plugin failures are told (rate-limited by the hook); the window points it at its notifications. */
     volatile java.util.function.Consumer<String> pluginWarnings = log::warn;
     final CaptureFeed feed = new CaptureFeed();
+    /** The Flows list's rows, decoded on the writer thread from HTTP connections. */
+    final FlowFeed flows = new FlowFeed();
     /** Why the capture has no file (e.g. the temp dir is not writable), or null. */
     final String problem;
 
@@ -116,6 +119,7 @@ final class LiveCapture implements AutoCloseable {
         live.hold.addListener(live::updateHooks);
         live.setRules(commandLineRules);
         recorder.subscribe(live.feed);
+        recorder.subscribe(live.flows);
         // held chunks of a connection that ended leave the intercept queue
         recorder.subscribe(updates -> {
             for (CaptureUpdate u : updates) {

@@ -39,6 +39,8 @@ import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerConfig;
+import wirelens.flows.Flow;
+import wirelens.flows.Flows;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Pulse;
 import wirelens.ui.base.Styles;
@@ -46,6 +48,7 @@ import wirelens.ui.base.Theme;
 import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ConnectionTable;
 import wirelens.ui.connections.ListLimit;
+import wirelens.ui.flows.FlowsView;
 import wirelens.ui.intercept.InterceptPane;
 import wirelens.ui.intercept.InterceptStyles;
 import wirelens.ui.intercept.RulesPane;
@@ -95,6 +98,9 @@ final class MainWindow {
     private final CaptureFile file;
     private final Notifications notifications = new Notifications();
     private final ConnectionTable table;
+    /** Every HTTP exchange across connections, in a tab beside the connections. */
+    private final FlowsView flows;
+    private final TabPane lists = new TabPane();
     private final ListenerPane listeners;
     /** Servers whose certificate the user was offered to trust (once per server). */
     private final Set<String> offeredTrust = new HashSet<>();
@@ -135,6 +141,7 @@ final class MainWindow {
                 mode -> (mode == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true));
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         table.setOnPreview(streams::preview);
+        this.flows = new FlowsView(file, notifications, setup.dialogs(), this::openConnection);
         if (live != null) {
             applyListLimit(ListLimit.load(limitFile()));
         }
@@ -160,9 +167,12 @@ final class MainWindow {
         } else {
             root.setTop(menus());
         }
-        SplitPane right = new SplitPane(table.node(), streams.node());
+        SplitPane right = new SplitPane(lists(), streams.node());
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.42);
+        // the Flows list shows its own detail beside its rows: it gets most of the height
+        lists.getSelectionModel().selectedIndexProperty().addListener((obs, old, i) ->
+                right.setDividerPositions(i.intValue() == 1 ? 0.78 : 0.42));
         SplitPane main = listeners == null ? right : new SplitPane(listeners.node(), right);
         if (listeners != null) {
             main.setDividerPositions(0.3);
@@ -192,6 +202,7 @@ final class MainWindow {
             connections.forEach(c -> all.add(c.id()));
             table.apply(connections, all);
             table.setHint("This capture holds no connections.");
+            loadFlows();
             for (String s : setup.viewed().skipped()) {
                 notifications.error(setup.viewed().path().getFileName() + ": " + s);
             }
@@ -302,6 +313,7 @@ final class MainWindow {
     private void pulse(long now, boolean behind) {
         if (live != null && now - lastDrainNanos >= (behind ? DRAIN_BEHIND_NANOS : DRAIN_EVERY_NANOS)) {
             lastDrainNanos = now;
+            flows.apply(live.flows.drain());
             CaptureFeed.Batch batch = live.feed.drain();
             if (!batch.isEmpty()) {
                 List<ConnectionInfo> failed = table.apply(batch.connections(), batch.targetConnected());
@@ -324,9 +336,12 @@ final class MainWindow {
 
     /** Past the list's limit the oldest finished connections leave the list and the index (not open tabs). */
     private void letGoOldest() {
+        Set<Long> gone = new HashSet<>();
         for (long id : table.letGoOldest(id -> streams.connectionTab(id) != null)) {
             index.forget(id);
+            gone.add(id);
         }
+        flows.forget(gone);
     }
 
     /** View → Keep connections: applies and saves the choice. */
@@ -350,6 +365,7 @@ final class MainWindow {
         boolean capped = Boolean.getBoolean("wirelens.heapCapped");
         int fits = limit == ListLimit.ALL && !capped ? limit : ListLimit.fitting(limit, Runtime.getRuntime().maxMemory());
         table.setLimit(fits);
+        flows.setLimit(fits);
         if (fits < limit) {
             notifications.info("The list keeps " + ListLimit.label(fits) + " connections in this window's memory ("
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); it keeps " + ListLimit.label(limit)
@@ -431,6 +447,52 @@ final class MainWindow {
     private void updateHint() {
         if (listeners != null) {
             table.setHint(listeners.hint());
+        }
+    }
+
+    // ---- the lists: connections and flows ----------------------------------------------------
+
+    private TabPane lists() {
+        Tab connectionsTab = new Tab("Connections", table.node());
+        connectionsTab.setId("tab-connections");
+        Tab flowsTab = new Tab("Flows", flows.node());
+        flowsTab.setId("tab-flows");
+        for (Tab t : List.of(connectionsTab, flowsTab)) {
+            t.setClosable(false);
+        }
+        lists.setId("lists");
+        lists.getTabs().setAll(connectionsTab, flowsTab);
+        return lists;
+    }
+
+    FlowsView flows() {
+        return flows;
+    }
+
+    void showFlows() {
+        lists.getSelectionModel().select(1);
+    }
+
+    /** A viewer: every flow of the file, read in the background. */
+    private void loadFlows() {
+        wirelens.ui.base.Background.execute(() -> {
+            try {
+                List<Flow> all = Flows.read(file);
+                Platform.runLater(() -> flows.setAll(all));
+            } catch (IOException e) {
+                Platform.runLater(() -> notifications.error("Could not read the HTTP flows of "
+                        + file.path().getFileName() + ": " + e.getMessage()));
+            }
+        });
+    }
+
+    /** Opens a connection's tab by its number, if the list still has it (the Flows list's double-click). */
+    private void openConnection(long id) {
+        ConnectionRow row = table.row(id);
+        if (row != null) {
+            streams.open(row);
+        } else {
+            notifications.info("Connection #" + id + " is no longer in the list; reopen the capture to see it.");
         }
     }
 
@@ -562,11 +624,14 @@ final class MainWindow {
         open.forEach(c -> keep.add(c.id()));
         streams.closeAllBut(keep);
         table.clear(open);
+        Set<Long> gone = new HashSet<>();
         for (ConnectionInfo c : known) { // connections that came after the snapshot stay
             if (!keep.contains(c.id())) {
                 index.forget(c.id());
+                gone.add(c.id());
             }
         }
+        flows.forget(gone);
         updateStatus();
     }
 

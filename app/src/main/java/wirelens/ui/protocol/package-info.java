@@ -4,7 +4,8 @@
  * envelope, messages and their MIME parts, credentials, problems); the connection's tab that offers
  * them ({@link wirelens.ui.protocol.ConnectionTab}, sniffing the first bytes when the listener does not
  * say), the decoder that follows a growing connection ({@link wirelens.ui.protocol.ProtocolFollower}),
- * and File &rarr; Export ({@link wirelens.ui.protocol.ExportActions}: HAR, .eml).
+ * and File &rarr; Export ({@link wirelens.ui.protocol.ExportActions}: HAR, .eml). One side of an HTTP exchange
+ * ({@link wirelens.ui.protocol.MessagePane}: head, body as text, hex or image) also serves the Flows list's detail.
  *
  * <p>May import: {@code wirelens.capture}, {@code wirelens.proto}, {@code wirelens.engine},
  * {@code wirelens.base}, {@code wirelens.ui.base} and RichTextFX. The window imports it; it does not
