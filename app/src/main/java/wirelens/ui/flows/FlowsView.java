@@ -119,7 +119,7 @@ public final class FlowsView {
         bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         bar.getStyleClass().add(Styles.FILTER_BAR);
         SplitPane split = new SplitPane(table, detail);
-        split.setDividerPositions(0.58);
+        split.setDividerPositions(0.64);
         node.setTop(bar);
         node.setCenter(split);
         updateCount();
@@ -297,23 +297,24 @@ public final class FlowsView {
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
         TableColumn<Flow, Flow> status = new TableColumn<>("Status");
-        status.setPrefWidth(84);
+        status.setPrefWidth(76);
         status.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue()));
         status.setComparator(java.util.Comparator.comparingInt(Flow::status));
         status.setCellFactory(col -> new StatusCell());
+        // more columns than a list beside the detail has room for: the table scrolls sideways
         table.getColumns().addAll(List.of(
-                column("#", 56, Flow::number, n -> Integer.toString(n)),
-                column("Time", 96, Flow::startNanos, t -> TIME.format(Instant.ofEpochSecond(0, t))),
-                column("Method", 70, Flow::method, m -> m),
-                column("Origin", 190, Flow::origin, o -> o),
-                column("Path", 260, Flow::path, p -> p),
+                column("#", 44, Flow::number, n -> Integer.toString(n)),
+                column("Time", 92, Flow::startNanos, t -> TIME.format(Instant.ofEpochSecond(0, t))),
+                column("Method", 60, Flow::method, m -> m),
+                column("Origin", 150, Flow::origin, o -> o),
+                column("Path", 170, Flow::path, p -> p),
                 status,
-                column("Type", 130, Flow::contentType, t -> t),
-                column("Req", 64, Flow::requestBodyBytes, Units::bytes),
-                column("Resp", 72, Flow::responseBodyBytes, Units::bytes),
-                column("Duration", 76, Flow::durationNanos, d -> d < 0 ? "" : String.format("%.1f ms", d / 1e6)),
-                column("Conn", 50, Flow::connectionId, c -> Long.toString(c)),
-                column("TLS", 40, Flow::tls, t -> t ? "TLS" : "")));
+                column("Type", 120, Flow::contentType, t -> t),
+                column("Req", 56, Flow::requestBodyBytes, Units::bytes),
+                column("Resp", 60, Flow::responseBodyBytes, Units::bytes),
+                column("Duration", 72, Flow::durationNanos, d -> d < 0 ? "" : String.format("%.1f ms", d / 1e6)),
+                column("Conn", 44, Flow::connectionId, c -> Long.toString(c)),
+                column("TLS", 36, Flow::tls, t -> t ? "TLS" : "")));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(Flow f, boolean empty) {
