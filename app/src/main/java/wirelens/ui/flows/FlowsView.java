@@ -57,6 +57,12 @@ public final class FlowsView {
     public static final String PENDING = "wl-flow-pending";
     /** A row of a flow sent again from the resend editor. */
     public static final String RESENT = "wl-flow-resent";
+    private static final double ROW_HEIGHT = 24;
+    /**
+     * Following scrolls at most this often: each scroll gives every visible cell a new row, and styling
+     * those cells is most of what the FX thread does under a flood of flows.
+     */
+    private static final long FOLLOW_EVERY_NANOS = 250_000_000L;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
@@ -76,6 +82,7 @@ public final class FlowsView {
     private final BorderPane node = new BorderPane();
     private Predicate<Flow> rowTest = f -> true;
     private int limit = Integer.MAX_VALUE;
+    private long lastFollowNanos;
 
     /**
      * {@code openConnection} opens a connection's tab (double-click, "Open connection"); {@code dialogs} asks
@@ -205,7 +212,10 @@ public final class FlowsView {
                 && !nowSelected.equals(detail.shown())) {
             detail.show(nowSelected); // the shown flow moved on (its response came)
         }
-        if (follow.isSelected() && table.getSortOrder().isEmpty() && !table.getItems().isEmpty()) {
+        long now = System.nanoTime();
+        if (follow.isSelected() && table.getSortOrder().isEmpty() && !table.getItems().isEmpty()
+                && now - lastFollowNanos >= FOLLOW_EVERY_NANOS) {
+            lastFollowNanos = now;
             table.scrollTo(table.getItems().size() - 1);
         }
     }
@@ -293,6 +303,9 @@ public final class FlowsView {
         table.setId("flows-table");
         table.setPlaceholder(new Label("No HTTP flows yet: point a client at the HTTP proxy listener"));
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        // rows of one height: otherwise the table measures rows (styling a cell each time) to estimate its
+        // scroll range whenever rows arrive, which took most of the FX thread under a flood of flows
+        table.setFixedCellSize(ROW_HEIGHT);
         SortedList<Flow> sorted = new SortedList<>(filtered);
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
