@@ -40,6 +40,7 @@ import wirelens.flows.Flow;
 import wirelens.flows.FlowExports;
 import wirelens.testkit.Commands;
 import wirelens.testkit.Fx;
+import wirelens.testkit.HarValidator;
 import wirelens.testkit.Loopback;
 import wirelens.testkit.Nginx;
 import wirelens.ui.base.FileDialogs;
@@ -237,6 +238,10 @@ class FlowsWindowTest {
                 cli("--read", capture.toString(), "--flows", "method:POST").replaceAll("\\d+\\.\\dms\\n$", ""));
         assertEquals(2, cli("--read", capture.toString(), "--flows", "needle-7").split("\n").length);
         assertEquals("", cli("--read", capture.toString(), "--flows", "status:5xx"));
+
+        // Clear lets go of the finished connections, and their flows leave the list
+        fxRun(() -> window.clear());
+        assertEquals(0, fx(() -> flows.all().size()));
     }
 
     @Test
@@ -299,6 +304,23 @@ class FlowsWindowTest {
         assertArrayEquals(viaProxy.out(), dash.out());
 
         assertEquals(command, cli("--read", capture.toString(), "--curl", "1").stripTrailing());
+
+        // save the request body; export the flow as HAR
+        Path savedRequest = dir.resolve("request.bin");
+        fxRun(() -> flows.actions().saveBody(flow, FlowExports.Side.REQUEST, savedRequest));
+        waitUntil("the request body is saved", () -> Files.exists(savedRequest));
+        assertArrayEquals(binary, Files.readAllBytes(savedRequest));
+        Path har = dir.resolve("flow.har");
+        fxRun(() -> flows.actions().exportHar(List.of(flow), har));
+        waitUntil("the HAR is written", () -> Files.exists(har));
+        com.fasterxml.jackson.databind.JsonNode entries = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(har.toFile()).at("/log/entries");
+        assertEquals(1, entries.size());
+        assertEquals(url, entries.get(0).at("/request/url").asText());
+        assertEquals("PUT", entries.get(0).at("/request/method").asText());
+        assertEquals(quote, java.util.stream.StreamSupport.stream(entries.get(0).at("/request/headers").spliterator(), false)
+                .filter(h -> h.at("/name").asText().equals("X-Quote")).findFirst().orElseThrow().at("/value").asText());
+        HarValidator.validate(har);
     }
 
     private int shownFor(FlowsView flows, String filter) throws Exception {

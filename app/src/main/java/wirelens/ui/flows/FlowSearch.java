@@ -73,7 +73,6 @@ final class FlowSearch {
 
     private void more(List<Flow> flows, long gen) {
         total += flows.size();
-        int totalNow = total;
         Map<Flow.Key, Boolean> into = verdicts;
         Predicate<FlowFilter.Searched> with = test;
         List<Flow> copy = List.copyOf(flows);
@@ -86,17 +85,17 @@ final class FlowSearch {
                     long now = System.nanoTime();
                     if (now - lastTold[0] >= PROGRESS_EVERY_NANOS) {
                         lastTold[0] = now;
-                        tell(gen, n, totalNow, false);
+                        tell(gen, n, false);
                     }
                 });
             } catch (IOException e) {
                 // a flow the file cannot give back counts as not matching; the rest is searched
             }
-            tell(gen, count[0], totalNow, true);
+            tell(gen, count[0], true);
         });
     }
 
-    private void tell(long gen, int n, int totalNow, boolean batchDone) {
+    private void tell(long gen, int n, boolean batchDone) {
         Platform.runLater(() -> {
             if (gen != generation.get()) {
                 return;
