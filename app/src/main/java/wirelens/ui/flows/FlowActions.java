@@ -101,7 +101,7 @@ public final class FlowActions {
 
     /** Puts the flows' curl commands on the clipboard, one line each; a large body goes to a temporary file. */
     public void copyAsCurl(List<Flow> flows) {
-        if (flows.isEmpty()) {
+        if (flows.isEmpty() || lacksFile()) {
             return;
         }
         Background.execute(() -> {
@@ -157,6 +157,9 @@ public final class FlowActions {
 
     /** Writes one body of {@code f}, decoded, to {@code target} in the background. */
     public void saveBody(Flow f, FlowExports.Side side, Path target) {
+        if (lacksFile()) {
+            return;
+        }
         Background.execute(() -> {
             String outcome;
             boolean ok = false;
@@ -181,6 +184,9 @@ public final class FlowActions {
 
     /** Writes {@code flows} as HAR 1.2 to {@code target} in the background; the file appears whole. */
     public void exportHar(List<Flow> flows, Path target) {
+        if (lacksFile()) {
+            return;
+        }
         List<Flow> inOrder = new ArrayList<>(flows);
         inOrder.sort(Comparator.comparingInt(Flow::number));
         Background.execute(() -> {
@@ -204,6 +210,14 @@ public final class FlowActions {
             }
             tell(outcome, ok);
         });
+    }
+
+    /** A capture without a file (it could not be created) has rows but no bytes to read back: says so. */
+    private boolean lacksFile() {
+        if (file == null) {
+            notifier.error("The capture has no file, so the flows' requests and responses cannot be read back.");
+        }
+        return file == null;
     }
 
     private void tell(String outcome, boolean ok) {
