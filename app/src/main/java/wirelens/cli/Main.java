@@ -131,6 +131,16 @@ public final class Main implements Callable<Integer> {
                 "to:bob subject:invoice status:5xx, \"text\" or ~regex in those, ! to negate; terms all apply."})
     String messages;
 
+    @Option(names = "--flows", paramLabel = "FILTER", arity = "0..1", fallbackValue = "",
+            description = {"With --read: one line per HTTP flow, in order: #N METHOD URL STATUS RESPONSE-BYTES DURATION",
+                "(- for a missing status). FILTER keeps matching ones: host:example.com method:POST status:404",
+                "status:4xx type:json path:/api, \"text\" or ~regex in heads and decoded bodies, ! to negate."})
+    String flows;
+
+    @Option(names = "--curl", paramLabel = "N",
+            description = "With --read: print flow N (as --flows numbers it) as a curl command line.")
+    Integer curl;
+
     @Option(names = "--no-tls-intercept",
             description = {"Relay TLS as the opaque bytes it is. By default a client that opens TLS (on a forward",
                 "listener, in a CONNECT tunnel, or after STARTTLS) is answered with a certificate from Wirelens' CA",
@@ -227,6 +237,13 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--messages goes alone with --read CAPTURE");
             }
             return ListMessages.run(read, messages, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (flows != null || curl != null) {
+            if (read == null || dump != null || headless || file != null || (flows != null && curl != null)) {
+                throw new IllegalArgumentException((curl != null ? "--curl" : "--flows") + " goes alone with --read CAPTURE");
+            }
+            return flows != null ? ListFlows.list(read, flows, spec.commandLine().getOut(), spec.commandLine().getErr())
+                    : ListFlows.curl(read, curl, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (dump != null && read == null) {
             throw new IllegalArgumentException("--dump needs --read CAPTURE");

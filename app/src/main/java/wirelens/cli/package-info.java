@@ -1,10 +1,11 @@
 /**
  * The command line: parses the options (picocli), then runs the engine headless, works on a saved capture
- * ({@code --read} with {@code --dump}, {@code --export-eml}, {@code --export-har}), or opens the window.
+ * ({@code --read} with {@code --dump}, {@code --export-eml}, {@code --export-har}, {@code --flows}, {@code --curl}),
+ * or opens the window.
  *
  * <p>May import: {@code wirelens.engine}, {@code wirelens.capture}, {@code wirelens.intercept},
  * {@code wirelens.proto}, {@code wirelens.tls} (the CA, and the TLS options {@link wirelens.tls.TlsSettings}
- * that headless and the window share), {@code wirelens.base}, picocli and slf4j. Of ui only the one entry
+ * that headless and the window share), {@code wirelens.base}, {@code wirelens.flows} (the rows of {@code --flows}), picocli and slf4j. Of ui only the one entry
  * point, {@code wirelens.ui.WirelensApp.launchWindow}.
  *
  * <p>Why it is shaped so:

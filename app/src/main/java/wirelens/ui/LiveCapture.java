@@ -13,6 +13,7 @@ import wirelens.engine.ChunkHook;
 import wirelens.engine.Engine;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
+import wirelens.flows.FlowFeed;
 import wirelens.intercept.BreakpointQueue;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.DirectionFilter;
@@ -60,6 +61,8 @@ final class LiveCapture implements AutoCloseable {
     final CaptureFeed feed = new CaptureFeed();
     /** The Messages list's rows, decoded on the writer thread from SMTP connections. */
     final MailFeed mail = new MailFeed();
+    /** The Flows list's rows, decoded on the writer thread from HTTP connections. */
+    final FlowFeed flows = new FlowFeed();
     /** Why the capture has no file (e.g. the temp dir is not writable), or null. */
     final String problem;
 
@@ -133,6 +136,7 @@ final class LiveCapture implements AutoCloseable {
         live.setRules(commandLineRules);
         recorder.subscribe(live.feed);
         recorder.subscribe(live.mail);
+        recorder.subscribe(live.flows);
         // held chunks of a connection that ended leave the intercept queue
         recorder.subscribe(updates -> {
             for (CaptureUpdate u : updates) {

@@ -48,6 +48,7 @@ import wirelens.ui.connections.ConnectionTable;
 import wirelens.ui.messages.MessagesView;
 import wirelens.ui.connections.ListLimit;
 import wirelens.ui.intercept.BreakpointsPane;
+import wirelens.ui.flows.FlowsView;
 import wirelens.ui.intercept.InterceptPane;
 import wirelens.ui.intercept.InterceptStyles;
 import wirelens.ui.intercept.ResendEditor;
@@ -142,7 +143,10 @@ final class MainWindow {
                 mode -> (mode == StreamView.Mode.TEXT ? textMode : hexMode).setSelected(true));
         this.table = new ConnectionTable(index, file, notifications, this::openStream);
         table.setOnPreview(streams::preview);
-        this.lists = new TrafficLists(table, new MessagesView(file, notifications, this::openConnection));
+        this.lists = new TrafficLists(table,
+                new FlowsView(file, notifications, setup.dialogs(), this::openConnection),
+                new MessagesView(file, notifications, this::openConnection));
+        lists.resendFrom(file, notifications);
         if (live != null) {
             applyListLimit(ListLimit.load(limitFile()));
         }
@@ -328,7 +332,7 @@ final class MainWindow {
     private void pulse(long now, boolean behind) {
         if (live != null && now - lastDrainNanos >= (behind ? DRAIN_BEHIND_NANOS : DRAIN_EVERY_NANOS)) {
             lastDrainNanos = now;
-            lists.drain(live.mail);
+            lists.drain(live.flows, live.mail);
             CaptureFeed.Batch batch = live.feed.drain();
             if (!batch.isEmpty()) {
                 List<ConnectionInfo> failed = table.apply(batch.connections(), batch.targetConnected());
@@ -351,9 +355,12 @@ final class MainWindow {
 
     /** Past the list's limit the oldest finished connections leave the list and the index (not open tabs). */
     private void letGoOldest() {
+        Set<Long> gone = new HashSet<>();
         for (long id : table.letGoOldest(id -> streams.connectionTab(id) != null)) {
             index.forget(id);
+            gone.add(id);
         }
+        lists.forget(gone);
     }
 
     /** View → Keep connections: applies and saves the choice. */
@@ -460,6 +467,14 @@ final class MainWindow {
         if (listeners != null) {
             table.setHint(listeners.hint());
         }
+    }
+
+    FlowsView flows() {
+        return lists.flows();
+    }
+
+    void showFlows() {
+        lists.showFlows();
     }
 
     // ---- connection tabs ----------------------------------------------------------------
@@ -604,11 +619,14 @@ final class MainWindow {
         open.forEach(c -> keep.add(c.id()));
         streams.closeAllBut(keep);
         table.clear(open);
+        Set<Long> gone = new HashSet<>();
         for (ConnectionInfo c : known) { // connections that came after the snapshot stay
             if (!keep.contains(c.id())) {
                 index.forget(c.id());
+                gone.add(c.id());
             }
         }
+        lists.forget(gone);
         updateStatus();
     }
 

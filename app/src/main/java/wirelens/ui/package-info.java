@@ -7,8 +7,9 @@
  * <p>May import every package of Wirelens and every ui sub-package. Nothing outside ui imports it but
  * the command line, which starts the window through {@code WirelensApp}. The sub-packages never
  * import it: the direction is top &rarr; {@code connections}, {@code stream}, {@code protocol},
- * {@code intercept}, {@code listeners}, {@code tls} &rarr; {@code base}, plus {@code stream} &rarr; {@code intercept}
- * (the compare pane under a stream); no cycles.
+ * {@code intercept}, {@code listeners}, {@code tls}, {@code flows} &rarr; {@code base}, plus {@code stream} &rarr;
+ * {@code intercept} (the compare pane under a stream) and {@code flows} &rarr; {@code protocol} (the message panes of
+ * a flow's detail); no cycles.
  *
  * <p>Why it is shaped so. The window follows a store: engine events reach it through the capture
  * writer, and each window has one {@link wirelens.ui.base.Pulse} that drains the capture feed in

@@ -250,7 +250,7 @@ public final class LiveViewBench {
     }
 
     /** Measures the gaps between FX pulses. */
-    private static final class PulseGaps extends AnimationTimer {
+    static final class PulseGaps extends AnimationTimer {
         volatile boolean measuring;
         private volatile long from;
         private long last;
@@ -307,7 +307,7 @@ public final class LiveViewBench {
     }
 
     /** Samples the used heap every 5 ms and keeps the peak; also reads the pools' own peaks. */
-    private static final class PeakHeap {
+    static final class PeakHeap {
         private final AtomicLong peak = new AtomicLong();
 
         PeakHeap() {

@@ -27,6 +27,8 @@ public final class ExchangeLog {
     private HttpDecoder requests = new HttpDecoder(HttpDecoder.Role.REQUEST);
     private HttpDecoder responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
     private final List<Entry> entries = new ArrayList<>();
+    /** The index the next exchange gets; {@link #takeChanged()} lets go of entries, so not {@code entries.size()}. */
+    private int nextIndex;
     /** Exchanges whose request was seen and whose final response has not started, oldest first. */
     private final ArrayDeque<Entry> awaiting = new ArrayDeque<>();
     private final List<HttpEvent> requestEvents = new ArrayList<>();
@@ -222,8 +224,32 @@ public final class ExchangeLog {
         return list;
     }
 
+    /** How many exchanges began so far (those let go by {@link #takeChanged()} included). */
     public int size() {
-        return entries.size();
+        return nextIndex;
+    }
+
+    /**
+     * Snapshots of the exchanges that began or changed since the last call, in order, for a list that
+     * follows the connection live; the exchanges that are over (complete or failed, nothing more can come
+     * for them) are then let go, so a keep-alive connection with a hundred thousand requests costs the heap
+     * only its open exchanges. {@link #exchanges()} then returns only those still held: use one or the other.
+     */
+    public List<Exchange> takeChanged() {
+        List<Exchange> changed = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.snapshot == null) {
+                changed.add(e.snapshot());
+            }
+        }
+        entries.removeIf(this::isOver);
+        return changed;
+    }
+
+    private boolean isOver(Entry e) {
+        boolean done = e.state == Exchange.State.COMPLETE || e.state == Exchange.State.FAILED;
+        boolean requestStillArriving = e == currentRequest && e.requestEnd == 0 && e.state != Exchange.State.FAILED;
+        return done && e != currentResponse && e != tunnel && !requestStillArriving;
     }
 
     /** Grows whenever something was fed: a view redraws only when it changed. */
@@ -419,13 +445,13 @@ public final class ExchangeLog {
      */
     public void clientSpokeTls() {
         clientTls = true;
-        if (entries.isEmpty() && tunnel == null) {
+        if (nextIndex == 0 && tunnel == null) {
             scheme = "https";
         }
     }
 
     private Entry newEntry() {
-        return new Entry(entries.size(), scheme, authority);
+        return new Entry(nextIndex++, scheme, authority);
     }
 
     private void sniffTunnel(byte[] data, int off, int len, long time) {

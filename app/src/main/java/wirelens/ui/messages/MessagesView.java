@@ -165,6 +165,21 @@ public final class MessagesView {
         updateCount();
     }
 
+    /** Connections the window let go of (list limit, Clear): their messages leave the list too. */
+    public void forget(java.util.Set<Long> connectionIds) {
+        if (connectionIds.isEmpty()) {
+            return;
+        }
+        rows.removeIf(m -> {
+            boolean gone = connectionIds.contains(m.connectionId());
+            if (gone) {
+                numbers.remove(m.key());
+            }
+            return gone;
+        });
+        updateCount();
+    }
+
     /** Shows a whole capture's messages (a reopened file), replacing what was there. */
     public void setAll(List<MailMessage> messages) {
         rows.clear();

@@ -6,7 +6,8 @@
  * say), the decoder that follows a growing connection ({@link wirelens.ui.protocol.ProtocolFollower}),
  * File &rarr; Export ({@link wirelens.ui.protocol.ExportActions}: HAR, .eml), and the request to edit and
  * resend an exchange ({@link wirelens.ui.protocol.ResendRequested}, an event that bubbles up to the window,
- * so a view need not know the editor).
+ * so a view need not know the editor). One side of an HTTP exchange ({@link wirelens.ui.protocol.MessagePane}:
+ * head, body as text, hex or image) also serves the Flows list's detail.
  *
  * <p>May import: {@code wirelens.capture}, {@code wirelens.proto}, {@code wirelens.engine},
  * {@code wirelens.base}, {@code wirelens.ui.base} and RichTextFX. The window imports it; it does not
