@@ -48,6 +48,8 @@ final class IndexUpdater {
             if (index.addTls(t) && out != null) {
                 out.add(new CaptureUpdate.Tls(t));
             }
+        } else if (event instanceof EngineEvent.ProxyHandshake h) {
+            proxyHandshake(h, out);
         } else if (out != null) {
             out.add(new CaptureUpdate.ListenerChanged(event));
         }
@@ -77,6 +79,18 @@ final class IndexUpdater {
 
     boolean tls(EngineEvent.Tls t) {
         return index.addTls(t);
+    }
+
+    /** Keeps a connection's proxy handshake; the connection is told of as changed (its requested target). */
+    boolean proxyHandshake(EngineEvent.ProxyHandshake h, List<CaptureUpdate> out) {
+        if (!index.setProxyHandshake(h)) {
+            return false;
+        }
+        if (out != null) {
+            out.add(new CaptureUpdate.ProxyHandshake(h));
+            index.connection(h.connectionId()).ifPresent(info -> out.add(new CaptureUpdate.ConnectionChanged(info)));
+        }
+        return true;
     }
 
     boolean halfClosed(long id, Direction direction, List<CaptureUpdate> out) {
