@@ -81,14 +81,13 @@ final class IndexUpdater {
         return index.addTls(t);
     }
 
-    /** Keeps a connection's proxy handshake; the connection is told of as changed (its requested target). */
+    /** Keeps a connection's proxy handshake (a SOCKS5 one: the target it asked for, the one line). */
     boolean proxyHandshake(EngineEvent.ProxyHandshake h, List<CaptureUpdate> out) {
         if (!index.setProxyHandshake(h)) {
             return false;
         }
         if (out != null) {
             out.add(new CaptureUpdate.ProxyHandshake(h));
-            index.connection(h.connectionId()).ifPresent(info -> out.add(new CaptureUpdate.ConnectionChanged(info)));
         }
         return true;
     }

@@ -69,4 +69,8 @@ public record ListenerConfig(String name, ListenerKind kind, String bindHost, in
     public ListenerConfig withTls(ListenerTls newTls) {
         return new ListenerConfig(name, kind, bindHost, bindPort, targetHost, targetPort, newTls, socksAuth);
     }
+
+    public ListenerConfig withSocksAuth(SocksCredentials newAuth) {
+        return new ListenerConfig(name, kind, bindHost, bindPort, targetHost, targetPort, tls, newAuth);
+    }
 }
