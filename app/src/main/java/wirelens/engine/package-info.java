@@ -22,13 +22,21 @@
  * Clients that stay and work at the same time are spread over the loops.
  *
  * <p><b>Sessions and relays.</b> The protocol logic of a connection is a sans-IO state machine
- * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession}: events in,
- * commands out), tested with scripts and no sockets. {@link wirelens.engine.Connection} translates
+ * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession},
+ * {@link wirelens.engine.Socks5Session}: events in, commands out), tested with scripts and no sockets. {@link wirelens.engine.Connection} translates
  * socket readiness into those events and carries out the commands; it reaches its loop only through
  * the loop's few methods for connections (emit, the read buffer, timers, the event budget, polling,
  * name resolution, closing). A chunk read goes to the session one way, hooks or not, so bytes, turns
  * and polling are counted alike; only without hooks are the bytes forwarded straight from the read
  * buffer (nothing can change them then).
+ *
+ * <p><b>A proxy's own negotiation.</b> A SOCKS5 client's greeting, login and request are not stream data:
+ * while the session negotiates ({@link wirelens.engine.SessionOutput#negotiating}) the client's bytes go
+ * to it without hooks or chunk events, and the whole handshake leaves as one
+ * {@link wirelens.engine.EngineEvent.ProxyHandshake} (a password blanked out) once it succeeded or failed.
+ * After a successful CONNECT the session relays as a forward one and the connection's TLS interception
+ * starts as a forward listener's would, at the requested name; so the capture's stream, which starts
+ * at the target's connect, runs from the client to the requested target.
  *
  * <p><b>The per-side layer.</b> Every byte read from or written to a socket passes that side's
  * {@link wirelens.engine.SideLayer}: socket ↔ side layer ↔ session. For plain TCP it is the identity
