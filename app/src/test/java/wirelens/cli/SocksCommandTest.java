@@ -140,6 +140,24 @@ class SocksCommandTest {
         }
     }
 
+    @Test
+    void socksUsageErrorsExitWithTwoAndSayWhatIsWrong() {
+        String[][] cases = {
+            {"--socks-auth goes with --socks", "--headless", "--socks-auth", "a:b", "--forward", "0:h:1"},
+            {"--socks-auth: expected USER:PASS, got no colon", "--headless", "--socks", "0", "--socks-auth", "alice"},
+            {"--socks-auth: expected USER:PASS, got no user", "--headless", "--socks", "0", "--socks-auth", ":pw"},
+            {"--socks wants [BIND:]PORT", "--headless", "--socks", "a:b:c"},
+            {"'99999' in '99999' is not a port number", "--headless", "--socks", "99999"}};
+        for (String[] c : cases) {
+            StringWriter err = new StringWriter();
+            int code = Main.run(java.util.Arrays.copyOfRange(c, 1, c.length), new PrintWriter(new StringWriter(), true),
+                    new PrintWriter(err, true));
+            assertEquals(2, code, String.join(" ", c));
+            assertTrue(err.toString().contains(c[0]), err.toString());
+            assertFalse(err.toString().contains("at wirelens."), "no stack trace: " + err);
+        }
+    }
+
     /** nginx serving DIR/www over HTTP on {@code httpPort} and, unless it is -1, over TLS (DIR/cert.pem) on {@code httpsPort}. */
     private String servers(int httpPort, int httpsPort) {
         String http = """

@@ -3,7 +3,7 @@
  * framing and gzip / deflate / br undone, as text, hex or image) and the SMTP view (transcript,
  * envelope, messages and their MIME parts, credentials, problems); the connection's tab that offers
  * them ({@link wirelens.ui.protocol.ConnectionTab}, sniffing the first bytes when the listener does not
- * say), the decoder that follows a growing connection ({@link wirelens.ui.protocol.ProtocolFollower}),
+ * say, and showing a SOCKS5 handshake as one line beside the view buttons), the decoder that follows a growing connection ({@link wirelens.ui.protocol.ProtocolFollower}),
  * and File &rarr; Export ({@link wirelens.ui.protocol.ExportActions}: HAR, .eml).
  *
  * <p>May import: {@code wirelens.capture}, {@code wirelens.proto}, {@code wirelens.engine},
