@@ -62,14 +62,14 @@ final class Connection implements SessionOutput {
     private Side lastReadFrom;
     /** Set when the engine intercepts TLS: where and how this connection's sides turn into TLS. */
     private TlsInterception tls;
+    /** The client's bytes are the session's negotiation with it (a SOCKS5 handshake), not stream data. */
+    private boolean negotiating;
     /** No bytes either way this long closes the connection; 0: never. */
     private final long idleTimeoutNanos;
     /** When bytes last moved or the connection was last touched (the loop's clock, System.nanoTime). */
     private long lastActivityNanos;
     /** Why the session chose to end the connection, reported with its end; null for an ordinary end. */
     private String endReason;
-    /** The client's bytes are the session's negotiation with it (a SOCKS5 handshake), not stream data. */
-    private boolean negotiating;
 
     Connection(long id, int listenerId, ListenerConfig listener, Session session, SelectorLoop loop,
             SocketChannel clientChannel) {

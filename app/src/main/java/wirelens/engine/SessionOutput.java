@@ -70,12 +70,6 @@ public interface SessionOutput {
     void fail(String message);
 
     /**
-     * The client's next bytes may open TLS to {@code host:port} (a CONNECT tunnel has just been set up):
-     * where the engine intercepts TLS it looks at them before the session does.
-     */
-    default void expectTls(String host, int port) {}
-
-    /**
      * From now on the client's bytes are the session's own negotiation with it (a SOCKS5 greeting and
      * request), not stream data: they reach the session without passing the hooks and are not recorded
      * as chunks, and what the session sends meanwhile is not either, until {@link #negotiated}.
@@ -91,4 +85,10 @@ public interface SessionOutput {
      */
     default void negotiated(String summary, String host, int port, byte[] fromClient, byte[] toClient,
             byte[] rest) {}
+
+    /**
+     * The client's next bytes may open TLS to {@code host:port} (a CONNECT tunnel has just been set up):
+     * where the engine intercepts TLS it looks at them before the session does.
+     */
+    default void expectTls(String host, int port) {}
 }

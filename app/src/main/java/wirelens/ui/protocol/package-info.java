@@ -3,7 +3,7 @@
  * framing and gzip / deflate / br undone, as text, hex or image) and the SMTP view (transcript,
  * envelope, messages and their MIME parts, credentials, problems); the connection's tab that offers
  * them ({@link wirelens.ui.protocol.ConnectionTab}, sniffing the first bytes when the listener does not
- * say, and showing a SOCKS5 handshake as one line beside the view buttons), the decoder that follows a growing connection ({@link wirelens.ui.protocol.ProtocolFollower}),
+ * say), the decoder that follows a growing connection ({@link wirelens.ui.protocol.ProtocolFollower}),
  * and File &rarr; Export ({@link wirelens.ui.protocol.ExportActions}: HAR, .eml).
  *
  * <p>May import: {@code wirelens.capture}, {@code wirelens.proto}, {@code wirelens.engine},
@@ -15,6 +15,7 @@
  * and hands the newest snapshot to its view at the next pulse, so a view redraws at most once per pulse
  * however fast chunks come. Bodies are read back by range and what is rendered is capped, so a 1 GiB
  * download costs a few MiB. Message heads are small, so they are RichTextFX areas with the method,
- * target, status code (coloured by class) and header names styled.
+ * target, status code (coloured by class) and header names styled. A SOCKS5 connection's handshake is
+ * one line beside the view buttons, not bytes in the views: it is no stream data.
  */
 package wirelens.ui.protocol;
