@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import wirelens.base.Units;
 
 /**
  * A SOCKS5 proxy (RFC 1928) for one client connection, as a sans-IO {@link Session}: the greeting, the
@@ -63,6 +64,8 @@ public final class Socks5Session implements Session {
         if (event instanceof SessionEvent.Accepted) {
             out.negotiating();
             out.awaitRequestHead(true);
+        } else if (event instanceof SessionEvent.Received r && r.from() == Side.CLIENT && state == State.CONNECTING) {
+            keepForTarget(r.data()); // the socket layer waits for the connect to read on; kept should it not
         } else if (event instanceof SessionEvent.Received r && r.from() == Side.CLIENT) {
             take(r.data());
             parse(out);
@@ -83,7 +86,7 @@ public final class Socks5Session implements Session {
             out.reset(b.side().name().toLowerCase(Locale.ROOT) + " " + b.reason());
         } else if (event instanceof SessionEvent.RequestHeadLate late && state != State.CONNECTING) {
             end("SOCKS5 " + phase() + " \u2192 not complete within "
-                    + wirelens.base.Units.shortDuration(late.waitedMillis()), out);
+                    + Units.shortDuration(late.waitedMillis()), out);
         }
     }
 
@@ -96,6 +99,12 @@ public final class Socks5Session implements Session {
         }
         data.get(input, inputLength, n);
         inputLength += n;
+    }
+
+    private void keepForTarget(ByteBuffer data) {
+        int before = rest == null ? 0 : rest.length;
+        rest = rest == null ? new byte[data.remaining()] : Arrays.copyOf(rest, before + data.remaining());
+        data.get(rest, before, rest.length - before);
     }
 
     /** Parses what has come so far; stops at an incomplete message or once the handshake is over. */

@@ -179,6 +179,16 @@ class Socks5SessionTest {
     }
 
     @Test
+    void bytesThatComeWhileTheTargetIsConnectedAreKeptForIt() {
+        accept();
+        client(GREETING_NO_AUTH);
+        client(CONNECT_EXAMPLE_443);
+        assertEquals(List.of(), client("abc".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(List.of(), client("def".getBytes(StandardCharsets.US_ASCII)));
+        assertTrue(connected().get(1).endsWith(" | rest abcdef"));
+    }
+
+    @Test
     void aLoginIsCheckedAndItsPasswordNotRecorded() {
         session = new Socks5Session(new SocksCredentials("alice", "s3cret"));
         accept();
