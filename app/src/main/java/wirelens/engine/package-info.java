@@ -22,8 +22,8 @@
  * Clients that stay and work at the same time are spread over the loops.
  *
  * <p><b>Sessions and relays.</b> The protocol logic of a connection is a sans-IO state machine
- * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession},
- * {@link wirelens.engine.Socks5Session}: events in, commands out), tested with scripts and no sockets. {@link wirelens.engine.Connection} translates
+ * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession}: events in,
+ * commands out), tested with scripts and no sockets. {@link wirelens.engine.Connection} translates
  * socket readiness into those events and carries out the commands; it reaches its loop only through
  * the loop's few methods for connections (emit, the read buffer, timers, the event budget, polling,
  * name resolution, closing). A chunk read goes to the session one way, hooks or not, so bytes, turns
@@ -54,7 +54,8 @@
  * plaintext is read, so a server that speaks first is not relayed before the client's leg can carry it.
  * Key exchanges and minting run on a small pool, never on a loop.
  *
- * <p><b>A proxy's own negotiation.</b> A SOCKS5 client's greeting, login and request are not stream data:
+ * <p><b>A proxy's own negotiation.</b> A SOCKS5 client's greeting, login and request
+ * ({@link wirelens.engine.Socks5Session}, a sans-IO session like the others) are not stream data:
  * while the session negotiates ({@link wirelens.engine.SessionOutput#negotiating}) the client's bytes go
  * to it without hooks or chunk events, and the whole handshake leaves as one
  * {@link wirelens.engine.EngineEvent.ProxyHandshake} (a password blanked out) once it succeeded or failed.
