@@ -181,6 +181,21 @@ public final class CaptureIndex {
         return null;
     }
 
+    /** A proxy connection's handshake with its client (SOCKS5), or null (none, or not known yet). */
+    public synchronized EngineEvent.ProxyHandshake proxyHandshake(long connectionId) {
+        Entry e = connections.get(connectionId);
+        return e == null ? null : e.proxyHandshake;
+    }
+
+    synchronized boolean setProxyHandshake(EngineEvent.ProxyHandshake h) {
+        Entry e = connections.get(h.connectionId());
+        if (e == null) {
+            return false;
+        }
+        e.proxyHandshake = h;
+        return true;
+    }
+
     synchronized boolean addTls(EngineEvent.Tls t) {
         Entry e = connections.get(t.connectionId());
         if (e == null) {
@@ -197,6 +212,7 @@ public final class CaptureIndex {
         ConnectionInfo info;
         final ChunkTable chunks = new ChunkTable();
         List<EngineEvent.Tls> tls;
+        EngineEvent.ProxyHandshake proxyHandshake;
 
         Entry(ConnectionInfo info) {
             this.info = info;

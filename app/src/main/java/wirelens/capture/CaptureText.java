@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import wirelens.base.Units;
 import wirelens.engine.Direction;
+import wirelens.engine.EngineEvent;
 import wirelens.engine.Hosts;
 
 /** Plain-text views of a capture for the terminal: a summary table and a socat -x like dump. */
@@ -20,7 +21,8 @@ public final class CaptureText {
 
     /**
      * One line per connection: id, client, target, bytes each way, duration, how it ended, and for TLS
-     * connections what TLS did ({@code tls: TLSv1.3}, {@code tls: STARTTLS TLSv1.3}, {@code tls: passthrough}).
+     * connections what TLS did ({@code tls: TLSv1.3}, {@code tls: STARTTLS TLSv1.3}, {@code tls: passthrough}),
+     * for SOCKS5 ones the handshake ({@code SOCKS5 CONNECT example.com:443 → succeeded}).
      */
     public static void summary(CaptureIndex index, Appendable out) throws IOException {
         List<ConnectionInfo> all = index.connections();
@@ -30,9 +32,14 @@ public final class CaptureText {
             out.append(String.format(Locale.ROOT, "%6d  %-22s %-28s %12d %12d %10s  %s%n", c.id(),
                     Hosts.format(c.client()), Hosts.format(c.target()), c.bytesClientToServer(),
                     c.bytesServerToClient(), c.isOpen() ? "-" : Units.duration(c.durationNanos()),
-                    ending(c) + tls(index.tlsSummary(c.id()))));
+                    ending(c) + tls(index.tlsSummary(c.id())) + handshake(index.proxyHandshake(c.id()), c)));
         }
         out.append(all.size() + (all.size() == 1 ? " connection" : " connections") + System.lineSeparator());
+    }
+
+    /** A SOCKS5 connection's handshake line, unless it is the reason of the end already. */
+    private static String handshake(EngineEvent.ProxyHandshake h, ConnectionInfo c) {
+        return h == null || h.summary().equals(c.endReason()) ? "" : "  " + h.summary();
     }
 
     private static String tls(String summary) {

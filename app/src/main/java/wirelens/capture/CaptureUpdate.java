@@ -19,6 +19,9 @@ public sealed interface CaptureUpdate {
     record Tls(EngineEvent.Tls event) implements CaptureUpdate {}
 
     /** A client was accepted. */
+    /** A proxy connection's handshake with its client (the engine's {@link EngineEvent.ProxyHandshake}). */
+    record ProxyHandshake(EngineEvent.ProxyHandshake event) implements CaptureUpdate {}
+
     record ConnectionOpened(ConnectionInfo connection) implements CaptureUpdate {}
 
     /** The target got connected (address now known) or one side half-closed. */

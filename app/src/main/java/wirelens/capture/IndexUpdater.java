@@ -48,6 +48,8 @@ final class IndexUpdater {
             if (index.addTls(t) && out != null) {
                 out.add(new CaptureUpdate.Tls(t));
             }
+        } else if (event instanceof EngineEvent.ProxyHandshake h) {
+            proxyHandshake(h, out);
         } else if (out != null) {
             out.add(new CaptureUpdate.ListenerChanged(event));
         }
@@ -77,6 +79,17 @@ final class IndexUpdater {
 
     boolean tls(EngineEvent.Tls t) {
         return index.addTls(t);
+    }
+
+    /** Keeps a connection's proxy handshake (a SOCKS5 one: the target it asked for, the one line). */
+    boolean proxyHandshake(EngineEvent.ProxyHandshake h, List<CaptureUpdate> out) {
+        if (!index.setProxyHandshake(h)) {
+            return false;
+        }
+        if (out != null) {
+            out.add(new CaptureUpdate.ProxyHandshake(h));
+        }
+        return true;
     }
 
     boolean halfClosed(long id, Direction direction, List<CaptureUpdate> out) {

@@ -152,7 +152,7 @@ final class PcapngEncoder {
         long chunkOffset = -1;
         if (event instanceof EngineEvent.Opened o) {
             byte[] opened = new RecordBody(Format.REC_OPENED).i64(o.connectionId()).i32(o.listenerId())
-                    .u8(o.listener().kind() == ListenerKind.HTTP ? 1 : 0).i64(o.timeNanos()).addr(o.client())
+                    .u8(kindCode(o.listener().kind())).i64(o.timeNanos()).addr(o.client())
                     .addr(o.target()).str(o.listener().name()).bytes();
             streams.put(o.connectionId(),
                     new Stream(o.connectionId(), o.client(), o.target(), o.timeNanos(), opened));
@@ -189,6 +189,18 @@ final class PcapngEncoder {
                 start(s, t.timeNanos(), null); // the opened record must come first, or a reader skips this one
                 byte[] record = tlsRecord(t);
                 s.tls.add(record);
+                if (!paused) {
+                    block(record);
+                    s.tlsWritten = s.tls.size();
+                }
+            }
+        } else if (event instanceof EngineEvent.ProxyHandshake h) {
+            Stream s = streams.get(h.connectionId());
+            if (s != null) {
+                // a handshake that failed ends the connection before a target: the stream is then to the proxy
+                start(s, h.timeNanos(), null);
+                byte[] record = proxyHandshakeRecord(h);
+                s.tls.add(record); // restated with the stream's TLS records at a ring's rotation
                 if (!paused) {
                     block(record);
                     s.tlsWritten = s.tls.size();
@@ -395,6 +407,32 @@ final class PcapngEncoder {
      * count, and per certificate u32 length + DER (leaf first). The note keeps the words a reader of the
      * first files parsed ("STARTTLS", "passthrough HOST:PORT", "failed: why"), so it still reads new files.
      */
+    /** The listener kind as the opened record has it: 0 forward, 1 HTTP proxy, 2 SOCKS5. */
+    static int kindCode(ListenerKind kind) {
+        return switch (kind) {
+            case FORWARD -> 0;
+            case HTTP -> 1;
+            case SOCKS5 -> 2;
+        };
+    }
+
+    /**
+     * Connection id, time, the summary line, the requested host (8-bit length, 0: none) and port, then the
+     * bytes from and to the client (16-bit length each).
+     */
+    static byte[] proxyHandshakeRecord(EngineEvent.ProxyHandshake h) {
+        byte[] host = h.host() == null ? new byte[0] : h.host().getBytes(StandardCharsets.UTF_8);
+        int hostLength = Math.min(host.length, 255);
+        int fromLength = Math.min(h.fromClient().length, 0xFFFF);
+        int toLength = Math.min(h.toClient().length, 0xFFFF);
+        RecordBody r = new RecordBody(Format.REC_PROXY_HANDSHAKE, 300 + hostLength + fromLength + toLength)
+                .i64(h.connectionId()).i64(h.timeNanos()).str(h.summary()).u8(hostLength)
+                .raw(java.util.Arrays.copyOf(host, hostLength)).u16(h.port());
+        r.u16(fromLength).raw(java.util.Arrays.copyOf(h.fromClient(), fromLength));
+        r.u16(toLength).raw(java.util.Arrays.copyOf(h.toClient(), toLength));
+        return r.bytes();
+    }
+
     static byte[] tlsRecord(EngineEvent.Tls t) {
         wirelens.tls.TlsFacts f = t.facts();
         int size = 1280; // the fields: five strings of at most 202 bytes, numbers, counts, the trailer

@@ -361,11 +361,14 @@ final class PcapngScanner {
                     InetSocketAddress client = address(b);
                     InetSocketAddress target = address(b);
                     String name = string(b);
-                    if (kind != 0 && kind != 1) {
-                        throw new IllegalArgumentException("listener kind " + kind);
-                    }
-                    ConnectionInfo info = IndexUpdater.opened(id, listenerId, name,
-                            kind == 1 ? ListenerKind.HTTP : ListenerKind.FORWARD, client, target, time);
+                    ListenerKind listenerKind = switch (kind) {
+                        case 0 -> ListenerKind.FORWARD;
+                        case 1 -> ListenerKind.HTTP;
+                        case 2 -> ListenerKind.SOCKS5;
+                        default -> throw new IllegalArgumentException("listener kind " + kind);
+                    };
+                    ConnectionInfo info = IndexUpdater.opened(id, listenerId, name, listenerKind, client, target,
+                            time);
                     if (restating && index.connection(id).isPresent()) {
                         return; // goes on from an earlier file
                     }
@@ -406,6 +409,10 @@ final class PcapngScanner {
                 case Format.REC_TLS -> {
                     EngineEvent.Tls t = tls(b);
                     known(pos, t.connectionId(), updater.tls(t));
+                }
+                case Format.REC_PROXY_HANDSHAKE -> {
+                    EngineEvent.ProxyHandshake h = proxyHandshake(b);
+                    known(pos, h.connectionId(), updater.proxyHandshake(h, null));
                 }
                 case Format.REC_CHUNK -> note("chunk at offset " + pos + " skipped: not where a chunk belongs");
                 default -> note("record at offset " + pos + " skipped: unknown record type " + type);
@@ -566,6 +573,21 @@ final class PcapngScanner {
         byte[] bytes = new byte[n];
         b.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static EngineEvent.ProxyHandshake proxyHandshake(ByteBuffer b) {
+        long id = b.getLong();
+        long time = b.getLong();
+        String summary = string(b);
+        byte[] host = new byte[b.get() & 0xFF];
+        b.get(host);
+        int port = b.getShort() & 0xFFFF;
+        byte[] fromClient = new byte[b.getShort() & 0xFFFF];
+        b.get(fromClient);
+        byte[] toClient = new byte[b.getShort() & 0xFFFF];
+        b.get(toClient);
+        return new EngineEvent.ProxyHandshake(id, time, summary,
+                host.length == 0 ? null : new String(host, StandardCharsets.UTF_8), port, fromClient, toClient);
     }
 
     private static InetSocketAddress address(ByteBuffer b) {

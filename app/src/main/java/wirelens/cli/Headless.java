@@ -176,7 +176,12 @@ final class Headless {
                 Engine.Bound bound = engine.addListener(config).get(10, TimeUnit.SECONDS);
                 out.println("listening " + config.kind().label() + " " + Hosts.format(bound.address())
                         + (config.kind() == ListenerKind.FORWARD ? " -> " + config.targetText() : ""));
-                if (!Hosts.isLoopbackOnly(bound.address())) {
+                if (!Hosts.isLoopbackOnly(bound.address()) && config.kind() == ListenerKind.SOCKS5
+                        && config.socksAuth() == null) {
+                    log.warn("{} is an open SOCKS5 proxy reachable from other machines: it relays anything, to"
+                            + " anywhere, for anyone who can reach it; give it a login with --socks-auth USER:PASS"
+                            + " or bind it to 127.0.0.1", Hosts.format(bound.address()));
+                } else if (!Hosts.isLoopbackOnly(bound.address())) {
                     log.warn("{} is reachable from other machines; anyone who can reach it can use this proxy",
                             Hosts.format(bound.address()));
                 }

@@ -12,7 +12,7 @@ import wirelens.engine.Hosts;
 
 /**
  * The headless output: one line on stdout per connection opened and per connection ended, with its byte
- * counts (unless quiet). Engine notices and capture write failures are diagnostics, not output: they go
+ * counts, and one for a SOCKS5 handshake (unless quiet). Engine notices and capture write failures are diagnostics, not output: they go
  * to {@code log}.
  */
 final class HeadlessPrinter {
@@ -53,6 +53,10 @@ final class HeadlessPrinter {
             if (!quiet) {
                 out.println("#" + t.connectionId() + " tls " + tlsLine(t));
             }
+        } else if (event instanceof EngineEvent.ProxyHandshake h) {
+            if (!quiet) {
+                out.println("#" + h.connectionId() + " " + h.summary());
+            }
         } else if (event instanceof EngineEvent.Notice n) {
             if (n.connectionId() > 0) {
                 log.warn("#{} {}", n.connectionId(), n.message());
@@ -86,6 +90,8 @@ final class HeadlessPrinter {
                 print(n.notice());
             } else if (u instanceof CaptureUpdate.Tls t) {
                 print(t.event());
+            } else if (u instanceof CaptureUpdate.ProxyHandshake h) {
+                print(h.event());
             } else if (u instanceof CaptureUpdate.WriteFailed f) {
                 log.error(f.message());
             } else if (u instanceof CaptureUpdate.DiskSpace d) {

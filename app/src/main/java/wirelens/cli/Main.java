@@ -16,6 +16,7 @@ import wirelens.capture.CaptureRing;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerTls;
+import wirelens.engine.SocksCredentials;
 import wirelens.intercept.ChunkPlugin;
 import wirelens.intercept.PluginHook;
 import wirelens.intercept.Rule;
@@ -41,6 +42,16 @@ public final class Main implements Callable<Integer> {
             description = {"Run an HTTP/1.1 proxy (absolute-form requests and CONNECT) on PORT;",
                 "point clients at it with curl -x http://127.0.0.1:PORT or http_proxy=... Repeatable."})
     List<String> httpProxies = new ArrayList<>();
+
+    @Option(names = "--socks", paramLabel = "[BIND:]PORT",
+            description = {"Run a SOCKS5 proxy (CONNECT to IPv4, IPv6 and names) on PORT; point clients at it",
+                "with curl --socks5-hostname 127.0.0.1:PORT, ALL_PROXY=socks5h://... Repeatable."})
+    List<String> socksProxies = new ArrayList<>();
+
+    @Option(names = "--socks-auth", paramLabel = "USER:PASS",
+            description = {"With --socks: clients must log in with this user name and password (RFC 1929);",
+                "without it any client that reaches the port may use the proxy."})
+    String socksAuth;
 
     @Option(names = "--quiet", description = "Print only the 'listening' lines, not one per connection.")
     boolean quiet;
@@ -249,7 +260,8 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException("--dump needs --read CAPTURE");
         }
         if (read != null) {
-            if (headless || capture != null || !forwards.isEmpty() || !httpProxies.isEmpty() || file != null) {
+            if (headless || capture != null || !forwards.isEmpty() || !httpProxies.isEmpty()
+                    || !socksProxies.isEmpty() || file != null) {
                 throw new IllegalArgumentException("--read prints a saved capture; it does not go with --headless,"
                         + " --capture, listeners or a FILE to open");
             }
@@ -267,6 +279,19 @@ public final class Main implements Callable<Integer> {
         for (String spec : httpProxies) {
             String[] bind = ForwardSpec.parseBind("--http-proxy", spec);
             listeners.add(ListenerConfig.http(bind[0], Integer.parseInt(bind[1])));
+        }
+        if (socksAuth != null && socksProxies.isEmpty()) {
+            throw new IllegalArgumentException("--socks-auth goes with --socks [BIND:]PORT");
+        }
+        SocksCredentials credentials;
+        try {
+            credentials = socksAuth == null ? null : SocksCredentials.parse(socksAuth);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--socks-auth: " + e.getMessage());
+        }
+        for (String spec : socksProxies) {
+            String[] bind = ForwardSpec.parseBind("--socks", spec);
+            listeners.add(ListenerConfig.socks(bind[0], Integer.parseInt(bind[1]), credentials));
         }
         // --no-tls-intercept and --tls-passthrough are every command-line listener's own TLS options
         ListenerTls listenerTls = new ListenerTls(tls.intercept(), tls.passthrough());
@@ -313,7 +338,7 @@ public final class Main implements Callable<Integer> {
         IdleMemory.giveBackWhenIdle();
         if (headless) {
             if (listeners.isEmpty()) {
-                throw new IllegalArgumentException("--headless needs at least one listener (--forward or --http-proxy)");
+                throw new IllegalArgumentException("--headless needs at least one listener (--forward, --http-proxy or --socks)");
             }
             HeadlessOptions options = new HeadlessOptions(listeners, quiet, engineOptions, rules, plugins, capture, tls,
                     captureRing);

@@ -63,6 +63,8 @@ final class Connection implements SessionOutput {
     private Side lastReadFrom;
     /** Set when the engine intercepts TLS: where and how this connection's sides turn into TLS. */
     private TlsInterception tls;
+    /** The client's bytes are the session's negotiation with it (a SOCKS5 handshake), not stream data. */
+    private boolean negotiating;
     /** No bytes either way this long closes the connection; 0: never. */
     private final long idleTimeoutNanos;
     /** When bytes last moved or the connection was last touched (the loop's clock, System.nanoTime). */
@@ -92,6 +94,7 @@ final class Connection implements SessionOutput {
         }
         TlsOptions tlsOptions = loop.tls();
         if (tlsOptions != null && listener.tls().intercept()) {
+            // a SOCKS5 connection turns into a forward one once its target is connected (expectTls)
             tls = new TlsInterception(this, tlsOptions, loop, listener.kind() == ListenerKind.HTTP);
             if (listener.kind() == ListenerKind.FORWARD) {
                 tls.startForward(listener.targetHost(), listener.targetPort());
@@ -160,6 +163,10 @@ final class Connection implements SessionOutput {
         }
         buf.flip();
         Side from = e.side;
+        if (negotiating) {
+            handle(loop.receivedFrom(from));
+            return;
+        }
         if (tls != null && tls.watching()) {
             n = tls.watch(from, buf);
             buf.limit(n);
@@ -454,13 +461,15 @@ final class Connection implements SessionOutput {
         t.connecting = false;
         loop.timers().forgetConnect(t);
         InetSocketAddress remote = null;
+        InetSocketAddress local = null;
         try {
             remote = (InetSocketAddress) t.channel.getRemoteAddress();
+            local = (InetSocketAddress) t.channel.getLocalAddress();
         } catch (IOException ignored) {
-            // the address is only informative; a broken socket shows up on the first read or write
+            // the addresses are only informative; a broken socket shows up on the first read or write
         }
         loop.emit(new EngineEvent.TargetConnected(id, remote, EpochClock.nowNanos()));
-        handle(new SessionEvent.Connected(remote));
+        handle(new SessionEvent.Connected(remote, local));
         if (t.hasQueued()) {
             flush(t);
         } else if (t.shutdownRequested) {
@@ -550,8 +559,30 @@ final class Connection implements SessionOutput {
 
     @Override
     public void expectTls(String host, int port) {
-        if (tls != null) {
+        if (tls == null) {
+            return;
+        }
+        if (listener.kind() == ListenerKind.SOCKS5) {
+            tls.startForward(host, port); // from now on a forward connection: STARTTLS as well
+        } else {
             tls.sniff(host, port);
+        }
+    }
+
+    @Override
+    public void negotiating() {
+        negotiating = true;
+    }
+
+    @Override
+    public void negotiated(String summary, String host, int port, byte[] fromClient, byte[] toClient,
+            byte[] rest) {
+        negotiating = false;
+        loop.emit(new EngineEvent.ProxyHandshake(id, EpochClock.nowNanos(), summary, host, port, fromClient,
+                toClient));
+        if (rest != null && rest.length > 0 && !ended) {
+            // read with the handshake, they are stream data all the same: recorded, hooked, relayed
+            deliver(Side.CLIENT, sequence[Direction.CLIENT_TO_SERVER.ordinal()]++, rest, loop.hooks());
         }
     }
 

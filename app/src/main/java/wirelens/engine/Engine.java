@@ -410,6 +410,7 @@ public final class Engine implements AutoCloseable {
         return switch (config.kind()) {
             case FORWARD -> new ForwardSession(config.targetHost(), config.targetPort());
             case HTTP -> new HttpProxySession();
+            case SOCKS5 -> new Socks5Session(config.socksAuth());
         };
     }
 }

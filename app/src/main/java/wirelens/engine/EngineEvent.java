@@ -110,6 +110,27 @@ public sealed interface EngineEvent {
         }
     }
 
+    /**
+     * A proxy's own negotiation with its client before the connection carried data (a SOCKS5 greeting,
+     * login and request), which is not stream data: {@code summary} is its one line ("SOCKS5 CONNECT
+     * example.com:443 → succeeded"), {@code host}/{@code port} the target the client asked for (null and 0
+     * when it asked for none), {@code fromClient}/{@code toClient} the bytes each way (a password in them
+     * is blanked out).
+     */
+    record ProxyHandshake(long connectionId, long timeNanos, String summary, String host, int port,
+            byte[] fromClient, byte[] toClient) implements EngineEvent {
+
+        /** The requested target as {@code host:port}, or null. */
+        public String requested() {
+            return host == null ? null : Hosts.format(host, port);
+        }
+
+        @Override
+        public int weight() {
+            return 64 + fromClient.length + toClient.length;
+        }
+    }
+
     /** Something the user should hear about that is not the end of a connection (0 = no connection). */
     record Notice(long connectionId, long timeNanos, String message) implements EngineEvent {}
 

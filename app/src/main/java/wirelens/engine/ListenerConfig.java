@@ -4,11 +4,12 @@ import java.util.Objects;
 
 /**
  * What the user asked a listener to be. {@code targetHost}/{@code targetPort} are only meaningful for
- * {@link ListenerKind#FORWARD}; an HTTP proxy finds its targets in the requests. {@code tls}: whether
- * its TLS is intercepted and which hosts pass through.
+ * {@link ListenerKind#FORWARD}; an HTTP or SOCKS5 proxy finds its targets in what its clients ask for.
+ * {@code tls}: whether its TLS is intercepted and which hosts pass through. {@code socksAuth}: the login
+ * a SOCKS5 listener asks its clients for, or null (no authentication; other kinds: always null).
  */
 public record ListenerConfig(String name, ListenerKind kind, String bindHost, int bindPort, String targetHost,
-        int targetPort, ListenerTls tls) {
+        int targetPort, ListenerTls tls, SocksCredentials socksAuth) {
 
     public ListenerConfig {
         tls = tls == null ? ListenerTls.DEFAULT : tls;
@@ -24,6 +25,15 @@ public record ListenerConfig(String name, ListenerKind kind, String bindHost, in
                 throw new IllegalArgumentException("target port out of range: " + targetPort);
             }
         }
+        if (socksAuth != null && kind != ListenerKind.SOCKS5) {
+            throw new IllegalArgumentException("only a SOCKS5 listener asks for a login");
+        }
+    }
+
+    /** A listener without a SOCKS5 login. */
+    public ListenerConfig(String name, ListenerKind kind, String bindHost, int bindPort, String targetHost,
+            int targetPort, ListenerTls tls) {
+        this(name, kind, bindHost, bindPort, targetHost, targetPort, tls, null);
     }
 
     /** A listener with TLS intercepted and nothing passed through. */
@@ -41,16 +51,26 @@ public record ListenerConfig(String name, ListenerKind kind, String bindHost, in
         return new ListenerConfig("http proxy " + bindPort, ListenerKind.HTTP, bindHost, bindPort, null, 0);
     }
 
-    /** The target as {@code host:port} ({@code [v6]:port}), or {@code *} for an HTTP proxy. */
+    /** A SOCKS5 proxy; {@code auth} null: clients need no login. */
+    public static ListenerConfig socks(String bindHost, int bindPort, SocksCredentials auth) {
+        return new ListenerConfig("socks5 " + bindPort, ListenerKind.SOCKS5, bindHost, bindPort, null, 0,
+                ListenerTls.DEFAULT, auth);
+    }
+
+    /** The target as {@code host:port} ({@code [v6]:port}), or {@code *} for a proxy. */
     public String targetText() {
         return kind == ListenerKind.FORWARD ? Hosts.format(targetHost, targetPort) : "*";
     }
 
     public ListenerConfig withName(String newName) {
-        return new ListenerConfig(newName, kind, bindHost, bindPort, targetHost, targetPort, tls);
+        return new ListenerConfig(newName, kind, bindHost, bindPort, targetHost, targetPort, tls, socksAuth);
     }
 
     public ListenerConfig withTls(ListenerTls newTls) {
-        return new ListenerConfig(name, kind, bindHost, bindPort, targetHost, targetPort, newTls);
+        return new ListenerConfig(name, kind, bindHost, bindPort, targetHost, targetPort, newTls, socksAuth);
+    }
+
+    public ListenerConfig withSocksAuth(SocksCredentials newAuth) {
+        return new ListenerConfig(name, kind, bindHost, bindPort, targetHost, targetPort, tls, newAuth);
     }
 }

@@ -9,8 +9,16 @@ public sealed interface SessionEvent {
     /** The client was accepted; nothing has been read yet. */
     record Accepted(InetSocketAddress client) implements SessionEvent {}
 
-    /** The target connection asked for with {@link SessionOutput#connect} is established. */
-    record Connected(InetSocketAddress target) implements SessionEvent {}
+    /**
+     * The target connection asked for with {@link SessionOutput#connect} is established: {@code target} is
+     * its peer, {@code local} Wirelens' own end of it (either null when the socket did not say).
+     */
+    record Connected(InetSocketAddress target, InetSocketAddress local) implements SessionEvent {
+
+        public Connected(InetSocketAddress target) {
+            this(target, null);
+        }
+    }
 
     /** The target connection could not be made (refused, unknown host, timed out). */
     record ConnectFailed(String host, int port, String reason, boolean timedOut) implements SessionEvent {}

@@ -71,6 +71,23 @@ public interface SessionOutput {
     void fail(String message);
 
     /**
+     * From now on the client's bytes are the session's own negotiation with it (a SOCKS5 greeting and
+     * request), not stream data: they reach the session without passing the hooks and are not recorded
+     * as chunks, and what the session sends meanwhile is not either, until {@link #negotiated}.
+     */
+    default void negotiating() {}
+
+    /**
+     * Ends the negotiation and reports it as one event: {@code summary} is its line ("SOCKS5 CONNECT
+     * example.com:443 → succeeded"), {@code host}/{@code port} the target the client asked for (null, 0:
+     * it asked for none), {@code fromClient}/{@code toClient} the bytes each way. Bytes read afterwards are
+     * stream data again, and so is {@code rest} (null: none): client bytes that came right after the
+     * negotiation in the same read, handed back to be recorded and passed to the session as if read now.
+     */
+    default void negotiated(String summary, String host, int port, byte[] fromClient, byte[] toClient,
+            byte[] rest) {}
+
+    /**
      * The client's next bytes may open TLS to {@code host:port} (a CONNECT tunnel has just been set up):
      * where the engine intercepts TLS it looks at them before the session does.
      */

@@ -71,6 +71,15 @@
  * plaintext is read, so a server that speaks first is not relayed before the client's leg can carry it.
  * Key exchanges and minting run on a small pool, never on a loop.
  *
+ * <p><b>A proxy's own negotiation.</b> A SOCKS5 client's greeting, login and request
+ * ({@link wirelens.engine.Socks5Session}, a sans-IO session like the others) are not stream data:
+ * while the session negotiates ({@link wirelens.engine.SessionOutput#negotiating}) the client's bytes go
+ * to it without hooks or chunk events, and the whole handshake leaves as one
+ * {@link wirelens.engine.EngineEvent.ProxyHandshake} (a password blanked out) once it succeeded or failed.
+ * After a successful CONNECT the session relays as a forward one and the connection's TLS interception
+ * starts as a forward listener's would, at the requested name; so the capture's stream, which starts
+ * at the target's connect, runs from the client to the requested target.
+ *
  * <p><b>Backpressure.</b> A side is read only while the other side has nothing unsent, so at most one
  * read buffer's worth (plus what a hook added) waits per direction however slow the reader. The same
  * holds for the event consumer: when the capture or the window falls behind the queue's budget, the

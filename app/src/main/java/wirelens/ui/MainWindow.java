@@ -422,6 +422,9 @@ final class MainWindow {
             if (!t.event().rejectedChain().isEmpty() && live != null && offeredTrust.add(t.event().server())) {
                 TrustOffer.show(t.event(), index, live.tls, listeners, notifications);
             }
+        } else if (u instanceof CaptureUpdate.ProxyHandshake h) {
+            table.proxyHandshake(h.event().connectionId());
+            streams.proxyHandshake(h.event().connectionId());
         } else if (u instanceof CaptureUpdate.Notice n) {
             String m = n.notice().message();
             notifications.infoOnce(m.contains("does not trust the Wirelens CA") ? m + " \u2014 TLS \u2192 How to install the CA" : m);

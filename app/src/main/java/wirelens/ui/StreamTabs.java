@@ -147,6 +147,7 @@ final class StreamTabs {
         tabs.getSelectionModel().select(tab);
         view.pulse(false);
         showTls(row.id(), content);
+        proxyHandshake(row.id());
         return tab;
     }
 
@@ -197,6 +198,15 @@ final class StreamTabs {
         ConnectionTab content = connectionTab(connectionId);
         if (content != null) {
             showTls(connectionId, content);
+        }
+    }
+
+    /** A connection's proxy handshake became known: its open tab shows it as one line. */
+    void proxyHandshake(long connectionId) {
+        ConnectionTab content = connectionTab(connectionId);
+        wirelens.engine.EngineEvent.ProxyHandshake h = index.proxyHandshake(connectionId);
+        if (content != null && h != null) {
+            content.showHandshake(h.summary());
         }
     }
 

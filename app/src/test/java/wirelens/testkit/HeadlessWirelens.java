@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * line without blocking on a pipe). It runs until {@link #stop} (SIGTERM) or {@link #close}.
  */
 public final class HeadlessWirelens implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening (forward|http) 127\\.0\\.0\\.1:(\\d+).*");
+    private static final Pattern LISTENING = Pattern.compile("listening (forward|http|socks5) 127\\.0\\.0\\.1:(\\d+).*");
     /** A child JVM starting on a machine busy with other builds can take this long. */
     private static final long START_SECONDS = 40;
 
@@ -25,6 +25,7 @@ public final class HeadlessWirelens implements AutoCloseable {
     private final Path err;
     private final List<Integer> forwardPorts = new ArrayList<>();
     private final List<Integer> proxyPorts = new ArrayList<>();
+    private final List<Integer> socksPorts = new ArrayList<>();
 
     private HeadlessWirelens(Process process, Path out, Path err) {
         this.process = process;
@@ -34,12 +35,14 @@ public final class HeadlessWirelens implements AutoCloseable {
 
     /**
      * Starts {@code wirelens --headless ARGS...} with its output in DIR/wirelens-N.out and .err, and waits
-     * until it has printed one "listening" line per {@code --forward} and {@code --http-proxy} in ARGS.
+     * until it has printed one "listening" line per {@code --forward}, {@code --http-proxy} and {@code --socks}
+     * in ARGS.
      */
     public static HeadlessWirelens start(Path dir, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--headless"));
         all.addAll(List.of(args));
-        long listeners = all.stream().filter(a -> a.equals("--forward") || a.equals("--http-proxy")).count();
+        long listeners = all.stream().filter(a -> a.equals("--forward") || a.equals("--http-proxy")
+                || a.equals("--socks")).count();
         Path out = Files.createTempFile(dir, "wirelens-", ".out");
         Path err = out.resolveSibling(out.getFileName().toString().replace(".out", ".err"));
         Process process = new ProcessBuilder(ChildJvm.command(List.of("-Dwirelens.warmupMillis=0"), "wirelens.cli.Main",
@@ -59,7 +62,11 @@ public final class HeadlessWirelens implements AutoCloseable {
                 if (!m.matches()) {
                     throw new AssertionError("not a listening line on 127.0.0.1: " + line);
                 }
-                (m.group(1).equals("forward") ? w.forwardPorts : w.proxyPorts).add(Integer.parseInt(m.group(2)));
+                (switch (m.group(1)) {
+                    case "forward" -> w.forwardPorts;
+                    case "http" -> w.proxyPorts;
+                    default -> w.socksPorts;
+                }).add(Integer.parseInt(m.group(2)));
             }
         } catch (Exception | AssertionError e) {
             w.close();
@@ -80,6 +87,11 @@ public final class HeadlessWirelens implements AutoCloseable {
     /** The port of the first {@code --http-proxy}. */
     public int proxyPort() {
         return proxyPorts.get(0);
+    }
+
+    /** The port of the first {@code --socks}. */
+    public int socksPort() {
+        return socksPorts.get(0);
     }
 
     /** Everything printed on stdout so far. */

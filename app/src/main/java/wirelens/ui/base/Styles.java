@@ -36,6 +36,8 @@ public final class Styles {
     public static final String STATUS_BAR = "wl-status-bar";
     public static final String EMPTY_HINT = "wl-empty-hint";
     public static final String FORM_ERROR = "wl-form-error";
+    /** A proxy's handshake line above a connection's views. */
+    public static final String PROXY_HANDSHAKE = "wl-proxy-handshake";
     public static final String LISTENER_PANE = "wl-listener-pane";
     public static final String PANE_TITLE = "wl-pane-title";
     public static final String FILTER_BAR = "wl-filter-bar";

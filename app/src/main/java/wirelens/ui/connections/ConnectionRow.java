@@ -27,7 +27,7 @@ public final class ConnectionRow {
     private final ReadOnlyObjectWrapper<ConnectionInfo> info;
     /** What the TLS column says ({@code CaptureIndex.tlsSummary}); empty for plain TCP. */
     private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper("");
-    /** The SNI the client sent over TLS, or null. */
+    /** The target a SOCKS5 client asked for ({@code host:port}), else the SNI the client sent over TLS, or null. */
     private String serverName;
     private boolean targetConnected;
 
@@ -49,7 +49,10 @@ public final class ConnectionRow {
         return tls.get();
     }
 
-    /** The TLS column's text and the SNI (null: none); set together, so the target cell follows both. */
+    /**
+     * The TLS column's text and the target's name (a SOCKS5 client's requested {@code host:port}, else the
+     * SNI; null: none); set together, so the target cell follows both.
+     */
     void setTls(String summary, String sni) {
         serverName = sni;
         tls.set(summary == null ? "" : summary);
@@ -96,7 +99,7 @@ public final class ConnectionRow {
         return Hosts.format(info.get().client());
     }
 
-    /** The target's address, after the name the client asked for over TLS if it sent one. */
+    /** The target's address, after the name the client asked for (SOCKS5, else over TLS) if it named one. */
     public String targetText() {
         String address = Hosts.format(info.get().target());
         return serverName == null ? address : serverName + " (" + address + ")";

@@ -131,7 +131,7 @@ public final class ConnectionTable {
             }
             if (row == null) {
                 row = new ConnectionRow(info, targetConnected.contains(info.id()));
-                row.setTls(index.tlsSummary(info.id()), index.serverName(info.id()));
+                row.setTls(index.tlsSummary(info.id()), targetName(info.id()));
                 byId.put(info.id(), row);
                 added.add(row);
                 count(info, 1);
@@ -201,8 +201,19 @@ public final class ConnectionTable {
     public void tlsChanged(long id) {
         ConnectionRow row = byId.get(id);
         if (row != null) {
-            row.setTls(index.tlsSummary(id), index.serverName(id));
+            row.setTls(index.tlsSummary(id), targetName(id));
         }
+    }
+
+    /** A SOCKS5 connection's handshake named the target it asked for: its target cell follows. */
+    public void proxyHandshake(long id) {
+        tlsChanged(id);
+    }
+
+    /** The name the target cell shows before the address: what a SOCKS5 client asked for, else the SNI. */
+    private String targetName(long id) {
+        wirelens.engine.EngineEvent.ProxyHandshake h = index.proxyHandshake(id);
+        return h != null && h.requested() != null ? h.requested() : index.serverName(id);
     }
 
     private void count(ConnectionInfo info, int sign) {

@@ -1,6 +1,6 @@
 /**
- * The connection list: a virtualised, sortable table of every connection (listener, client, target,
- * TLS, state, bytes each way, chunks, duration), live; the filter box (listener, address, state, {@code #id})
+ * The connection list: a virtualised, sortable table of every connection (listener, client, target
+ * with the name a SOCKS5 client asked for or the SNI, TLS, state, bytes each way, chunks, duration), live; the filter box (listener, address, state, {@code #id})
  * and the search in the captured bytes (text or hex), run off the FX thread; how many connections a live
  * list keeps ({@link wirelens.ui.connections.ListLimit}: the latest 100,000 by default, or all).
  *

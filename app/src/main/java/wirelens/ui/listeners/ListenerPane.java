@@ -30,6 +30,7 @@ import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
 import wirelens.engine.ListenerKind;
 import wirelens.engine.ListenerTls;
+import wirelens.engine.SocksCredentials;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
 
@@ -84,12 +85,14 @@ public final class ListenerPane {
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final TableView<Row> table = new TableView<>(rows);
     private final javafx.scene.control.ChoiceBox<ListenerKind> kind = new javafx.scene.control.ChoiceBox<>(
-            FXCollections.observableArrayList(ListenerKind.FORWARD, ListenerKind.HTTP));
+            FXCollections.observableArrayList(ListenerKind.FORWARD, ListenerKind.HTTP, ListenerKind.SOCKS5));
     private final TextField name = field("name", "a name");
     private final TextField bindHost = field("bind-host", "127.0.0.1");
     private final TextField bindPort = field("bind-port", "port (0 = any free)");
     private final TextField targetHost = field("target-host", "host");
     private final TextField targetPort = field("target-port", "port");
+    private final TextField socksUser = field("socks-user", "none: no login");
+    private final javafx.scene.control.PasswordField socksPassword = new javafx.scene.control.PasswordField();
     private final CheckBox tlsIntercept = new CheckBox("Decrypt TLS");
     private final TextArea tlsPassthrough = new TextArea();
     private final Label formError = new Label();
@@ -135,6 +138,10 @@ public final class ListenerPane {
                     known.config = known.config.withTls(c.tls());
                     added = true;
                 }
+                if (c.socksAuth() != null && !c.socksAuth().equals(known.config.socksAuth())) {
+                    known.config = known.config.withSocksAuth(c.socksAuth()); // --socks-auth: never run open by mistake
+                    added = true;
+                }
             }
         }
         if (!loaded.existed() && fromCommandLine.isEmpty()) {
@@ -165,6 +172,11 @@ public final class ListenerPane {
         // the listener started last is the one the user is most likely about to use
         for (int i = rows.size() - 1; i >= 0; i--) {
             Row r = rows.get(i);
+            if (r.running() && r.bound != null && r.config.kind() == ListenerKind.SOCKS5) {
+                return "No connections yet. Set your client's SOCKS5 proxy to " + Hosts.format(r.bound)
+                        + " (e.g. curl --socks5-hostname " + Hosts.format(r.bound) + " https://example.com/); every"
+                        + " connection shows up here with its real target.";
+            }
             if (r.running() && r.bound != null && r.config.kind() == ListenerKind.HTTP) {
                 return "No connections yet. Set your client's HTTP proxy to " + Hosts.format(r.bound)
                         + " (e.g. curl -x http://" + Hosts.format(r.bound) + " http://example.com/); every byte shows up here.";
@@ -199,7 +211,12 @@ public final class ListenerPane {
                 row.engineId = bound.listenerId();
                 row.bound = bound.address();
                 row.status.set("listening");
-                if (!Hosts.isLoopbackOnly(bound.address())) {
+                if (!Hosts.isLoopbackOnly(bound.address()) && config.kind() == ListenerKind.SOCKS5
+                        && config.socksAuth() == null) {
+                    notifier.error("Listener \u201c" + config.name() + "\u201d on " + Hosts.format(bound.address())
+                            + " is an open SOCKS5 proxy reachable from other machines: it relays anything, to anywhere,"
+                            + " for anyone who can reach it. Give it a user and password, or listen on 127.0.0.1.");
+                } else if (!Hosts.isLoopbackOnly(bound.address())) {
                     notifier.error("Listener \u201c" + config.name() + "\u201d on " + Hosts.format(bound.address())
                             + " is reachable from other machines: anyone who can reach it can use it.");
                 }
@@ -355,6 +372,14 @@ public final class ListenerPane {
             formError.setText(e.getMessage() + ".");
             return null;
         }
+        if (kind.getValue() == ListenerKind.SOCKS5) {
+            SocksCredentials auth = socksLogin();
+            if (auth == null && !formError.getText().isEmpty()) {
+                return null;
+            }
+            return new ListenerConfig(n.isEmpty() ? ListenerConfig.socks(bh, bp, null).name() : n, ListenerKind.SOCKS5,
+                    bh, bp, null, 0, tls, auth);
+        }
         if (kind.getValue() == ListenerKind.HTTP) {
             return new ListenerConfig(n.isEmpty() ? ListenerConfig.http(bh, bp).name() : n, ListenerKind.HTTP, bh, bp,
                     null, 0, tls);
@@ -374,6 +399,25 @@ public final class ListenerPane {
             n = ListenerConfig.forward(bh, bp, th, tp).name();
         }
         return new ListenerConfig(n, ListenerKind.FORWARD, bh, bp, th, tp, tls);
+    }
+
+    /** The SOCKS5 login of the form, or null: none asked for, or a problem (then shown under the form). */
+    private SocksCredentials socksLogin() {
+        String user = socksUser.getText();
+        String password = socksPassword.getText();
+        if (user.isEmpty() && password.isEmpty()) {
+            return null;
+        }
+        if (user.isEmpty() || password.isEmpty()) {
+            formError.setText("A SOCKS5 login needs both a user and a password (or neither, for no login).");
+            return null;
+        }
+        try {
+            return new SocksCredentials(user, password);
+        } catch (IllegalArgumentException e) {
+            formError.setText(e.getMessage() + ".");
+            return null;
+        }
     }
 
     private Integer port(String text, String what, boolean zeroAllowed) {
@@ -405,6 +449,8 @@ public final class ListenerPane {
         targetPort.setText(c.targetPort() == 0 ? "" : Integer.toString(c.targetPort()));
         tlsIntercept.setSelected(c.tls().intercept());
         tlsPassthrough.setText(String.join("\n", c.tls().expressions()));
+        socksUser.setText(c.socksAuth() == null ? "" : c.socksAuth().user());
+        socksPassword.setText(c.socksAuth() == null ? "" : c.socksAuth().password());
     }
 
     private void save() {
@@ -469,17 +515,26 @@ public final class ListenerPane {
         kind.setConverter(new javafx.util.StringConverter<>() {
             @Override
             public String toString(ListenerKind k) {
-                return k == ListenerKind.HTTP ? "HTTP proxy" : "Forward to a target";
+                return switch (k) {
+                    case HTTP -> "HTTP proxy";
+                    case SOCKS5 -> "SOCKS5 proxy";
+                    case FORWARD -> "Forward to a target";
+                };
             }
 
             @Override
             public ListenerKind fromString(String text) {
-                return "HTTP proxy".equals(text) ? ListenerKind.HTTP : ListenerKind.FORWARD;
+                return "HTTP proxy".equals(text) ? ListenerKind.HTTP
+                        : "SOCKS5 proxy".equals(text) ? ListenerKind.SOCKS5 : ListenerKind.FORWARD;
             }
         });
-        // an HTTP proxy finds its targets in the requests
-        targetHost.disableProperty().bind(kind.valueProperty().isEqualTo(ListenerKind.HTTP));
-        targetPort.disableProperty().bind(kind.valueProperty().isEqualTo(ListenerKind.HTTP));
+        // a proxy finds its targets in what its clients ask for; only SOCKS5 asks for a login
+        targetHost.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.FORWARD));
+        targetPort.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.FORWARD));
+        socksUser.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.SOCKS5));
+        socksPassword.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.SOCKS5));
+        socksPassword.setId("socks-password");
+        socksPassword.setPromptText("none: no login");
         form.addRow(0, new Label("Kind"), kind);
         form.addRow(1, new Label("Name"), name);
         form.addRow(2, new Label("Listen on"), bindHost);
@@ -496,8 +551,10 @@ public final class ListenerPane {
         tlsPassthrough.setPrefColumnCount(12);
         tlsPassthrough.setWrapText(false);
         tlsPassthrough.disableProperty().bind(tlsIntercept.selectedProperty().not());
-        form.addRow(6, new Label("TLS"), tlsIntercept);
-        form.addRow(7, new Label("Pass through"), tlsPassthrough);
+        form.addRow(6, new Label("SOCKS user"), socksUser);
+        form.addRow(7, new Label("SOCKS password"), socksPassword);
+        form.addRow(8, new Label("TLS"), tlsIntercept);
+        form.addRow(9, new Label("Pass through"), tlsPassthrough);
 
         Button add = button("Add", "listener-add", this::addFromForm);
         Button apply = button("Apply", "listener-apply", this::applyForm);

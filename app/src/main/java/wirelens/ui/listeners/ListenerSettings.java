@@ -16,6 +16,7 @@ import wirelens.base.ConfigDirectory;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerKind;
 import wirelens.engine.ListenerTls;
+import wirelens.engine.SocksCredentials;
 
 /**
  * The listeners the user configured, kept in {@code listeners.json} in the config directory: the
@@ -28,22 +29,33 @@ public final class ListenerSettings {
     /**
      * One saved listener; {@code running} says whether to start it when the window opens. A file written
      * before listeners had TLS options of their own has neither {@code tlsIntercept} nor
-     * {@code tlsPassthrough}: such a listener intercepts and passes nothing through.
+     * {@code tlsPassthrough}: such a listener intercepts and passes nothing through. A SOCKS5 listener's
+     * login is kept as the user gave it ({@code socksUser}, {@code socksPassword}; null: none), which is
+     * why the file is readable by its owner only.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Saved(String name, String kind, String bindHost, int bindPort, String targetHost, int targetPort,
-            boolean running, Boolean tlsIntercept, List<String> tlsPassthrough) {
+            boolean running, Boolean tlsIntercept, List<String> tlsPassthrough, String socksUser,
+            String socksPassword) {
 
         static Saved of(ListenerConfig c, boolean running) {
+            SocksCredentials auth = c.socksAuth();
             return new Saved(c.name(), c.kind().label(), c.bindHost(), c.bindPort(), c.targetHost(), c.targetPort(),
-                    running, c.tls().intercept(), c.tls().expressions());
+                    running, c.tls().intercept(), c.tls().expressions(), auth == null ? null : auth.user(),
+                    auth == null ? null : auth.password());
         }
 
         ListenerConfig config() {
-            ListenerKind k = "http".equals(kind) ? ListenerKind.HTTP : ListenerKind.FORWARD;
+            ListenerKind k = switch (String.valueOf(kind)) {
+                case "http" -> ListenerKind.HTTP;
+                case "socks5" -> ListenerKind.SOCKS5;
+                default -> ListenerKind.FORWARD;
+            };
             ListenerTls tls = ListenerTls.of(tlsIntercept == null || tlsIntercept,
                     tlsPassthrough == null ? List.of() : tlsPassthrough);
-            return new ListenerConfig(name, k, bindHost, bindPort, targetHost, targetPort, tls);
+            SocksCredentials auth = socksUser == null && socksPassword == null ? null
+                    : new SocksCredentials(String.valueOf(socksUser), String.valueOf(socksPassword));
+            return new ListenerConfig(name, k, bindHost, bindPort, targetHost, targetPort, tls, auth);
         }
     }
 
@@ -96,7 +108,10 @@ public final class ListenerSettings {
         }
     }
 
-    /** Writes the list (via a temporary file, so a crash never leaves half a file). */
+    /**
+     * Writes the list (via a temporary file, so a crash never leaves half a file). The temporary file is
+     * created readable by its owner only (0600), and the file keeps that when it replaces the old one.
+     */
     void save(List<Saved> listeners) throws IOException {
         AtomicFiles.write(file, JSON.writeValueAsBytes(listeners));
     }

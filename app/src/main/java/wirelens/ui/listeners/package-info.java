@@ -1,8 +1,9 @@
 /**
- * The listener pane: add, edit, remove, start and stop forward listeners and HTTP proxies (each with its
- * own TLS interception on/off and passthrough list), and the settings file they are saved in
- * ({@code listeners.json} in the user's config directory), started again next time. A file written before
- * listeners had TLS options loads with interception on and nothing passed through.
+ * The listener pane: add, edit, remove, start and stop forward listeners, HTTP proxies and SOCKS5 proxies
+ * (each with its own TLS interception on/off and passthrough list; a SOCKS5 one with an optional user and
+ * password), and the settings file they are saved in ({@code listeners.json} in the user's config
+ * directory, readable by its owner only, as it holds SOCKS5 passwords), started again next time. A file
+ * written before listeners had TLS options loads with interception on and nothing passed through.
  *
  * <p>May import: {@code wirelens.engine}, {@code wirelens.base}, {@code wirelens.ui.base} and Jackson
  * (the settings file). The window imports it.

@@ -42,6 +42,8 @@ public final class ConnectionTab extends BorderPane {
     private final ToggleButton smtpButton = new ToggleButton("SMTP");
     private final ToggleButton httpButton = new ToggleButton("HTTP");
     private final ToggleButton tlsButton = new ToggleButton("TLS");
+    /** A proxy's handshake with the client, as one line: it is no stream data, so the byte views leave it out. */
+    private final Label handshake = new Label();
     private final AtomicBoolean sniffing = new AtomicBoolean();
     private final Pulse pulse;
     private final ViewChoices choices;
@@ -109,7 +111,10 @@ public final class ConnectionTab extends BorderPane {
             }
         });
         Label hint = new Label("View:");
-        HBox bar = new HBox(4, hint, bytesButton, smtpButton, httpButton, tlsButton);
+        handshake.setId("proxy-handshake-" + connectionId);
+        handshake.getStyleClass().add(wirelens.ui.base.Styles.PROXY_HANDSHAKE);
+        handshake.setPadding(new Insets(0, 0, 0, 12));
+        HBox bar = new HBox(4, hint, bytesButton, smtpButton, httpButton, tlsButton, handshake);
         bar.getStyleClass().add("wl-view-bar");
         bar.setPadding(new Insets(2, 6, 2, 6));
         setTop(bar);
@@ -176,6 +181,17 @@ public final class ConnectionTab extends BorderPane {
         tlsButton.setManaged(true);
     }
 
+
+    /** Shows a proxy's handshake with the client as one line beside the view buttons (SOCKS5). */
+    public void showHandshake(String line) {
+        handshake.setText(line);
+        handshake.setTooltip(new javafx.scene.control.Tooltip(line));
+    }
+
+    /** The handshake line shown ("" when the connection had none). */
+    public String handshakeText() {
+        return handshake.getText();
+    }
 
     public SmtpView smtpView() {
         return smtp;

@@ -18,6 +18,7 @@
  * and hands the newest snapshot to its view at the next pulse, so a view redraws at most once per pulse
  * however fast chunks come. Bodies are read back by range and what is rendered is capped, so a 1 GiB
  * download costs a few MiB. Message heads are small, so they are RichTextFX areas with the method,
- * target, status code (coloured by class) and header names styled.
+ * target, status code (coloured by class) and header names styled. A SOCKS5 connection's handshake is
+ * one line beside the view buttons, not bytes in the views: it is no stream data.
  */
 package wirelens.ui.protocol;

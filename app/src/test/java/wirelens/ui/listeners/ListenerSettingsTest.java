@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerTls;
+import wirelens.engine.SocksCredentials;
 
 class ListenerSettingsTest {
     @TempDir
@@ -60,6 +62,22 @@ class ListenerSettingsTest {
         ListenerSettings.Loaded bad = settings.load();
         assertTrue(bad.listeners().isEmpty());
         assertTrue(bad.problem().contains("not a regular expression"), bad.problem());
+    }
+
+    @Test
+    void aSocksListenersLoginIsSavedAsGivenInAFileOnlyItsOwnerReads() throws Exception {
+        Path file = dir.resolve("listeners.json");
+        ListenerSettings settings = new ListenerSettings(file);
+        ListenerConfig socks = ListenerConfig.socks("0.0.0.0", 1080, new SocksCredentials("alice", "p\u00e4ss:c0de"));
+        ListenerConfig open = ListenerConfig.socks("127.0.0.1", 1081, null);
+        settings.save(List.of(ListenerSettings.Saved.of(socks, true), ListenerSettings.Saved.of(open, false)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        List<ListenerSettings.Saved> back = settings.load().listeners();
+        assertEquals(socks, back.get(0).config());
+        assertEquals("p\u00e4ss:c0de", back.get(0).config().socksAuth().password());
+        assertEquals(open, back.get(1).config());
+        assertNull(back.get(1).config().socksAuth());
+        assertFalse(socks.toString().contains("c0de"), "a config that is logged does not show the password");
     }
 
     @Test
