@@ -32,8 +32,11 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
         boolean clientDone;
         boolean serverDone;
         boolean changed;
-        /** The flow number of each exchange index so far. */
-        int[] numbers = new int[8];
+        /**
+         * The flow number of each exchange that may still change (its index → number); an exchange that is
+         * over leaves, so a kept-alive connection carrying millions of requests holds a handful of entries.
+         */
+        final Map<Integer, Integer> numbers = new HashMap<>();
 
         Live(ConnectionInfo info) {
             this.info = info;
@@ -43,6 +46,8 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
 
     /** Connections being decoded; writer thread only. */
     private final Map<Long, Live> live = new HashMap<>();
+    /** The strings rows repeat; writer thread only. */
+    private final SharedStrings shared = new SharedStrings();
     private int lastNumber;
     /** Flows changed since the last drain, in the order they first changed; guarded by itself. */
     private final Map<Flow.Key, Flow> pending = new LinkedHashMap<>();
@@ -126,8 +131,13 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
                     if (e.request() == null) {
                         continue; // bytes that never made a request: no row
                     }
-                    int number = e.index() < l.numbers.length ? l.numbers[e.index()] : 0;
-                    (number == 0 ? fresh : updated).add(Flows.of(number, l.info, e));
+                    boolean over = e.state() == Exchange.State.COMPLETE || e.state() == Exchange.State.FAILED;
+                    Integer number = over ? l.numbers.remove(e.index()) : l.numbers.get(e.index());
+                    Flow row = Flows.of(number == null ? 0 : number, l.info, e, shared);
+                    (number == null ? fresh : updated).add(row);
+                    if (number == null && !over) {
+                        l.numbers.put(e.index(), 0); // numbered below, with the batch's other new flows
+                    }
                 }
             }
             if (!l.info.isOpen()) {
@@ -143,11 +153,8 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
         for (Flow f : fresh) {
             Flow n = Flows.renumbered(f, ++lastNumber);
             Live l = live.get(f.connectionId());
-            if (l != null) {
-                if (f.index() >= l.numbers.length) {
-                    l.numbers = java.util.Arrays.copyOf(l.numbers, Math.max(l.numbers.length * 2, f.index() + 1));
-                }
-                l.numbers[f.index()] = n.number();
+            if (l != null && l.numbers.containsKey(f.index())) {
+                l.numbers.put(f.index(), n.number());
             }
             numbered.add(n);
         }
