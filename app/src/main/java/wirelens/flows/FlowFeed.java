@@ -51,6 +51,8 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
     private int lastNumber;
     /** Flows changed since the last drain, in the order they first changed; guarded by itself. */
     private final Map<Flow.Key, Flow> pending = new LinkedHashMap<>();
+    /** Most rows kept waiting for a drain; the oldest go first (the list would let them go anyway). */
+    private volatile int maxPending = 100_000;
 
     @Override
     public void accept(List<CaptureUpdate> updates) {
@@ -165,7 +167,18 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
             for (Flow f : updated) {
                 pending.put(f.key(), f);
             }
+            // a window that falls behind a flood drains late: what waits stays bounded by what the list keeps
+            var oldest = pending.keySet().iterator();
+            for (int excess = pending.size() - maxPending; excess > 0 && oldest.hasNext(); excess--) {
+                oldest.next();
+                oldest.remove();
+            }
         }
+    }
+
+    /** Keeps at most this many rows between two drains, the newest (the list's own limit). */
+    public void setMaxPending(int rows) {
+        maxPending = Math.max(1, rows);
     }
 
     /** The flows that changed since the last call, latest state each, in the order they first changed. */

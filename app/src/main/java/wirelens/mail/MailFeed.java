@@ -37,6 +37,8 @@ public final class MailFeed implements Consumer<List<CaptureUpdate>> {
     private final Map<Long, Live> live = new HashMap<>();
     /** Rows changed since the last drain, in the order they first changed; guarded by itself. */
     private final Map<MailMessage.Key, MailMessage> pending = new LinkedHashMap<>();
+    /** Most rows kept waiting for a drain; the oldest go first (the list would let them go anyway). */
+    private volatile int maxPending = 100_000;
 
     @Override
     public void accept(List<CaptureUpdate> updates) {
@@ -95,7 +97,17 @@ public final class MailFeed implements Consumer<List<CaptureUpdate>> {
             for (MailMessage m : rows) {
                 pending.put(m.key(), m);
             }
+            var oldest = pending.keySet().iterator();
+            for (int excess = pending.size() - maxPending; excess > 0 && oldest.hasNext(); excess--) {
+                oldest.next();
+                oldest.remove();
+            }
         }
+    }
+
+    /** Keeps at most this many rows between two drains, the newest (the list's own limit). */
+    public void setMaxPending(int rows) {
+        maxPending = Math.max(1, rows);
     }
 
     /** The rows that changed since the last call, latest state each, in the order they first changed. */

@@ -385,6 +385,10 @@ final class MainWindow {
         int fits = limit == ListLimit.ALL && !capped ? limit : ListLimit.fitting(limit, Runtime.getRuntime().maxMemory());
         table.setLimit(fits);
         lists.setLimit(fits);
+        if (live != null) {
+            live.flows.setMaxPending(fits);
+            live.mail.setMaxPending(fits);
+        }
         if (fits < limit) {
             notifications.info("The list keeps " + ListLimit.label(fits) + " connections in this window's memory ("
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); it keeps " + ListLimit.label(limit)
