@@ -44,6 +44,8 @@ final class Format {
     static final int REC_GAP = 8;
     /** In file 2 and on of a ring: the connections still open have been restated up to here. */
     static final int REC_RESTATED = 9;
+    /** An HTTP proxy connection's requests go to an origin from here on: i64 id, i64 time, str HOST:PORT. */
+    static final int REC_ORIGIN = 10;
     /** A TLS record's certificates stop here, so a record stays well inside what a reader accepts. */
     static final int MAX_TLS_CHAIN_BYTES = 48 * 1024;
     static final int RECORD_VERSION = 1;

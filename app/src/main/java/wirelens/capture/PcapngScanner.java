@@ -407,6 +407,11 @@ final class PcapngScanner {
                     EngineEvent.Tls t = tls(b);
                     known(pos, t.connectionId(), updater.tls(t));
                 }
+                case Format.REC_ORIGIN -> {
+                    long id = b.getLong();
+                    b.getLong();
+                    known(pos, id, updater.origin(id, string(b), null));
+                }
                 case Format.REC_CHUNK -> note("chunk at offset " + pos + " skipped: not where a chunk belongs");
                 default -> note("record at offset " + pos + " skipped: unknown record type " + type);
             }

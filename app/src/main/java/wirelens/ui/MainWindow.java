@@ -348,8 +348,7 @@ final class MainWindow {
     private void reportFailures(List<ConnectionInfo> failed) {
         if (failed.size() == 1) {
             ConnectionInfo c = failed.get(0);
-            notifications.error("Connection #" + c.id() + " to " + wirelens.engine.Hosts.format(c.target())
-                    + " failed: " + c.endReason());
+            notifications.error("Connection #" + c.id() + " to " + c.destination() + " failed: " + c.endReason());
         } else if (failed.size() > 1) {
             ConnectionInfo c = failed.get(failed.size() - 1);
             notifications.error(failed.size() + " connections failed; the last, #" + c.id() + ": " + c.endReason());

@@ -1,5 +1,6 @@
 package wirelens.ui.connections;
 
+import java.util.List;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -96,10 +97,21 @@ public final class ConnectionRow {
         return Hosts.format(info.get().client());
     }
 
-    /** The target's address, after the name the client asked for over TLS if it sent one. */
+    /**
+     * Where the connection goes: an HTTP proxy's latest origin as the client named it, else the target's
+     * address; after the name the client asked for over TLS if it sent another one.
+     */
     public String targetText() {
-        String address = Hosts.format(info.get().target());
-        return serverName == null ? address : serverName + " (" + address + ")";
+        String origin = info.get().origin();
+        String address = info.get().destination();
+        boolean named = serverName == null || (origin != null && origin.startsWith(serverName + ":"));
+        return named ? address : serverName + " (" + address + ")";
+    }
+
+    /** Every origin of a kept-alive HTTP proxy connection that went to more than one, in order; else null. */
+    String originsText() {
+        List<String> origins = info.get().origins();
+        return origins.size() < 2 ? null : "Origins, in order:\n" + String.join("\n", origins);
     }
 
     /** Duration so far for an open connection ({@code nowNanos} epoch), final once it ended. */
@@ -118,6 +130,7 @@ public final class ConnectionRow {
                 || c.listenerName().toLowerCase(Locale.ROOT).contains(needle)
                 || clientText().toLowerCase(Locale.ROOT).contains(needle)
                 || targetText().toLowerCase(Locale.ROOT).contains(needle)
+                || c.origins().stream().anyMatch(o -> o.toLowerCase(Locale.ROOT).contains(needle))
                 || stateText().toLowerCase(Locale.ROOT).contains(needle)
                 || tlsText().toLowerCase(Locale.ROOT).contains(needle);
     }

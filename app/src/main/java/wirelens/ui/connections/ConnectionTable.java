@@ -263,8 +263,12 @@ public final class ConnectionTable {
         }
     }
 
-    /** The target, named by the SNI once TLS told it: follows the row's TLS as well as its info. */
+    /**
+     * The target, named by the SNI once TLS told it: follows the row's TLS as well as its info. A
+     * kept-alive HTTP proxy connection shows its latest origin, and all of them in a tooltip.
+     */
     private final class TargetCell extends RowCell {
+        private final Tooltip origins = new Tooltip();
         private ConnectionRow watched;
         private final javafx.beans.InvalidationListener tlsChanged = o -> {
             if (watched != null) {
@@ -289,6 +293,9 @@ public final class ConnectionTable {
                     row.tlsProperty().addListener(tlsChanged);
                 }
             }
+            String all = row == null ? null : row.originsText();
+            origins.setText(all);
+            setTooltip(all == null ? null : origins);
         }
     }
 
@@ -411,7 +418,7 @@ public final class ConnectionTable {
                 Comparator.comparingLong(ConnectionInfo::openedNanos), 100));
         table.getColumns().add(textColumn("Listener", ConnectionInfo::listenerName, 90));
         table.getColumns().add(textColumn("Client", c -> Hosts.format(c.client()), 130));
-        TableColumn<ConnectionRow, ConnectionInfo> target = textColumn("Target", c -> Hosts.format(c.target()), 130);
+        TableColumn<ConnectionRow, ConnectionInfo> target = textColumn("Target", ConnectionInfo::destination, 130);
         target.setCellFactory(col -> new TargetCell());
         table.getColumns().add(target);
         TableColumn<ConnectionRow, String> tls = new TableColumn<>("TLS");

@@ -3,6 +3,7 @@ package wirelens.ui.connections;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import wirelens.capture.ConnectionEnd;
 import wirelens.capture.ConnectionInfo;
@@ -13,7 +14,7 @@ class ConnectionRowTest {
 
     private static ConnectionRow ended(ConnectionEnd end, String reason) {
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", 40000);
-        return new ConnectionRow(new ConnectionInfo(1, 1, "http proxy 8080", ListenerKind.HTTP, a, a, 1, 2, end, reason,
+        return new ConnectionRow(new ConnectionInfo(1, 1, "http proxy 8080", ListenerKind.HTTP, a, a, List.of(), 1, 2, end, reason,
                 10, 20, 2, false, false), true);
     }
 
