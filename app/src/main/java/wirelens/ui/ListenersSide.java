@@ -26,8 +26,8 @@ final class ListenersSide {
     private final Consumer<String> onError;
     private final CheckMenuItem menuItem = new CheckMenuItem("Listeners");
     private final ToggleButton button = new ToggleButton("Listeners");
-    /** Where the divider was when the pane was last shown: a quarter of the width to begin with. */
-    private double divider = 0.25;
+    /** Where the divider was when the pane was last shown: wide enough for its buttons to begin with. */
+    private double divider = 0.27;
 
     ListenersSide(ListenerPane listeners, Node traffic, Path file, Consumer<String> onError) {
         this.pane = listeners.node();

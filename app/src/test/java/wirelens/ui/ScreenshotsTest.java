@@ -91,7 +91,7 @@ class ScreenshotsTest {
      */
     private void assertSelectedRowsReadableInBothThemes() throws Exception {
         javafx.scene.control.TableView<ConnectionRow> connections = fx(() -> window.connections().table());
-        javafx.scene.control.TableView<?> listeners = fx(() -> (javafx.scene.control.TableView<?>)
+        javafx.scene.control.ListView<?> listeners = fx(() -> (javafx.scene.control.ListView<?>)
                 window.listenerPane().node().lookup("#listeners"));
         for (Theme.Choice theme : List.of(Theme.Choice.LIGHT, Theme.Choice.DARK)) {
             fxRun(() -> Theme.apply(theme));
@@ -106,13 +106,43 @@ class ScreenshotsTest {
                             window.connections().row(id));
                 }
             }
-            fxRun(() -> listeners.getSelectionModel().select(0));
-            assertReadable(theme + ", listeners", listeners, fx(() -> listeners.getItems().get(0)));
+            for (boolean focused : List.of(false, true)) {
+                fxRun(() -> {
+                    listeners.getSelectionModel().select(1);
+                    (focused ? listeners : window.view(3).node()).requestFocus();
+                });
+                assertListReadable(theme + (focused ? ", focused" : ", unfocused") + ", listeners", listeners,
+                        fx(() -> listeners.getItems().get(1)));
+            }
         }
         fxRun(() -> {
             Theme.apply(Theme.Choice.LIGHT);
             connections.getSelectionModel().select(window.connections().row(3));
         });
+    }
+
+    /** The selected cell of {@code item}: each of its labels against the cell's background. */
+    private static void assertListReadable(String what, javafx.scene.control.ListView<?> list, Object item)
+            throws Exception {
+        List<Color[]> pairs = fx(() -> {
+            list.applyCss();
+            list.layout();
+            javafx.scene.control.ListCell<?> cell = list.lookupAll(".list-cell").stream()
+                    .map(n -> (javafx.scene.control.ListCell<?>) n)
+                    .filter(c -> c.getItem() == item).findFirst().orElseThrow();
+            assertTrue(cell.isSelected(), what + ": selected");
+            var fills = cell.getBackground().getFills();
+            Color background = (Color) fills.get(fills.size() - 1).getFill();
+            return cell.lookupAll(".label").stream()
+                    .map(n -> (javafx.scene.control.Labeled) n)
+                    .filter(l -> l.isVisible() && l.getText() != null && !l.getText().isEmpty())
+                    .map(l -> new Color[] {(Color) l.getTextFill(), background}).toList();
+        });
+        assertTrue(pairs.size() >= 3, what + ": name, state and addresses shown");
+        for (Color[] p : pairs) {
+            double contrast = Contrast.ratio(p[0], p[1]);
+            assertTrue(contrast >= 4.5, what + ": " + p[0] + " on " + p[1] + " is " + contrast);
+        }
     }
 
     /** The selected row of {@code item}: each cell's text against the row's background. */
@@ -137,6 +167,25 @@ class ScreenshotsTest {
             double contrast = Contrast.ratio(p[0], p[1]);
             assertTrue(contrast >= 4.5, what + ": " + p[0] + " on " + p[1] + " is " + contrast);
         }
+    }
+
+    /** The Add… dialog of the listeners, in both themes; every label of its form whole. */
+    private void listenerDialogPictures() throws Exception {
+        fxRun(() -> ((javafx.scene.control.Button) window.listenerPane().node().lookup("#listener-add")).fire());
+        waitUntil("the dialog is open", () -> window.listenerPane().dialog() != null
+                && window.listenerPane().dialog().getScene().getWindow().isShowing());
+        javafx.scene.control.DialogPane dialog = fx(() -> window.listenerPane().dialog());
+        List<String> cut = fx(() -> {
+            dialog.applyCss();
+            dialog.layout();
+            return dialog.lookupAll(".label").stream().map(n -> (javafx.scene.control.Label) n)
+                    .filter(l -> l.getText() != null && !l.getText().isEmpty() && l.getWidth() + 0.5 < l.prefWidth(-1))
+                    .map(javafx.scene.control.Label::getText).toList();
+        });
+        assertEquals(List.of(), cut, "labels cut in the listener dialog");
+        Fx.screenshot(dialog.getScene(), "listener-dialog");
+        screenshotDark(dialog.getScene(), "listener-dialog");
+        fxRun(() -> ((javafx.scene.control.Button) dialog.lookupButton(javafx.scene.control.ButtonType.CANCEL)).fire());
     }
 
     /** The colours a stream view paints its lines in, and its background, as rendered. */
@@ -263,6 +312,7 @@ class ScreenshotsTest {
             Fx.screenshot(window.stage().getScene(), "main-window");
             screenshotDark(window.stage().getScene(), "main-window");
             assertSelectedRowsReadableInBothThemes();
+            listenerDialogPictures();
             fxRun(() -> {
                 window.connections().table().getSelectionModel().clearSelection();
                 window.notifications().node().getChildren().clear(); // shown in main-window.png already

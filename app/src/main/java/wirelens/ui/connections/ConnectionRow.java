@@ -89,6 +89,21 @@ public final class ConnectionRow {
         return (c.end() == ConnectionEnd.FAILED ? "error" : state().label) + ": " + c.endReason();
     }
 
+    /**
+     * The state as the column shows it: as {@link #stateText()}, less what the Target column says already,
+     * so a failed connect fits ("error: connection refused", "error: connect timed out"); the whole text is
+     * in the cell's tooltip.
+     */
+    String stateCellText() {
+        String text = stateText();
+        String prefix = "error: connect to " + info.get().destination() + " ";
+        if (!text.startsWith(prefix)) {
+            return text;
+        }
+        String rest = text.substring(prefix.length());
+        return rest.startsWith("failed: ") ? "error: " + rest.substring("failed: ".length()) : "error: connect " + rest;
+    }
+
     String startText() {
         return Units.clock(info.get().openedNanos());
     }

@@ -299,18 +299,19 @@ public final class ConnectionTable {
         }
     }
 
-    /** The state, whole in a tooltip when the column is too narrow for a failure's reason. */
+    /** The state, short enough for the column, and whole in a tooltip. */
     private final class StateCell extends RowCell {
         private final Tooltip whole = new Tooltip();
 
         StateCell() {
-            super(ConnectionRow::stateText);
+            super(ConnectionRow::stateCellText);
         }
 
         @Override
         protected void updateItem(ConnectionInfo info, boolean empty) {
             super.updateItem(info, empty);
-            String text = getText();
+            ConnectionRow row = empty || info == null ? null : byId.get(info.id());
+            String text = row == null ? null : row.stateText();
             whole.setText(text);
             setTooltip(text == null || text.isEmpty() ? null : whole);
         }
@@ -423,10 +424,11 @@ public final class ConnectionTable {
         table.getColumns().add(target);
         TableColumn<ConnectionRow, String> tls = new TableColumn<>("TLS");
         tls.setCellValueFactory(cell -> cell.getValue().tlsProperty());
-        tls.setPrefWidth(95);
+        tls.setPrefWidth(70);
         table.getColumns().add(tls);
         TableColumn<ConnectionRow, ConnectionInfo> state = column("State", ConnectionRow::stateText,
-                byRow(ConnectionRow::stateText), 150);
+                byRow(ConnectionRow::stateText), 185);
+        state.setMinWidth(180); // "error: connection refused" whole; other columns give way first
         state.setCellFactory(col -> new StateCell());
         table.getColumns().add(state);
         table.getColumns().add(titled(numberColumn("C\u2192S", ConnectionInfo::bytesClientToServer, 75),

@@ -158,7 +158,7 @@ final class ListenerForm {
         tlsIntercept.setId("listener-tls-intercept");
         tlsIntercept.setSelected(true);
         tlsPassthrough.setId("listener-tls-passthrough");
-        tlsPassthrough.setPromptText("host:port to relay untouched,\none regex a line: bank\\.example");
+        tlsPassthrough.setPromptText("hosts to relay untouched, one regex a line: bank\\.example");
         tlsPassthrough.setTooltip(new Tooltip("Hosts whose TLS is relayed untouched: one regular"
                 + " expression a line, matched against host:port (the SNI, else the target), e.g. bank\\.example"));
         tlsPassthrough.setPrefRowCount(3);
@@ -170,6 +170,7 @@ final class ListenerForm {
         error.setId("listener-form-error");
         error.setWrapText(true);
         error.setMaxWidth(420);
+        root.setPadding(new javafx.geometry.Insets(12, 12, 0, 12));
         root.getChildren().addAll(grid, error);
     }
 

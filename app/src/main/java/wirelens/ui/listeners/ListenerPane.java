@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import javafx.application.Platform;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -17,9 +16,7 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
-import javafx.scene.control.TableView;
+import javafx.scene.control.ListView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.FlowPane;
@@ -37,7 +34,7 @@ import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
 
 /**
- * The listeners: a table (name, listen address, target, status) and buttons to add and edit them (in a
+ * The listeners: a list (name, status, listen address → target; {@link ListenerCell}) and buttons to add and edit them (in a
  * dialog, {@link ListenerForm}), remove, start and stop them. Every change is saved to
  * {@link ListenerSettings} at once. The window may hide the pane; its own button asks it to.
  */
@@ -86,7 +83,7 @@ public final class ListenerPane {
     private final Notifier notifier;
     private final Runnable onChange;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
-    private final TableView<Row> table = new TableView<>(rows);
+    private final ListView<Row> table = new ListView<>(rows);
     private final VBox root = new VBox();
     private boolean saveBlocked;
     /** The add or edit dialog while it is open, else null. */
@@ -395,33 +392,15 @@ public final class ListenerPane {
         top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
 
         table.setId("listeners");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No listeners. Press Add\u2026 to make one."));
-        table.getColumns().add(column("Name", r -> r.config.name(), 90));
-        // a running listener shows the port it really got (the user may have asked for port 0)
-        table.getColumns().add(column("Listen", r -> r.bound != null ? Hosts.format(r.bound)
-                : Hosts.format(r.config.bindHost(), r.config.bindPort()), 105));
-        table.getColumns().add(column("Target", r -> r.config.targetText(), 105));
-        TableColumn<Row, String> status = new TableColumn<>("Status");
-        status.setCellValueFactory(c -> c.getValue().status);
-        status.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
-            @Override
-            protected void updateItem(String text, boolean empty) {
-                super.updateItem(text, empty);
-                setText(empty ? null : text);
-                setTooltip(empty || text == null ? null : new Tooltip(text));
-            }
-        });
-        status.setPrefWidth(70);
-        table.getColumns().add(status);
-        table.setRowFactory(t -> {
-            TableRow<Row> row = new TableRow<>();
-            row.setOnMouseClicked(e -> {
-                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !row.isEmpty()) {
-                    openDialog(row.getItem());
+        table.setCellFactory(v -> {
+            ListenerCell cell = new ListenerCell();
+            cell.setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !cell.isEmpty()) {
+                    openDialog(cell.getItem());
                 }
             });
-            return row;
+            return cell;
         });
         table.setPrefHeight(180);
         VBox.setVgrow(table, Priority.ALWAYS);
@@ -452,14 +431,6 @@ public final class ListenerPane {
         }
         FlowPane buttons = new FlowPane(6, 6, add, edit, remove, start, stop);
         root.getChildren().addAll(top, table, buttons);
-    }
-
-    private static TableColumn<Row, String> column(String title, java.util.function.Function<Row, String> value,
-            double width) {
-        TableColumn<Row, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        c.setPrefWidth(width);
-        return c;
     }
 
     private static Button button(String text, String id, Runnable action) {

@@ -28,4 +28,16 @@ class ConnectionRowTest {
         assertEquals("reset", ended(ConnectionEnd.RESET, null).stateText());
         assertEquals("error", ended(ConnectionEnd.FAILED, null).stateText());
     }
+
+    @Test
+    void theStateColumnLeavesOutTheTargetItShowsBeside() {
+        // the row's target is 127.0.0.1:40000 (no origin): the column says only what went wrong
+        assertEquals("error: connection refused",
+                ended(ConnectionEnd.FAILED, "connect to 127.0.0.1:40000 failed: connection refused").stateCellText());
+        assertEquals("error: connect timed out",
+                ended(ConnectionEnd.FAILED, "connect to 127.0.0.1:40000 timed out").stateCellText());
+        assertEquals("error: connect to 192.0.2.1:25 failed: connection refused",
+                ended(ConnectionEnd.FAILED, "connect to 192.0.2.1:25 failed: connection refused").stateCellText());
+        assertEquals("closed: idle timeout 5m", ended(ConnectionEnd.CLOSED, "idle timeout 5m").stateCellText());
+    }
 }
