@@ -30,7 +30,7 @@ public final class CaptureText {
                 "client>", "<server", "duration", "end"));
         for (ConnectionInfo c : all) {
             out.append(String.format(Locale.ROOT, "%6d  %-22s %-28s %12d %12d %10s  %s%n", c.id(),
-                    Hosts.format(c.client()), Hosts.format(c.target()), c.bytesClientToServer(),
+                    Hosts.format(c.client()), c.destination(), c.bytesClientToServer(),
                     c.bytesServerToClient(), c.isOpen() ? "-" : Units.duration(c.durationNanos()),
                     ending(c) + tls(index.tlsSummary(c.id())) + handshake(index.proxyHandshake(c.id()), c)));
         }
@@ -66,7 +66,7 @@ public final class CaptureText {
         ConnectionInfo c = index.connection(connectionId).orElseThrow(() -> new CaptureFormatException(
                 file.path() + ": no connection " + connectionId + " (there are " + index.connectionCount()
                         + "; see --read without --dump)"));
-        out.append("connection " + c.id() + "  " + Hosts.format(c.client()) + " > " + Hosts.format(c.target())
+        out.append("connection " + c.id() + "  " + Hosts.format(c.client()) + " > " + c.destination()
                 + "  listener " + c.listenerName() + System.lineSeparator());
         long[] sent = new long[2];
         int count = index.chunkCount(connectionId);

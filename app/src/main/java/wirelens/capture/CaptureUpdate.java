@@ -27,6 +27,9 @@ public sealed interface CaptureUpdate {
     /** The target got connected (address now known) or one side half-closed. */
     record ConnectionChanged(ConnectionInfo connection) implements CaptureUpdate {}
 
+    /** An HTTP proxy connection's requests go to another origin ({@link ConnectionInfo#origin()}). */
+    record OriginChosen(ConnectionInfo connection) implements CaptureUpdate {}
+
     /** The connection ended: closed, reset or failed (see {@link ConnectionInfo#end()}). */
     record ConnectionEnded(ConnectionInfo connection) implements CaptureUpdate {}
 

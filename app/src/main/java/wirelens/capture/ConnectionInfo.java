@@ -1,7 +1,10 @@
 package wirelens.capture;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import wirelens.engine.Direction;
+import wirelens.engine.Hosts;
 import wirelens.engine.ListenerKind;
 
 /**
@@ -14,6 +17,8 @@ import wirelens.engine.ListenerKind;
  * @param listenerKind        forward or http
  * @param client              the client's address
  * @param target              where the engine connected (updated once the target is connected)
+ * @param origins             an HTTP proxy connection's origins ({@code HOST:PORT} of a request or CONNECT),
+ *                            in the order the proxy went to them; empty for other listeners
  * @param openedNanos         accept time, epoch nanoseconds
  * @param closedNanos         end time, epoch nanoseconds; 0 while {@link ConnectionEnd#OPEN}
  * @param end                 how it ended
@@ -32,6 +37,7 @@ public record ConnectionInfo(
         ListenerKind listenerKind,
         InetSocketAddress client,
         InetSocketAddress target,
+        List<String> origins,
         long openedNanos,
         long closedNanos,
         ConnectionEnd end,
@@ -41,6 +47,21 @@ public record ConnectionInfo(
         int chunkCount,
         boolean clientFinished,
         boolean serverFinished) {
+
+    public ConnectionInfo {
+        origins = List.copyOf(origins);
+    }
+
+    /** Where an HTTP proxy connection's requests go now, or null before the first request (and for other listeners). */
+    public String origin() {
+        return origins.isEmpty() ? null : origins.get(origins.size() - 1);
+    }
+
+    /** Where the connection goes, for people: {@link #origin()} when there is one, else the target's address. */
+    public String destination() {
+        String origin = origin();
+        return origin != null ? origin : Hosts.format(target);
+    }
 
     public boolean isOpen() {
         return end == ConnectionEnd.OPEN;
@@ -60,21 +81,29 @@ public record ConnectionInfo(
     }
 
     ConnectionInfo withTarget(InetSocketAddress newTarget) {
-        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, newTarget, openedNanos,
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, newTarget, origins, openedNanos,
+                closedNanos, end, endReason, bytesClientToServer, bytesServerToClient, chunkCount, clientFinished,
+                serverFinished);
+    }
+
+    ConnectionInfo withOrigin(String origin) {
+        List<String> all = new ArrayList<>(origins);
+        all.add(origin);
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, all, openedNanos,
                 closedNanos, end, endReason, bytesClientToServer, bytesServerToClient, chunkCount, clientFinished,
                 serverFinished);
     }
 
     ConnectionInfo withChunk(Direction direction, int forwardedLength) {
         boolean c2s = direction == Direction.CLIENT_TO_SERVER;
-        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, origins, openedNanos,
                 closedNanos, end, endReason, bytesClientToServer + (c2s ? forwardedLength : 0),
                 bytesServerToClient + (c2s ? 0 : forwardedLength), chunkCount + 1, clientFinished, serverFinished);
     }
 
     ConnectionInfo withFinished(Direction direction) {
         boolean c2s = direction == Direction.CLIENT_TO_SERVER;
-        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, origins, openedNanos,
                 closedNanos, end, endReason, bytesClientToServer, bytesServerToClient, chunkCount,
                 clientFinished || c2s, serverFinished || !c2s);
     }
@@ -85,7 +114,7 @@ public record ConnectionInfo(
      */
     ConnectionInfo withEnd(ConnectionEnd newEnd, long timeNanos, String why, long engineClientToServer,
             long engineServerToClient) {
-        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, openedNanos,
+        return new ConnectionInfo(id, listenerId, listenerName, listenerKind, client, target, origins, openedNanos,
                 timeNanos, newEnd, why, Math.max(bytesClientToServer, engineClientToServer),
                 Math.max(bytesServerToClient, engineServerToClient), chunkCount, clientFinished, serverFinished);
     }

@@ -46,6 +46,8 @@ final class Format {
     static final int REC_RESTATED = 9;
     /** A proxy's own handshake with its client (SOCKS5), which is not stream data. */
     static final int REC_PROXY_HANDSHAKE = 10;
+    /** An HTTP proxy connection's requests go to an origin from here on: i64 id, i64 time, str HOST:PORT. */
+    static final int REC_ORIGIN = 11;
     /** A TLS record's certificates stop here, so a record stays well inside what a reader accepts. */
     static final int MAX_TLS_CHAIN_BYTES = 48 * 1024;
     static final int RECORD_VERSION = 1;

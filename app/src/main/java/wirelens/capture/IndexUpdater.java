@@ -24,6 +24,8 @@ final class IndexUpdater {
                     o.target(), o.timeNanos()), out);
         } else if (event instanceof EngineEvent.TargetConnected t) {
             target(t.connectionId(), t.target(), out);
+        } else if (event instanceof EngineEvent.Origin o) {
+            origin(o.connectionId(), o.origin(), out);
         } else if (event instanceof EngineEvent.Chunk c) {
             boolean dropped = c.dropped();
             ChunkInfo chunk = chunk(c.connectionId(), c.direction(), c.timeNanos(), c.originalLength(),
@@ -57,7 +59,7 @@ final class IndexUpdater {
 
     static ConnectionInfo opened(long id, int listenerId, String listenerName, ListenerKind kind,
             InetSocketAddress client, InetSocketAddress target, long timeNanos) {
-        return new ConnectionInfo(id, listenerId, listenerName, kind, client, target, timeNanos, 0,
+        return new ConnectionInfo(id, listenerId, listenerName, kind, client, target, List.of(), timeNanos, 0,
                 ConnectionEnd.OPEN, null, 0, 0, 0, false, false);
     }
 
@@ -75,6 +77,21 @@ final class IndexUpdater {
 
     boolean target(long id, InetSocketAddress target, List<CaptureUpdate> out) {
         return changed(index.update(id, c -> c.withTarget(target)), out);
+    }
+
+    /** Returns false when the id was unknown; an origin the connection has already as its latest changes nothing. */
+    boolean origin(long id, String origin, List<CaptureUpdate> out) {
+        ConnectionInfo before = index.connection(id).orElse(null);
+        if (before == null) {
+            return false;
+        }
+        if (!origin.equals(before.origin())) {
+            ConnectionInfo info = index.update(id, c -> c.withOrigin(origin));
+            if (info != null && out != null) {
+                out.add(new CaptureUpdate.OriginChosen(info));
+            }
+        }
+        return true;
     }
 
     boolean tls(EngineEvent.Tls t) {

@@ -187,30 +187,37 @@ final class PcapngEncoder {
             Stream s = streams.get(t.connectionId());
             if (s != null) {
                 start(s, t.timeNanos(), null); // the opened record must come first, or a reader skips this one
-                byte[] record = tlsRecord(t);
-                s.tls.add(record);
-                if (!paused) {
-                    block(record);
-                    s.tlsWritten = s.tls.size();
-                }
+                connectionRecord(s, tlsRecord(t));
+            }
+        } else if (event instanceof EngineEvent.Origin o) {
+            Stream s = streams.get(o.connectionId());
+            if (s != null && !o.origin().equals(s.origin)) {
+                s.origin = o.origin();
+                start(s, o.timeNanos(), null); // the stream's SYN carries the opened record, which must come first
+                connectionRecord(s, new RecordBody(Format.REC_ORIGIN).i64(o.connectionId()).i64(o.timeNanos())
+                        .str(o.origin()).bytes());
             }
         } else if (event instanceof EngineEvent.ProxyHandshake h) {
             Stream s = streams.get(h.connectionId());
             if (s != null) {
                 // a handshake that failed ends the connection before a target: the stream is then to the proxy
                 start(s, h.timeNanos(), null);
-                byte[] record = proxyHandshakeRecord(h);
-                s.tls.add(record); // restated with the stream's TLS records at a ring's rotation
-                if (!paused) {
-                    block(record);
-                    s.tlsWritten = s.tls.size();
-                }
+                connectionRecord(s, proxyHandshakeRecord(h)); // restated with the stream's records at a ring's rotation
             }
         } else if (event instanceof EngineEvent.Failed f) {
             end(f.connectionId(), event);
         }
         flushIfFull();
         return chunkOffset;
+    }
+
+    /** A record of a connection that no packet carries (TLS, origin): a block now, and again in each new file. */
+    private void connectionRecord(Stream s, byte[] record) {
+        s.records.add(record);
+        if (!paused) {
+            block(record);
+            s.recordsWritten = s.records.size();
+        }
     }
 
     /**
@@ -273,14 +280,14 @@ final class PcapngEncoder {
             s.inFile = false;
             s.finClientWritten = false;
             s.finServerWritten = false;
-            s.tlsWritten = 0;
+            s.recordsWritten = 0;
         }
     }
 
     /**
      * Writes, at the start of file {@code part} of a ring, what a reader of this file alone needs for
      * each connection still open: its handshake (the opened and target records, with sequence numbers
-     * that go on from where the stream is), its FINs so far, its TLS records; then a restated record
+     * that go on from where the stream is), its FINs so far, its TLS and origin records; then a restated record
      * that says where the restating ends.
      */
     void restateOpen(long timeNanos, int part) {
@@ -346,7 +353,7 @@ final class PcapngEncoder {
         return total;
     }
 
-    /** The handshake "as of now" (so the stream's next bytes follow on), FINs so far, TLS records. */
+    /** The handshake "as of now" (so the stream's next bytes follow on), FINs so far, TLS and origin records. */
     private void restate(Stream s, long timeNanos) {
         long client = s.seqClient - (s.finClient ? 1 : 0);
         long server = s.seqServer - (s.finServer ? 1 : 0);
@@ -356,11 +363,11 @@ final class PcapngEncoder {
         packet(s, Direction.CLIENT_TO_SERVER, timeNanos, TCP_ACK, client, server, null, 0, 0, null);
         s.finClientWritten = false;
         s.finServerWritten = false;
-        s.tlsWritten = 0;
+        s.recordsWritten = 0;
         writeMissed(s, timeNanos);
     }
 
-    /** FINs and TLS records the file does not show yet. */
+    /** FINs, TLS and origin records the file does not show yet. */
     private void writeMissed(Stream s, long timeNanos) {
         if (s.finClient && !s.finClientWritten) {
             missedFin(s, Direction.CLIENT_TO_SERVER, timeNanos);
@@ -368,10 +375,10 @@ final class PcapngEncoder {
         if (s.finServer && !s.finServerWritten) {
             missedFin(s, Direction.SERVER_TO_CLIENT, timeNanos);
         }
-        for (int i = s.tlsWritten; i < s.tls.size(); i++) {
-            block(s.tls.get(i));
+        for (int i = s.recordsWritten; i < s.records.size(); i++) {
+            block(s.records.get(i));
         }
-        s.tlsWritten = s.tls.size();
+        s.recordsWritten = s.records.size();
     }
 
     private void missedFin(Stream s, Direction from, long timeNanos) {
@@ -801,12 +808,15 @@ final class PcapngEncoder {
         boolean started;
         boolean finClient;
         boolean finServer;
-        /** Whether the current file shows this stream (its handshake), and which of its FINs and TLS records. */
+        /** Whether the current file shows this stream (its handshake), and which of its FINs and records. */
         boolean inFile;
         boolean finClientWritten;
         boolean finServerWritten;
-        int tlsWritten;
-        final List<byte[]> tls = new ArrayList<>(2);
+        int recordsWritten;
+        /** Its TLS and origin records, in order: written as they come and restated in each new file. */
+        final List<byte[]> records = new ArrayList<>(2);
+        /** The origin last recorded (HTTP proxy), or null. */
+        String origin;
         byte[] targetRecord;
         /** Bytes of each direction not recorded while paused, not yet told in the file. */
         long skippedClient;

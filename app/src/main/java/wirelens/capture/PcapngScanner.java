@@ -414,6 +414,11 @@ final class PcapngScanner {
                     EngineEvent.ProxyHandshake h = proxyHandshake(b);
                     known(pos, h.connectionId(), updater.proxyHandshake(h, null));
                 }
+                case Format.REC_ORIGIN -> {
+                    long id = b.getLong();
+                    b.getLong();
+                    known(pos, id, updater.origin(id, string(b), null));
+                }
                 case Format.REC_CHUNK -> note("chunk at offset " + pos + " skipped: not where a chunk belongs");
                 default -> note("record at offset " + pos + " skipped: unknown record type " + type);
             }

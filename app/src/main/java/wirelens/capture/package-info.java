@@ -53,8 +53,9 @@
  *     traffic) and the records survive tools that rewrite packets; only edited, dropped or injected chunks
  *     get a custom block, with the original bytes. Families that differ are written IPv4-mapped; an HTTP
  *     proxy connection's target is the proxy's own address, because that is what the client connected to
- *     and one client connection may reach several origins, while a SOCKS5 connection's is the one target it
- *     asked for (its handshake is a record of its own, not stream data, so the stream starts after it); resets are drawn from the target side because
+ *     and one client connection may reach several origins (origin records name them, in order), while a SOCKS5
+ *     connection's is the one target it asked for (its handshake is a record of its own, not stream data, so the
+ *     stream starts after it); resets are drawn from the target side because
  *     the engine does not say which side reset; checksums are 0 (Wireshark does not check them by
  *     default); the PEN is 32473, the number reserved for documentation, until Wirelens has its own.
  * </ul>

@@ -11,9 +11,9 @@ import wirelens.engine.EngineEvent;
 import wirelens.engine.Hosts;
 
 /**
- * The headless output: one line on stdout per connection opened and per connection ended, with its byte
- * counts, and one for a SOCKS5 handshake (unless quiet). Engine notices and capture write failures are diagnostics, not output: they go
- * to {@code log}.
+ * The headless output: one line on stdout per connection opened, per origin an HTTP proxy connection goes
+ * to, per SOCKS5 handshake, and per connection ended, with its byte counts (unless quiet). Engine notices
+ * and capture write failures are diagnostics, not output: they go to {@code log}.
  */
 final class HeadlessPrinter {
     private final PrintWriter out;
@@ -33,6 +33,10 @@ final class HeadlessPrinter {
             if (!quiet) {
                 out.println("#" + o.connectionId() + " open " + Hosts.format(o.client()) + " -> "
                         + Hosts.format(o.target()) + " (" + o.listener().name() + ")");
+            }
+        } else if (event instanceof EngineEvent.Origin o) {
+            if (!quiet) {
+                out.println(originLine(o.connectionId(), o.origin()));
             }
         } else if (event instanceof EngineEvent.Closed c) {
             long duration = c.timeNanos() - openedAt.getOrDefault(c.connectionId(), c.timeNanos());
@@ -74,6 +78,10 @@ final class HeadlessPrinter {
                 if (!quiet) {
                     out.println("#" + c.id() + " open " + Hosts.format(c.client()) + " -> " + Hosts.format(c.target())
                             + " (" + c.listenerName() + ")");
+                }
+            } else if (u instanceof CaptureUpdate.OriginChosen o) {
+                if (!quiet) {
+                    out.println(originLine(o.connection().id(), o.connection().origin()));
                 }
             } else if (u instanceof CaptureUpdate.ConnectionEnded e) {
                 ConnectionInfo c = e.connection();
@@ -134,6 +142,11 @@ final class HeadlessPrinter {
             sb.append(" STARTTLS");
         }
         return sb.toString();
+    }
+
+    /** {@code #3 origin example.com:80}: where an HTTP proxy connection's requests go from now on. */
+    private static String originLine(long id, String origin) {
+        return "#" + id + " origin " + origin;
     }
 
     /** {@code " (idle timeout 5m)"} for an end Wirelens chose, nothing for one the peers brought about. */

@@ -73,6 +73,8 @@ final class Connection implements SessionOutput {
     private String endReason;
     /** Messages the session holds at breakpoints now (the user deciding is not idleness). */
     private int heldMessages;
+    /** The error a finishing connection ends with once flushed; null: it ends as closed. */
+    private String failure;
 
     Connection(long id, int listenerId, ListenerConfig listener, Session session, SelectorLoop loop,
             SocketChannel clientChannel) {
@@ -326,6 +328,10 @@ final class Connection implements SessionOutput {
     public void connect(String host, int port) {
         if (target != null) {
             closeTarget();
+        }
+        if (listener.kind() == ListenerKind.HTTP) {
+            // the proxy's own address is all the accept said; the user wants to see where requests go
+            loop.emit(new EngineEvent.Origin(id, EpochClock.nowNanos(), Hosts.format(host, port)));
         }
         Endpoint t = new Endpoint(this, Side.TARGET, loop);
         t.connecting = true;
@@ -633,11 +639,18 @@ final class Connection implements SessionOutput {
         finish();
     }
 
+    @Override
+    public void finishFailed(String message) {
+        failure = message;
+        finish();
+    }
+
     private void finishIfFlushed() {
         if (ended || client.unsent() || (target != null && target.unsent())) {
             return;
         }
-        end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], false, endReason), false);
+        end(failure != null ? new EngineEvent.Failed(id, EpochClock.nowNanos(), failure, bytes[0], bytes[1])
+                : new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], false, endReason), false);
     }
 
     @Override

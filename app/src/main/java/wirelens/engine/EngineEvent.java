@@ -3,9 +3,9 @@ package wirelens.engine;
 import java.net.InetSocketAddress;
 
 /**
- * Everything the engine reports. Events of one connection are published in order: {@link Opened},
- * then any number of {@link Chunk}, {@link TargetConnected} and {@link HalfClosed}, then exactly one
- * of {@link Closed} or {@link Failed}. Times are wall-clock nanoseconds since the epoch
+ * Everything the engine reports. Events of one connection are published in order: {@link Opened}, then
+ * any number of {@link Origin}, {@link Chunk}, {@link TargetConnected} and {@link HalfClosed}, then
+ * exactly one of {@link Closed} or {@link Failed}. Times are wall-clock nanoseconds since the epoch
  * ({@link EpochClock}).
  */
 public sealed interface EngineEvent {
@@ -27,6 +27,13 @@ public sealed interface EngineEvent {
      */
     record Opened(long connectionId, int listenerId, ListenerConfig listener, InetSocketAddress client,
             InetSocketAddress target, long timeNanos) implements EngineEvent {}
+
+    /**
+     * An HTTP proxy connection's requests go to {@code origin} ({@code HOST:PORT} of a request's URL or of
+     * a CONNECT) from now on: sent as the proxy starts connecting to it, so before {@link TargetConnected}
+     * or the failure. A kept-alive connection may go to several origins, one after another.
+     */
+    record Origin(long connectionId, long timeNanos, String origin) implements EngineEvent {}
 
     /** The upstream connection is established; {@code target} is the resolved peer address. */
     record TargetConnected(long connectionId, InetSocketAddress target, long timeNanos) implements EngineEvent {}

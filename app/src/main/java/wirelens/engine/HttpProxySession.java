@@ -49,11 +49,13 @@ public final class HttpProxySession implements Session {
         } else if (event instanceof SessionEvent.ConnectFailed f) {
             upstream.forget();
             String where = Hosts.format(f.host(), f.port());
-            if (f.timedOut()) {
-                errorReply(out, 504, "Gateway Timeout", "connecting to " + where + " timed out");
-            } else {
-                errorReply(out, 502, "Bad Gateway", "cannot connect to " + where + ": " + f.reason());
-            }
+            // the client gets its 502 or 504, and the connection ends as a failure, as a forward one does
+            out.reply(Side.CLIENT, f.timedOut()
+                    ? ProxyHeads.errorPage(504, "Gateway Timeout", "connecting to " + where + " timed out")
+                    : ProxyHeads.errorPage(502, "Bad Gateway", "cannot connect to " + where + ": " + f.reason()));
+            mode = Mode.DONE;
+            out.finishFailed(f.timedOut() ? "connect to " + where + " timed out"
+                    : "connect to " + where + " failed: " + f.reason());
         } else {
             exchanges.handle(event, out);
         }

@@ -64,6 +64,12 @@ public interface SessionOutput {
         finish();
     }
 
+    /**
+     * Ends the connection as an error (reported to the user, as {@link #fail}) once everything queued has
+     * been sent, so that an answer the session made up (an HTTP proxy's 502) still reaches the client.
+     */
+    void finishFailed(String message);
+
     /** Ends the connection at once as a reset: both sides are closed with RST. */
     void reset(String reason);
 

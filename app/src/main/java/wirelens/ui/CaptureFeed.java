@@ -48,6 +48,8 @@ final class CaptureFeed implements Consumer<List<CaptureUpdate>> {
                 }
             } else if (u instanceof CaptureUpdate.ConnectionEnded e) {
                 changed.put(e.connection().id(), e.connection());
+            } else if (u instanceof CaptureUpdate.OriginChosen o) {
+                changed.put(o.connection().id(), o.connection());
             } else {
                 other.add(u);
             }

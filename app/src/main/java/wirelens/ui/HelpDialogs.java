@@ -27,6 +27,7 @@ final class HelpDialogs {
             new Shortcut("Ctrl+W", "Close the current stream tab"),
             new Shortcut("Ctrl+Q", "Quit"),
             new Shortcut("Ctrl+1 / Ctrl+2", "Show the current stream as text / hex"),
+            new Shortcut("Ctrl+Shift+L", "Show or hide the listeners"),
             new Shortcut("Ctrl+I", "Intercept on / off (hold chunks before they are forwarded)"),
             new Shortcut("Ctrl+Enter", "Forward the held chunk as edited (intercept tab)"),
             new Shortcut("Ctrl+Shift+Enter", "Forward the held chunk as it was"),

@@ -102,6 +102,7 @@ final class MainWindow {
     private final ConnectionTable table;
     private final TrafficLists lists;
     private final ListenerPane listeners;
+    private final ListenersSide side;
     /** Servers whose certificate the user was offered to trust (once per server). */
     private final Set<String> offeredTrust = new HashSet<>();
     private final StreamTabs streams;
@@ -148,7 +149,7 @@ final class MainWindow {
                 new MessagesView(file, notifications, this::openConnection));
         lists.resendFrom(file, notifications);
         if (live != null) {
-            applyListLimit(ListLimit.load(limitFile()));
+            applyListLimit(ListLimit.load(windowFile()));
         }
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
@@ -165,6 +166,14 @@ final class MainWindow {
             live.pluginWarnings = w -> Platform.runLater(() -> notifications.error(w));
         }
 
+        SplitPane right = new SplitPane(lists.node(), streams.node());
+        right.setOrientation(Orientation.VERTICAL);
+        right.setDividerPositions(0.42);
+        lists.onChosen(roomy -> right.setDividerPositions(roomy ? 0.78 : 0.42));
+        this.side = listeners == null ? null
+                : new ListenersSide(listeners, right, windowFile(), notifications::error);
+        javafx.scene.Node main = side == null ? right : side.node();
+
         Theme.install();
         BorderPane root = new BorderPane();
         if (live == null) {
@@ -172,15 +181,6 @@ final class MainWindow {
             root.setTop(new javafx.scene.layout.VBox(menus(), banner.node()));
         } else {
             root.setTop(menus());
-        }
-        SplitPane right = new SplitPane(lists.node(), streams.node());
-        right.setOrientation(Orientation.VERTICAL);
-        right.setDividerPositions(0.42);
-        lists.onChosen(roomy -> right.setDividerPositions(roomy ? 0.78 : 0.42));
-        SplitPane main = listeners == null ? right : new SplitPane(listeners.node(), right);
-        if (listeners != null) {
-            main.setDividerPositions(0.3);
-            SplitPane.setResizableWithParent(listeners.node(), false);
         }
         root.setCenter(new StackPane(intercept == null ? main : workspace(main), notifications.node()));
         root.setBottom(statusBar());
@@ -243,6 +243,11 @@ final class MainWindow {
 
     ListenerPane listenerPane() {
         return listeners;
+    }
+
+    /** The listeners' side panel of a live window (null in a viewer). */
+    ListenersSide listenersSide() {
+        return side;
     }
 
     StreamView view(long connectionId) {
@@ -367,9 +372,9 @@ final class MainWindow {
     private void setListLimit(int limit) {
         applyListLimit(limit);
         try {
-            ListLimit.save(limitFile(), limit);
+            ListLimit.save(windowFile(), limit);
         } catch (IOException e) {
-            notifications.error("Could not save the list limit to " + limitFile() + ": " + e.getMessage());
+            notifications.error("Could not save the list limit to " + windowFile() + ": " + e.getMessage());
         }
         letGoOldest();
         updateStatus();
@@ -396,15 +401,14 @@ final class MainWindow {
         }
     }
 
-    private Path limitFile() {
+    private Path windowFile() {
         return setup.settings().file().resolveSibling("window.properties");
     }
 
     private void reportFailures(List<ConnectionInfo> failed) {
         if (failed.size() == 1) {
             ConnectionInfo c = failed.get(0);
-            notifications.error("Connection #" + c.id() + " to " + wirelens.engine.Hosts.format(c.target())
-                    + " failed: " + c.endReason());
+            notifications.error("Connection #" + c.id() + " to " + c.destination() + " failed: " + c.endReason());
         } else if (failed.size() > 1) {
             ConnectionInfo c = failed.get(failed.size() - 1);
             notifications.error(failed.size() + " connections failed; the last, #" + c.id() + ": " + c.endReason());
@@ -535,7 +539,8 @@ final class MainWindow {
         Menu view = new Menu("View", null, textMode, hexMode, new SeparatorMenuItem(),
                 Theme.menu(notifications::error));
         if (live != null) {
-            view.getItems().addAll(new SeparatorMenuItem(), ListLimit.menu(table.limit(), this::setListLimit));
+            view.getItems().addAll(new SeparatorMenuItem(), side.menuItem(),
+                    ListLimit.menu(table.limit(), this::setListLimit));
         }
         Menu interceptMenu = null;
         if (live != null) {
@@ -648,8 +653,9 @@ final class MainWindow {
         if (live != null) {
             interceptButton.setId("status-intercept");
             interceptButton.setFocusTraversable(false);
+            interceptButton.setMinWidth(Region.USE_PREF_SIZE); // the counts give way, never the buttons
             interceptButton.setOnAction(e -> setIntercept(interceptButton.isSelected()));
-            bar.getChildren().add(0, interceptButton);
+            bar.getChildren().addAll(0, List.of(side.button(), interceptButton));
         }
         bar.getStyleClass().add(Styles.STATUS_BAR);
         return bar;

@@ -35,7 +35,7 @@ class CertificatesTest {
         CaptureIndex index = new CaptureIndex();
         for (long id = 1; id <= 3; id++) {
             index.add(new ConnectionInfo(id, 1, "proxy", ListenerKind.HTTP, new InetSocketAddress("127.0.0.1", 40000),
-                    new InetSocketAddress("127.0.0.1", 443), id, 0, ConnectionEnd.OPEN, null, 0, 0, 0, false, false));
+                    new InetSocketAddress("127.0.0.1", 443), java.util.List.of(), id, 0, ConnectionEnd.OPEN, null, 0, 0, 0, false, false));
             index.addTls(done(id));
         }
         TlsFacts first = index.tls(1).get(0).facts();

@@ -24,6 +24,10 @@ final class Events {
         return new EngineEvent.TargetConnected(id, new InetSocketAddress(host, port), tick());
     }
 
+    EngineEvent.Origin origin(long id, String hostPort) {
+        return new EngineEvent.Origin(id, tick(), hostPort);
+    }
+
     EngineEvent.Chunk chunk(long id, Direction d, byte[] bytes) {
         return new EngineEvent.Chunk(id, d, tick(), bytes, bytes);
     }

@@ -145,6 +145,33 @@ class RoundTripTest {
     }
 
     @Test
+    void theOriginsOfAnHttpProxyConnectionComeBackInOrder() throws Exception {
+        EventQueue q = new EventQueue(1L << 20);
+        Path file = dir.resolve("origins.pcapng");
+        Recorder recorder = Recorder.toFile(q, file);
+        Events ev = new Events();
+        q.publish(ev.opened(1, "127.0.0.1", 40001, "127.0.0.1", 8080));
+        q.publish(ev.origin(1, "localhost:8081"));
+        q.publish(ev.connected(1, "127.0.0.1", 8081));
+        q.publish(ev.chunk(1, Direction.CLIENT_TO_SERVER, ascii("GET / HTTP/1.1\r\n\r\n")));
+        q.publish(ev.origin(1, "localhost:8081")); // a retry on a fresh connection: the same origin
+        q.publish(ev.origin(1, "example.test:80"));
+        q.publish(ev.failed(1, "connect to example.test:80 failed: connection refused"));
+        recorder.start();
+        recorder.close();
+
+        assertEquals(List.of("localhost:8081", "example.test:80"),
+                recorder.index().connection(1).orElseThrow().origins());
+        try (CaptureFile read = CaptureFile.open(file)) {
+            assertEquals(List.of(), read.skipped());
+            ConnectionInfo c = read.index().connection(1).orElseThrow();
+            assertEquals(recorder.index().connection(1).orElseThrow(), c);
+            assertEquals("example.test:80", c.destination());
+            assertEquals(ConnectionEnd.FAILED, c.end());
+        }
+    }
+
+    @Test
     void tsharkFollowGivesExactlyTheForwardedBytesOfEachDirection() throws Exception {
         Tshark.assumeInstalled();
         EventQueue q = new EventQueue(1L << 30);

@@ -10,12 +10,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import wirelens.testkit.Commands;
+import wirelens.testkit.HeadlessWirelens;
+import wirelens.testkit.Loopback;
 
-/** {@code --headless --http-proxy PORT} in a child JVM: its listening line and a request through it. */
+/**
+ * {@code --headless --http-proxy PORT} in a child JVM: its listening line, a request through it, and the
+ * lines that say where requests went.
+ */
 class HttpProxyCommandTest {
 
     @Test
@@ -49,6 +57,34 @@ class HttpProxyCommandTest {
             p.destroy();
             p.waitFor(10, TimeUnit.SECONDS);
             p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theLinesNameEachOriginAndAFailedOriginConnectIsAnError(@TempDir Path dir) throws Exception {
+        Commands.assumeInstalled("/usr/bin/curl", "curl");
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        origin.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        origin.start();
+        int closed = Loopback.freePort();
+        try (HeadlessWirelens w = HeadlessWirelens.start(dir, "--http-proxy", "0")) {
+            String proxy = "http://127.0.0.1:" + w.proxyPort();
+            Commands.Result ok = Commands.run("curl", "-sS", "--max-time", "20", "-w", "%{http_code}", "-x", proxy,
+                    "http://localhost:" + origin.getAddress().getPort() + "/");
+            assertEquals("204", ok.text());
+            Commands.Result refused = Commands.run("curl", "-sS", "--max-time", "20", "-o", "/dev/null",
+                    "-w", "%{http_code}", "-x", proxy, "http://127.0.0.1:" + closed + "/");
+            assertEquals("502", refused.text());
+            w.awaitLine("#1 origin localhost:" + origin.getAddress().getPort());
+            w.awaitLine("#2 origin 127\\.0\\.0\\.1:" + closed);
+            w.awaitLine("#2 error connect to 127\\.0\\.0\\.1:" + closed
+                    + " failed: connection refused c2s=\\d+ s2c=\\d+ bytes in .*");
+            w.stop();
+        } finally {
+            origin.stop(0);
         }
     }
 

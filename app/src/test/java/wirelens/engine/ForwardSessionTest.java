@@ -68,6 +68,11 @@ class ForwardSessionTest {
         }
 
         @Override
+        public void finishFailed(String message) {
+            commands.add("finish failed: " + message);
+        }
+
+        @Override
         public void awaitRequestHead(boolean waiting) {
             awaitingHead = waiting;
         }

@@ -159,6 +159,8 @@ class HttpProxyRealClientsTest {
                 .filter(c -> c.exchanges().size() == 4).findFirst().orElseThrow();
         assertEquals(List.of(200, 200, 200, 200), conn.exchanges().stream().map(Exchange::status).toList());
         assertEquals(url("/b.txt?three"), conn.exchanges().get(1).url());
+        assertEquals(List.of("127.0.0.1:" + httpPort, "127.0.0.1:" + httpPort2), conn.origins,
+                "the engine names each origin once, as the proxy goes to it");
     }
 
     @Test
@@ -309,6 +311,11 @@ class HttpProxyRealClientsTest {
         int closedPort = Loopback.freePort();
         Commands.Result refused = curl("-w", " %{http_code}", "http://127.0.0.1:" + closedPort + "/");
         assertEquals("wirelens: cannot connect to 127.0.0.1:" + closedPort + ": connection refused\n 502", refused.text());
+        assertTrue(Wait.eventually(() -> exchanges.connections.values().stream()
+                .anyMatch(c -> c.origins.equals(List.of("127.0.0.1:" + closedPort)) && c.end != null)));
+        assertEquals("failed: connect to 127.0.0.1:" + closedPort + " failed: connection refused",
+                exchanges.connections.values().stream().filter(c -> c.origins.equals(List.of("127.0.0.1:" + closedPort)))
+                        .findFirst().orElseThrow().end, "the 502 went out and the connection ended as a failure");
 
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<Socket> fillers = new ArrayList<>();

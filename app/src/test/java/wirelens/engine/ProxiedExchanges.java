@@ -22,6 +22,8 @@ final class ProxiedExchanges implements Consumer<EngineEvent> {
         final MemoryByteSource c2s = new MemoryByteSource();
         final MemoryByteSource s2c = new MemoryByteSource();
         volatile String end;
+        /** The origins the engine named for it, in order. */
+        final List<String> origins = new java.util.concurrent.CopyOnWriteArrayList<>();
         private boolean c2sFull;
         private boolean s2cFull;
 
@@ -55,6 +57,8 @@ final class ProxiedExchanges implements Consumer<EngineEvent> {
                     keep.append(c.forwarded());
                 }
             }
+        } else if (event instanceof EngineEvent.Origin o) {
+            connections.get(o.connectionId()).origins.add(o.origin());
         } else if (event instanceof EngineEvent.HalfClosed h) {
             Conn conn = connections.get(h.connectionId());
             synchronized (conn) {

@@ -86,6 +86,11 @@ class Socks5SessionTest {
         }
 
         @Override
+        public void finishFailed(String message) {
+            commands.add("finish failed: " + message);
+        }
+
+        @Override
         public void awaitRequestHead(boolean waiting) {
             awaitingHead = waiting;
         }

@@ -92,14 +92,20 @@ class LiveWindowTest {
     }
 
     private int addListener(FxRobot robot, String name, String targetHost, int targetPort) throws Exception {
-        type(robot, "#name", name);
-        type(robot, "#bind-host", "127.0.0.1");
-        type(robot, "#bind-port", "0");
-        type(robot, "#target-host", targetHost);
-        type(robot, "#target-port", Integer.toString(targetPort));
-        robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+        ListenerDialog dialog = ListenerDialog.open(robot, window, "#listener-add");
+        dialog.type("#name", name).type("#bind-host", "127.0.0.1").type("#bind-port", "0")
+                .type("#target-host", targetHost).type("#target-port", Integer.toString(targetPort));
+        assertTrue(dialog.save(), () -> "the dialog closes once the listener is added: " + error(dialog));
         waitUntil("the listener is listening", () -> listener(name).map(r -> r.bound() != null).orElse(false));
         return fx(() -> listener(name).orElseThrow().bound().getPort());
+    }
+
+    private static String error(ListenerDialog dialog) {
+        try {
+            return dialog.error();
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     /** Queries within this test's window only (other test classes may leave windows with the same ids). */
@@ -336,30 +342,63 @@ class LiveWindowTest {
 
         // a port in use: the listener says so, and so does a notification
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            type(robot, "#name", "busy");
-            type(robot, "#bind-port", Integer.toString(busy.getLocalPort()));
-            robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+            ListenerDialog dialog = ListenerDialog.open(robot, window, "#listener-add");
+            dialog.type("#name", "busy").type("#target-port", "25").type("#bind-port", Integer.toString(busy.getLocalPort()));
+            assertTrue(dialog.save());
             waitUntil("the listener failed", () -> listener("busy").map(r -> r.status().startsWith("failed"))
                     .orElse(false));
             String status = fx(() -> listener("busy").orElseThrow().status());
             assertTrue(status.contains("already in use"), status);
             assertTrue(fx(() -> window.notifications().history().stream().anyMatch(m -> m.contains("already in use"))));
         }
-        // a port another listener of this window has is refused in the form, before anything is saved
+        // a port another listener of this window has is refused in the dialog, before anything is saved
         int taken = port;
-        type(robot, "#name", "twin");
-        type(robot, "#bind-port", Integer.toString(taken));
-        robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
-        String clash = fx(() -> here(robot).lookup("#listener-form-error").queryLabeled().getText());
+        ListenerDialog dialog = ListenerDialog.open(robot, window, "#listener-add");
+        dialog.type("#name", "twin").type("#target-port", "25").type("#bind-port", Integer.toString(taken));
+        assertFalse(dialog.save(), "the dialog stays open and says why");
+        String clash = dialog.error();
         assertTrue(clash.startsWith("Port " + taken + " is already used by the listener \u201cnowhere\u201d"), clash);
         assertTrue(listener("twin").isEmpty(), "no listener was added");
         assertTrue(new ListenerSettings(settingsPath).load().listeners().stream().noneMatch(l -> l.name().equals("twin")));
 
-        // a bad port in the form is explained next to the form
-        type(robot, "#bind-port", "70000");
-        robot.clickOn(fx(() -> here(robot).lookup("#listener-add").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
-        String formError = fx(() -> here(robot).lookup("#listener-form-error").queryLabeled().getText());
+        // a bad port is explained in the dialog
+        dialog.type("#bind-port", "70000");
+        assertFalse(dialog.save());
+        String formError = dialog.error();
         assertTrue(formError.contains("0 to 65535"), formError);
+        dialog.cancel();
+        assertTrue(listener("twin").isEmpty(), "Cancel adds nothing");
+    }
+
+    @Test
+    void theListenersHideAndStayHiddenInTheNextWindow(FxRobot robot) throws Exception {
+        ListenersSide side = fx(() -> window.listenersSide());
+        javafx.scene.Node pane = fx(() -> window.listenerPane().node());
+        assertTrue(fx(() -> pane.getScene() != null), "shown on first start");
+        robot.clickOn(fx(() -> here(robot).lookup("#listeners-hide").<Node>query()), javafx.scene.input.MouseButton.PRIMARY);
+        assertTrue(fx(() -> pane.getScene() == null && !side.menuItem().isSelected() && !side.button().isSelected()),
+                "the pane's own button hides it, and the menu and the toggle say so");
+        Path windowFile = settingsPath.resolveSibling("window.properties");
+        assertEquals("false", wirelens.ui.base.WindowProperties.load(windowFile).getProperty(ListenersSide.KEY));
+
+        MainWindow next = fx(() -> {
+            Stage stage = new Stage();
+            MainWindow w = WirelensApp.live(stage, List.of(), null, new ListenerSettings(settingsPath), dialogs,
+                    p -> {});
+            stage.show();
+            return w;
+        });
+        try {
+            assertTrue(fx(() -> next.listenerPane().node().getScene() == null), "hidden in the next window too");
+            assertFalse(fx(() -> next.listenersSide().menuItem().isSelected()));
+        } finally {
+            fxRun(() -> next.stage().hide());
+        }
+
+        fxRun(() -> window.stage().requestFocus());
+        robot.push(KeyCode.SHORTCUT, KeyCode.SHIFT, KeyCode.L);
+        waitUntil("Shortcut+Shift+L shows the listeners again", () -> pane.getScene() != null);
+        assertEquals("true", wirelens.ui.base.WindowProperties.load(windowFile).getProperty(ListenersSide.KEY));
     }
 
     @Test

@@ -85,36 +85,107 @@ class ScreenshotsTest {
     }
 
     /**
-     * The failed connection's row, selected while the table has no focus (AtlantaFX paints a subtle
-     * background then): its red text keeps 4.5:1 against that background in both themes.
+     * Selected rows keep their text at 4.5:1 (WCAG AA) against the selection's background in both themes:
+     * the failed connection's red row and an open one, with the table focused and not (AtlantaFX paints
+     * a subtle background then), and the listeners' selected row.
      */
-    private void assertSelectedErrorRowReadableInBothThemes() throws Exception {
-        fxRun(() -> {
-            window.connections().table().getSelectionModel().select(window.connections().row(2));
-            window.view(3).node().requestFocus();
-        });
+    private void assertSelectedRowsReadableInBothThemes() throws Exception {
+        javafx.scene.control.TableView<ConnectionRow> connections = fx(() -> window.connections().table());
+        javafx.scene.control.ListView<?> listeners = fx(() -> (javafx.scene.control.ListView<?>)
+                window.listenerPane().node().lookup("#listeners"));
         for (Theme.Choice theme : List.of(Theme.Choice.LIGHT, Theme.Choice.DARK)) {
             fxRun(() -> Theme.apply(theme));
-            Color[] textAndBackground = fx(() -> {
-                javafx.scene.control.TableView<ConnectionRow> table = window.connections().table();
-                table.applyCss();
-                table.layout();
-                javafx.scene.control.TableRow<?> row = table.lookupAll(".table-row-cell").stream()
-                        .map(n -> (javafx.scene.control.TableRow<?>) n)
-                        .filter(r -> r.getItem() == window.connections().row(2)).findFirst().orElseThrow();
-                javafx.scene.control.Labeled cell = (javafx.scene.control.Labeled) row.lookup(".table-cell");
-                var fills = row.getBackground().getFills();
-                return new Color[] {(Color) cell.getTextFill(), (Color) fills.get(fills.size() - 1).getFill()};
-            });
-            assertTrue(fx(() -> !window.connections().table().isFocused()
-                    && window.connections().table().getSelectionModel().getSelectedItem() == window.connections().row(2)));
-            double contrast = Contrast.ratio(textAndBackground[0], textAndBackground[1]);
-            assertTrue(contrast >= 4.5, theme + ": " + textAndBackground[0] + " on " + textAndBackground[1] + " is " + contrast);
+            for (boolean focused : List.of(false, true)) {
+                for (long id : List.of(2L, 3L)) {
+                    fxRun(() -> {
+                        connections.getSelectionModel().select(window.connections().row(id));
+                        (focused ? connections : window.view(3).node()).requestFocus();
+                    });
+                    assertTrue(fx(() -> connections.isFocused() == focused));
+                    assertReadable(theme + (focused ? ", focused" : ", unfocused") + ", row " + id, connections,
+                            window.connections().row(id));
+                }
+            }
+            for (boolean focused : List.of(false, true)) {
+                fxRun(() -> {
+                    listeners.getSelectionModel().select(1);
+                    (focused ? listeners : window.view(3).node()).requestFocus();
+                });
+                assertListReadable(theme + (focused ? ", focused" : ", unfocused") + ", listeners", listeners,
+                        fx(() -> listeners.getItems().get(1)));
+            }
         }
         fxRun(() -> {
             Theme.apply(Theme.Choice.LIGHT);
-            window.connections().table().getSelectionModel().select(window.connections().row(3));
+            connections.getSelectionModel().select(window.connections().row(3));
         });
+    }
+
+    /** The selected cell of {@code item}: each of its labels against the cell's background. */
+    private static void assertListReadable(String what, javafx.scene.control.ListView<?> list, Object item)
+            throws Exception {
+        List<Color[]> pairs = fx(() -> {
+            list.applyCss();
+            list.layout();
+            javafx.scene.control.ListCell<?> cell = list.lookupAll(".list-cell").stream()
+                    .map(n -> (javafx.scene.control.ListCell<?>) n)
+                    .filter(c -> c.getItem() == item).findFirst().orElseThrow();
+            assertTrue(cell.isSelected(), what + ": selected");
+            var fills = cell.getBackground().getFills();
+            Color background = (Color) fills.get(fills.size() - 1).getFill();
+            return cell.lookupAll(".label").stream()
+                    .map(n -> (javafx.scene.control.Labeled) n)
+                    .filter(l -> l.isVisible() && l.getText() != null && !l.getText().isEmpty())
+                    .map(l -> new Color[] {(Color) l.getTextFill(), background}).toList();
+        });
+        assertTrue(pairs.size() >= 3, what + ": name, state and addresses shown");
+        for (Color[] p : pairs) {
+            double contrast = Contrast.ratio(p[0], p[1]);
+            assertTrue(contrast >= 4.5, what + ": " + p[0] + " on " + p[1] + " is " + contrast);
+        }
+    }
+
+    /** The selected row of {@code item}: each cell's text against the row's background. */
+    private static void assertReadable(String what, javafx.scene.control.TableView<?> table, Object item)
+            throws Exception {
+        List<Color[]> pairs = fx(() -> {
+            table.applyCss();
+            table.layout();
+            javafx.scene.control.TableRow<?> row = table.lookupAll(".table-row-cell").stream()
+                    .map(n -> (javafx.scene.control.TableRow<?>) n)
+                    .filter(r -> r.getItem() == item).findFirst().orElseThrow();
+            assertTrue(row.isSelected(), what + ": selected");
+            var fills = row.getBackground().getFills();
+            Color background = (Color) fills.get(fills.size() - 1).getFill();
+            return row.lookupAll(".table-cell").stream()
+                    .map(n -> (javafx.scene.control.Labeled) n)
+                    .filter(c -> c.getText() != null && !c.getText().isEmpty())
+                    .map(c -> new Color[] {(Color) c.getTextFill(), background}).toList();
+        });
+        assertTrue(!pairs.isEmpty(), what + ": cells with text");
+        for (Color[] p : pairs) {
+            double contrast = Contrast.ratio(p[0], p[1]);
+            assertTrue(contrast >= 4.5, what + ": " + p[0] + " on " + p[1] + " is " + contrast);
+        }
+    }
+
+    /** The Add… dialog of the listeners, in both themes; every label of its form whole. */
+    private void listenerDialogPictures() throws Exception {
+        fxRun(() -> ((javafx.scene.control.Button) window.listenerPane().node().lookup("#listener-add")).fire());
+        waitUntil("the dialog is open", () -> window.listenerPane().dialog() != null
+                && window.listenerPane().dialog().getScene().getWindow().isShowing());
+        javafx.scene.control.DialogPane dialog = fx(() -> window.listenerPane().dialog());
+        List<String> cut = fx(() -> {
+            dialog.applyCss();
+            dialog.layout();
+            return dialog.lookupAll(".label").stream().map(n -> (javafx.scene.control.Label) n)
+                    .filter(l -> l.getText() != null && !l.getText().isEmpty() && l.getWidth() + 0.5 < l.prefWidth(-1))
+                    .map(javafx.scene.control.Label::getText).toList();
+        });
+        assertEquals(List.of(), cut, "labels cut in the listener dialog");
+        Fx.screenshot(dialog.getScene(), "listener-dialog");
+        screenshotDark(dialog.getScene(), "listener-dialog");
+        fxRun(() -> ((javafx.scene.control.Button) dialog.lookupButton(javafx.scene.control.ButtonType.CANCEL)).fire());
     }
 
     /** The colours a stream view paints its lines in, and its background, as rendered. */
@@ -240,7 +311,8 @@ class ScreenshotsTest {
             Thread.sleep(300); // let the status bar catch up (it refreshes 4 times a second)
             Fx.screenshot(window.stage().getScene(), "main-window");
             screenshotDark(window.stage().getScene(), "main-window");
-            assertSelectedErrorRowReadableInBothThemes();
+            assertSelectedRowsReadableInBothThemes();
+            listenerDialogPictures();
             fxRun(() -> {
                 window.connections().table().getSelectionModel().clearSelection();
                 window.notifications().node().getChildren().clear(); // shown in main-window.png already

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Optional;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import wirelens.engine.ListenerConfig;
@@ -112,18 +112,15 @@ class SocksWindowTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aListenerAddedInTheFormWithALoginIsSavedForItsOwnerOnlyAndRuns() throws Exception {
+    void aListenerAddedInTheFormWithALoginIsSavedForItsOwnerOnlyAndRuns(FxRobot robot) throws Exception {
         waitUntil("the SOCKS5 listener is listening", () -> window.listenerPane().rows().stream()
                 .anyMatch(r -> r.bound() != null));
-        fxRun(() -> {
-            javafx.scene.Scene scene = window.stage().getScene();
-            ((ChoiceBox<ListenerKind>) scene.lookup("#listener-kind")).setValue(ListenerKind.SOCKS5);
-            ((TextField) scene.lookup("#name")).setText("team socks");
-            ((TextField) scene.lookup("#bind-port")).setText("0");
-            ((TextField) scene.lookup("#socks-user")).setText("alice");
-            ((TextField) scene.lookup("#socks-password")).setText("s3:cret");
-            ((javafx.scene.control.Button) scene.lookup("#listener-add")).fire();
-        });
+        ListenerDialog dialog = ListenerDialog.open(robot, window, "#listener-add");
+        ChoiceBox<ListenerKind> kind = dialog.node("#listener-kind", ChoiceBox.class);
+        fxRun(() -> kind.setValue(ListenerKind.SOCKS5));
+        dialog.type("#name", "team socks").type("#bind-port", "0").type("#socks-user", "alice")
+                .type("#socks-password", "s3:cret");
+        assertTrue(dialog.save(), () -> "the dialog closes once the listener is added");
         waitUntil("the new listener runs", () -> window.listenerPane().rows().size() == 2
                 && window.listenerPane().rows().get(1).bound() != null);
         ListenerConfig added = fx(() -> window.listenerPane().rows().get(1).config());

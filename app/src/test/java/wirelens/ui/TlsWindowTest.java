@@ -31,6 +31,7 @@ import wirelens.ui.stream.StreamView;
 import wirelens.ui.tls.CertificateSummary;
 import wirelens.ui.tls.TlsLegs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,24 +188,28 @@ class TlsWindowTest {
     @Test
     void theListenerFormTurnsInterceptionOffAndPassesHostsThroughAndSavesBoth(FxRobot robot) throws Exception {
         listenerPort(window);
-        // the form shows the first listener, selected when the window opened
-        fxRun(() -> node(robot, "#listener-tls-intercept", javafx.scene.control.CheckBox.class)
-                .setSelected(false));
-        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
-                javafx.scene.input.MouseButton.PRIMARY);
+        // Edit… opens on the first listener, selected when the window opened
+        ListenerDialog dialog = ListenerDialog.open(robot, window, "#listener-edit");
+        javafx.scene.control.CheckBox decrypt = dialog.node("#listener-tls-intercept", javafx.scene.control.CheckBox.class);
+        fxRun(() -> decrypt.setSelected(false));
+        assertTrue(dialog.save());
         int port = listenerPort(window);
         try (SSLSocket client = TlsEchoServer.connect(port, server.root)) {
             assertEquals(server.leaf, client.getSession().getPeerCertificates()[0], "interception off: the server's own");
             assertEquals("OFF\n", echo(client, "off\n"));
         }
 
+        ListenerDialog again = ListenerDialog.open(robot, window, "#listener-edit");
+        javafx.scene.control.CheckBox decryptAgain = again.node("#listener-tls-intercept",
+                javafx.scene.control.CheckBox.class);
+        javafx.scene.control.TextArea passthrough = again.node("#listener-tls-passthrough",
+                javafx.scene.control.TextArea.class);
+        assertFalse(fx(decryptAgain::isSelected), "the dialog shows the listener as saved");
         fxRun(() -> {
-            node(robot, "#listener-tls-intercept", javafx.scene.control.CheckBox.class).setSelected(true);
-            node(robot, "#listener-tls-passthrough", javafx.scene.control.TextArea.class)
-                    .setText("^api\\.example\\.test:\n");
+            decryptAgain.setSelected(true);
+            passthrough.setText("^api\\.example\\.test:\n");
         });
-        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
-                javafx.scene.input.MouseButton.PRIMARY);
+        assertTrue(again.save());
         port = listenerPort(window);
         try (SSLSocket client = TlsEchoServer.connect(port, server.root)) {
             assertEquals(server.leaf, client.getSession().getPeerCertificates()[0], "a passthrough host: the server's own");
@@ -216,11 +221,13 @@ class TlsWindowTest {
         assertEquals(List.of("^api\\.example\\.test:"), saved.tlsPassthrough());
         assertTrue(saved.tlsIntercept());
 
-        fxRun(() -> node(robot, "#listener-tls-passthrough", javafx.scene.control.TextArea.class).setText("(oops"));
-        robot.clickOn(fx(() -> node(robot, "#listener-apply", javafx.scene.Node.class)),
-                javafx.scene.input.MouseButton.PRIMARY);
-        String formError = fx(() -> node(robot, "#listener-form-error", javafx.scene.control.Label.class).getText());
+        ListenerDialog bad = ListenerDialog.open(robot, window, "#listener-edit");
+        javafx.scene.control.TextArea badList = bad.node("#listener-tls-passthrough", javafx.scene.control.TextArea.class);
+        fxRun(() -> badList.setText("(oops"));
+        assertFalse(bad.save(), "the dialog stays open and says why");
+        String formError = bad.error();
         assertTrue(formError.contains("(oops") && formError.contains("not a regular expression"), formError);
+        bad.cancel();
     }
 
     @Test

@@ -40,6 +40,10 @@ public final class Styles {
     public static final String PROXY_HANDSHAKE = "wl-proxy-handshake";
     public static final String LISTENER_PANE = "wl-listener-pane";
     public static final String PANE_TITLE = "wl-pane-title";
+    /** A listener's name, its state and its addresses in the listeners' side panel. */
+    public static final String LISTENER_NAME = "wl-listener-name";
+    public static final String LISTENER_STATE = "wl-listener-state";
+    public static final String LISTENER_SOCKETS = "wl-listener-sockets";
     public static final String FILTER_BAR = "wl-filter-bar";
     /** A table row of a connection that ended in an error. */
     public static final String ROW_ERROR = "wl-row-error";

@@ -1,5 +1,6 @@
 package wirelens.ui.connections;
 
+import java.util.List;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -91,6 +92,21 @@ public final class ConnectionRow {
         return (c.end() == ConnectionEnd.FAILED ? "error" : state().label) + ": " + c.endReason();
     }
 
+    /**
+     * The state as the column shows it: as {@link #stateText()}, less what the Target column says already,
+     * so a failed connect fits ("error: connection refused", "error: connect timed out"); the whole text is
+     * in the cell's tooltip.
+     */
+    String stateCellText() {
+        String text = stateText();
+        String prefix = "error: connect to " + info.get().destination() + " ";
+        if (!text.startsWith(prefix)) {
+            return text;
+        }
+        String rest = text.substring(prefix.length());
+        return rest.startsWith("failed: ") ? "error: " + rest.substring("failed: ".length()) : "error: connect " + rest;
+    }
+
     String startText() {
         return Units.clock(info.get().openedNanos());
     }
@@ -99,10 +115,21 @@ public final class ConnectionRow {
         return Hosts.format(info.get().client());
     }
 
-    /** The target's address, after the name the client asked for (SOCKS5, else over TLS) if it named one. */
+    /**
+     * Where the connection goes: an HTTP proxy's latest origin as the client named it, else the target's
+     * address; after the name the client asked for (SOCKS5, else over TLS) if it named another one.
+     */
     public String targetText() {
-        String address = Hosts.format(info.get().target());
-        return serverName == null ? address : serverName + " (" + address + ")";
+        String origin = info.get().origin();
+        String address = info.get().destination();
+        boolean named = serverName == null || (origin != null && origin.startsWith(serverName + ":"));
+        return named ? address : serverName + " (" + address + ")";
+    }
+
+    /** Every origin of a kept-alive HTTP proxy connection that went to more than one, in order; else null. */
+    String originsText() {
+        List<String> origins = info.get().origins();
+        return origins.size() < 2 ? null : "Origins, in order:\n" + String.join("\n", origins);
     }
 
     /** Duration so far for an open connection ({@code nowNanos} epoch), final once it ended. */
@@ -121,6 +148,7 @@ public final class ConnectionRow {
                 || c.listenerName().toLowerCase(Locale.ROOT).contains(needle)
                 || clientText().toLowerCase(Locale.ROOT).contains(needle)
                 || targetText().toLowerCase(Locale.ROOT).contains(needle)
+                || c.origins().stream().anyMatch(o -> o.toLowerCase(Locale.ROOT).contains(needle))
                 || stateText().toLowerCase(Locale.ROOT).contains(needle)
                 || tlsText().toLowerCase(Locale.ROOT).contains(needle);
     }

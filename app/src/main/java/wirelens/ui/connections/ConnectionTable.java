@@ -274,8 +274,12 @@ public final class ConnectionTable {
         }
     }
 
-    /** The target, named by the SNI once TLS told it: follows the row's TLS as well as its info. */
+    /**
+     * The target, named by the SNI once TLS told it: follows the row's TLS as well as its info. A
+     * kept-alive HTTP proxy connection shows its latest origin, and all of them in a tooltip.
+     */
     private final class TargetCell extends RowCell {
+        private final Tooltip origins = new Tooltip();
         private ConnectionRow watched;
         private final javafx.beans.InvalidationListener tlsChanged = o -> {
             if (watched != null) {
@@ -300,21 +304,25 @@ public final class ConnectionTable {
                     row.tlsProperty().addListener(tlsChanged);
                 }
             }
+            String all = row == null ? null : row.originsText();
+            origins.setText(all);
+            setTooltip(all == null ? null : origins);
         }
     }
 
-    /** The state, whole in a tooltip when the column is too narrow for a failure's reason. */
+    /** The state, short enough for the column, and whole in a tooltip. */
     private final class StateCell extends RowCell {
         private final Tooltip whole = new Tooltip();
 
         StateCell() {
-            super(ConnectionRow::stateText);
+            super(ConnectionRow::stateCellText);
         }
 
         @Override
         protected void updateItem(ConnectionInfo info, boolean empty) {
             super.updateItem(info, empty);
-            String text = getText();
+            ConnectionRow row = empty || info == null ? null : byId.get(info.id());
+            String text = row == null ? null : row.stateText();
             whole.setText(text);
             setTooltip(text == null || text.isEmpty() ? null : whole);
         }
@@ -422,15 +430,16 @@ public final class ConnectionTable {
                 Comparator.comparingLong(ConnectionInfo::openedNanos), 100));
         table.getColumns().add(textColumn("Listener", ConnectionInfo::listenerName, 90));
         table.getColumns().add(textColumn("Client", c -> Hosts.format(c.client()), 130));
-        TableColumn<ConnectionRow, ConnectionInfo> target = textColumn("Target", c -> Hosts.format(c.target()), 130);
+        TableColumn<ConnectionRow, ConnectionInfo> target = textColumn("Target", ConnectionInfo::destination, 130);
         target.setCellFactory(col -> new TargetCell());
         table.getColumns().add(target);
         TableColumn<ConnectionRow, String> tls = new TableColumn<>("TLS");
         tls.setCellValueFactory(cell -> cell.getValue().tlsProperty());
-        tls.setPrefWidth(95);
+        tls.setPrefWidth(70);
         table.getColumns().add(tls);
         TableColumn<ConnectionRow, ConnectionInfo> state = column("State", ConnectionRow::stateText,
-                byRow(ConnectionRow::stateText), 150);
+                byRow(ConnectionRow::stateText), 185);
+        state.setMinWidth(180); // "error: connection refused" whole; other columns give way first
         state.setCellFactory(col -> new StateCell());
         table.getColumns().add(state);
         table.getColumns().add(titled(numberColumn("C\u2192S", ConnectionInfo::bytesClientToServer, 75),

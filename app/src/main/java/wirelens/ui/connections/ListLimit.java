@@ -2,7 +2,6 @@ package wirelens.ui.connections;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +15,7 @@ import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ToggleGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import wirelens.base.AtomicFiles;
+import wirelens.ui.base.WindowProperties;
 
 /**
  * How many connections a live window's list keeps (as Fiddler's "keep N sessions"): the oldest finished
@@ -68,13 +67,9 @@ public final class ListLimit {
         return DEFAULT;
     }
 
-    /** Saves {@code limit} (whole or not at all). */
+    /** Saves {@code limit} (whole or not at all), keeping the file's other choices. */
     public static void save(Path file, int limit) throws IOException {
-        Properties p = new Properties();
-        p.setProperty(KEY, limit == ALL ? "all" : Integer.toString(limit));
-        StringWriter text = new StringWriter();
-        p.store(text, "Wirelens window: how many connections the list keeps (a number, or all)");
-        AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        WindowProperties.set(file, KEY, limit == ALL ? "all" : Integer.toString(limit));
     }
 
     /** The heap a window keeping {@code limit} connections needs (not for {@link #ALL}). */

@@ -5,24 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import javafx.application.Platform;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
-import javafx.scene.control.TextField;
-import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.FlowPane;
-import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import wirelens.engine.Engine;
 import wirelens.engine.Hosts;
@@ -30,13 +30,13 @@ import wirelens.engine.ListenerConfig;
 import wirelens.engine.ListenerException;
 import wirelens.engine.ListenerKind;
 import wirelens.engine.ListenerTls;
-import wirelens.engine.SocksCredentials;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
 
 /**
- * The listeners: a table (name, listen address, target, status) and a form to add, edit, remove, start
- * and stop them. Every change is saved to {@link ListenerSettings} at once.
+ * The listeners: a list (name, status, listen address → target; {@link ListenerCell}) and buttons to add and edit them (in a
+ * dialog, {@link ListenerForm}), remove, start and stop them. Every change is saved to
+ * {@link ListenerSettings} at once. The window may hide the pane; its own button asks it to.
  */
 public final class ListenerPane {
     /** The first-start template: filled in by the user, not started. */
@@ -83,21 +83,12 @@ public final class ListenerPane {
     private final Notifier notifier;
     private final Runnable onChange;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
-    private final TableView<Row> table = new TableView<>(rows);
-    private final javafx.scene.control.ChoiceBox<ListenerKind> kind = new javafx.scene.control.ChoiceBox<>(
-            FXCollections.observableArrayList(ListenerKind.FORWARD, ListenerKind.HTTP, ListenerKind.SOCKS5));
-    private final TextField name = field("name", "a name");
-    private final TextField bindHost = field("bind-host", "127.0.0.1");
-    private final TextField bindPort = field("bind-port", "port (0 = any free)");
-    private final TextField targetHost = field("target-host", "host");
-    private final TextField targetPort = field("target-port", "port");
-    private final TextField socksUser = field("socks-user", "none: no login");
-    private final javafx.scene.control.PasswordField socksPassword = new javafx.scene.control.PasswordField();
-    private final CheckBox tlsIntercept = new CheckBox("Decrypt TLS");
-    private final TextArea tlsPassthrough = new TextArea();
-    private final Label formError = new Label();
+    private final ListView<Row> table = new ListView<>(rows);
     private final VBox root = new VBox();
     private boolean saveBlocked;
+    /** The add or edit dialog while it is open, else null. */
+    private Dialog<ButtonType> dialog;
+    private Runnable onHide = () -> {};
 
     public ListenerPane(Engine engine, ListenerSettings settings, Notifier notifier, Runnable onChange) {
         this.engine = engine;
@@ -145,7 +136,7 @@ public final class ListenerPane {
             }
         }
         if (!loaded.existed() && fromCommandLine.isEmpty()) {
-            rows.add(new Row(TEMPLATE, false)); // first, so the form opens on it
+            rows.add(new Row(TEMPLATE, false)); // first and selected: Edit… opens on it
             rows.add(new Row(DEFAULT_PROXY, true));
         }
         for (Row r : rows) {
@@ -187,8 +178,8 @@ public final class ListenerPane {
                         + "; every byte shows up here.";
             }
         }
-        return "No listener is running. Fill in a listener on the left (a local port and the target "
-                + "host:port) and press Start, then point your client at that local port.";
+        return "No listener is running. Add one under Listeners (Add\u2026: a local port and the target "
+                + "host:port), then point your client at that local port.";
     }
 
     // ---- actions --------------------------------------------------------------------------
@@ -247,27 +238,64 @@ public final class ListenerPane {
         onChange.run();
     }
 
-    private void addFromForm() {
-        ListenerConfig config = readForm();
-        if (config == null || clashes(config, null)) {
-            return;
+    /** Add… (no row) or Edit… in a dialog, which stays open until its fields make a listener that can be saved. */
+    private void openDialog(Row editing) {
+        if (dialog != null) {
+            dialog.close();
         }
+        ListenerForm form = new ListenerForm();
+        if (editing != null) {
+            form.fill(editing.config);
+        }
+        Dialog<ButtonType> d = new Dialog<>();
+        if (root.getScene() != null) {
+            d.initOwner(root.getScene().getWindow());
+        }
+        d.setTitle(editing == null ? "Add a listener" : "Edit the listener \u201c" + editing.config.name() + "\u201d");
+        ButtonType save = new ButtonType(editing == null ? "Add and start" : "Apply", ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().addAll(save, ButtonType.CANCEL);
+        d.getDialogPane().setContent(form.node());
+        d.getDialogPane().setId("listener-dialog");
+        d.getDialogPane().getStylesheets().add(Styles.STYLESHEET);
+        Node ok = d.getDialogPane().lookupButton(save);
+        ok.setId("listener-save");
+        ok.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
+            ListenerConfig config = form.read();
+            if (config == null || clashes(config, editing, form)) {
+                e.consume(); // the dialog stays open and says why
+            } else if (editing == null) {
+                add(config);
+            } else {
+                apply(editing, config);
+            }
+        });
+        d.setOnHidden(e -> {
+            if (dialog == d) {
+                dialog = null;
+            }
+        });
+        dialog = d;
+        d.show();
+    }
+
+    /** The add or edit dialog while it is open (tests fill it in as a user would), else null. */
+    public DialogPane dialog() {
+        return dialog == null ? null : dialog.getDialogPane();
+    }
+
+    /** Called when the user hides the pane with its own button. */
+    public void setOnHide(Runnable action) {
+        onHide = action;
+    }
+
+    private void add(ListenerConfig config) {
         Row row = new Row(config, true);
         rows.add(row);
         table.getSelectionModel().select(row);
         start(row);
     }
 
-    private void applyForm() {
-        Row row = table.getSelectionModel().getSelectedItem();
-        if (row == null) {
-            formError.setText("Select a listener to change, or press Add for a new one.");
-            return;
-        }
-        ListenerConfig config = readForm();
-        if (config == null || clashes(config, row)) {
-            return;
-        }
+    private void apply(Row row, ListenerConfig config) {
         boolean restart = row.running() || row.wanted;
         if (row.running()) {
             engine.removeListener(row.engineId);
@@ -289,14 +317,14 @@ public final class ListenerPane {
      * Says so in the form, and returns true, when another listener of this window has {@code config}'s
      * port on an address that overlaps: starting it would only fail after being saved.
      */
-    private boolean clashes(ListenerConfig config, Row except) {
+    private boolean clashes(ListenerConfig config, Row except, ListenerForm form) {
         if (config.bindPort() == 0) {
             return false;
         }
         for (Row r : rows) {
             int port = r.bound != null ? r.bound.getPort() : r.config.bindPort();
             if (r != except && port == config.bindPort() && overlaps(r.config.bindHost(), config.bindHost())) {
-                formError.setText("Port " + port + " is already used by the listener \u201c" + r.config.name()
+                form.error("Port " + port + " is already used by the listener \u201c" + r.config.name()
                         + "\u201d. Pick another port (0 picks a free one).");
                 return true;
             }
@@ -330,9 +358,6 @@ public final class ListenerPane {
         row.config = config;
         row.status.set("stopped");
         start(row);
-        if (table.getSelectionModel().getSelectedItem() == row) {
-            fillForm(row);
-        }
         table.refresh();
         onChange.run();
         return true;
@@ -349,108 +374,6 @@ public final class ListenerPane {
         rows.remove(row);
         save();
         onChange.run();
-    }
-
-    /** The form as a listener, or null with the reason shown under the form. */
-    ListenerConfig readForm() {
-        formError.setText("");
-        String n = name.getText().trim();
-        String bh = bindHost.getText().trim().isEmpty() ? "127.0.0.1" : bindHost.getText().trim();
-        String th = targetHost.getText().trim();
-        Integer bp = port(bindPort.getText(), "Listen port", true);
-        if (bp == null) {
-            return null;
-        }
-        if (bh.startsWith("[") && bh.endsWith("]")) {
-            bh = bh.substring(1, bh.length() - 1);
-        }
-        ListenerTls tls;
-        try {
-            tls = ListenerTls.of(tlsIntercept.isSelected(), tlsPassthrough.getText().lines().map(String::trim)
-                    .filter(l -> !l.isEmpty()).toList());
-        } catch (IllegalArgumentException e) {
-            formError.setText(e.getMessage() + ".");
-            return null;
-        }
-        if (kind.getValue() == ListenerKind.SOCKS5) {
-            SocksCredentials auth = socksLogin();
-            if (auth == null && !formError.getText().isEmpty()) {
-                return null;
-            }
-            return new ListenerConfig(n.isEmpty() ? ListenerConfig.socks(bh, bp, null).name() : n, ListenerKind.SOCKS5,
-                    bh, bp, null, 0, tls, auth);
-        }
-        if (kind.getValue() == ListenerKind.HTTP) {
-            return new ListenerConfig(n.isEmpty() ? ListenerConfig.http(bh, bp).name() : n, ListenerKind.HTTP, bh, bp,
-                    null, 0, tls);
-        }
-        if (th.isEmpty()) {
-            formError.setText("Target host is missing (e.g. localhost or 192.0.2.10).");
-            return null;
-        }
-        Integer tp = port(targetPort.getText(), "Target port", false);
-        if (tp == null) {
-            return null;
-        }
-        if (th.startsWith("[") && th.endsWith("]")) {
-            th = th.substring(1, th.length() - 1);
-        }
-        if (n.isEmpty()) {
-            n = ListenerConfig.forward(bh, bp, th, tp).name();
-        }
-        return new ListenerConfig(n, ListenerKind.FORWARD, bh, bp, th, tp, tls);
-    }
-
-    /** The SOCKS5 login of the form, or null: none asked for, or a problem (then shown under the form). */
-    private SocksCredentials socksLogin() {
-        String user = socksUser.getText();
-        String password = socksPassword.getText();
-        if (user.isEmpty() && password.isEmpty()) {
-            return null;
-        }
-        if (user.isEmpty() || password.isEmpty()) {
-            formError.setText("A SOCKS5 login needs both a user and a password (or neither, for no login).");
-            return null;
-        }
-        try {
-            return new SocksCredentials(user, password);
-        } catch (IllegalArgumentException e) {
-            formError.setText(e.getMessage() + ".");
-            return null;
-        }
-    }
-
-    private Integer port(String text, String what, boolean zeroAllowed) {
-        String t = text.trim();
-        try {
-            int p = Integer.parseInt(t);
-            if (p >= (zeroAllowed ? 0 : 1) && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        formError.setText(what + " must be a number from " + (zeroAllowed ? 0 : 1) + " to 65535"
-                + (t.isEmpty() ? "." : ", not \u201c" + t + "\u201d."));
-        return null;
-    }
-
-    private void fillForm(Row row) {
-        formError.setText("");
-        if (row == null) {
-            return;
-        }
-        ListenerConfig c = row.config;
-        kind.setValue(c.kind());
-        name.setText(c.name());
-        bindHost.setText(c.bindHost());
-        bindPort.setText(Integer.toString(c.bindPort()));
-        targetHost.setText(c.targetHost() == null ? "" : c.targetHost());
-        targetPort.setText(c.targetPort() == 0 ? "" : Integer.toString(c.targetPort()));
-        tlsIntercept.setSelected(c.tls().intercept());
-        tlsPassthrough.setText(String.join("\n", c.tls().expressions()));
-        socksUser.setText(c.socksAuth() == null ? "" : c.socksAuth().user());
-        socksPassword.setText(c.socksAuth() == null ? "" : c.socksAuth().password());
     }
 
     private void save() {
@@ -475,89 +398,34 @@ public final class ListenerPane {
         root.setId("listener-pane");
         Label title = new Label("Listeners");
         title.getStyleClass().add(Styles.PANE_TITLE);
+        Button hide = button("\u00ab", "listeners-hide", () -> onHide.run());
+        hide.setTooltip(new Tooltip("Hide the listeners (View \u2192 Listeners, Shortcut+Shift+L shows them again)"));
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox top = new HBox(6, title, gap, hide);
+        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
 
         table.setId("listeners");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new Label("No listeners. Fill in the form below and press Add."));
-        table.getColumns().add(column("Name", r -> r.config.name(), 90));
-        // a running listener shows the port it really got (the user may have asked for port 0)
-        table.getColumns().add(column("Listen", r -> r.bound != null ? Hosts.format(r.bound)
-                : Hosts.format(r.config.bindHost(), r.config.bindPort()), 105));
-        table.getColumns().add(column("Target", r -> r.config.targetText(), 105));
-        TableColumn<Row, String> status = new TableColumn<>("Status");
-        status.setCellValueFactory(c -> c.getValue().status);
-        status.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
-            @Override
-            protected void updateItem(String text, boolean empty) {
-                super.updateItem(text, empty);
-                setText(empty ? null : text);
-                setTooltip(empty || text == null ? null : new javafx.scene.control.Tooltip(text));
-            }
+        table.setPlaceholder(new Label("No listeners. Press Add\u2026 to make one."));
+        table.setCellFactory(v -> {
+            ListenerCell cell = new ListenerCell();
+            cell.setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !cell.isEmpty()) {
+                    openDialog(cell.getItem());
+                }
+            });
+            return cell;
         });
-        status.setPrefWidth(70);
-        table.getColumns().add(status);
-        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> fillForm(now));
         table.setPrefHeight(180);
         VBox.setVgrow(table, Priority.ALWAYS);
 
-        GridPane form = new GridPane();
-        form.setHgap(6);
-        form.setVgap(4);
-        form.setPadding(new Insets(4, 0, 0, 0));
-        ColumnConstraints labels = new ColumnConstraints();
-        // labels keep their width: the fields give way, and a long prompt never cuts "Target port" to "…"
-        labels.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        ColumnConstraints fields = new ColumnConstraints();
-        fields.setHgrow(Priority.ALWAYS);
-        form.getColumnConstraints().addAll(labels, fields);
-        kind.setId("listener-kind");
-        kind.setValue(ListenerKind.FORWARD);
-        kind.setConverter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(ListenerKind k) {
-                return switch (k) {
-                    case HTTP -> "HTTP proxy";
-                    case SOCKS5 -> "SOCKS5 proxy";
-                    case FORWARD -> "Forward to a target";
-                };
-            }
-
-            @Override
-            public ListenerKind fromString(String text) {
-                return "HTTP proxy".equals(text) ? ListenerKind.HTTP
-                        : "SOCKS5 proxy".equals(text) ? ListenerKind.SOCKS5 : ListenerKind.FORWARD;
+        Button add = button("Add\u2026", "listener-add", () -> openDialog(null));
+        Button edit = button("Edit\u2026", "listener-edit", () -> {
+            Row r = table.getSelectionModel().getSelectedItem();
+            if (r != null) {
+                openDialog(r);
             }
         });
-        // a proxy finds its targets in what its clients ask for; only SOCKS5 asks for a login
-        targetHost.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.FORWARD));
-        targetPort.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.FORWARD));
-        socksUser.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.SOCKS5));
-        socksPassword.disableProperty().bind(kind.valueProperty().isNotEqualTo(ListenerKind.SOCKS5));
-        socksPassword.setId("socks-password");
-        socksPassword.setPromptText("none: no login");
-        form.addRow(0, new Label("Kind"), kind);
-        form.addRow(1, new Label("Name"), name);
-        form.addRow(2, new Label("Listen on"), bindHost);
-        form.addRow(3, new Label("Port"), bindPort);
-        form.addRow(4, new Label("Target host"), targetHost);
-        form.addRow(5, new Label("Target port"), targetPort);
-        tlsIntercept.setId("listener-tls-intercept");
-        tlsIntercept.setSelected(true);
-        tlsPassthrough.setId("listener-tls-passthrough");
-        tlsPassthrough.setPromptText("host:port to relay untouched,\none regex a line: bank\\.example");
-        tlsPassthrough.setTooltip(new javafx.scene.control.Tooltip("Hosts whose TLS is relayed untouched: one regular"
-                + " expression a line, matched against host:port (the SNI, else the target), e.g. bank\\.example"));
-        tlsPassthrough.setPrefRowCount(2);
-        tlsPassthrough.setPrefColumnCount(12);
-        tlsPassthrough.setWrapText(false);
-        tlsPassthrough.disableProperty().bind(tlsIntercept.selectedProperty().not());
-        form.addRow(6, new Label("SOCKS user"), socksUser);
-        form.addRow(7, new Label("SOCKS password"), socksPassword);
-        form.addRow(8, new Label("TLS"), tlsIntercept);
-        form.addRow(9, new Label("Pass through"), tlsPassthrough);
-
-        Button add = button("Add", "listener-add", this::addFromForm);
-        Button apply = button("Apply", "listener-apply", this::applyForm);
         Button remove = button("Remove", "listener-remove", this::removeSelected);
         Button start = button("Start", "listener-start", () -> {
             Row r = table.getSelectionModel().getSelectedItem();
@@ -571,26 +439,12 @@ public final class ListenerPane {
                 stop(r);
             }
         });
-        FlowPane buttons = new FlowPane(6, 6, add, apply, remove, start, stop);
-        formError.getStyleClass().add(Styles.FORM_ERROR);
-        formError.setId("listener-form-error");
-        formError.setMaxWidth(Double.MAX_VALUE);
-        root.getChildren().addAll(title, table, form, buttons, formError);
-    }
-
-    private static TableColumn<Row, String> column(String title, java.util.function.Function<Row, String> value,
-            double width) {
-        TableColumn<Row, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        c.setPrefWidth(width);
-        return c;
-    }
-
-    private static TextField field(String id, String prompt) {
-        TextField f = new TextField();
-        f.setId(id);
-        f.setPromptText(prompt);
-        return f;
+        var selected = table.getSelectionModel().selectedItemProperty();
+        for (Button b : List.of(edit, remove, start, stop)) {
+            b.disableProperty().bind(selected.isNull());
+        }
+        FlowPane buttons = new FlowPane(6, 6, add, edit, remove, start, stop);
+        root.getChildren().addAll(top, table, buttons);
     }
 
     private static Button button(String text, String id, Runnable action) {

@@ -26,4 +26,13 @@ class ListLimitTest {
         }
         assertEquals("100,000", ListLimit.label(ListLimit.DEFAULT));
     }
+
+    @Test
+    void savingTheLimitKeepsTheWindowsOtherChoices() throws Exception {
+        Path file = dir.resolve("window-choices.properties");
+        wirelens.ui.base.WindowProperties.set(file, "listenersShown", "false");
+        ListLimit.save(file, 1_000);
+        assertEquals(1_000, ListLimit.load(file));
+        assertEquals("false", wirelens.ui.base.WindowProperties.load(file).getProperty("listenersShown"));
+    }
 }
