@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.control.Alert;
+import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,9 @@ public final class WirelensApp extends Application {
     /** Null: the defaults (intercept, the CA in the config directory), as for {@code mvn javafx:run}. */
     private static volatile TlsSettings initialTls;
 
+    /** The live capture started before the toolkit, for the first live window (null: none, or taken). */
+    private static volatile CompletableFuture<LiveCapture> earlyCapture;
+
     private final List<MainWindow> windows = new ArrayList<>();
 
     /** For {@code mvn -pl app javafx:run}: the live window with the saved listeners. */
@@ -60,6 +65,9 @@ public final class WirelensApp extends Application {
         initialViewFile = captureFile == null ? null : Path.of(captureFile);
         initialRecordTo = recordTo;
         Theme.askDesktop();
+        if (initialViewFile == null) {
+            startCaptureEarly();
+        }
         Application.launch(WirelensApp.class);
     }
 
@@ -108,12 +116,70 @@ public final class WirelensApp extends Application {
         startLiveWindow(stage);
     }
 
-    private void startLiveWindow(Stage stage) {
-        LiveCapture capture = LiveCapture.start(initialRecordTo, initialRules, initialPlugins, initialEngineOptions,
+    /**
+     * Runs {@code then} once after the next frame of {@code stage}'s scene is drawn (after the pulse that
+     * laid it out and rendered it), with the milliseconds since the JVM started.
+     */
+    private static void afterNextFrame(Stage stage, java.util.function.LongConsumer then) {
+        javafx.scene.Scene scene = stage.getScene();
+        Runnable[] laidOut = new Runnable[1];
+        laidOut[0] = () -> Platform.runLater(() -> {
+            if (laidOut[0] != null) {
+                scene.removePostLayoutPulseListener(laidOut[0]);
+                laidOut[0] = null;
+                long started = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                then.accept(System.currentTimeMillis() - started);
+            }
+        });
+        scene.addPostLayoutPulseListener(laidOut[0]);
+    }
+
+    /**
+     * Starts the live capture (engine, recorder, the CA: 0.2 s, a new CA's keys more) and readies the
+     * listener file's reader on another thread while JavaFX starts (0.5 s), so that neither waits on the
+     * first frame's path. The window takes the capture when it is built.
+     */
+    private static void startCaptureEarly() {
+        earlyCapture = CompletableFuture.supplyAsync(() -> {
+            LiveCapture capture = newCapture();
+            ListenerSettings.warmUp();
+            return capture;
+        }, runnable -> {
+            Thread t = new Thread(runnable, "wirelens-start");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private static LiveCapture newCapture() {
+        return LiveCapture.start(initialRecordTo, initialRules, initialPlugins, initialEngineOptions,
                 initialTls != null ? initialTls : TlsSettings.defaults());
-        windows.add(new MainWindow(stage, new MainWindow.Setup(capture, null, ListenerSettings.inUserConfigDir(),
-                initialListeners, FileDialogs.NATIVE, this::openViewer)));
+    }
+
+    /**
+     * Shows the window at once with a line saying it is starting, then builds it once that is on screen:
+     * building it (some thousand classes, the theme's CSS on every control) takes about a second on a small
+     * machine, and a window that appears late looks like a start that failed. Both times go to the log,
+     * where {@code FirstFrameBench} (in the tests) reads them.
+     */
+    private void startLiveWindow(Stage stage) {
+        Label starting = new Label("Starting Wirelens\u2026");
+        starting.getStyleClass().add(wirelens.ui.base.Styles.EMPTY_HINT);
+        javafx.scene.Scene placeholder = new javafx.scene.Scene(new javafx.scene.layout.StackPane(starting),
+                MainWindow.WIDTH, MainWindow.HEIGHT);
+        placeholder.getStylesheets().add(wirelens.ui.base.Styles.STYLESHEET);
+        stage.setScene(placeholder);
+        stage.setTitle("Wirelens");
         stage.show();
+        afterNextFrame(stage, shownMillis -> {
+            log.info("first frame {} ms after the JVM started", shownMillis);
+            CompletableFuture<LiveCapture> early = earlyCapture;
+            earlyCapture = null;
+            LiveCapture capture = early != null ? early.join() : newCapture();
+            windows.add(new MainWindow(stage, new MainWindow.Setup(capture, null, ListenerSettings.inUserConfigDir(),
+                    initialListeners, FileDialogs.NATIVE, this::openViewer)));
+            afterNextFrame(stage, readyMillis -> log.info("window ready {} ms after the JVM started", readyMillis));
+        });
     }
 
     /** A viewer's "Start listeners": the live window, started once (brought forward after that). */

@@ -207,8 +207,15 @@ final class ListenerForm {
         tlsPassthrough.setPrefRowCount(3);
         tlsPassthrough.setWrapText(false);
         tlsPassthrough.disableProperty().bind(tlsIntercept.selectedProperty().not());
-        grid.addRow(6, new Label("SOCKS user"), socksUser);
-        grid.addRow(7, new Label("SOCKS password"), socksPassword);
+        Label userLabel = new Label("SOCKS user");
+        Label passwordLabel = new Label("SOCKS password");
+        grid.addRow(6, userLabel, socksUser);
+        grid.addRow(7, passwordLabel, socksPassword);
+        // the login rows are there only for a SOCKS5 listener: the dialog stays the size of the others
+        for (Node n : java.util.List.of(userLabel, socksUser, passwordLabel, socksPassword)) {
+            n.visibleProperty().bind(kind.valueProperty().isEqualTo(ListenerKind.SOCKS5));
+            n.managedProperty().bind(n.visibleProperty());
+        }
         grid.addRow(8, new Label("TLS"), tlsIntercept);
         grid.addRow(9, new Label("Pass through"), tlsPassthrough);
         error.getStyleClass().add(Styles.FORM_ERROR);

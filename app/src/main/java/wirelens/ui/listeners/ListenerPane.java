@@ -296,7 +296,8 @@ public final class ListenerPane {
     }
 
     private void apply(Row row, ListenerConfig config) {
-        boolean restart = row.running() || row.wanted;
+        // a listener that failed to start is being fixed (another port, say): it starts with the fix
+        boolean restart = row.running() || row.wanted || row.status.get().startsWith("failed");
         if (row.running()) {
             engine.removeListener(row.engineId);
             row.engineId = -1;

@@ -109,6 +109,19 @@ public final class ListenerSettings {
     }
 
     /**
+     * Readies the JSON reader and writer: their first use loads some 500 classes (0.4 s on a 2-core
+     * machine), which a thread started with the JVM can do while the window is still being set up. Any thread.
+     */
+    public static void warmUp() {
+        try {
+            byte[] one = JSON.writeValueAsBytes(List.of(Saved.of(ListenerConfig.http("127.0.0.1", 8080), true)));
+            JSON.readValue(one, new TypeReference<List<Saved>>() {});
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a listener the class itself wrote: never
+        }
+    }
+
+    /**
      * Writes the list (via a temporary file, so a crash never leaves half a file). The temporary file is
      * created readable by its owner only (0600), and the file keeps that when it replaces the old one.
      */
