@@ -165,8 +165,11 @@ public final class WirelensApp extends Application {
     private void startLiveWindow(Stage stage) {
         Label starting = new Label("Starting Wirelens\u2026");
         starting.getStyleClass().add(wirelens.ui.base.Styles.EMPTY_HINT);
-        javafx.scene.Scene placeholder = new javafx.scene.Scene(new javafx.scene.layout.StackPane(starting),
-                MainWindow.WIDTH, MainWindow.HEIGHT);
+        javafx.scene.layout.StackPane root = new javafx.scene.layout.StackPane(starting);
+        if (Theme.isDark()) {
+            root.getStyleClass().add(Theme.DARK_STYLE); // the project's own colours follow the theme too
+        }
+        javafx.scene.Scene placeholder = new javafx.scene.Scene(root, MainWindow.WIDTH, MainWindow.HEIGHT);
         placeholder.getStylesheets().add(wirelens.ui.base.Styles.STYLESHEET);
         stage.setScene(placeholder);
         stage.setTitle("Wirelens");
