@@ -179,7 +179,8 @@ class ScreenshotsTest {
             dialog.applyCss();
             dialog.layout();
             return dialog.lookupAll(".label").stream().map(n -> (javafx.scene.control.Label) n)
-                    .filter(l -> l.getText() != null && !l.getText().isEmpty() && l.getWidth() + 0.5 < l.prefWidth(-1))
+                    .filter(l -> l.isVisible() && l.getText() != null && !l.getText().isEmpty()
+                            && l.getWidth() + 0.5 < l.prefWidth(-1))
                     .map(javafx.scene.control.Label::getText).toList();
         });
         assertEquals(List.of(), cut, "labels cut in the listener dialog");
