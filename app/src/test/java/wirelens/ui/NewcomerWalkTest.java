@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
 import javafx.scene.Node;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableRow;
 import javafx.scene.input.KeyCode;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 import wirelens.intercept.DirectionFilter;
 import wirelens.testkit.Aiosmtpd;
 import wirelens.testkit.Commands;
@@ -39,8 +42,9 @@ import wirelens.ui.protocol.ConnectionTab;
  * A newcomer's first hour, as one walk through the window with real peers, asserting at each step what
  * the user sees: a fresh config folder starts the default HTTP proxy; curl through it to nginx opens in
  * the HTTP view; a forward listener added in the dialog in front of aiosmtpd, and swaks through it, opens
- * in the SMTP view; intercept holds only the request, one Forward lets curl finish; the saved capture
- * is named in the status bar and reopens in a viewer that says nothing there is live.
+ * in the SMTP view; intercept holds only the request, one Forward lets curl finish; Quit with unsaved
+ * traffic asks first; the saved capture is named in the status bar and reopens in a viewer that says
+ * nothing there is live.
  */
 @ExtendWith(ApplicationExtension.class)
 class NewcomerWalkTest {
@@ -153,7 +157,15 @@ class NewcomerWalkTest {
             waitUntil("the intercepted request's row", () -> row(3) != null && !row(3).info().isOpen());
         }
 
-        // 5. Save: the status bar names the file.
+        // 5. Quit with traffic recorded nowhere else asks first; Cancel keeps the window and its traffic.
+        Platform.runLater(window::quit);
+        DialogPane ask = StreamSelectionWindowTest.quitDialog(robot);
+        assertEquals("Save the capture before quitting?", fx(ask::getHeaderText));
+        robot.clickOn(StreamSelectionWindowTest.button(ask, "Cancel"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(fx(() -> window.stage().isShowing()), "Cancel keeps the window");
+
+        // 6. Save: the status bar names the file.
         Path saved = dir.resolve("first-hour.pcapng");
         dialogs.answers.add(saved);
         fxRun(() -> window.workspace().getSelectionModel().select(0));
@@ -161,7 +173,7 @@ class NewcomerWalkTest {
         waitUntil("the status bar names the saved file", () -> ((Label) window.stage().getScene()
                 .lookup("#status-capture")).getText().startsWith("saved: " + saved + " at "));
 
-        // 6. Reopen: a viewer with a banner that says what it is, and the same rows.
+        // 7. Reopen: a viewer with a banner that says what it is, and the same rows.
         dialogs.answers.add(saved);
         robot.push(KeyCode.SHORTCUT, KeyCode.O);
         waitUntil("a viewer with the three connections", () -> viewer != null && viewer.connections().row(3) != null);

@@ -323,12 +323,13 @@ class StreamSelectionWindowTest {
         }
     }
 
-    private static DialogPane quitDialog(FxRobot robot) throws Exception {
+    /** The Save / Discard / Cancel question Quit asks (also the newcomer's walk's). */
+    static DialogPane quitDialog(FxRobot robot) throws Exception {
         waitUntil("the question", () -> robot.lookup("#quit-dialog").tryQuery().isPresent());
         return fx(() -> robot.lookup("#quit-dialog").queryAs(DialogPane.class));
     }
 
-    private static Node button(DialogPane pane, String text) throws Exception {
+    static Node button(DialogPane pane, String text) throws Exception {
         return fx(() -> pane.getButtonTypes().stream().filter(b -> b.getText().equals(text))
                 .map(pane::lookupButton).findFirst().orElseThrow());
     }

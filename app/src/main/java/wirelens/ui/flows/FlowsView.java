@@ -310,15 +310,15 @@ public final class FlowsView {
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
         TableColumn<Flow, Flow> status = new TableColumn<>("Status");
-        status.setPrefWidth(76);
+        status.setPrefWidth(110);
         status.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue()));
         status.setComparator(java.util.Comparator.comparingInt(Flow::status));
         status.setCellFactory(col -> new StatusCell());
         // more columns than a list beside the detail has room for: the table scrolls sideways
         table.getColumns().addAll(List.of(
                 column("#", 44, Flow::number, n -> Integer.toString(n)),
-                column("Time", 92, Flow::startNanos, t -> TIME.format(Instant.ofEpochSecond(0, t))),
-                column("Method", 60, Flow::method, m -> m),
+                column("Time", 100, Flow::startNanos, t -> TIME.format(Instant.ofEpochSecond(0, t))),
+                column("Method", 80, Flow::method, m -> m),
                 column("Origin", 150, Flow::origin, o -> o),
                 column("Path", 170, Flow::path, p -> p),
                 status,
@@ -326,8 +326,8 @@ public final class FlowsView {
                 column("Req", 56, Flow::requestBodyBytes, Units::bytes),
                 column("Resp", 60, Flow::responseBodyBytes, Units::bytes),
                 column("Duration", 72, Flow::durationNanos, d -> d < 0 ? "" : String.format("%.1f ms", d / 1e6)),
-                column("Conn", 44, Flow::connectionId, c -> Long.toString(c)),
-                column("TLS", 36, Flow::tls, t -> t ? "TLS" : "")));
+                column("Conn", 56, Flow::connectionId, c -> Long.toString(c)),
+                column("TLS", 48, Flow::tls, t -> t ? "TLS" : "")));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(Flow f, boolean empty) {

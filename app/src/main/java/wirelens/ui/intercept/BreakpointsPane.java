@@ -154,9 +154,9 @@ public final class BreakpointsPane {
                 + " wait here, each pausing only its connection."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
-                column("Conn", 50, m -> "#" + m.connectionId()),
+                column("Conn", 64, m -> "#" + m.connectionId()),
                 column("Held", 80, m -> m.isResponse() ? "response " + m.head().status() : "request"),
-                column("Method", 60, m -> m.context().request().method()),
+                column("Method", 84, m -> m.context().request().method()),
                 column("Size", 70, m -> Units.bytes(m.body().length)),
                 column("URL", 260, m -> m.context().url())));
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
