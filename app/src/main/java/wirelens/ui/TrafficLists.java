@@ -52,6 +52,8 @@ final class TrafficLists {
         }
         tabs.setId("lists");
         tabs.getTabs().setAll(connectionsTab, flowsTab, messagesTab);
+        flows.setOnScreen(false);
+        tabs.getSelectionModel().selectedItemProperty().addListener((obs, old, tab) -> flows.setOnScreen(tab == flowsTab));
     }
 
     /** Tells {@code wantsRoom} whether the chosen list shows its own detail (Flows and Messages do). */

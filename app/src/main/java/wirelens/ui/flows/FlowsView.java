@@ -69,6 +69,12 @@ public final class FlowsView {
     private final ObservableList<Flow> rows = FXCollections.observableArrayList();
     /** Each shown flow by key, for updates. */
     private final Map<Flow.Key, Flow> byKey = new HashMap<>();
+    /** Changes while the list is off screen, latest state each, oldest first. */
+    private final Map<Flow.Key, Flow> offScreen = new java.util.LinkedHashMap<>();
+    private final Set<Long> forgottenOffScreen = new java.util.HashSet<>();
+    private boolean onScreen = true;
+    /** Off screen, connections let go are taken out of the table this many at a time. */
+    private static final int FORGET_IN_BULK = 10_000;
     private final FilteredList<Flow> filtered = new FilteredList<>(rows);
     private final TableView<Flow> table = new TableView<>();
     private final TextField filter = new TextField();
@@ -154,7 +160,33 @@ public final class FlowsView {
 
     /** Every flow the list holds (filtered out ones included), in arrival order. */
     public List<Flow> all() {
+        flushOffScreen();
         return List.copyOf(rows);
+    }
+
+    /**
+     * Whether the list is on screen. Off screen, changes wait in a plain map (the newest, at most the limit)
+     * instead of going through the sorted, filtered table, which under a flood of flows cost the FX thread
+     * more than the pulse has; they are applied at once when the list is shown again.
+     */
+    public void setOnScreen(boolean shown) {
+        onScreen = shown;
+        if (shown) {
+            flushOffScreen();
+        }
+    }
+
+    private void flushOffScreen() {
+        if (!forgottenOffScreen.isEmpty()) {
+            Set<Long> gone = Set.copyOf(forgottenOffScreen);
+            forgottenOffScreen.clear();
+            forgetInTable(gone);
+        }
+        if (!offScreen.isEmpty()) {
+            List<Flow> waiting = new ArrayList<>(offScreen.values());
+            offScreen.clear();
+            applyToTable(waiting);
+        }
     }
 
     /** The flows the filter lets through, in the table's order. */
@@ -190,6 +222,26 @@ public final class FlowsView {
         if (changed.isEmpty()) {
             return;
         }
+        if (!onScreen) {
+            for (Flow f : changed) {
+                offScreen.put(f.key(), f);
+            }
+            var oldest = offScreen.keySet().iterator();
+            for (int excess = offScreen.size() - limit; excess > 0 && oldest.hasNext(); excess--) {
+                oldest.next();
+                oldest.remove();
+            }
+            if (offScreen.size() >= limit && !rows.isEmpty()) {
+                rows.clear(); // newer flows than all of these wait to be shown: they would replace every row
+                byKey.clear();
+                forgottenOffScreen.clear();
+            }
+            return;
+        }
+        applyToTable(changed);
+    }
+
+    private void applyToTable(List<Flow> changed) {
         List<Flow> added = new ArrayList<>();
         Flow selected = table.getSelectionModel().getSelectedItem();
         for (Flow f : changed) {
@@ -222,6 +274,8 @@ public final class FlowsView {
 
     /** Shows a whole capture's flows (a reopened file), replacing what was there. */
     public void setAll(List<Flow> flows) {
+        offScreen.clear();
+        forgottenOffScreen.clear();
         rows.clear();
         byKey.clear();
         apply(flows);
@@ -235,6 +289,22 @@ public final class FlowsView {
         if (connectionIds.isEmpty()) {
             return;
         }
+        offScreen.keySet().removeIf(k -> connectionIds.contains(k.connectionId()));
+        if (!onScreen) {
+            if (!rows.isEmpty()) {
+                forgottenOffScreen.addAll(connectionIds); // the table's rows go when it is shown, or in bulk
+            }
+            if (forgottenOffScreen.size() > FORGET_IN_BULK) {
+                Set<Long> gone = Set.copyOf(forgottenOffScreen);
+                forgottenOffScreen.clear();
+                forgetInTable(gone);
+            }
+            return;
+        }
+        forgetInTable(connectionIds);
+    }
+
+    private void forgetInTable(Set<Long> connectionIds) {
         rows.removeIf(f -> connectionIds.contains(f.connectionId()));
         byKey.keySet().removeIf(k -> connectionIds.contains(k.connectionId()));
         updateCount();
