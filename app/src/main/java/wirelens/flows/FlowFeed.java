@@ -2,10 +2,10 @@ package wirelens.flows;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import wirelens.base.LatestRows;
 import wirelens.capture.CaptureUpdate;
 import wirelens.capture.ConnectionInfo;
 import wirelens.engine.Direction;
@@ -49,10 +49,8 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
     /** The strings rows repeat; writer thread only. */
     private final SharedStrings shared = new SharedStrings();
     private int lastNumber;
-    /** Flows changed since the last drain, in the order they first changed; guarded by itself. */
-    private final Map<Flow.Key, Flow> pending = new LinkedHashMap<>();
-    /** Most rows kept waiting for a drain; the oldest go first (the list would let them go anyway). */
-    private volatile int maxPending = 100_000;
+    /** Rows changed since the last drain; at most the list's limit wait (see {@link LatestRows}). */
+    private final LatestRows<Flow.Key, Flow> pending = new LatestRows<>(Flow::key, 100_000);
 
     @Override
     public void accept(List<CaptureUpdate> updates) {
@@ -160,33 +158,17 @@ public final class FlowFeed implements Consumer<List<CaptureUpdate>> {
             }
             numbered.add(n);
         }
-        synchronized (pending) {
-            for (Flow f : numbered) {
-                pending.put(f.key(), f);
-            }
-            for (Flow f : updated) {
-                pending.put(f.key(), f);
-            }
-            // a window that falls behind a flood drains late: what waits stays bounded by what the list keeps
-            var oldest = pending.keySet().iterator();
-            for (int excess = pending.size() - maxPending; excess > 0 && oldest.hasNext(); excess--) {
-                oldest.next();
-                oldest.remove();
-            }
-        }
+        pending.offer(numbered);
+        pending.offer(updated);
     }
 
     /** Keeps at most this many rows between two drains, the newest (the list's own limit). */
     public void setMaxPending(int rows) {
-        maxPending = Math.max(1, rows);
+        pending.setMax(rows);
     }
 
     /** The flows that changed since the last call, latest state each, in the order they first changed. */
     public List<Flow> drain() {
-        synchronized (pending) {
-            List<Flow> rows = new ArrayList<>(pending.values());
-            pending.clear();
-            return rows;
-        }
+        return pending.drain();
     }
 }

@@ -1,11 +1,10 @@
 package wirelens.mail;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import wirelens.base.LatestRows;
 import wirelens.capture.CaptureUpdate;
 import wirelens.capture.SmtpTranscripts;
 import wirelens.engine.Direction;
@@ -35,10 +34,8 @@ public final class MailFeed implements Consumer<List<CaptureUpdate>> {
 
     /** Connections still being sniffed or decoded; writer thread only. */
     private final Map<Long, Live> live = new HashMap<>();
-    /** Rows changed since the last drain, in the order they first changed; guarded by itself. */
-    private final Map<MailMessage.Key, MailMessage> pending = new LinkedHashMap<>();
-    /** Most rows kept waiting for a drain; the oldest go first (the list would let them go anyway). */
-    private volatile int maxPending = 100_000;
+    /** Rows changed since the last drain; at most the list's limit wait (see {@link LatestRows}). */
+    private final LatestRows<MailMessage.Key, MailMessage> pending = new LatestRows<>(MailMessage::key, 100_000);
 
     @Override
     public void accept(List<CaptureUpdate> updates) {
@@ -92,30 +89,16 @@ public final class MailFeed implements Consumer<List<CaptureUpdate>> {
         if (l.sniffer.verdict() != SmtpDetection.Verdict.SMTP) {
             return;
         }
-        List<MailMessage> rows = MailMessages.of(l.decoder.session(), l.implicitTls);
-        synchronized (pending) {
-            for (MailMessage m : rows) {
-                pending.put(m.key(), m);
-            }
-            var oldest = pending.keySet().iterator();
-            for (int excess = pending.size() - maxPending; excess > 0 && oldest.hasNext(); excess--) {
-                oldest.next();
-                oldest.remove();
-            }
-        }
+        pending.offer(MailMessages.of(l.decoder.session(), l.implicitTls));
     }
 
     /** Keeps at most this many rows between two drains, the newest (the list's own limit). */
     public void setMaxPending(int rows) {
-        maxPending = Math.max(1, rows);
+        pending.setMax(rows);
     }
 
     /** The rows that changed since the last call, latest state each, in the order they first changed. */
     public List<MailMessage> drain() {
-        synchronized (pending) {
-            List<MailMessage> rows = new ArrayList<>(pending.values());
-            pending.clear();
-            return rows;
-        }
+        return pending.drain();
     }
 }

@@ -33,6 +33,7 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import wirelens.base.LatestRows;
 import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.filter.FilterSyntaxException;
@@ -70,7 +71,7 @@ public final class FlowsView {
     /** Each shown flow by key, for updates. */
     private final Map<Flow.Key, Flow> byKey = new HashMap<>();
     /** Changes while the list is off screen, latest state each, oldest first. */
-    private final Map<Flow.Key, Flow> offScreen = new java.util.LinkedHashMap<>();
+    private final LatestRows<Flow.Key, Flow> offScreen = new LatestRows<>(Flow::key, Integer.MAX_VALUE);
     private final Set<Long> forgottenOffScreen = new java.util.HashSet<>();
     private boolean onScreen = true;
     /** Off screen, connections let go are taken out of the table this many at a time. */
@@ -182,9 +183,8 @@ public final class FlowsView {
             forgottenOffScreen.clear();
             forgetInTable(gone);
         }
-        if (!offScreen.isEmpty()) {
-            List<Flow> waiting = new ArrayList<>(offScreen.values());
-            offScreen.clear();
+        List<Flow> waiting = offScreen.drain();
+        if (!waiting.isEmpty()) {
             applyToTable(waiting);
         }
     }
@@ -213,6 +213,7 @@ public final class FlowsView {
     /** Keeps at most this many flows, the newest (the connection list's limit). */
     public void setLimit(int limit) {
         this.limit = limit;
+        offScreen.setMax(limit);
         trim();
         updateCount();
     }
@@ -223,14 +224,7 @@ public final class FlowsView {
             return;
         }
         if (!onScreen) {
-            for (Flow f : changed) {
-                offScreen.put(f.key(), f);
-            }
-            var oldest = offScreen.keySet().iterator();
-            for (int excess = offScreen.size() - limit; excess > 0 && oldest.hasNext(); excess--) {
-                oldest.next();
-                oldest.remove();
-            }
+            offScreen.offer(changed);
             if (offScreen.size() >= limit && !rows.isEmpty()) {
                 rows.clear(); // newer flows than all of these wait to be shown: they would replace every row
                 byKey.clear();
@@ -274,7 +268,7 @@ public final class FlowsView {
 
     /** Shows a whole capture's flows (a reopened file), replacing what was there. */
     public void setAll(List<Flow> flows) {
-        offScreen.clear();
+        offScreen.drain();
         forgottenOffScreen.clear();
         rows.clear();
         byKey.clear();
@@ -289,7 +283,7 @@ public final class FlowsView {
         if (connectionIds.isEmpty()) {
             return;
         }
-        offScreen.keySet().removeIf(k -> connectionIds.contains(k.connectionId()));
+        offScreen.removeIf(k -> connectionIds.contains(k.connectionId()));
         if (!onScreen) {
             if (!rows.isEmpty()) {
                 forgottenOffScreen.addAll(connectionIds); // the table's rows go when it is shown, or in bulk
