@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
@@ -51,17 +50,7 @@ class BreakpointsWindowTest {
         Commands.assumeInstalled("/usr/bin/curl", "curl");
         origin = new HttpEchoServer();
         Path config = Files.createTempDirectory(configDir, "config");
-        FileDialogs none = new FileDialogs() {
-            @Override
-            public Optional<Path> open(Window owner, String title) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> save(Window owner, String title, String suggestedName) {
-                return Optional.empty();
-            }
-        };
+        FileDialogs none = new LiveWindowTest.ScriptedDialogs();
         window = WirelensApp.live(stage, List.of(ListenerConfig.http("127.0.0.1", 0).withName("proxy")), null,
                 new ListenerSettings(config.resolve("listeners.json")), none, path -> {});
         stage.show();

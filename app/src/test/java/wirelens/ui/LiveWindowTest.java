@@ -74,6 +74,11 @@ class LiveWindowTest {
         public Optional<Path> save(Window owner, String title, String suggestedName) {
             return Optional.ofNullable(answers.poll());
         }
+
+        @Override
+        public Optional<Path> folder(Window owner, String title) {
+            return Optional.ofNullable(answers.poll());
+        }
     }
 
     @Start

@@ -9,13 +9,11 @@ import static wirelens.testkit.Fx.waitUntil;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
-import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,22 +53,7 @@ class MessagesWindowTest {
     void start(Stage stage) throws Exception {
         smtpPort = Loopback.freePort();
         Path config = Files.createTempDirectory(configDir, "config");
-        FileDialogs none = new FileDialogs() {
-            @Override
-            public Optional<Path> open(Window owner, String title) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> save(Window owner, String title, String suggestedName) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> folder(Window owner, String title) {
-                return Optional.empty();
-            }
-        };
+        FileDialogs none = new LiveWindowTest.ScriptedDialogs();
         window = WirelensApp.live(stage, List.of(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", smtpPort)), null,
                 new ListenerSettings(config.resolve("listeners.json")), none, path -> {});
         stage.show();
@@ -146,22 +129,7 @@ class MessagesWindowTest {
         CaptureFile file = CaptureFile.open(saved);
         MainWindow viewer = fx(() -> {
             Stage stage = new Stage();
-            MainWindow w = WirelensApp.viewer(stage, file, new FileDialogs() {
-                @Override
-                public Optional<Path> open(Window owner, String title) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Optional<Path> save(Window owner, String title, String suggestedName) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Optional<Path> folder(Window owner, String title) {
-                    return Optional.empty();
-                }
-            }, p -> {});
+            MainWindow w = WirelensApp.viewer(stage, file, new LiveWindowTest.ScriptedDialogs(), p -> {});
             stage.show();
             return w;
         });

@@ -15,11 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Optional;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,17 +52,7 @@ class SocksWindowTest {
     void start(Stage stage) throws Exception {
         echo = LoopbackServer.echo();
         settingsFile = Files.createTempDirectory(dir, "config").resolve("listeners.json");
-        FileDialogs none = new FileDialogs() {
-            @Override
-            public Optional<Path> open(Window owner, String title) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> save(Window owner, String title, String suggestedName) {
-                return Optional.empty();
-            }
-        };
+        FileDialogs none = new LiveWindowTest.ScriptedDialogs();
         window = WirelensApp.live(stage, List.of(ListenerConfig.socks("127.0.0.1", 0, null)),
                 dir.resolve("live-" + System.nanoTime() + ".pcapng"), new ListenerSettings(settingsFile), none,
                 path -> {});
