@@ -12,6 +12,8 @@ import wirelens.engine.EngineEvent;
 import wirelens.engine.ListenerKind;
 import wirelens.proto.smtp.SmtpDecoder;
 import wirelens.proto.smtp.SmtpDetection;
+import wirelens.proto.smtp.SmtpSession;
+import wirelens.proto.smtp.SmtpTransaction;
 
 /**
  * Live rows for the Messages list. Subscribed to the recorder, it runs on the writer thread: each
@@ -26,6 +28,8 @@ public final class MailFeed implements Consumer<List<CaptureUpdate>> {
         final SmtpDecoder decoder;
         boolean implicitTls;
         boolean changed;
+        /** Transactions before this index have ended: their rows are out and never change again. */
+        int settled;
 
         Live(long connectionId) {
             decoder = SmtpDecoder.keepingHeads(connectionId, SmtpTranscripts.HEAD_BYTES);
@@ -89,7 +93,12 @@ public final class MailFeed implements Consumer<List<CaptureUpdate>> {
         if (l.sniffer.verdict() != SmtpDetection.Verdict.SMTP) {
             return;
         }
-        pending.offer(MailMessages.of(l.decoder.session(), l.implicitTls));
+        SmtpSession session = l.decoder.session();
+        pending.offer(MailMessages.of(session, l.implicitTls, l.settled));
+        List<SmtpTransaction> all = session.transactions();
+        while (l.settled < all.size() && all.get(l.settled).result() != SmtpTransaction.Result.OPEN) {
+            l.settled++;
+        }
     }
 
     /** Keeps at most this many rows between two drains, the newest (the list's own limit). */

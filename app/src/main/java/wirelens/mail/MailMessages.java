@@ -26,10 +26,19 @@ public final class MailMessages {
      * (SMTPS), so every row is marked "TLS".
      */
     public static List<MailMessage> of(SmtpSession session, boolean implicitTls) {
+        return of(session, implicitTls, 0);
+    }
+
+    /**
+     * As {@link #of(SmtpSession, boolean)}, from the transaction at index {@code from} on: a live feed
+     * summarises again only the transactions that may still change, not every finished one of a long session.
+     */
+    public static List<MailMessage> of(SmtpSession session, boolean implicitTls, int from) {
         long startTlsAt = session.tls() && session.tlsAfterExchange() <= session.exchanges().size()
                 ? session.exchanges().get(session.tlsAfterExchange() - 1).timeNanos() : Long.MAX_VALUE;
         List<MailMessage> rows = new ArrayList<>(session.transactions().size());
-        for (SmtpTransaction t : session.transactions()) {
+        for (SmtpTransaction t : session.transactions().subList(Math.min(from, session.transactions().size()),
+                session.transactions().size())) {
             SmtpMessage message = t.messageNumber() == 0 ? null : session.messages().get(t.messageNumber() - 1);
             String subject = message == null ? "" : subject(message);
             SmtpReply decided = decidingReply(t);
