@@ -21,13 +21,13 @@ import wirelens.ui.connections.ListLimit;
  * A jar cannot set its own heap, so when the user gave no heap limit the window runs in a child JVM with
  * the same options plus one, and this process waits for it (exit code, Ctrl+C and the terminal are
  * shared). The limit follows the list's "Keep connections" choice (about 1.3 KiB of heap per kept
- * connection on top of the window's own 192 MiB; "all" keeps the JVM's default), plus room for a capture
+ * connection on top of the window's own 160 MiB; "all" keeps the JVM's default), plus room for a capture
  * given on the command line.
  */
 final class WindowHeap {
     /** Set on the child so it does not launch another. */
     static final String CHILD_PROPERTY = "wirelens.heapCapped";
-    static final long MIN_BYTES = 320L << 20;
+    static final long MIN_BYTES = 256L << 20;
 
     private WindowHeap() {}
 
