@@ -11,7 +11,6 @@ import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
-import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
@@ -19,9 +18,7 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
@@ -47,7 +44,6 @@ import wirelens.ui.connections.ConnectionRow;
 import wirelens.ui.connections.ConnectionTable;
 import wirelens.ui.messages.MessagesView;
 import wirelens.ui.connections.ListLimit;
-import wirelens.ui.intercept.BreakpointsPane;
 import wirelens.ui.flows.FlowsView;
 import wirelens.ui.intercept.InterceptPane;
 import wirelens.ui.intercept.InterceptStyles;
@@ -106,18 +102,10 @@ final class MainWindow {
     /** Servers whose certificate the user was offered to trust (once per server). */
     private final Set<String> offeredTrust = new HashSet<>();
     private final StreamTabs streams;
-    /** Live windows only: traffic, intercept and rules as top-level tabs. */
-    private final InterceptPane intercept;
-    private final BreakpointsPane breakpoints;
-    private final RulesPane rules;
+    /** Live windows only: traffic, intercept, breakpoints and rules as top-level tabs. */
+    private final Workspace workspace;
     /** Live windows only: the CA, export, install instructions, regenerate. */
     private final TlsMenu tlsMenu;
-    private final TabPane workspace = new TabPane();
-    private final Tab interceptTab = new Tab("Intercept");
-    private final Tab rulesTab = new Tab("Rules");
-    private final Tab breakpointsTab = new Tab("Breakpoints");
-    private final CheckMenuItem interceptItem = new CheckMenuItem("Intercept");
-    private final ToggleButton interceptButton = new ToggleButton();
     private final Label connectionsStatus = new Label();
     private final Label bytesStatus = new Label();
     private final Label captureStatus = new Label();
@@ -153,13 +141,8 @@ final class MainWindow {
         }
         this.listeners = live == null ? null
                 : new ListenerPane(live.engine, setup.settings(), notifications, this::updateHint);
-        this.intercept = live == null ? null : new InterceptPane(live.hold, live.engine, pulse);
-        this.breakpoints = live == null ? null : new BreakpointsPane(live.breakpoints, pulse);
-        this.rules = live == null ? null
-                : new RulesPane(setup.settings().file().resolveSibling("rules.json"), live::setRules);
-        if (rules != null && !live.commandLineRules.isEmpty()) {
-            rules.addCommandLineRules(live.commandLineRules);
-        }
+        this.workspace = live == null ? null
+                : new Workspace(live, pulse, setup.settings().file().resolveSibling("rules.json"));
         this.saving = new CaptureSaving(stage, live, file, setup.dialogs(), notifications);
         this.tlsMenu = live == null ? null : new TlsMenu(live.tls, stage, setup.dialogs(), notifications);
         if (live != null) {
@@ -182,7 +165,7 @@ final class MainWindow {
         } else {
             root.setTop(menus());
         }
-        root.setCenter(new StackPane(intercept == null ? main : workspace(main), notifications.node()));
+        root.setCenter(new StackPane(workspace == null ? main : workspace.node(main), notifications.node()));
         root.setBottom(statusBar());
         root.addEventHandler(ResendRequested.OPEN, e -> openResendEditor(e.method(), e.url(), e.headers(), e.body()));
 
@@ -259,15 +242,15 @@ final class MainWindow {
     }
 
     InterceptPane interceptPane() {
-        return intercept;
+        return workspace.intercept();
     }
 
     RulesPane rulesPane() {
-        return rules;
+        return workspace.rules();
     }
 
     TabPane workspace() {
-        return workspace;
+        return workspace.tabs();
     }
 
     TlsMenu tlsMenu() {
@@ -277,27 +260,6 @@ final class MainWindow {
     /** The TLS panel of a connection's open tab, or null. */
     TlsPanel tlsPanel(long connectionId) {
         return streams.tlsPanel(connectionId);
-    }
-
-    // ---- intercept and rules (live windows) ------------------------------------------------------
-
-    private TabPane workspace(javafx.scene.Node traffic) {
-        Tab trafficTab = new Tab("Traffic", traffic);
-        interceptTab.setContent(intercept.node());
-        breakpointsTab.setContent(breakpoints.node());
-        rulesTab.setContent(rules.node());
-        for (Tab t : List.of(trafficTab, interceptTab, breakpointsTab, rulesTab)) {
-            t.setClosable(false);
-        }
-        trafficTab.setId("tab-traffic");
-        interceptTab.setId("tab-intercept");
-        breakpointsTab.setId("tab-breakpoints");
-        rulesTab.setId("tab-rules");
-        workspace.setId("workspace");
-        workspace.getTabs().setAll(trafficTab, interceptTab, breakpointsTab, rulesTab);
-        intercept.enabledProperty().addListener((o, was, on) -> showInterceptState());
-        showInterceptState();
-        return workspace;
     }
 
     /**
@@ -310,25 +272,6 @@ final class MainWindow {
             return;
         }
         ResendEditor.open(live.resender, stage, method, url, headers, body);
-    }
-
-    /** Intercept on/off from the menu or the status bar: on also brings the intercept tab forward. */
-    private void setIntercept(boolean on) {
-        live.hold.setEnabled(on);
-        if (on) {
-            workspace.getSelectionModel().select(interceptTab);
-        }
-        showInterceptState();
-    }
-
-    private void showInterceptState() {
-        boolean on = live.hold.isEnabled();
-        int held = live.hold.size();
-        interceptItem.setSelected(on);
-        interceptButton.setSelected(on);
-        interceptButton.setText((on ? "Intercept ON" : "Intercept off") + (held > 0 ? " \u2014 " + held + " held" : ""));
-        interceptTab.setText(held > 0 ? "Intercept (" + held + ")" : "Intercept");
-        Styles.toggle(interceptButton, InterceptStyles.TOGGLE_ON, on || held > 0);
     }
 
     // ---- the pulse -------------------------------------------------------------------------
@@ -350,8 +293,8 @@ final class MainWindow {
         }
         if (now - lastStatusNanos > STATUS_EVERY_NANOS) {
             lastStatusNanos = now;
-            if (intercept != null) {
-                showInterceptState();
+            if (workspace != null) {
+                workspace.showInterceptState();
             }
             updateStatus();
             table.tick();
@@ -437,13 +380,8 @@ final class MainWindow {
             String m = n.notice().message();
             notifications.infoOnce(m.contains("does not trust the Wirelens CA") ? m + " \u2014 TLS \u2192 How to install the CA" : m);
         } else if (u instanceof CaptureUpdate.ListenerChanged l && l.event() instanceof EngineEvent.ListenerStarted s
-                && intercept != null) {
-            // the intercept filter and the rules offer the names of the listeners
-            for (List<String> names : List.of(intercept.listenerNames(), rules.listenerNames())) {
-                if (!names.contains(s.config().name())) {
-                    names.add(s.config().name());
-                }
-            }
+                && workspace != null) {
+            workspace.listenerStarted(s.config().name());
         }
     }
 
@@ -542,33 +480,14 @@ final class MainWindow {
             view.getItems().addAll(new SeparatorMenuItem(), side.menuItem(),
                     ListLimit.menu(table.limit(), this::setListLimit));
         }
-        Menu interceptMenu = null;
-        if (live != null) {
-            interceptItem.setAccelerator(KeyCombination.keyCombination("Shortcut+I"));
-            interceptItem.setOnAction(e -> setIntercept(interceptItem.isSelected()));
-            MenuItem forwardAll = item("Forward all held and turn intercept off", "Shortcut+Shift+A", () -> {
-                live.hold.forwardAllAndDisable();
-                showInterceptState();
-            });
-            MenuItem showTraffic = item("Show traffic", "Shortcut+Shift+T",
-                    () -> workspace.getSelectionModel().select(0));
-            MenuItem showHeld = item("Show held chunks", "Shortcut+Shift+I",
-                    () -> workspace.getSelectionModel().select(interceptTab));
-            MenuItem showRules = item("Show rules", "Shortcut+Shift+R",
-                    () -> workspace.getSelectionModel().select(rulesTab));
-            interceptMenu = new Menu("Intercept", null, interceptItem, forwardAll, new SeparatorMenuItem(),
-                    showTraffic, showHeld, showRules);
-            interceptMenu.setId("menu-intercept");
-        }
-
         MenuItem keys = item("Keyboard shortcuts", "F1", () -> HelpDialogs.shortcuts(stage));
         MenuItem about = item("About Wirelens", null, () -> HelpDialogs.about(stage));
         Menu help = new Menu("Help", null, keys, about);
-        return interceptMenu == null ? new MenuBar(fileMenu, view, help)
-                : new MenuBar(fileMenu, view, interceptMenu, tlsMenu.menu(), help);
+        return workspace == null ? new MenuBar(fileMenu, view, help)
+                : new MenuBar(fileMenu, view, workspace.menu(), tlsMenu.menu(), help);
     }
 
-    private static MenuItem item(String text, String accelerator, Runnable action) {
+    static MenuItem item(String text, String accelerator, Runnable action) {
         MenuItem m = new MenuItem(text);
         if (accelerator != null) {
             m.setAccelerator(KeyCombination.keyCombination(accelerator));
@@ -651,11 +570,7 @@ final class MainWindow {
         letGoStatus.setId("status-let-go");
         HBox bar = new HBox(connectionsStatus, bytesStatus, letGoStatus, spacer, captureStatus);
         if (live != null) {
-            interceptButton.setId("status-intercept");
-            interceptButton.setFocusTraversable(false);
-            interceptButton.setMinWidth(Region.USE_PREF_SIZE); // the counts give way, never the buttons
-            interceptButton.setOnAction(e -> setIntercept(interceptButton.isSelected()));
-            bar.getChildren().addAll(0, List.of(side.button(), interceptButton));
+            bar.getChildren().addAll(0, List.of(side.button(), workspace.statusButton()));
         }
         bar.getStyleClass().add(Styles.STATUS_BAR);
         return bar;
@@ -668,9 +583,8 @@ final class MainWindow {
         }
         disposed = true;
         pulse.stop();
-        if (intercept != null) {
-            intercept.dispose();
-            breakpoints.dispose();
+        if (workspace != null) {
+            workspace.dispose();
         }
         streams.dispose();
         try {
