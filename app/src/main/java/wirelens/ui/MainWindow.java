@@ -1,7 +1,6 @@
 package wirelens.ui;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +10,6 @@ import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
-import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -22,14 +20,10 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import wirelens.base.Units;
 import wirelens.capture.CaptureFile;
 import wirelens.capture.CaptureIndex;
 import wirelens.capture.CaptureUpdate;
@@ -106,13 +100,10 @@ final class MainWindow {
     private final Workspace workspace;
     /** Live windows only: the CA, export, install instructions, regenerate. */
     private final TlsMenu tlsMenu;
-    private final Label connectionsStatus = new Label();
-    private final Label bytesStatus = new Label();
-    private final Label captureStatus = new Label();
     private final CaptureSaving saving;
     /** Viewers only: which file, when recorded, nothing live. */
     private ViewerBanner banner;
-    private final Label letGoStatus = new Label();
+    private final StatusBar status;
     private final RadioMenuItem textMode = new RadioMenuItem("Text");
     private final RadioMenuItem hexMode = new RadioMenuItem("Hex");
     private final Pulse pulse;
@@ -166,7 +157,9 @@ final class MainWindow {
             root.setTop(menus());
         }
         root.setCenter(new StackPane(workspace == null ? main : workspace.node(main), notifications.node()));
-        root.setBottom(statusBar());
+        this.status = new StatusBar(table, file, live == null ? null : saving::status,
+                live == null ? List.of() : List.of(side.button(), workspace.statusButton()));
+        root.setBottom(status.node());
         root.addEventHandler(ResendRequested.OPEN, e -> openResendEditor(e.method(), e.url(), e.headers(), e.body()));
 
         Scene scene = new Scene(root, WIDTH, HEIGHT);
@@ -385,31 +378,8 @@ final class MainWindow {
         }
     }
 
-    /** {@code capture: temporary ring, 3 of 16 files of 256.0 MiB, 600.2 MiB (/tmp/wirelens-123)}. */
     private void updateStatus() {
-        int shown = table.shownCount();
-        connectionsStatus.setText(table.openCount() + " open / " + shown + (shown == 1 ? " connection" : " connections"));
-        bytesStatus.setText("client \u2192 server " + Units.bytes(table.bytesClientToServer())
-                + "   server \u2192 client " + Units.bytes(table.bytesServerToClient()));
-        long letGo = table.letGoCount();
-        letGoStatus.setText(letGo == 0 ? "" : String.format(java.util.Locale.ROOT, "%,d older connection%s let go"
-                + " (the list keeps the latest %s; the capture file has them all: Save capture as, then Open capture)",
-                letGo, letGo == 1 ? "" : "s", ListLimit.label(table.limit())));
-        if (live != null) {
-            captureStatus.setText(saving.status());
-        } else {
-            long size = 0;
-            for (Path f : file.files()) {
-                try {
-                    size += Files.size(f);
-                } catch (IOException e) {
-                    // gone meanwhile: counts nothing
-                }
-            }
-            int files = file.files().size();
-            captureStatus.setText("capture: " + file.path() + (files > 1 ? " (" + files + " files, " : " (")
-                    + Units.bytes(size) + ")");
-        }
+        status.update();
     }
 
     private void updateHint() {
@@ -559,21 +529,6 @@ final class MainWindow {
         }
         lists.forget(gone);
         updateStatus();
-    }
-
-    private HBox statusBar() {
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        connectionsStatus.setId("status-connections");
-        bytesStatus.setId("status-bytes");
-        captureStatus.setId("status-capture");
-        letGoStatus.setId("status-let-go");
-        HBox bar = new HBox(connectionsStatus, bytesStatus, letGoStatus, spacer, captureStatus);
-        if (live != null) {
-            bar.getChildren().addAll(0, List.of(side.button(), workspace.statusButton()));
-        }
-        bar.getStyleClass().add(Styles.STATUS_BAR);
-        return bar;
     }
 
     /** Stops the pulse, closes views and the capture (a live one: engine, recorder, temp file). */
