@@ -220,7 +220,7 @@ final class ProxyExchanges {
             proxy.errorReply(out, 400, "Bad Request", "CONNECT inside the TLS tunnel to " + upstream.describe());
             return false;
         }
-        if (method.equals("CONNECT")) {
+        if (method.equals("CONNECT") && origin == null) {
             HostPort hp = HostPort.parse(head.target(), -1);
             if (hp == null) {
                 proxy.errorReply(out, 400, "Bad Request", "CONNECT needs host:port, got " + head.target());
