@@ -563,7 +563,10 @@ final class Connection implements SessionOutput {
         }
     }
 
-    /** Both TLS legs are up (a CONNECT tunnel's, a forward connection's): what follows either way is the plaintext inside. */
+    /**
+     * Both TLS legs are up (a CONNECT tunnel's, a forward or SOCKS5 connection's): what follows either way
+     * is the plaintext inside.
+     */
     void tunnelDecrypted() {
         handle(new SessionEvent.TunnelDecrypted());
     }

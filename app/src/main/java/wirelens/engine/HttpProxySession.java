@@ -90,7 +90,8 @@ public final class HttpProxySession implements Session {
             if (forwardTarget != null) {
                 // a forward connection fails as ForwardSession's does: its client never asked Wirelens for HTTP
                 mode = Mode.DONE;
-                out.fail(f.timedOut() ? "connect to " + where + " timed out" : "connect to " + where + " failed: " + f.reason());
+                out.fail(f.timedOut() ? "connect to " + where + " timed out"
+                        : "connect to " + where + " failed: " + f.reason());
                 return;
             }
             // the client gets its 502 or 504, and the connection ends as a failure, as a forward one does

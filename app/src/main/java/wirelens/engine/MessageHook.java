@@ -7,8 +7,8 @@ import wirelens.proto.http.MessageHead;
  * response as its head arrives, on the HTTP proxy (also inside a CONNECT tunnel whose TLS Wirelens
  * decrypts) and on forward and SOCKS5 connections whose client speaks HTTP/1.x (plain or decrypted); a
  * message the hook wants is buffered whole (up to {@link #MAX_BODY_BYTES} of body; a larger one goes on
- * as it is, with a notice) and handed to {@link #held}. It stays held, and its connection pauses, until {@link Engine#resumeMessage} says what
- * to do with it; every other connection flows on. Both methods run on a selector thread: quick, never
+ * as it is, with a notice) and handed to {@link #held}. It stays held, and its connection pauses, until
+ * {@link Engine#resumeMessage} says what to do with it; every other connection flows on. Both methods run on a selector thread: quick, never
  * blocking. A hook that throws is reported and the message goes on unheld.
  */
 public interface MessageHook {

@@ -216,6 +216,7 @@ final class ProxyExchanges {
         closeAfterResponse = head.hasToken("Connection", "close") || head.isHttp10()
                 || head.hasToken("Proxy-Connection", "close");
         String method = head.method().toUpperCase(Locale.ROOT);
+        // on a plain forward connection (to a proxy, say) a CONNECT goes on as it came; its 2xx makes a tunnel
         if (method.equals("CONNECT") && origin != null && origin.scheme().equals("https")) {
             proxy.errorReply(out, 400, "Bad Request", "CONNECT inside the TLS tunnel to " + upstream.describe());
             return false;
@@ -344,7 +345,8 @@ final class ProxyExchanges {
      */
     private boolean sendRequest(HttpBreakpoint.Outgoing o, RequestTarget t, SessionOutput out) {
         if (origin != null && !upstream.isOpen()) {
-            proxy.errorReply(out, 502, "Bad Gateway", "the origin closed " + origin.connectionName() + " while the request waited at"
+            proxy.errorReply(out, 502, "Bad Gateway", "the origin closed " + origin.connectionName()
+                    + " while the request waited at"
                     + " its breakpoint (Edit and resend sends it again on a new connection)");
             return false;
         }

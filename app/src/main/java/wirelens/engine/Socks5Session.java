@@ -266,7 +266,8 @@ public final class Socks5Session implements Session {
         out.send(Side.CLIENT, ByteBuffer.wrap(reply));
         toClient.write(reply, 0, reply.length);
         state = State.RELAY;
-        relay = out.breakpointsOn() ? HttpProxySession.forwardConnected(host, port, out) : new ForwardSession(host, port);
+        relay = out.breakpointsOn() ? HttpProxySession.forwardConnected(host, port, out)
+                : new ForwardSession(host, port);
         if (rest == null) {
             // a ClientHello that came with the request has been read already: it goes on as it is
             out.expectTls(host, port);

@@ -25,8 +25,8 @@
  * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession}: events in,
  * commands out), tested with scripts and no sockets. Each connection's session is chosen when it starts:
  * a forward listener's (and a SOCKS5 one's once its target is connected) is the plain relay, or while
- * breakpoints are on the HTTP proxy's session in its forward mode (below). The HTTP proxy's is in parts, each one thing: the
- * connection's modes ({@code HttpProxySession}), its HTTP exchanges ({@code ProxyExchanges}), the
+ * breakpoints are on the HTTP proxy's session in its forward mode (below). The HTTP proxy's is in
+ * parts, each one thing: the connection's modes ({@code HttpProxySession}), its HTTP exchanges ({@code ProxyExchanges}), the
  * connection to origins ({@code Upstream}), the relay after a CONNECT or an Upgrade ({@code ProxyTunnel}),
  * the heads it writes ({@code ProxyHeads}) and a message held at a breakpoint ({@code HttpBreakpoint}). {@link wirelens.engine.Connection} translates
  * socket readiness into those events and carries out the commands; it reaches its loop only through
