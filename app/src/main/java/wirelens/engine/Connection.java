@@ -282,6 +282,11 @@ final class Connection implements SessionOutput {
     }
 
     @Override
+    public boolean breakpointsOn() {
+        return loop.messageHook() != null;
+    }
+
+    @Override
     public MessageHook.MessageContext breakpoint(String url, TunnelOrigin tunnel, MessageHead request,
             MessageHead response) {
         MessageHook hook = loop.messageHook();
@@ -558,7 +563,10 @@ final class Connection implements SessionOutput {
         }
     }
 
-    /** Both TLS legs of a CONNECT tunnel are up: what follows either way is the plaintext inside. */
+    /**
+     * Both TLS legs are up (a CONNECT tunnel's, a forward or SOCKS5 connection's): what follows either way
+     * is the plaintext inside.
+     */
     void tunnelDecrypted() {
         handle(new SessionEvent.TunnelDecrypted());
     }

@@ -60,12 +60,18 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code loopCount} loops (at least one). */
     Engine(EventQueue events, EngineOptions options, int loopCount) {
-        this(events, options, loopCount, Engine::newSession);
+        this(events, options, loopCount, null);
     }
 
-    /** Runs {@code loopCount} loops whose clients get their protocol logic from {@code sessions}. */
+    /**
+     * Runs {@code loopCount} loops whose clients get their protocol logic from {@code sessions} (null: each
+     * listener kind's own).
+     */
     Engine(EventQueue events, EngineOptions options, int loopCount, Function<ListenerConfig, Session> sessions) {
         this.events = Objects.requireNonNull(events);
+        if (sessions == null) {
+            sessions = this::newSession;
+        }
         int n = Math.max(1, loopCount);
         AtomicLong connectionIds = new AtomicLong(1);
         loops = new SelectorLoop[n];
@@ -242,7 +248,8 @@ public final class Engine implements AutoCloseable {
      * Ends the hold of a message held at a breakpoint. The bytes of a Continue or an Answer are checked
      * here, on the caller's thread: one complete request (for a held request) or response, else an
      * {@link IllegalArgumentException} says what is wrong and the message stays held. An edited request
-     * needs an absolute http:// URL, or inside a decrypted tunnel its path or a URL of the tunnel's origin.
+     * needs an absolute http:// URL, or on a connection to one origin (a decrypted tunnel, a forward or SOCKS5
+     * connection) its path or a URL of that origin.
      */
     public void resumeMessage(MessageHook.HeldMessage message, MessageHook.Verdict verdict) {
         byte[] bytes = null;
@@ -406,9 +413,12 @@ public final class Engine implements AutoCloseable {
         return Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static Session newSession(ListenerConfig config) {
+    private Session newSession(ListenerConfig config) {
         return switch (config.kind()) {
-            case FORWARD -> new ForwardSession(config.targetHost(), config.targetPort());
+            // with no breakpoints a forward connection is the plain relay: nothing looks at its bytes
+            case FORWARD -> loops[0].messageHook() != null
+                    ? HttpProxySession.forward(config.targetHost(), config.targetPort())
+                    : new ForwardSession(config.targetHost(), config.targetPort());
             case HTTP -> new HttpProxySession();
             case SOCKS5 -> new Socks5Session(config.socksAuth());
         };

@@ -17,6 +17,11 @@ import java.util.Locale;
  *     whose first bytes are an HTTP/1.x request: HTTP exchanges again, all with the tunnel's one origin
  *     ({@link TunnelOrigin}), so breakpoints, timeouts and keep-alive apply to decrypted HTTPS as to
  *     plain HTTP. Anything else in the tunnel is relayed as it is.
+ * <li>A forward listener's connection, or a SOCKS5 one once its target is connected, while breakpoints are
+ *     on ({@link #forward}): a tunnel to its one target from the start, whose client, if its first bytes are
+ *     an HTTP/1.x request, gets HTTP exchanges with that target as above, heads as they came (the listener
+ *     is transparent); its origin is {@code http://}, or {@code https://} when Wirelens decrypts the
+ *     client's TLS. Anything else, or a server that speaks first, is relayed as it is.
  * </ul>
  *
  * <p>What the proxy answers itself (errors, "200 Connection established") goes out through {@link
@@ -32,6 +37,37 @@ public final class HttpProxySession implements Session {
     private ProxyExchanges exchanges = new ProxyExchanges(this, upstream, null);
     /** The relay after a CONNECT or an Upgrade, or null. */
     private ProxyTunnel tunnel;
+    /** A forward or SOCKS5 connection's one target; null on the HTTP proxy. */
+    private final HostPort forwardTarget;
+    /** Wirelens decrypts the client's TLS: its requests are to an https:// origin. */
+    private boolean decrypted;
+
+    /** The HTTP proxy's session for one client. */
+    public HttpProxySession() {
+        this(null);
+    }
+
+    private HttpProxySession(HostPort forwardTarget) {
+        this.forwardTarget = forwardTarget;
+    }
+
+    /**
+     * A forward listener's connection to {@code host:port} while breakpoints are on: its client's HTTP is
+     * handled as exchanges, so that its messages can be held; anything else is relayed as a {@link
+     * ForwardSession} would.
+     */
+    static HttpProxySession forward(String host, int port) {
+        return new HttpProxySession(new HostPort(host, port));
+    }
+
+    /** As {@link #forward}, for a SOCKS5 connection whose target {@code host:port} is connected already. */
+    static HttpProxySession forwardConnected(String host, int port, SessionOutput out) {
+        HttpProxySession session = forward(host, port);
+        session.upstream.opened(host, port);
+        session.mode = Mode.CONNECTING_TUNNEL;
+        session.startTunnel(out);
+        return session;
+    }
 
     @Override
     public void handle(SessionEvent event, SessionOutput out) {
@@ -40,6 +76,8 @@ public final class HttpProxySession implements Session {
         }
         if (event instanceof SessionEvent.Received r) {
             received(r, out);
+        } else if (event instanceof SessionEvent.Accepted && forwardTarget != null) {
+            connectTunnel(forwardTarget, out);
         } else if (mode == Mode.TUNNEL) {
             inTunnel(event, out);
         } else if (event instanceof SessionEvent.Connected) {
@@ -49,6 +87,13 @@ public final class HttpProxySession implements Session {
         } else if (event instanceof SessionEvent.ConnectFailed f) {
             upstream.forget();
             String where = Hosts.format(f.host(), f.port());
+            if (forwardTarget != null) {
+                // a forward connection fails as ForwardSession's does: its client never asked Wirelens for HTTP
+                mode = Mode.DONE;
+                out.fail(f.timedOut() ? "connect to " + where + " timed out"
+                        : "connect to " + where + " failed: " + f.reason());
+                return;
+            }
             // the client gets its 502 or 504, and the connection ends as a failure, as a forward one does
             out.reply(Side.CLIENT, f.timedOut()
                     ? ProxyHeads.errorPage(504, "Gateway Timeout", "connecting to " + where + " timed out")
@@ -107,7 +152,8 @@ public final class HttpProxySession implements Session {
             mode = Mode.DONE;
             out.reset(b.side().name().toLowerCase(Locale.ROOT) + " " + b.reason());
         } else if (event instanceof SessionEvent.TunnelDecrypted) {
-            tunnel.decrypted();
+            decrypted = true;
+            tunnel.lookForHttp();
         }
     }
 
@@ -127,9 +173,13 @@ public final class HttpProxySession implements Session {
         upstream.connect(target.host(), target.port(), out);
     }
 
-    /** After a CONNECT's target is connected, or an Upgrade's 101: a raw relay from now on. */
+    /**
+     * After a CONNECT's target is connected, or an Upgrade's 101: a raw relay from now on. A forward
+     * connection's target connected: a relay that looks at the client's first bytes.
+     */
     void startTunnel(SessionOutput out) {
-        if (mode == Mode.CONNECTING_TUNNEL) {
+        boolean opening = mode == Mode.CONNECTING_TUNNEL;
+        if (opening && forwardTarget == null) {
             out.reply(Side.CLIENT, ByteBuffer.wrap(
                     "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
             out.expectTls(upstream.host(), upstream.port());
@@ -137,6 +187,9 @@ public final class HttpProxySession implements Session {
         mode = Mode.TUNNEL;
         boolean clientEnded = exchanges.clientEnded();
         tunnel = new ProxyTunnel(clientEnded);
+        if (opening && forwardTarget != null) {
+            tunnel.lookForHttp(); // where the engine decrypts TLS, no plaintext comes before TunnelDecrypted
+        }
         out.pauseReading(Side.CLIENT, false);
         byte[] rest = exchanges.takeHeldClient();
         if (rest != null) {
@@ -148,11 +201,13 @@ public final class HttpProxySession implements Session {
     }
 
     /**
-     * The client of a decrypted CONNECT tunnel speaks HTTP ({@code first} are its first bytes): the rest of
-     * the connection is HTTP exchanges with the tunnel's one origin, over the connection already open to it.
+     * The client of a decrypted CONNECT tunnel, or of a forward connection, speaks HTTP ({@code first} are its
+     * first bytes): the rest of the connection is HTTP exchanges with its one origin, over the connection
+     * already open to it.
      */
     private void startOriginHttp(byte[] first, SessionOutput out) {
-        exchanges = new ProxyExchanges(this, upstream, new TunnelOrigin(upstream.host(), upstream.port()));
+        TunnelOrigin origin = new TunnelOrigin(decrypted ? "https" : "http", upstream.host(), upstream.port());
+        exchanges = new ProxyExchanges(this, upstream, origin);
         tunnel = null;
         mode = Mode.HTTP;
         exchanges.clientBytes(first, 0, first.length, out);

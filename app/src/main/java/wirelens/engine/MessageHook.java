@@ -3,11 +3,12 @@ package wirelens.engine;
 import wirelens.proto.http.MessageHead;
 
 /**
- * Breakpoints at the level of HTTP messages: the HTTP proxy asks the hook about each request and each
- * final response as its head arrives (also inside a CONNECT tunnel whose TLS Wirelens decrypts); a message the hook wants is buffered whole (up to
- * {@link #MAX_BODY_BYTES} of body; a larger one goes on as it is, with a notice) and handed to
- * {@link #held}. It stays held, and its connection pauses, until {@link Engine#resumeMessage} says what
- * to do with it; every other connection flows on. Both methods run on a selector thread: quick, never
+ * Breakpoints at the level of HTTP messages: the engine asks the hook about each request and each final
+ * response as its head arrives, on the HTTP proxy (also inside a CONNECT tunnel whose TLS Wirelens
+ * decrypts) and on forward and SOCKS5 connections whose client speaks HTTP/1.x (plain or decrypted); a
+ * message the hook wants is buffered whole (up to {@link #MAX_BODY_BYTES} of body; a larger one goes on
+ * as it is, with a notice) and handed to {@link #held}. It stays held, and its connection pauses, until
+ * {@link Engine#resumeMessage} says what to do with it; every other connection flows on. Both methods run on a selector thread: quick, never
  * blocking. A hook that throws is reported and the message goes on unheld.
  */
 public interface MessageHook {
@@ -23,8 +24,9 @@ public interface MessageHook {
 
     /**
      * Where a message comes from: its connection and listener, the absolute URL of the request, the
-     * request head, for a response its head (null for a request), and for a message inside a CONNECT
-     * tunnel whose TLS Wirelens decrypts the only origin its request can go to (null on the plain proxy).
+     * request head, for a response its head (null for a request), and for a message on a connection to one
+     * origin (inside a CONNECT tunnel whose TLS Wirelens decrypts, on a forward or SOCKS5 connection) the
+     * only origin its request can go to (null on the plain proxy).
      */
     record MessageContext(long connectionId, ListenerConfig listener, String url, MessageHead request,
             MessageHead response, TunnelOrigin tunnel) {

@@ -17,8 +17,9 @@ import wirelens.proto.http.MessageHead;
  * client and sent upstream, responses decoded and sent to the client, and the messages breakpoints hold.
  * Two kinds of connection use it: the proxy's own, whose absolute-form requests name their origin (the
  * upstream connection is kept for the next request to the same one and replaced for another), and the
- * requests inside a CONNECT tunnel whose TLS Wirelens decrypts, which all go to the tunnel's one origin over
- * the connection already open to it, their heads as they came.
+ * requests to one origin ({@link TunnelOrigin}: inside a CONNECT tunnel whose TLS Wirelens decrypts, or on a
+ * forward or SOCKS5 connection), which all go to it over the connection already open to it, their heads as
+ * they came.
  *
  * <p>Requests are handled one at a time: while a request's response is on its way, reading from the
  * client pauses, so pipelined requests are answered in order and nothing piles up. Bodies are relayed as
@@ -215,11 +216,12 @@ final class ProxyExchanges {
         closeAfterResponse = head.hasToken("Connection", "close") || head.isHttp10()
                 || head.hasToken("Proxy-Connection", "close");
         String method = head.method().toUpperCase(Locale.ROOT);
-        if (method.equals("CONNECT") && origin != null) {
+        // on a plain forward connection (to a proxy, say) a CONNECT goes on as it came; its 2xx makes a tunnel
+        if (method.equals("CONNECT") && origin != null && origin.scheme().equals("https")) {
             proxy.errorReply(out, 400, "Bad Request", "CONNECT inside the TLS tunnel to " + upstream.describe());
             return false;
         }
-        if (method.equals("CONNECT")) {
+        if (method.equals("CONNECT") && origin == null) {
             HostPort hp = HostPort.parse(head.target(), -1);
             if (hp == null) {
                 proxy.errorReply(out, 400, "Bad Request", "CONNECT needs host:port, got " + head.target());
@@ -343,7 +345,8 @@ final class ProxyExchanges {
      */
     private boolean sendRequest(HttpBreakpoint.Outgoing o, RequestTarget t, SessionOutput out) {
         if (origin != null && !upstream.isOpen()) {
-            proxy.errorReply(out, 502, "Bad Gateway", "the origin closed the TLS tunnel while the request waited at"
+            proxy.errorReply(out, 502, "Bad Gateway", "the origin closed " + origin.connectionName()
+                    + " while the request waited at"
                     + " its breakpoint (Edit and resend sends it again on a new connection)");
             return false;
         }

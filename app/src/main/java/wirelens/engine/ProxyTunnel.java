@@ -4,13 +4,14 @@ import java.nio.ByteBuffer;
 import wirelens.proto.http.ExchangeLog;
 
 /**
- * The raw two-way relay an HTTP proxy connection becomes after a CONNECT or a successful Upgrade, for
- * {@link HttpProxySession}: bytes go on as they come, and each side's end goes on as a half-close.
+ * The raw two-way relay an HTTP proxy connection becomes after a CONNECT or a successful Upgrade, and a
+ * forward or SOCKS5 connection is while breakpoints are on, for {@link HttpProxySession}: bytes go on as
+ * they come, and each side's end goes on as a half-close.
  *
- * <p>In a CONNECT tunnel whose TLS Wirelens decrypts, the client's first bytes are looked at before they
- * go on: a request line ({@code HTTP/1.x}) means HTTP, which the session then handles as requests to the
- * tunnel's one origin, with breakpoints; anything else (HTTP/2's preface, another protocol, a server that
- * speaks first) is relayed as it is, from its first byte.
+ * <p>In a CONNECT tunnel whose TLS Wirelens decrypts, and on a forward or SOCKS5 connection, the client's
+ * first bytes are looked at before they go on: a request line ({@code HTTP/1.x}) means HTTP, which the
+ * session then handles as requests to the connection's one origin, with breakpoints; anything else
+ * (HTTP/2's preface, another protocol, a server that speaks first) is relayed as it is, from its first byte.
  */
 final class ProxyTunnel {
     private boolean mayBeHttp;
@@ -25,8 +26,11 @@ final class ProxyTunnel {
         this.clientEnded = clientEnded;
     }
 
-    /** Both TLS legs of the tunnel are up: unless bytes went through already, the client may speak HTTP. */
-    void decrypted() {
+    /**
+     * The client's next bytes may start HTTP (both TLS legs of the tunnel are up, or a forward connection
+     * begins): unless bytes went through already, they are looked at first.
+     */
+    void lookForHttp() {
         mayBeHttp = !relayed;
     }
 

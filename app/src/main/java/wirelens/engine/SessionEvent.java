@@ -45,8 +45,9 @@ public sealed interface SessionEvent {
     record Broken(Side side, String reason) implements SessionEvent {}
 
     /**
-     * Wirelens intercepts the TLS of the CONNECT tunnel just set up, and both legs are up: the bytes that
-     * follow either way are the plaintext inside it.
+     * Wirelens intercepts the TLS the client just started (in a CONNECT tunnel, on a forward or SOCKS5
+     * connection, after STARTTLS), and both legs are up: the bytes that follow either way are the plaintext
+     * inside it.
      */
     record TunnelDecrypted() implements SessionEvent {}
 

@@ -100,9 +100,17 @@ public interface SessionOutput {
     default void expectTls(String host, int port) {}
 
     /**
+     * Whether a {@link MessageHook} is installed: a forward connection that starts now is then given to a
+     * session that can hold its HTTP messages ({@link HttpProxySession#forward}).
+     */
+    default boolean breakpointsOn() {
+        return false;
+    }
+
+    /**
      * The breakpoint context of a message whose head just came, if the engine's {@link MessageHook} wants
-     * to hold it; null otherwise (no hook, or it does not want it). {@code tunnel}: the origin of a
-     * decrypted CONNECT tunnel the message is in, or null.
+     * to hold it; null otherwise (no hook, or it does not want it). {@code tunnel}: the one origin of the
+     * connection the message is on (a decrypted CONNECT tunnel, a forward or SOCKS5 connection), or null.
      */
     default MessageHook.MessageContext breakpoint(String url, TunnelOrigin tunnel, MessageHead request,
             MessageHead response) {

@@ -14,8 +14,9 @@ import wirelens.base.Units;
 /**
  * A SOCKS5 proxy (RFC 1928) for one client connection, as a sans-IO {@link Session}: the greeting, the
  * username/password login (RFC 1929) when the listener has one, and the request; after a CONNECT
- * succeeded, a {@link ForwardSession} to the requested target, so the connection is from then on what a
- * forward listener's is (TLS interception, protocol views, hooks).
+ * succeeded, a {@link ForwardSession} to the requested target (while breakpoints are on, {@link
+ * HttpProxySession#forward its HTTP-aware form}), so the connection is from then on what a forward
+ * listener's is (TLS interception, protocol views, hooks, breakpoints).
  *
  * <p>The handshake is the session's own negotiation ({@link SessionOutput#negotiating}): its bytes are
  * not stream data but one {@link EngineEvent.ProxyHandshake}, reported once it succeeded or failed. A
@@ -265,7 +266,8 @@ public final class Socks5Session implements Session {
         out.send(Side.CLIENT, ByteBuffer.wrap(reply));
         toClient.write(reply, 0, reply.length);
         state = State.RELAY;
-        relay = new ForwardSession(host, port);
+        relay = out.breakpointsOn() ? HttpProxySession.forwardConnected(host, port, out)
+                : new ForwardSession(host, port);
         if (rest == null) {
             // a ClientHello that came with the request has been read already: it goes on as it is
             out.expectTls(host, port);

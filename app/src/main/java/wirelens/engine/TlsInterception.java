@@ -246,9 +246,7 @@ final class TlsInterception {
             connection.finish();
             return;
         }
-        if (tunnel) {
-            connection.tunnelDecrypted();
-        }
+        connection.tunnelDecrypted();
         connection.updateInterest();
     }
 

@@ -40,6 +40,15 @@ final class Upstream {
         reused = false;
     }
 
+    /** The connection to {@code host:port} was opened before this session took over (a SOCKS5 client's target). */
+    void opened(String toHost, int toPort) {
+        host = toHost;
+        port = toPort;
+        ended = false;
+        reusable = true;
+        reused = false;
+    }
+
     /**
      * Readies the connection for a request to {@code host:port} whose head is {@code head}: the kept one
      * when it goes to the same origin and may be reused, else a new one. True when a new one was opened

@@ -23,8 +23,10 @@
  *
  * <p><b>Sessions and relays.</b> The protocol logic of a connection is a sans-IO state machine
  * ({@link wirelens.engine.ForwardSession}, {@link wirelens.engine.HttpProxySession}: events in,
- * commands out), tested with scripts and no sockets. The HTTP proxy's is in parts, each one thing: the
- * connection's modes ({@code HttpProxySession}), its HTTP exchanges ({@code ProxyExchanges}), the
+ * commands out), tested with scripts and no sockets. Each connection's session is chosen when it starts:
+ * a forward listener's (and a SOCKS5 one's once its target is connected) is the plain relay, or while
+ * breakpoints are on the HTTP proxy's session in its forward mode (below). The HTTP proxy's is in
+ * parts, each one thing: the connection's modes ({@code HttpProxySession}), its HTTP exchanges ({@code ProxyExchanges}), the
  * connection to origins ({@code Upstream}), the relay after a CONNECT or an Upgrade ({@code ProxyTunnel}),
  * the heads it writes ({@code ProxyHeads}) and a message held at a breakpoint ({@code HttpBreakpoint}). {@link wirelens.engine.Connection} translates
  * socket readiness into those events and carries out the commands; it reaches its loop only through
@@ -45,7 +47,14 @@
  * wirelens.engine.SessionEvent.TunnelDecrypted}), and a client whose first bytes inside are an HTTP/1.x
  * request has its requests handled as HTTP to the tunnel's one origin ({@link
  * wirelens.engine.TunnelOrigin}: an edited request may not name another host, as the TLS leg is to this
- * one); anything else in the tunnel (HTTP/2, other protocols) is relayed as it is.
+ * one); anything else in the tunnel (HTTP/2, other protocols) is relayed as it is. Forward and SOCKS5
+ * connections get the same while a hook is installed when they start ({@link
+ * wirelens.engine.HttpProxySession#forward}): a tunnel to the one target from the start, looked at the
+ * same way (after TLS, where it is intercepted; {@code TunnelDecrypted} comes on those connections too), its
+ * HTTP handled as exchanges with an {@code http://} or {@code https://} origin, heads as they came (the
+ * listener is transparent); a server that speaks first, or a client that does not open with a request,
+ * makes it the plain relay from the first byte. Without a hook they are the plain relay, and nothing looks
+ * at their bytes.
  *
  * <p><b>The per-side layer.</b> Every byte read from or written to a socket passes that side's
  * {@link wirelens.engine.SideLayer}: socket ↔ side layer ↔ session. For plain TCP it is the identity

@@ -87,6 +87,14 @@ class ForwardSessionTest {
             commands.add("fail " + message);
         }
 
+        /** Whether a message hook is installed (as {@link #breakpointsOn} tells a session). */
+        boolean hookInstalled;
+
+        @Override
+        public boolean breakpointsOn() {
+            return hookInstalled;
+        }
+
         /** Which messages a breakpoint holds (none unless a test says), and those held so far. */
         java.util.function.Predicate<MessageHook.MessageContext> breakpoints = context -> false;
         final List<MessageHook.HeldMessage> heldMessages = new ArrayList<>();

@@ -103,7 +103,7 @@ public final class BreakpointsPane {
 
     private Node toolbar() {
         toggle.setId("breakpoints-toggle");
-        toggle.setTooltip(new Tooltip("Hold whole HTTP messages that match, through the HTTP proxy"));
+        toggle.setTooltip(new Tooltip("Hold whole HTTP messages that match, on any listener"));
         toggle.setOnAction(e -> {
             queue.setEnabled(toggle.isSelected());
             catchUp();
@@ -150,7 +150,7 @@ public final class BreakpointsPane {
     private Node heldTable() {
         table.setId("breakpoints-held");
         table.getStyleClass().add(InterceptStyles.TABLE);
-        table.setPlaceholder(new Label("Nothing held. Turn breakpoints on; matching messages through the HTTP proxy"
+        table.setPlaceholder(new Label("Nothing held. Turn breakpoints on; matching HTTP messages on any listener"
                 + " wait here, each pausing only its connection."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
