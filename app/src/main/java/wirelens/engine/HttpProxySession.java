@@ -60,6 +60,11 @@ public final class HttpProxySession implements Session {
         return new HttpProxySession(new HostPort(host, port));
     }
 
+    /** A forward or SOCKS5 connection: transparent, with no timeouts of the proxy's own. */
+    boolean transparent() {
+        return forwardTarget != null;
+    }
+
     /** As {@link #forward}, for a SOCKS5 connection whose target {@code host:port} is connected already. */
     static HttpProxySession forwardConnected(String host, int port, SessionOutput out) {
         HttpProxySession session = forward(host, port);

@@ -172,7 +172,7 @@ final class ProxyExchanges {
                 if (collectingRequest()) {
                     holdBreakpoint(out);
                 } else if (!responseStarted && upstream.isOpen()) {
-                    out.awaitTarget(true); // the clock for a 504 starts once the whole request is out
+                    awaitResponse(out); // the clock for a 504 starts once the whole request is out
                 }
             }
             off += n;
@@ -186,7 +186,15 @@ final class ProxyExchanges {
         }
     }
 
+    /**
+     * Starts or ends the request head's clock (408). A forward or SOCKS5 connection has neither it nor
+     * the response's clock (504): it is transparent, and without breakpoints its client and server may take
+     * as long as they like, so holding messages must not change that.
+     */
     private void awaitHead(boolean waiting, SessionOutput out) {
+        if (proxy.transparent()) {
+            return;
+        }
         if (awaitingHead != waiting) {
             awaitingHead = waiting;
             out.awaitRequestHead(waiting);
@@ -335,6 +343,12 @@ final class ProxyExchanges {
             if (o.notice() != null) {
                 out.notice(o.notice());
             }
+            awaitResponse(out);
+        }
+    }
+
+    private void awaitResponse(SessionOutput out) {
+        if (!proxy.transparent()) {
             out.awaitTarget(true);
         }
     }

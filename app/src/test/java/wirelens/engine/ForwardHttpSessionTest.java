@@ -51,6 +51,17 @@ class ForwardHttpSessionTest {
         assertTrue(!out.awaitingHead, "no request head timeout before the client has said anything");
     }
 
+    /** A forward listener is transparent: a slow client or a long poll gets no 408 or 504 from Wirelens. */
+    @Test
+    void noRequestHeadOrResponseClockOnAForwardConnection() {
+        client("GET /poll HTTP/1.1\r\nHost: app.test");
+        assertTrue(!out.awaitingHead, "a head that comes slowly is not timed");
+        assertTrue(client(":8080\r\n\r\n").contains("send TARGET GET /poll HTTP/1.1\r\nHost: app.test:8080\r\n\r\n"));
+        assertTrue(!out.awaitedTarget, "a response that takes its time is not timed");
+        assertTrue(target("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .contains("send CLIENT HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    }
+
     @Test
     void requestsGoOnAsTheyCameHostAndAllWithTheTargetsHttpUrl() {
         out.breakpoints = c -> {

@@ -77,6 +77,14 @@ class ForwardSessionTest {
             awaitingHead = waiting;
         }
 
+        /** Whether the session ever started the clock for a response (the proxy's 504). */
+        boolean awaitedTarget;
+
+        @Override
+        public void awaitTarget(boolean waiting) {
+            awaitedTarget |= waiting;
+        }
+
         @Override
         public void reset(String reason) {
             commands.add("reset " + reason);
