@@ -438,6 +438,7 @@ final class ProxyExchanges {
                 || !upstream.retry(out)) {
             return false;
         }
+        out.releaseRecording(Side.TARGET); // a head cut short by the close is not the fresh connection's
         responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
         responses.expectResponseTo(request.method());
         return true;
