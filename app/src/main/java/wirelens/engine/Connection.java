@@ -26,6 +26,8 @@ import wirelens.proto.http.MessageHead;
  * conversation, handed to the session. Without hooks nothing can change the bytes, so they go to the
  * session straight from the loop's read buffer, and to the capture as a copy (a small read) or as the
  * buffer itself (a large one); with hooks they are copied once into an array the hooks may replace.
+ * While a {@link MessageHook} watches HTTP messages, a read is recorded only after the session handled it
+ * ({@link PendingReads}), so that a message held at a breakpoint is recorded as it went on.
  *
  * <p>Idleness costs one field write per wake-up: {@link #onReady} notes the loop's time, and the
  * connection is closed only when its idle deadline finds it quiet for the whole timeout (see
@@ -75,6 +77,10 @@ final class Connection implements SessionOutput {
     private int heldMessages;
     /** The error a finishing connection ends with once flushed; null: it ends as closed. */
     private String failure;
+    /** Reads not recorded yet while a message hook watches, or a hold runs; null otherwise. */
+    private PendingReads pending;
+    /** The session is handling bytes read: reading more before it is done would change them under it. */
+    private boolean handlingRead;
 
     Connection(long id, int listenerId, ListenerConfig listener, Session session, SelectorLoop loop,
             SocketChannel clientChannel) {
@@ -153,7 +159,11 @@ final class Connection implements SessionOutput {
                 tls.clientEnded();
             }
             e.eof = true;
-            loop.emit(new EngineEvent.HalfClosed(id, e.side.from(), EpochClock.nowNanos()));
+            if (pending != null) {
+                pending.halfClosed(e.side, EpochClock.nowNanos()); // after bytes read before it and held
+            } else {
+                loop.emit(new EngineEvent.HalfClosed(id, e.side.from(), EpochClock.nowNanos()));
+            }
             handle(new SessionEvent.Eof(e.side));
             return;
         }
@@ -179,7 +189,11 @@ final class Connection implements SessionOutput {
         }
         long chunk = sequence[from.from().ordinal()]++;
         List<ChunkHook> hooks = loop.hooks();
-        if (hooks.isEmpty()) {
+        if (hooks.isEmpty() && !watchesMessages()) {
+            if (pending != null) {
+                pending.flushAll(); // nothing is held: each handled event recorded what was
+                pending = null;
+            }
             // taken before a large read is lent: the event holds the buffer the bytes are in
             SessionEvent.Received received = loop.receivedFrom(from);
             if (loop.options().recordChunks()) {
@@ -215,10 +229,19 @@ final class Connection implements SessionOutput {
             lastReadFrom = from;
             turns++;
         }
-        handle(received);
+        handleBytes(received);
         Endpoint to = endpoint(from.opposite());
         if (turns > CONVERSATION_TURNS && to != null && !to.unsent()) {
             loop.expectAnswer();
+        }
+    }
+
+    private void handleBytes(SessionEvent.Received received) {
+        handlingRead = true;
+        try {
+            handle(received);
+        } finally {
+            handlingRead = false;
         }
     }
 
@@ -241,11 +264,35 @@ final class Connection implements SessionOutput {
         if (forwarded != null && forwarded != original && Arrays.equals(forwarded, original)) {
             forwarded = original;
         }
-        if (loop.options().recordChunks() || forwarded != original) {
+        if (watchesMessages()) {
+            pending().read(from, original, forwarded, EpochClock.nowNanos());
+        } else if (loop.options().recordChunks() || forwarded != original) {
             loop.emit(new EngineEvent.Chunk(id, from.from(), EpochClock.nowNanos(), original, forwarded));
         }
         if (forwarded != null && forwarded.length > 0) {
             forward(from, new SessionEvent.Received(from, ByteBuffer.wrap(forwarded)), forwarded.length);
+        } else if (pending != null) {
+            pending.flush();
+        }
+    }
+
+    /** Whether reads wait to be recorded until the session has handled them (see {@link PendingReads}). */
+    private boolean watchesMessages() {
+        MessageHook hook = loop.messageHook();
+        return hook != null && hook.active() || pending != null && pending.holdsAny();
+    }
+
+    private PendingReads pending() {
+        if (pending == null) {
+            pending = new PendingReads(id, this::record);
+        }
+        return pending;
+    }
+
+    /** Emits an event of {@link PendingReads}; a chunk as read only when chunks are recorded, as {@link #forwardDecided}. */
+    private void record(EngineEvent event) {
+        if (!(event instanceof EngineEvent.Chunk c) || loop.options().recordChunks() || c.edited()) {
+            loop.emit(event);
         }
     }
 
@@ -265,9 +312,13 @@ final class Connection implements SessionOutput {
             return;
         }
         lastActivityNanos = loop.awakeNanos();
-        loop.emit(new EngineEvent.Chunk(id, direction, EpochClock.nowNanos(), EMPTY, data));
+        if (watchesMessages()) {
+            pending().read(Side.sending(direction), EMPTY, data, EpochClock.nowNanos()); // the session reads them
+        } else {
+            loop.emit(new EngineEvent.Chunk(id, direction, EpochClock.nowNanos(), EMPTY, data));
+        }
         bytes[direction.ordinal()] += data.length;
-        handle(new SessionEvent.Received(Side.sending(direction), ByteBuffer.wrap(data)));
+        handleBytes(new SessionEvent.Received(Side.sending(direction), ByteBuffer.wrap(data)));
         updateInterest();
     }
 
@@ -290,8 +341,8 @@ final class Connection implements SessionOutput {
     public MessageHook.MessageContext breakpoint(String url, TunnelOrigin tunnel, MessageHead request,
             MessageHead response) {
         MessageHook hook = loop.messageHook();
-        if (hook == null) {
-            return null;
+        if (hook == null || pending == null || !pending.holding(response == null ? Side.CLIENT : Side.TARGET)) {
+            return null; // the message's bytes are recorded already: it could not be recorded as it goes on
         }
         MessageHook.MessageContext context = new MessageHook.MessageContext(id, listener, url, request, response, tunnel);
         try {
@@ -325,6 +376,37 @@ final class Connection implements SessionOutput {
 
     private void handle(SessionEvent event) {
         session.handle(event, this);
+        if (pending != null) {
+            pending.flush();
+        }
+    }
+
+    @Override
+    public void holdRecording(Side from, long lastBytes) {
+        if (pending != null) {
+            pending.hold(from, lastBytes);
+        }
+    }
+
+    @Override
+    public void releaseRecording(Side from) {
+        if (pending != null) {
+            pending.release(from);
+        }
+    }
+
+    @Override
+    public void releaseRecording(Side from, long length) {
+        if (pending != null) {
+            pending.releaseMessage(from, length, null, true, EpochClock.nowNanos());
+        }
+    }
+
+    @Override
+    public void releaseRecording(Side from, long length, byte[] forwarded) {
+        if (pending != null) {
+            pending.releaseMessage(from, length, forwarded, false, EpochClock.nowNanos());
+        }
     }
 
     // ---- target connection -----------------------------------------------------------------
@@ -488,8 +570,9 @@ final class Connection implements SessionOutput {
         }
         // most clients speak as soon as they are connected, so their first bytes are usually waiting:
         // reading them now, not after another trip through the selector, takes that trip off every
-        // connection's first round trip (a client that has not spoken costs one empty read)
-        if (!client.closed && !ended) {
+        // connection's first round trip (a client that has not spoken costs one empty read); not while
+        // the session is in the middle of the client's last read (an HTTP proxy connecting for a request)
+        if (!client.closed && !ended && !handlingRead) {
             read(client);
         }
     }
@@ -524,6 +607,9 @@ final class Connection implements SessionOutput {
 
     @Override
     public void reply(Side to, ByteBuffer data) {
+        if (pending != null) {
+            pending.flush(); // what was read before the reply is recorded before it
+        }
         if (loop.options().recordChunks()) {
             byte[] copy = new byte[data.remaining()];
             data.duplicate().get(copy);
@@ -715,6 +801,9 @@ final class Connection implements SessionOutput {
             target.close(withReset);
         }
         held[0] = held[1] = null;
+        if (pending != null) {
+            pending.flushAll(); // whatever a hold kept is recorded as read: nothing is lost
+        }
         loop.emit(last);
         loop.connectionEnded(this);
     }

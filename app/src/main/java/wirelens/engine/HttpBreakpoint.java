@@ -15,6 +15,8 @@ import wirelens.proto.http.MessageHead;
 final class HttpBreakpoint {
     final MessageHook.MessageContext context;
     final long id;
+    /** Where the message starts in its side's stream (the decoder's position of its first byte). */
+    private final long start;
     private final ByteArrayOutputStream framed = new ByteArrayOutputStream();
     private final ByteArrayOutputStream content = new ByteArrayOutputStream();
     /** The message is complete and handed to the hook (until then it is being collected). */
@@ -22,9 +24,10 @@ final class HttpBreakpoint {
     /** A response whose body the target's close ended. */
     boolean untilClose;
 
-    HttpBreakpoint(MessageHook.MessageContext context, long id) {
+    HttpBreakpoint(MessageHook.MessageContext context, long id, long start) {
         this.context = context;
         this.id = id;
+        this.start = start;
     }
 
     boolean isResponse() {
@@ -49,6 +52,11 @@ final class HttpBreakpoint {
             }
         }
         return framed.size() <= MessageHook.MAX_BODY_BYTES;
+    }
+
+    /** How many bytes the message took in its side's stream, head and body as they came. */
+    long length() {
+        return head().end() - start + framed.size();
     }
 
     /** The body bytes as they came. */

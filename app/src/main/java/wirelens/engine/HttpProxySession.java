@@ -91,6 +91,7 @@ public final class HttpProxySession implements Session {
             }
         } else if (event instanceof SessionEvent.ConnectFailed f) {
             upstream.forget();
+            recordAsRead(out);
             String where = Hosts.format(f.host(), f.port());
             if (forwardTarget != null) {
                 // a forward connection fails as ForwardSession's does: its client never asked Wirelens for HTTP
@@ -221,8 +222,15 @@ public final class HttpProxySession implements Session {
     /** Answers the client with a short plain-text error and closes once it is sent. */
     void errorReply(SessionOutput out, int status, String reason, String message) {
         upstream.close(out);
+        recordAsRead(out);
         out.reply(Side.CLIENT, ProxyHeads.errorPage(status, reason, message));
         finish(out);
+    }
+
+    /** Before an answer that ends the connection: what was read is recorded before it, held for a breakpoint or not. */
+    private static void recordAsRead(SessionOutput out) {
+        out.releaseRecording(Side.CLIENT);
+        out.releaseRecording(Side.TARGET);
     }
 
     void finish(SessionOutput out) {

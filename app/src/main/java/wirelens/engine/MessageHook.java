@@ -19,6 +19,14 @@ public interface MessageHook {
     /** Whether to hold the message whose head just came. */
     boolean wants(MessageContext context);
 
+    /**
+     * False while the hook wants nothing at all (breakpoints off): reads are then recorded as they come,
+     * without waiting for the session to look at them. Any thread; cheap, as it is asked for every read.
+     */
+    default boolean active() {
+        return true;
+    }
+
     /** The message is held whole until {@link Engine#resumeMessage}. */
     void held(HeldMessage message);
 

@@ -28,8 +28,10 @@ import wirelens.proto.http.MessageHead;
  * held. A held request has not gone anywhere yet (no upstream connection is opened for it, so an Answer
  * never touches the server, and on the proxy an edited URL may name another origin; inside a tunnel it may
  * not); a held response has not reached the client. Meanwhile only this connection waits. The message the
- * user lets go on is sent as one write; an edit is told in a notice, as the capture keeps the bytes the
- * peer sent.
+ * user lets go on is sent as one write, and recorded as it went on: from the first byte of each head until no
+ * breakpoint wants it, the side's recording is held ({@link SessionOutput#holdRecording}), and a held
+ * message is recorded once the user has decided, as one chunk with the bytes the peer sent as its original
+ * and what went on (edited, or nothing: dropped or answered) as forwarded. An edit is also told in a notice.
  *
  * <p>A request head must be complete within the request head timeout ({@link
  * SessionOutput#awaitRequestHead}), counted from the accept for the first request and from the first
@@ -60,6 +62,9 @@ final class ProxyExchanges {
     private boolean requestBodiless;
     /** The message of this exchange a breakpoint collects or holds, or null. */
     private HttpBreakpoint breakpoint;
+    /** Where the request (response) head being read, or the last one, starts in its side's stream. */
+    private long requestStart;
+    private long responseStart;
     private long breakpoints;
     private boolean responseStarted;
     private boolean closeAfterResponse;
@@ -93,6 +98,7 @@ final class ProxyExchanges {
             if (proxy.inHttp() && awaitingHead) {
                 String limit = Units.shortDuration(late.waitedMillis());
                 upstream.close(out);
+                out.releaseRecording(Side.CLIENT); // the part of the head that came goes before the 408
                 out.reply(Side.CLIENT, ProxyHeads.errorPage(408, "Request Timeout",
                         "the request head did not arrive complete within " + limit));
                 proxy.done();
@@ -133,11 +139,18 @@ final class ProxyExchanges {
         int end = off + len;
         while (off < end && proxy.inHttp()) {
             if (request != null && requestComplete) {
+                if (requests.atMessageBoundary()) {
+                    out.holdRecording(Side.CLIENT, end - off); // a breakpoint may want the next request too
+                }
                 hold(data, off, end, out); // pipelined: the next request waits for this response
                 return;
             }
             boolean wasInBody = requests.inBody();
             long start = requests.position();
+            if (request == null && requests.atMessageBoundary()) {
+                requestStart = start;
+                out.holdRecording(Side.CLIENT, end - off); // until the head is complete and no breakpoint wants it
+            }
             Fed fed = feed(requests, data, off, end);
             int n = fed.consumed();
             MessageHead head = fed.head();
@@ -150,6 +163,9 @@ final class ProxyExchanges {
             }
             if (head != null && !requestHead(head, out)) {
                 return;
+            }
+            if (head != null && !collectingRequest()) {
+                out.releaseRecording(Side.CLIENT);
             }
             if (last instanceof HttpEvent.Error err) {
                 requestError(err.error(), out);
@@ -249,7 +265,7 @@ final class ProxyExchanges {
         upstreamTarget = t;
         MessageHook.MessageContext wanted = out.breakpoint(url(head), origin, head, null);
         if (wanted != null) {
-            breakpoint = new HttpBreakpoint(wanted, ++breakpoints); // routed once the user lets it go on
+            breakpoint = new HttpBreakpoint(wanted, ++breakpoints, requestStart); // routed once the user lets it go on
             return true;
         }
         route(t, out); // the head itself goes out with the first body bytes, in one write
@@ -306,11 +322,13 @@ final class ProxyExchanges {
         breakpoint = null;
         out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
                 + ": it passed its breakpoint unheld");
+        out.releaseRecording(Side.CLIENT);
         sendRequest(b.outgoing(null, null), upstreamTarget, out);
     }
 
     private void resumeRequest(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
         if (verdict instanceof MessageHook.Verdict.Drop drop) {
+            recordHeld(b, false, null, out);
             if (drop.answer502()) {
                 proxy.errorReply(out, 502, "Bad Gateway", b.describe() + " was dropped at a breakpoint");
             } else {
@@ -320,6 +338,7 @@ final class ProxyExchanges {
             }
         } else if (verdict instanceof MessageHook.Verdict.Answer answer) {
             HttpMessages.Whole typed = HttpMessages.parse(answer.response(), HttpDecoder.Role.RESPONSE, request.method());
+            recordHeld(b, false, null, out); // the request never left; the reply is recorded as injected
             out.reply(Side.CLIENT, ByteBuffer.wrap(answer.response()));
             responseStarted = true;
             if (typed.untilClose() || typed.head().hasToken("Connection", "close")) {
@@ -327,10 +346,13 @@ final class ProxyExchanges {
             }
             exchangeDone(out);
         } else {
-            HttpBreakpoint.Outgoing o = b.outgoing(((MessageHook.Verdict.Continue) verdict).message(), null);
+            byte[] edited = ((MessageHook.Verdict.Continue) verdict).message();
+            HttpBreakpoint.Outgoing o = b.outgoing(edited, null);
             RequestTarget t = o.notice() == null ? upstreamTarget : RequestTarget.of(o.head().target());
             String refusal = o.notice() == null ? null : origin != null ? origin.refusal(o.head().target())
                     : t == null ? "the edited request needs an absolute http:// URL" : null;
+            // a tunnel's origin that went away meanwhile: sendRequest tells the client
+            recordHeld(b, refusal == null && (origin == null || upstream.isOpen()), edited, out);
             if (refusal != null) {
                 proxy.errorReply(out, 400, "Bad Request", refusal); // Engine.resumeMessage refuses it first
                 return;
@@ -350,6 +372,23 @@ final class ProxyExchanges {
     private void awaitResponse(SessionOutput out) {
         if (!proxy.transparent()) {
             out.awaitTarget(true);
+        }
+    }
+
+    /**
+     * Records the message held at a breakpoint as it went on: as it came ({@code edited} null), edited, or
+     * not at all ({@code wentOn} false: dropped, answered, refused). Requests pipelined behind a request stay
+     * kept back, as a breakpoint may want them in their turn.
+     */
+    private void recordHeld(HttpBreakpoint b, boolean wentOn, byte[] edited, SessionOutput out) {
+        Side from = b.isResponse() ? Side.TARGET : Side.CLIENT;
+        if (wentOn && edited == null) {
+            out.releaseRecording(from, b.length());
+        } else {
+            out.releaseRecording(from, b.length(), wentOn ? edited : null);
+        }
+        if (from == Side.CLIENT && heldClient != null) {
+            out.holdRecording(Side.CLIENT, heldClient.length);
         }
     }
 
@@ -376,11 +415,13 @@ final class ProxyExchanges {
         breakpoint = null;
         out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
                 + ": it passed its breakpoint unheld");
+        out.releaseRecording(Side.TARGET);
         sendResponse(b.outgoing(null, null), out);
     }
 
     private void resumeResponse(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
         if (verdict instanceof MessageHook.Verdict.Drop) {
+            recordHeld(b, false, null, out);
             upstream.close(out);
             proxy.done();
             out.finish("response dropped at a breakpoint");
@@ -388,6 +429,7 @@ final class ProxyExchanges {
         }
         byte[] edited = verdict instanceof MessageHook.Verdict.Continue c ? c.message()
                 : ((MessageHook.Verdict.Answer) verdict).response();
+        recordHeld(b, true, edited, out);
         HttpBreakpoint.Outgoing o = b.outgoing(edited, request.method());
         if (o.notice() != null) {
             out.notice(o.notice());
@@ -413,6 +455,7 @@ final class ProxyExchanges {
                 || !upstream.retry(out)) {
             return false;
         }
+        out.releaseRecording(Side.TARGET); // a head cut short by the close is not the fresh connection's
         responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
         responses.expectResponseTo(request.method());
         return true;
@@ -482,6 +525,10 @@ final class ProxyExchanges {
             }
             boolean wasInBody = responses.inBody();
             long start = responses.position();
+            if (responses.atMessageBoundary()) {
+                responseStart = start;
+                out.holdRecording(Side.TARGET, end - off); // until the head is complete and no breakpoint wants it
+            }
             Fed fed = feed(responses, data, off, end);
             int n = fed.consumed();
             MessageHead head = fed.head();
@@ -494,8 +541,11 @@ final class ProxyExchanges {
             if (head != null && !head.isInterim() && head.status() != 101) {
                 MessageHook.MessageContext wanted = out.breakpoint(url(request), origin, request, head);
                 if (wanted != null) {
-                    breakpoint = new HttpBreakpoint(wanted, ++breakpoints);
+                    breakpoint = new HttpBreakpoint(wanted, ++breakpoints, responseStart);
                 }
+            }
+            if (head != null && !collectingResponse()) {
+                out.releaseRecording(Side.TARGET);
             }
             if (collectingResponse()) {
                 if (!breakpoint.add(data, bodyFrom, off + n, events)) {

@@ -40,6 +40,9 @@ final class ProxyTunnel {
             relay(Side.TARGET, ByteBuffer.wrap(data, off, len), out);
             return null;
         }
+        if (first == null) {
+            out.holdRecording(Side.CLIENT, len); // a request's head: a breakpoint may want it
+        }
         byte[] sofar = new byte[(first == null ? 0 : first.length) + len];
         if (first != null) {
             System.arraycopy(first, 0, sofar, 0, first.length);
@@ -80,6 +83,7 @@ final class ProxyTunnel {
     private void notHttp(SessionOutput out) {
         mayBeHttp = false;
         if (first != null) {
+            out.releaseRecording(Side.CLIENT);
             relay(Side.TARGET, ByteBuffer.wrap(first), out);
             first = null;
         }

@@ -17,7 +17,8 @@ public interface SessionOutput {
 
     /**
      * Sends bytes the session made up itself (an error page, "200 Connection established"). They are
-     * recorded as an injected chunk, so the capture shows what the peer really got.
+     * recorded as an injected chunk, so the capture shows what the peer really got, after the bytes read
+     * before it (but those a hold keeps: a session answering a request it read releases its hold first).
      */
     void reply(Side to, ByteBuffer data);
 
@@ -116,6 +117,31 @@ public interface SessionOutput {
             MessageHead response) {
         return null;
     }
+
+    /**
+     * Keeps the bytes from {@code from} out of the capture from the one {@code lastBytes} before the end of
+     * what the session has been handed from that side (the first byte of a head that may be held at a
+     * breakpoint) until one of the {@code releaseRecording} calls, so a held message is recorded as it went
+     * on. Only while a {@link MessageHook} watches (a read is then recorded once the session has handled it);
+     * a hold that starts earlier stays. {@link #breakpoint} asks the hook only about a message whose side's
+     * recording is held.
+     */
+    default void holdRecording(Side from, long lastBytes) {}
+
+    /** Ends the hold on {@code from}: the bytes it kept are recorded as they were read. */
+    default void releaseRecording(Side from) {}
+
+    /**
+     * Ends the hold on {@code from} with the message it kept, which went on as it came: its first {@code
+     * length} bytes are recorded as one chunk, now; what follows them, as read.
+     */
+    default void releaseRecording(Side from, long length) {}
+
+    /**
+     * As {@link #releaseRecording(Side, long)} for a message that went on as {@code forwarded} (one complete
+     * message in wire form) instead, or did not go on at all: null (dropped, or answered in its place).
+     */
+    default void releaseRecording(Side from, long length, byte[] forwarded) {}
 
     /**
      * Hands a message buffered whole to the message hook. Until the session is told {@link

@@ -41,7 +41,13 @@
  * notice) and held, which pauses only its connection, until {@link wirelens.engine.Engine#resumeMessage}
  * reaches the session as an event: Continue (the bytes, checked on the caller's thread, go on as one
  * write), Drop (a 502, or the connection closed) or Answer (a typed response; the request never leaves).
- * The capture keeps the bytes the peers sent; an edit is told in a notice. Held at the session, not as
+ * The capture records a held message as the chunk-level intercept records a chunk: when it goes on, as
+ * one chunk whose original is what the peer sent and whose forwarded bytes are what went on (edited, or
+ * nothing when dropped or answered; the answer is an injected chunk). For that, while a hook is on, a read
+ * is recorded only once the session has handled it ({@link wirelens.engine.PendingReads}), and the session
+ * holds the recording of each head back from its first byte until no breakpoint wants it
+ * ({@link wirelens.engine.SessionOutput#holdRecording}); whatever a hold keeps when the connection ends is
+ * recorded as read. Held at the session, not as
  * chunks: a message is the unit a user edits, and only the session knows where one ends. Decrypted
  * HTTPS gets the same: once both TLS legs of a CONNECT tunnel are up the session is told ({@link
  * wirelens.engine.SessionEvent.TunnelDecrypted}), and a client whose first bytes inside are an HTTP/1.x
@@ -118,7 +124,7 @@
  * dropped their cancelled keys ({@link wirelens.engine.SelectorLoop#closeAfterSelect}): closing a
  * channel that is still registered makes the JDK query SO_LINGER and shut the output down first.
  *
- * <p><b>Lending large reads.</b> While chunks are recorded and no hook is installed, a read of at
+ * <p><b>Lending large reads.</b> While chunks are recorded and no hook (chunk or message) is on, a read of at
  * least 32 KiB is not copied: the read buffer itself is lent to the capture
  * ({@link wirelens.engine.Payload}), which writes it to the file and gives it back, and the loop reads
  * on into a fresh buffer from its pool. Smaller reads are copied, which is cheaper than tying up a

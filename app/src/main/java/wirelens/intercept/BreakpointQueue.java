@@ -195,6 +195,11 @@ public final class BreakpointQueue implements MessageHook {
     // ---- the engine side -----------------------------------------------------------------------
 
     @Override
+    public boolean active() {
+        return enabled;
+    }
+
+    @Override
     public boolean wants(MessageContext context) {
         Rule r = rule;
         return enabled && (context.isResponse() ? r.responses() : r.requests()) && r.match().test(context);

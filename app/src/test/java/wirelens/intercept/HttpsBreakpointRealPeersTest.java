@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import wirelens.engine.Direction;
 import wirelens.engine.EngineEvent;
 import wirelens.engine.MessageHook;
 import wirelens.engine.Side;
@@ -154,6 +155,10 @@ class HttpsBreakpointRealPeersTest {
         List<String> logged = accessLog("/a.txt?held");
         assertEquals(1, logged.size(), nginx.accessLog().toString());
         assertTrue(logged.get(0).endsWith("\"GET /a.txt?held HTTP/1.1\" 200 \"yes\""), logged.get(0));
+        EngineEvent.Chunk recorded = rig.await(EngineEvent.Chunk.class,
+                c -> c.connectionId() == held.connectionId() && c.edited() && c.originalLength() > 0);
+        assertTrue(Latin1.text(recorded.original()).contains("\r\nX-Edited: no\r\n"), "the capture keeps what curl sent");
+        assertEquals(Latin1.text(edited), Latin1.text(recorded.forwarded()), "and records what went on");
     }
 
     @Test
@@ -165,6 +170,11 @@ class HttpsBreakpointRealPeersTest {
         byte[] edited = HttpMessages.valid("HTTP/1.1 503 Service Unavailable", held.head().headers(), held.body(), false);
         breakpoints.resume(held, new MessageHook.Verdict.Continue(edited));
         assertEquals("503", run.get(60, TimeUnit.SECONDS).text());
+        EngineEvent.Chunk recorded = rig.await(EngineEvent.Chunk.class,
+                c -> c.connectionId() == held.connectionId() && c.edited() && c.originalLength() > 0);
+        assertEquals(Direction.SERVER_TO_CLIENT, recorded.direction());
+        assertTrue(Latin1.text(recorded.original()).startsWith("HTTP/1.1 200 OK\r\n"));
+        assertTrue(Latin1.text(recorded.forwarded()).startsWith("HTTP/1.1 503 Service Unavailable\r\n"));
     }
 
     @Test
