@@ -188,6 +188,37 @@ class BreakpointCaptureTest {
         assertTrue(flows().startsWith("#1 GET " + origin() + "/status 503 5 "), flows());
     }
 
+    /** A forward listener (a reverse proxy in front of the origin) records an edited response the same way. */
+    @Test
+    void aResponseEditedOnAForwardListenerIsEditedInTheCapture() throws Exception {
+        int port = engine.addListener(ListenerConfig.forward("127.0.0.1", 0, "127.0.0.1", echo.port()))
+                .get(Wait.SECONDS, TimeUnit.SECONDS).address().getPort();
+        breakpoints.setRule(BreakpointQueue.Rule.of(false, true, "path:/status"));
+        CompletableFuture<Commands.Result> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Commands.run(dir, List.of("curl", "-sS", "--max-time", "60", "-o", "/dev/null", "-w",
+                        "%{http_code}", "http://127.0.0.1:" + port + "/status"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        MessageHook.HeldMessage held = awaitHeld();
+        byte[] edited = HttpMessages.valid("HTTP/1.1 503 Service Unavailable", held.head().headers(),
+                "busy\n".getBytes(StandardCharsets.UTF_8), false);
+        breakpoints.resume(held, new MessageHook.Verdict.Continue(edited));
+        assertEquals("503", run.get(60, TimeUnit.SECONDS).text());
+        closeCapture();
+
+        try (CaptureFile file = CaptureFile.open(capture)) {
+            List<ChunkInfo> responses = chunks(file, Direction.SERVER_TO_CLIENT);
+            assertEquals(1, responses.size(), responses.toString());
+            assertTrue(responses.get(0).edited());
+            assertTrue(Latin1.text(file.original(responses.get(0))).startsWith("HTTP/1.1 200 OK\r\n"));
+            assertEquals(Latin1.text(edited), Latin1.text(file.forwarded(responses.get(0))));
+        }
+        assertTrue(flows().matches("(?s)#1 GET http://127\\.0\\.0\\.1:\\d+/status 503 5 .*"), flows());
+    }
+
     @Test
     void aDroppedRequestIsRecordedAsDroppedAndThe502AsInjected() throws Exception {
         breakpoints.setRule(BreakpointQueue.Rule.of(true, false, "/dropme"));
