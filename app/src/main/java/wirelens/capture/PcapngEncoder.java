@@ -1,7 +1,5 @@
 package wirelens.capture;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,12 +12,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import wirelens.engine.Direction;
 import wirelens.engine.EngineEvent;
-import wirelens.engine.ListenerKind;
 
 /**
- * Turns engine events into pcapng blocks: a Wirelens record per event plus synthesised TCP packets
- * (handshake, data, FIN, RST) so that Wireshark sees each connection as a TCP stream between the real
- * client and target. Encodes block framing into a buffer; a large chunk's bytes are not copied into
+ * Turns engine events into pcapng blocks: a Wirelens record per event (its body written with
+ * {@link WirelensRecords}) plus synthesised TCP packets (handshake, data, FIN, RST) so that Wireshark sees
+ * each connection as a TCP stream between the real client and target. Encodes block framing into a buffer; a large chunk's bytes are not copied into
  * it but handed to the sink in place, between the framing before and after them, as one gathering
  * write. So chunk payloads must stay untouched until the next {@link #flush()}. Single-threaded.
  */
@@ -117,8 +114,8 @@ final class PcapngEncoder {
     /** As {@link #fileHeader(long)}, for file {@code part} of a ring (0: not a ring). */
     void fileHeader(long startNanos, int part) {
         byte[] app = "Wirelens".getBytes(StandardCharsets.UTF_8);
-        byte[] file = new RecordBody(Format.REC_FILE).u16(Format.FORMAT_VERSION).i64(startNanos).str("Wirelens")
-                .i32(part).bytes();
+        byte[] file = new WirelensRecords.Writer(Format.REC_FILE).u16(Format.FORMAT_VERSION).i64(startNanos)
+                .str("Wirelens").i32(part).bytes();
         int optLen = 4 + Format.pad4(app.length) + 4 + Format.pad4(file.length) + 4;
         int shbLen = 28 + optLen;
         ensure(shbLen + 64);
@@ -151,13 +148,13 @@ final class PcapngEncoder {
     long event(EngineEvent event) {
         long chunkOffset = -1;
         if (event instanceof EngineEvent.Opened o) {
-            byte[] opened = new RecordBody(Format.REC_OPENED).i64(o.connectionId()).i32(o.listenerId())
-                    .u8(kindCode(o.listener().kind())).i64(o.timeNanos()).addr(o.client())
+            byte[] opened = new WirelensRecords.Writer(Format.REC_OPENED).i64(o.connectionId()).i32(o.listenerId())
+                    .u8(WirelensRecords.kindCode(o.listener().kind())).i64(o.timeNanos()).addr(o.client())
                     .addr(o.target()).str(o.listener().name()).bytes();
             streams.put(o.connectionId(),
                     new Stream(o.connectionId(), o.client(), o.target(), o.timeNanos(), opened));
         } else if (event instanceof EngineEvent.TargetConnected t) {
-            byte[] target = new RecordBody(Format.REC_TARGET).i64(t.connectionId()).i64(t.timeNanos())
+            byte[] target = new WirelensRecords.Writer(Format.REC_TARGET).i64(t.connectionId()).i64(t.timeNanos())
                     .addr(t.target()).bytes();
             Stream s = streams.get(t.connectionId());
             if (s != null && !s.started) {
@@ -172,8 +169,8 @@ final class PcapngEncoder {
         } else if (event instanceof EngineEvent.Chunk c) {
             chunkOffset = chunk(c);
         } else if (event instanceof EngineEvent.HalfClosed h) {
-            byte[] record = new RecordBody(Format.REC_HALF_CLOSED).i64(h.connectionId())
-                    .u8(h.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).i64(h.timeNanos()).bytes();
+            byte[] record = new WirelensRecords.Writer(Format.REC_HALF_CLOSED).i64(h.connectionId())
+                    .u8(WirelensRecords.directionCode(h.direction())).i64(h.timeNanos()).bytes();
             Stream s = streams.get(h.connectionId());
             if (s != null) {
                 start(s, h.timeNanos(), null);
@@ -187,22 +184,22 @@ final class PcapngEncoder {
             Stream s = streams.get(t.connectionId());
             if (s != null) {
                 start(s, t.timeNanos(), null); // the opened record must come first, or a reader skips this one
-                connectionRecord(s, tlsRecord(t));
+                connectionRecord(s, WirelensRecords.tlsRecord(t));
             }
         } else if (event instanceof EngineEvent.Origin o) {
             Stream s = streams.get(o.connectionId());
             if (s != null && !o.origin().equals(s.origin)) {
                 s.origin = o.origin();
                 start(s, o.timeNanos(), null); // the stream's SYN carries the opened record, which must come first
-                connectionRecord(s, new RecordBody(Format.REC_ORIGIN).i64(o.connectionId()).i64(o.timeNanos())
-                        .str(o.origin()).bytes());
+                connectionRecord(s, new WirelensRecords.Writer(Format.REC_ORIGIN).i64(o.connectionId())
+                        .i64(o.timeNanos()).str(o.origin()).bytes());
             }
         } else if (event instanceof EngineEvent.ProxyHandshake h) {
             Stream s = streams.get(h.connectionId());
             if (s != null) {
                 // a handshake that failed ends the connection before a target: the stream is then to the proxy
                 start(s, h.timeNanos(), null);
-                connectionRecord(s, proxyHandshakeRecord(h)); // restated with the stream's records at a ring's rotation
+                connectionRecord(s, WirelensRecords.proxyHandshakeRecord(h)); // restated with the stream's records at a ring's rotation
             }
         } else if (event instanceof EngineEvent.Failed f) {
             end(f.connectionId(), event);
@@ -235,7 +232,7 @@ final class PcapngEncoder {
         }
         streams.remove(id);
         if (event instanceof EngineEvent.Closed c) {
-            byte[] record = new RecordBody(Format.REC_ENDED).i64(c.connectionId()).i64(c.timeNanos())
+            byte[] record = new WirelensRecords.Writer(Format.REC_ENDED).i64(c.connectionId()).i64(c.timeNanos())
                     .u8(c.reset() ? 2 : 1).i64(c.bytesClientToServer()).i64(c.bytesServerToClient())
                     .str(c.reason() == null ? "" : c.reason())
                     .bytes();
@@ -250,8 +247,8 @@ final class PcapngEncoder {
                         0, 0, record);
             }
         } else if (event instanceof EngineEvent.Failed f) {
-            byte[] record = new RecordBody(Format.REC_ENDED).i64(f.connectionId()).i64(f.timeNanos()).u8(3)
-                    .i64(f.bytesClientToServer()).i64(f.bytesServerToClient())
+            byte[] record = new WirelensRecords.Writer(Format.REC_ENDED).i64(f.connectionId()).i64(f.timeNanos())
+                    .u8(3).i64(f.bytesClientToServer()).i64(f.bytesServerToClient())
                     .str(f.message() == null ? "" : f.message()).bytes();
             if (!s.started) {
                 // never connected: a SYN answered by a RST, as a refused connection looks
@@ -298,7 +295,7 @@ final class PcapngEncoder {
                 count++;
             }
         }
-        block(new RecordBody(Format.REC_RESTATED).i32(part).i32(count).i64(timeNanos).bytes());
+        block(new WirelensRecords.Writer(Format.REC_RESTATED).i32(part).i32(count).i64(timeNanos).bytes());
     }
 
     boolean paused() {
@@ -347,8 +344,8 @@ final class PcapngEncoder {
                 end(s.id, e);
             }
         }
-        block(new RecordBody(Format.REC_GAP).i64(-1).i64(pausedAtNanos).i64(timeNanos).i64(total).i64(0)
-                .i32(notRecordedConnections).bytes());
+        block(new WirelensRecords.Writer(Format.REC_GAP).i64(-1).i64(pausedAtNanos).i64(timeNanos).i64(total)
+                .i64(0).i32(notRecordedConnections).bytes());
         flushIfFull();
         return total;
     }
@@ -383,7 +380,8 @@ final class PcapngEncoder {
 
     private void missedFin(Stream s, Direction from, long timeNanos) {
         boolean c2s = from == Direction.CLIENT_TO_SERVER;
-        byte[] record = new RecordBody(Format.REC_HALF_CLOSED).i64(s.id).u8(c2s ? 0 : 1).i64(timeNanos).bytes();
+        byte[] record = new WirelensRecords.Writer(Format.REC_HALF_CLOSED).i64(s.id)
+                .u8(WirelensRecords.directionCode(from)).i64(timeNanos).bytes();
         long seq = (c2s ? s.seqClient : s.seqServer) - 1;
         long ack = c2s ? s.seqServer : s.seqClient;
         packet(s, from, timeNanos, TCP_FIN | TCP_ACK, seq, ack, null, 0, 0, record);
@@ -397,7 +395,7 @@ final class PcapngEncoder {
     /** An ACK at the stream's position now, with the gap record and a comment for Wireshark's users. */
     private void gap(Stream s, long timeNanos) {
         long skipped = s.skippedClient + s.skippedServer;
-        byte[] record = new RecordBody(Format.REC_GAP).i64(s.id).i64(pausedAtNanos).i64(timeNanos)
+        byte[] record = new WirelensRecords.Writer(Format.REC_GAP).i64(s.id).i64(pausedAtNanos).i64(timeNanos)
                 .i64(s.skippedClient).i64(s.skippedServer).i32(0).bytes();
         byte[] comment = ("capture paused: " + skipped + " bytes not recorded (" + s.skippedClient
                 + " client to server, " + s.skippedServer + " server to client)").getBytes(StandardCharsets.UTF_8);
@@ -406,110 +404,6 @@ final class PcapngEncoder {
         s.skippedClient = 0;
         s.skippedServer = 0;
         packet(s, Direction.CLIENT_TO_SERVER, timeNanos, TCP_ACK, client, server, null, 0, 0, record, comment);
-    }
-
-    /**
-     * i64 id, i64 time, u8 leg (0 client, 1 server), u8 flags (see {@link Format#TLS_FACTS}), str note, then
-     * with facts: str protocol, str cipher suite, str SNI, str ALPN, i64 handshake ns, u16 certificate
-     * count, and per certificate u32 length + DER (leaf first). The note keeps the words a reader of the
-     * first files parsed ("STARTTLS", "passthrough HOST:PORT", "failed: why"), so it still reads new files.
-     */
-    /** The listener kind as the opened record has it: 0 forward, 1 HTTP proxy, 2 SOCKS5. */
-    static int kindCode(ListenerKind kind) {
-        return switch (kind) {
-            case FORWARD -> 0;
-            case HTTP -> 1;
-            case SOCKS5 -> 2;
-        };
-    }
-
-    /**
-     * Connection id, time, the summary line, the requested host (8-bit length, 0: none) and port, then the
-     * bytes from and to the client (16-bit length each).
-     */
-    static byte[] proxyHandshakeRecord(EngineEvent.ProxyHandshake h) {
-        byte[] host = h.host() == null ? new byte[0] : h.host().getBytes(StandardCharsets.UTF_8);
-        int hostLength = Math.min(host.length, 255);
-        int fromLength = Math.min(h.fromClient().length, 0xFFFF);
-        int toLength = Math.min(h.toClient().length, 0xFFFF);
-        RecordBody r = new RecordBody(Format.REC_PROXY_HANDSHAKE, 300 + hostLength + fromLength + toLength)
-                .i64(h.connectionId()).i64(h.timeNanos()).str(h.summary()).u8(hostLength)
-                .raw(java.util.Arrays.copyOf(host, hostLength)).u16(h.port());
-        r.u16(fromLength).raw(java.util.Arrays.copyOf(h.fromClient(), fromLength));
-        r.u16(toLength).raw(java.util.Arrays.copyOf(h.toClient(), toLength));
-        return r.bytes();
-    }
-
-    static byte[] tlsRecord(EngineEvent.Tls t) {
-        wirelens.tls.TlsFacts f = t.facts();
-        int size = 1280; // the fields: five strings of at most 202 bytes, numbers, counts, the trailer
-        for (byte[] der : f != null ? f.peerChain() : t.rejectedChain()) {
-            size += 4 + der.length;
-        }
-        for (byte[] der : f != null ? f.localChain() : List.<byte[]>of()) {
-            size += 4 + der.length;
-        }
-        RecordBody r = new RecordBody(Format.REC_TLS, Math.min(size, 2 * Format.MAX_TLS_CHAIN_BYTES + 1280))
-                .i64(t.connectionId()).i64(t.timeNanos())
-                .u8(t.side() == wirelens.engine.Side.CLIENT ? 0 : 1)
-                .u8(tlsFlags(t))
-                .str(tlsNote(t));
-        if (f == null && !t.rejectedChain().isEmpty()) {
-            certificates(r, t.rejectedChain());
-            r.str(t.server() == null ? "" : t.server());
-        }
-        if (f != null) {
-            r.str(f.protocol()).str(f.cipherSuite()).str(f.serverName() == null ? "" : f.serverName()).str(f.alpn())
-                    .i64(f.handshakeNanos());
-            certificates(r, f.peerChain());
-            if (!f.localChain().isEmpty()) {
-                certificates(r, f.localChain());
-            }
-            // a trailer older readers never reach: they stop after the chains
-            r.i64(f.handshakeBytesReceived()).i64(f.handshakeBytesSent());
-        }
-        return r.bytes();
-    }
-
-    /** u16 count, then per certificate u32 length + DER, at most {@link Format#MAX_TLS_CHAIN_BYTES} in all. */
-    private static void certificates(RecordBody r, List<byte[]> chain) {
-        List<byte[]> kept = new ArrayList<>();
-        int total = 0;
-        for (byte[] der : chain) {
-            if (total + der.length > Format.MAX_TLS_CHAIN_BYTES) {
-                break;
-            }
-            kept.add(der);
-            total += der.length;
-        }
-        r.u16(kept.size());
-        for (byte[] der : kept) {
-            r.i32(der.length).raw(der);
-        }
-    }
-
-    private static int tlsFlags(EngineEvent.Tls t) {
-        int flags = Format.TLS_KIND_GIVEN | (t.startTls() ? Format.TLS_STARTTLS : 0);
-        if (t.facts() != null) {
-            flags |= Format.TLS_FACTS | (t.facts().verified() ? Format.TLS_VERIFIED : 0)
-                    | (t.facts().localChain().isEmpty() ? 0 : Format.TLS_LOCAL_CHAIN);
-        } else if (!t.rejectedChain().isEmpty()) {
-            flags |= Format.TLS_REJECTED_CHAIN;
-        }
-        return flags | switch (t.kind()) {
-            case HANDSHAKE_DONE -> 0;
-            case PASSTHROUGH -> Format.TLS_PASSTHROUGH;
-            case FAILED -> Format.TLS_FAILED;
-        };
-    }
-
-    static String tlsNote(EngineEvent.Tls t) {
-        String detail = t.detail() == null ? "" : t.detail();
-        return switch (t.kind()) {
-            case HANDSHAKE_DONE -> t.startTls() ? Format.TLS_NOTE_STARTTLS : "";
-            case PASSTHROUGH -> (Format.TLS_NOTE_PASSTHROUGH + detail).trim();
-            case FAILED -> Format.TLS_NOTE_FAILED + detail;
-        };
     }
 
     /** Writes the opening of connections that never got further, so they are in the file. */
@@ -536,8 +430,8 @@ final class PcapngEncoder {
         int segments = (fwdLen + Format.MAX_SEGMENT - 1) / Format.MAX_SEGMENT;
         int flags = (edited ? Format.FLAG_EDITED : 0) | (dropped ? Format.FLAG_DROPPED : 0)
                 | (injected ? Format.FLAG_INJECTED : 0);
-        byte[] fields = new RecordBody(Format.REC_CHUNK).i64(c.connectionId())
-                .u8(c.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1).u8(flags).u16(0).i64(c.timeNanos())
+        byte[] fields = new WirelensRecords.Writer(Format.REC_CHUNK).i64(c.connectionId())
+                .u8(WirelensRecords.directionCode(c.direction())).u8(flags).u16(0).i64(c.timeNanos())
                 .i32(fwdLen).i32(c.originalLength()).i32(segments).bytes();
 
         if (paused) {
@@ -720,79 +614,6 @@ final class PcapngEncoder {
         buf.putInt(Format.CUSTOM_BLOCK).putInt(blockLen).put(record);
         padTo4(record.length);
         buf.putInt(blockLen);
-    }
-
-    /** One record: PEN, magic, type, version, then little-endian fields. */
-    static final class RecordBody {
-        // the longest record but TLS's (opened: two unresolved host names and a name, 200 bytes each) is ~650 bytes
-        private final ByteBuffer b;
-
-        RecordBody(int type) {
-            this(type, 1024);
-        }
-
-        RecordBody(int type, int capacity) {
-            b = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(Format.PEN).put(Format.MAGIC_0).put(Format.MAGIC_1).put((byte) type).put((byte) Format.RECORD_VERSION);
-        }
-
-        RecordBody u8(int v) {
-            b.put((byte) v);
-            return this;
-        }
-
-        RecordBody u16(int v) {
-            b.putShort((short) v);
-            return this;
-        }
-
-        RecordBody i32(int v) {
-            b.putInt(v);
-            return this;
-        }
-
-        RecordBody raw(byte[] bytes) {
-            b.put(bytes);
-            return this;
-        }
-
-        RecordBody i64(long v) {
-            b.putLong(v);
-            return this;
-        }
-
-        /** UTF-8 with a 16-bit length; cut to 200 bytes so a record always fits its buffer. */
-        RecordBody str(String s) {
-            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-            int n = Math.min(bytes.length, 200);
-            b.putShort((short) n).put(bytes, 0, n);
-            return this;
-        }
-
-        /** Family byte, address bytes (or a host name string when unresolved), port. */
-        RecordBody addr(InetSocketAddress a) {
-            if (a == null) {
-                b.put((byte) Format.ADDR_NONE);
-                return this;
-            }
-            InetAddress ip = a.getAddress();
-            if (ip instanceof Inet4Address) {
-                b.put((byte) Format.ADDR_IPV4).put(ip.getAddress());
-            } else if (ip instanceof Inet6Address) {
-                b.put((byte) Format.ADDR_IPV6).put(ip.getAddress());
-            } else {
-                b.put((byte) Format.ADDR_UNRESOLVED);
-                str(a.getHostString());
-            }
-            b.putShort((short) a.getPort());
-            return this;
-        }
-
-        byte[] bytes() {
-            byte[] out = new byte[b.position()];
-            b.get(0, out);
-            return out;
-        }
     }
 
     /** One connection's synthesised TCP state. */

@@ -1,13 +1,11 @@
 package wirelens.capture;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -344,7 +342,7 @@ final class PcapngScanner {
                                 + formatVersion + "; this one reads version " + Format.FORMAT_VERSION + ")");
                     }
                     b.getLong();
-                    string(b);
+                    WirelensRecords.string(b);
                     // the ring's file number came later than the fields above: older files end here
                     restating = b.remaining() >= 4 && b.getInt() >= 2;
                 }
@@ -358,15 +356,10 @@ final class PcapngScanner {
                     int listenerId = b.getInt();
                     int kind = b.get();
                     long time = b.getLong();
-                    InetSocketAddress client = address(b);
-                    InetSocketAddress target = address(b);
-                    String name = string(b);
-                    ListenerKind listenerKind = switch (kind) {
-                        case 0 -> ListenerKind.FORWARD;
-                        case 1 -> ListenerKind.HTTP;
-                        case 2 -> ListenerKind.SOCKS5;
-                        default -> throw new IllegalArgumentException("listener kind " + kind);
-                    };
+                    InetSocketAddress client = WirelensRecords.address(b);
+                    InetSocketAddress target = WirelensRecords.address(b);
+                    String name = WirelensRecords.string(b);
+                    ListenerKind listenerKind = WirelensRecords.listenerKind(kind);
                     ConnectionInfo info = IndexUpdater.opened(id, listenerId, name, listenerKind, client, target,
                             time);
                     if (restating && index.connection(id).isPresent()) {
@@ -382,11 +375,11 @@ final class PcapngScanner {
                 case Format.REC_TARGET -> {
                     long id = b.getLong();
                     b.getLong();
-                    known(pos, id, updater.target(id, address(b), null));
+                    known(pos, id, updater.target(id, WirelensRecords.address(b), null));
                 }
                 case Format.REC_HALF_CLOSED -> {
                     long id = b.getLong();
-                    Direction d = direction(b.get());
+                    Direction d = WirelensRecords.direction(b.get());
                     known(pos, id, updater.halfClosed(id, d, null));
                 }
                 case Format.REC_ENDED -> {
@@ -395,7 +388,7 @@ final class PcapngScanner {
                     int end = b.get();
                     long c2s = b.getLong();
                     long s2c = b.getLong();
-                    String message = string(b);
+                    String message = WirelensRecords.string(b);
                     ConnectionEnd how = switch (end) {
                         case 1 -> ConnectionEnd.CLOSED;
                         case 2 -> ConnectionEnd.RESET;
@@ -407,17 +400,17 @@ final class PcapngScanner {
                             Math.max(0, c2s), Math.max(0, s2c), null));
                 }
                 case Format.REC_TLS -> {
-                    EngineEvent.Tls t = tls(b);
+                    EngineEvent.Tls t = WirelensRecords.tls(b);
                     known(pos, t.connectionId(), updater.tls(t));
                 }
                 case Format.REC_PROXY_HANDSHAKE -> {
-                    EngineEvent.ProxyHandshake h = proxyHandshake(b);
+                    EngineEvent.ProxyHandshake h = WirelensRecords.proxyHandshake(b);
                     known(pos, h.connectionId(), updater.proxyHandshake(h, null));
                 }
                 case Format.REC_ORIGIN -> {
                     long id = b.getLong();
                     b.getLong();
-                    known(pos, id, updater.origin(id, string(b), null));
+                    known(pos, id, updater.origin(id, WirelensRecords.string(b), null));
                 }
                 case Format.REC_CHUNK -> note("chunk at offset " + pos + " skipped: not where a chunk belongs");
                 default -> note("record at offset " + pos + " skipped: unknown record type " + type);
@@ -484,136 +477,6 @@ final class PcapngScanner {
         updater.chunk(p.connectionId, p.direction, p.time, p.originalLength, p.forwardedLength,
                 (p.flags & Format.FLAG_EDITED) != 0, (p.flags & Format.FLAG_DROPPED) != 0,
                 (p.flags & Format.FLAG_INJECTED) != 0, FileOffsets.of(fileNumber, p.offset));
-    }
-
-    static Direction direction(byte b) {
-        return switch (b) {
-            case 0 -> Direction.CLIENT_TO_SERVER;
-            case 1 -> Direction.SERVER_TO_CLIENT;
-            default -> throw new IllegalArgumentException("direction " + b);
-        };
-    }
-
-    /** The TLS record's fields (see {@link PcapngEncoder#tlsRecord}). */
-    static EngineEvent.Tls tls(ByteBuffer b) {
-        long id = b.getLong();
-        long time = b.getLong();
-        int leg = b.get();
-        int flags = b.get();
-        String note = string(b);
-        wirelens.tls.TlsFacts facts = null;
-        List<byte[]> rejected = (flags & Format.TLS_REJECTED_CHAIN) != 0 ? certificates(b) : List.of();
-        String server = rejected.isEmpty() ? "" : string(b);
-        if ((flags & 1) != 0) {
-            String protocol = string(b);
-            String cipher = string(b);
-            String sni = string(b);
-            String alpn = string(b);
-            long handshake = b.getLong();
-            List<byte[]> chain = certificates(b);
-            List<byte[]> local = (flags & Format.TLS_LOCAL_CHAIN) != 0 ? certificates(b) : List.of();
-            // the handshake's byte counts trail the record; a block's padding is shorter than they are
-            boolean counted = b.remaining() >= 16;
-            long received = counted ? b.getLong() : -1;
-            long sent = counted ? b.getLong() : -1;
-            facts = new wirelens.tls.TlsFacts(protocol, cipher, sni.isEmpty() ? null : sni, alpn, handshake, chain,
-                    (flags & 2) != 0, local, received, sent);
-        }
-        wirelens.engine.Side side = leg == 0 ? wirelens.engine.Side.CLIENT : wirelens.engine.Side.TARGET;
-        EngineEvent.Tls t = (flags & Format.TLS_KIND_GIVEN) != 0 ? tlsOf(id, time, side, flags, note, facts)
-                : tlsOfNote(id, time, side, note, facts);
-        return rejected.isEmpty() || t.kind() != EngineEvent.Tls.Kind.FAILED ? t
-                : EngineEvent.Tls.untrusted(id, time, server.isEmpty() ? null : server, t.detail(), rejected, t.startTls());
-    }
-
-    private static List<byte[]> certificates(ByteBuffer b) {
-        int count = b.getShort() & 0xFFFF;
-        List<byte[]> chain = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int n = b.getInt();
-            if (n < 0 || n > b.remaining()) {
-                throw new IllegalArgumentException("certificate longer than its record");
-            }
-            byte[] der = new byte[n];
-            b.get(der);
-            chain.add(der);
-        }
-        return chain;
-    }
-
-    private static EngineEvent.Tls tlsOf(long id, long time, wirelens.engine.Side side, int flags, String note,
-            wirelens.tls.TlsFacts facts) {
-        boolean startTls = (flags & Format.TLS_STARTTLS) != 0;
-        if ((flags & Format.TLS_PASSTHROUGH) != 0) {
-            return EngineEvent.Tls.passthrough(id, time, side, detail(note, Format.TLS_NOTE_PASSTHROUGH));
-        }
-        if ((flags & Format.TLS_FAILED) != 0 || facts == null) {
-            return EngineEvent.Tls.failed(id, time, side, detail(note, Format.TLS_NOTE_FAILED), startTls);
-        }
-        return EngineEvent.Tls.done(id, time, side, facts, startTls);
-    }
-
-    /** A record of a file written before the kind had flags of its own: the note says it. */
-    private static EngineEvent.Tls tlsOfNote(long id, long time, wirelens.engine.Side side, String note,
-            wirelens.tls.TlsFacts facts) {
-        if (facts != null) {
-            return EngineEvent.Tls.done(id, time, side, facts, note.equals(Format.TLS_NOTE_STARTTLS));
-        }
-        if (note.startsWith(Format.TLS_NOTE_PASSTHROUGH.trim())) {
-            return EngineEvent.Tls.passthrough(id, time, side, detail(note, Format.TLS_NOTE_PASSTHROUGH.trim()));
-        }
-        return EngineEvent.Tls.failed(id, time, side, detail(note, Format.TLS_NOTE_FAILED), false);
-    }
-
-    private static String detail(String note, String prefix) {
-        String rest = (note.startsWith(prefix) ? note.substring(prefix.length()) : note).trim();
-        return rest.isEmpty() ? null : rest;
-    }
-
-    private static String string(ByteBuffer b) {
-        int n = b.getShort() & 0xFFFF;
-        if (n > b.remaining()) {
-            throw new IllegalArgumentException("text longer than its record");
-        }
-        byte[] bytes = new byte[n];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static EngineEvent.ProxyHandshake proxyHandshake(ByteBuffer b) {
-        long id = b.getLong();
-        long time = b.getLong();
-        String summary = string(b);
-        byte[] host = new byte[b.get() & 0xFF];
-        b.get(host);
-        int port = b.getShort() & 0xFFFF;
-        byte[] fromClient = new byte[b.getShort() & 0xFFFF];
-        b.get(fromClient);
-        byte[] toClient = new byte[b.getShort() & 0xFFFF];
-        b.get(toClient);
-        return new EngineEvent.ProxyHandshake(id, time, summary,
-                host.length == 0 ? null : new String(host, StandardCharsets.UTF_8), port, fromClient, toClient);
-    }
-
-    private static InetSocketAddress address(ByteBuffer b) {
-        int family = b.get();
-        try {
-            return switch (family) {
-                case Format.ADDR_NONE -> null;
-                case Format.ADDR_IPV4, Format.ADDR_IPV6 -> {
-                    byte[] ip = new byte[family == Format.ADDR_IPV4 ? 4 : 16];
-                    b.get(ip);
-                    yield new InetSocketAddress(InetAddress.getByAddress(ip), b.getShort() & 0xFFFF);
-                }
-                case Format.ADDR_UNRESOLVED -> {
-                    String host = string(b);
-                    yield InetSocketAddress.createUnresolved(host.isEmpty() ? "?" : host, b.getShort() & 0xFFFF);
-                }
-                default -> throw new IllegalArgumentException("address family " + family);
-            };
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("address", e); // cannot happen for 4 or 16 bytes
-        }
     }
 
     private void note(String message) {

@@ -2,7 +2,8 @@
  * The capture: records the engine's events to a pcapng file while traffic flows, keeps an in-memory index
  * of what the file holds, reads bytes back for the views and exports (HTTP exchanges, SMTP transcripts,
  * text dumps), and reopens saved files. The file format is a specification users and tools rely on: the
- * README section "Capture file format" describes it; a change to a record is a new record version.
+ * README section "Capture file format" describes it; a change to a record is a new record version. The
+ * records' bodies are written and read in one place, {@link wirelens.capture.WirelensRecords}.
  *
  * <p>May import: {@code wirelens.engine} (its event records), {@code wirelens.proto} (decoders for the
  * HTTP and SMTP views), {@code wirelens.base} and slf4j. Never intercept, ui or cli.

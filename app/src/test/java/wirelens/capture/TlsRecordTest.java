@@ -20,7 +20,7 @@ class TlsRecordTest {
             "", 9_000_000, List.of(new byte[] {1, 2, 3}), true);
 
     private static EngineEvent.Tls readBack(byte[] record) {
-        return PcapngScanner.tls(ByteBuffer.wrap(record, 8, record.length - 8).slice().order(ByteOrder.LITTLE_ENDIAN));
+        return WirelensRecords.tls(ByteBuffer.wrap(record, 8, record.length - 8).slice().order(ByteOrder.LITTLE_ENDIAN));
     }
 
     @Test
@@ -30,7 +30,7 @@ class TlsRecordTest {
                 EngineEvent.Tls.passthrough(4, 12, Side.TARGET, "bank.example:443"),
                 EngineEvent.Tls.failed(5, 13, Side.TARGET, "the certificate of localhost:8443 is not trusted", true),
                 EngineEvent.Tls.failed(6, 14, Side.CLIENT, null, false))) {
-            EngineEvent.Tls back = readBack(PcapngEncoder.tlsRecord(t));
+            EngineEvent.Tls back = readBack(WirelensRecords.tlsRecord(t));
             assertEquals(t.kind(), back.kind());
             assertEquals(t.startTls(), back.startTls(), t.toString());
             assertEquals(t.detail(), back.detail());
@@ -47,13 +47,13 @@ class TlsRecordTest {
     void theHandshakesByteCountsComeBackAndOlderRecordsSayUnknown() {
         TlsFacts counted = new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "a.test", "h2", 1, List.of(new byte[] {1}),
                 true, List.of(new byte[] {2}), 517, 2345);
-        TlsFacts back = readBack(PcapngEncoder.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, counted, false))).facts();
+        TlsFacts back = readBack(WirelensRecords.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, counted, false))).facts();
         assertEquals(517, back.handshakeBytesReceived());
         assertEquals(2345, back.handshakeBytesSent());
         assertArrayEquals(new byte[] {2}, back.localChain().get(0));
 
         // a record without the trailer, as written before it existed, padded as a custom block pads it
-        byte[] full = PcapngEncoder.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, counted, false));
+        byte[] full = WirelensRecords.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, counted, false));
         byte[] old = java.util.Arrays.copyOf(full, full.length - 16 + 3);
         TlsFacts oldBack = readBack(old).facts();
         assertEquals(-1, oldBack.handshakeBytesReceived());
@@ -65,10 +65,10 @@ class TlsRecordTest {
     void theLeafShownToTheClientAndARefusedServersChainComeBack() {
         TlsFacts withLeaf = new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "a.test", "", 1, List.of(), true,
                 List.of(new byte[] {9, 8, 7}));
-        EngineEvent.Tls back = readBack(PcapngEncoder.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, withLeaf, false)));
+        EngineEvent.Tls back = readBack(WirelensRecords.tlsRecord(EngineEvent.Tls.done(3, 10, Side.CLIENT, withLeaf, false)));
         assertArrayEquals(new byte[] {9, 8, 7}, back.facts().localChain().get(0));
 
-        EngineEvent.Tls refused = readBack(PcapngEncoder.tlsRecord(EngineEvent.Tls.untrusted(4, 11, "a.test:443",
+        EngineEvent.Tls refused = readBack(WirelensRecords.tlsRecord(EngineEvent.Tls.untrusted(4, 11, "a.test:443",
                 "self-signed", List.of(new byte[] {5, 6}), false)));
         assertEquals("a.test:443", refused.server());
         assertEquals("self-signed", refused.detail());
@@ -78,9 +78,9 @@ class TlsRecordTest {
     @Test
     void theNoteKeepsTheWordsOfTheFirstFormat() {
         assertEquals("passthrough bank.example:443",
-                PcapngEncoder.tlsNote(EngineEvent.Tls.passthrough(4, 12, Side.TARGET, "bank.example:443")));
-        assertEquals("failed: why", PcapngEncoder.tlsNote(EngineEvent.Tls.failed(4, 12, Side.TARGET, "why", true)));
-        assertEquals("STARTTLS", PcapngEncoder.tlsNote(EngineEvent.Tls.done(4, 12, Side.CLIENT, FACTS, true)));
+                WirelensRecords.tlsNote(EngineEvent.Tls.passthrough(4, 12, Side.TARGET, "bank.example:443")));
+        assertEquals("failed: why", WirelensRecords.tlsNote(EngineEvent.Tls.failed(4, 12, Side.TARGET, "why", true)));
+        assertEquals("STARTTLS", WirelensRecords.tlsNote(EngineEvent.Tls.done(4, 12, Side.CLIENT, FACTS, true)));
     }
 
     @Test
@@ -103,7 +103,7 @@ class TlsRecordTest {
 
     /** A record as the first TLS writer made it: flags 1 (facts) and 2 (verified) only, the kind in the note. */
     private static byte[] firstFormat(int flags, String note) {
-        PcapngEncoder.RecordBody r = new PcapngEncoder.RecordBody(Format.REC_TLS).i64(9).i64(1).u8(1).u8(flags).str(note);
+        WirelensRecords.Writer r = new WirelensRecords.Writer(Format.REC_TLS).i64(9).i64(1).u8(1).u8(flags).str(note);
         if ((flags & 1) != 0) {
             r.str("TLSv1.2").str("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256").str("").str("").i64(5).u16(0);
         }

@@ -23,9 +23,10 @@
  * <li>A message is kept as the bytes the server received, after dot-unstuffing, and the .eml export
  *     writes exactly those bytes: the export is evidence of what was sent, not a re-serialisation of a
  *     parsed message. The MIME model is built from them only to show text parts and attachments.
- * <li>{@code SmtpDecoder} is longer than the other files on purpose: it is one state machine over both
- *     directions (pairing, client modes, DATA unstuffing), split up, its states would be harder to
- *     follow.
+ * <li>{@code SmtpDecoder} is one state machine over both directions (pairing, client modes): split up,
+ *     its states would be harder to follow. What its states feed lives beside it, each in a small class
+ *     of its own: the transcript being built, the message being received (DATA unstuffing), AUTH's
+ *     credentials, and lines and replies.
  * </ul>
  */
 package wirelens.proto.smtp;
