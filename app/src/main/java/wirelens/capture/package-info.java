@@ -6,7 +6,8 @@
  * records' bodies are written and read in one place, {@link wirelens.capture.WirelensRecords}.
  *
  * <p>May import: {@code wirelens.engine} (its event records), {@code wirelens.proto} (decoders for the
- * HTTP and SMTP views), {@code wirelens.base} and slf4j. Never intercept, ui or cli.
+ * HTTP and SMTP views), {@code wirelens.tls} (only {@code TlsFacts}, to name what a TLS record's flags and
+ * certificates say), {@code wirelens.base} and slf4j. Never intercept, ui or cli.
  *
  * <p>Why it is shaped so:
  * <ul>
