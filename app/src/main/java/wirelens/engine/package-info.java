@@ -33,7 +33,8 @@
  * the loop's few methods for connections (emit, the read buffer, timers, the event budget, polling,
  * name resolution, closing). A chunk read goes to the session one way, hooks or not, so bytes, turns
  * and polling are counted alike; only without hooks are the bytes forwarded straight from the read
- * buffer (nothing can change them then).
+ * buffer (nothing can change them then). With hooks, {@link wirelens.engine.ConnectionHooks} runs them on
+ * the connection's bytes and records what they did.
  *
  * <p><b>Breakpoints on HTTP messages.</b> A {@link wirelens.engine.MessageHook} ({@link
  * wirelens.engine.Engine#setMessageHook}) is asked about each request and final response head the HTTP
