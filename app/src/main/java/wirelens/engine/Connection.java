@@ -114,7 +114,7 @@ final class Connection implements SessionOutput {
         }
         lastActivityNanos = loop.awakeNanos();
         if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-            finishConnect(e);
+            e.finishConnect();
         }
         if (!e.closed && !ended && !e.connecting) {
             advance(e);
@@ -351,40 +351,13 @@ final class Connection implements SessionOutput {
             // the proxy's own address is all the accept said; the user wants to see where requests go
             loop.emit(new EngineEvent.Origin(id, EpochClock.nowNanos(), Hosts.format(host, port)));
         }
-        Endpoint t = new Endpoint(this, Side.TARGET, loop);
-        t.connecting = true;
-        t.host = host;
-        t.port = port;
-        target = t;
-        InetSocketAddress address = loop.addressOf(host, port);
-        if (!address.isUnresolved()) {
-            beginConnect(t, host, port, address);
-            return;
-        }
-        loop.resolve(host, port, resolved -> {
-            if (target != t || ended) {
-                return;
-            }
-            if (resolved == null) {
-                connectFailed(t, host, port, "unknown host " + host, false);
-            } else {
-                beginConnect(t, host, port, resolved);
-            }
-            updateInterest();
-        });
+        target = new Endpoint(this, Side.TARGET, loop);
+        target.connect(host, port);
     }
 
-    private void beginConnect(Endpoint t, String host, int port, InetSocketAddress address) {
-        try {
-            if (t.connect(address)) {
-                connected(t);
-                return;
-            }
-        } catch (IOException | RuntimeException x) {
-            connectFailed(t, host, port, Engine.describe(x), false);
-            return;
-        }
-        loop.timers().watchConnect(t);
+    /** Whether {@code t} is the target this connection still connects to (a name may resolve too late). */
+    boolean connects(Endpoint t) {
+        return target == t && !ended;
     }
 
     @Override
@@ -466,32 +439,13 @@ final class Connection implements SessionOutput {
     /** Called by the loop when a connect has taken longer than the connect timeout. */
     void connectTimedOut(Endpoint t) {
         if (target == t && t.connecting && !ended) {
-            connectFailed(t, t.host, t.port, "timed out", true);
+            t.connectFailed("timed out", true);
             updateInterest();
         }
     }
 
-    private void finishConnect(Endpoint t) {
-        try {
-            if (t.channel.finishConnect()) {
-                connected(t);
-            }
-        } catch (IOException x) {
-            connectFailed(t, t.host, t.port, Engine.describe(x), false);
-        }
-    }
-
-    private void connected(Endpoint t) {
-        t.connecting = false;
-        loop.timers().forgetConnect(t);
-        InetSocketAddress remote = null;
-        InetSocketAddress local = null;
-        try {
-            remote = (InetSocketAddress) t.channel.getRemoteAddress();
-            local = (InetSocketAddress) t.channel.getLocalAddress();
-        } catch (IOException ignored) {
-            // the addresses are only informative; a broken socket shows up on the first read or write
-        }
+    /** The target {@code t} is connected, from {@code local} to {@code remote} (null where unknown). */
+    void connected(Endpoint t, InetSocketAddress remote, InetSocketAddress local) {
         loop.emit(new EngineEvent.TargetConnected(id, remote, EpochClock.nowNanos()));
         handle(new SessionEvent.Connected(remote, local));
         if (t.hasQueued()) {
@@ -508,13 +462,12 @@ final class Connection implements SessionOutput {
         }
     }
 
-    private void connectFailed(Endpoint t, String host, int port, String reason, boolean timedOut) {
-        loop.timers().forgetConnect(t);
-        t.close(false);
+    /** The target {@code t} could not be connected (its socket is closed already). */
+    void connectFailed(Endpoint t, String reason, boolean timedOut) {
         if (target == t) {
             target = null;
         }
-        handle(new SessionEvent.ConnectFailed(host, port, reason, timedOut));
+        handle(new SessionEvent.ConnectFailed(t.host, t.port, reason, timedOut));
     }
 
     // ---- output ----------------------------------------------------------------------------
