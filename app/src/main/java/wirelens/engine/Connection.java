@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import wirelens.base.Units;
@@ -25,9 +24,8 @@ import wirelens.proto.http.MessageHead;
  * <p>A chunk read goes on one way, hooks or not ({@link #forward}): counted, counted as a turn of a
  * conversation, handed to the session. Without hooks nothing can change the bytes, so they go to the
  * session straight from the loop's read buffer, and to the capture as a copy (a small read) or as the
- * buffer itself (a large one); with hooks they are copied once into an array the hooks may replace.
- * While a {@link MessageHook} watches HTTP messages, a read is recorded only after the session handled it
- * ({@link PendingReads}), so that a message held at a breakpoint is recorded as it went on.
+ * buffer itself (a large one); with hooks they are copied once into an array the hooks may replace, and
+ * {@link ConnectionHooks} runs them and records what they did (a message held at a breakpoint as it went on).
  *
  * <p>Idleness costs one field write per wake-up: {@link #onReady} notes the loop's time, and the
  * connection is closed only when its idle deadline finds it quiet for the whole timeout (see
@@ -56,7 +54,6 @@ final class Connection implements SessionOutput {
     private Endpoint target;
     private final long[] bytes = new long[2];
     private final long[] sequence = new long[2];
-    private final byte[][] held = new byte[2][];
     private final boolean[] readPaused = new boolean[2];
     private boolean finishing;
     private boolean ended;
@@ -73,12 +70,10 @@ final class Connection implements SessionOutput {
     private long lastActivityNanos;
     /** Why the session chose to end the connection, reported with its end; null for an ordinary end. */
     private String endReason;
-    /** Messages the session holds at breakpoints now (the user deciding is not idleness). */
-    private int heldMessages;
     /** The error a finishing connection ends with once flushed; null: it ends as closed. */
     private String failure;
-    /** Reads not recorded yet while a message hook watches, or a hold runs; null otherwise. */
-    private PendingReads pending;
+    /** The hooks at work on this connection's bytes; null while none has been (see {@link ConnectionHooks}). */
+    private ConnectionHooks hooked;
     /** The session is handling bytes read: reading more before it is done would change them under it. */
     private boolean handlingRead;
 
@@ -119,7 +114,7 @@ final class Connection implements SessionOutput {
         }
         lastActivityNanos = loop.awakeNanos();
         if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-            finishConnect(e);
+            e.finishConnect();
         }
         if (!e.closed && !ended && !e.connecting) {
             advance(e);
@@ -159,10 +154,9 @@ final class Connection implements SessionOutput {
                 tls.clientEnded();
             }
             e.eof = true;
-            if (pending != null) {
-                pending.halfClosed(e.side, EpochClock.nowNanos()); // after bytes read before it and held
-            } else {
-                loop.emit(new EngineEvent.HalfClosed(id, e.side.from(), EpochClock.nowNanos()));
+            long now = EpochClock.nowNanos();
+            if (hooked == null || !hooked.halfClosed(e.side, now)) {
+                loop.emit(new EngineEvent.HalfClosed(id, e.side.from(), now));
             }
             handle(new SessionEvent.Eof(e.side));
             return;
@@ -190,9 +184,8 @@ final class Connection implements SessionOutput {
         long chunk = sequence[from.from().ordinal()]++;
         List<ChunkHook> hooks = loop.hooks();
         if (hooks.isEmpty() && !watchesMessages()) {
-            if (pending != null) {
-                pending.flushAll(); // nothing is held: each handled event recorded what was
-                pending = null;
+            if (hooked != null && !hooked.stillNeeded()) {
+                hooked = null;
             }
             // taken before a large read is lent: the event holds the buffer the bytes are in
             SessionEvent.Received received = loop.receivedFrom(from);
@@ -211,7 +204,7 @@ final class Connection implements SessionOutput {
         } else {
             byte[] original = new byte[n];
             buf.get(original);
-            deliver(from, chunk, original, hooks);
+            hooks().deliver(from, chunk, original, hooks);
         }
         if (tls != null) {
             tls.afterChunk();
@@ -223,7 +216,7 @@ final class Connection implements SessionOutput {
      * one way every read chunk goes on. Counts the bytes and the turns of a conversation; once the
      * connection is a conversation and the bytes are out, the loop polls for the answer.
      */
-    private void forward(Side from, SessionEvent.Received received, int length) {
+    void forward(Side from, SessionEvent.Received received, int length) {
         bytes[from.from().ordinal()] += length;
         if (from != lastReadFrom) {
             lastReadFrom = from;
@@ -245,65 +238,26 @@ final class Connection implements SessionOutput {
         }
     }
 
-    /** Runs the hook chain on a chunk read from {@code from}, then records and forwards it. */
-    private void deliver(Side from, long chunk, byte[] original, List<ChunkHook> hooks) {
-        ChunkHook.ChunkContext context = new ChunkHook.ChunkContext(id, listenerId, listener, from.from(), chunk);
-        ChunkHook.Verdict verdict = ChunkHook.runAll(hooks, context, original, (hook, x) -> loop.emit(
-                new EngineEvent.Notice(id, EpochClock.nowNanos(),
-                        "hook " + hook.getClass().getSimpleName() + " failed and was bypassed: " + x)));
-        if (verdict instanceof ChunkHook.Verdict.Forward f) {
-            forwardDecided(from, original, f.bytes());
-        } else if (verdict instanceof ChunkHook.Verdict.Drop) {
-            forwardDecided(from, original, null);
-        } else {
-            held[from.from().ordinal()] = original;
-        }
-    }
-
-    private void forwardDecided(Side from, byte[] original, byte[] forwarded) {
-        if (forwarded != null && forwarded != original && Arrays.equals(forwarded, original)) {
-            forwarded = original;
-        }
-        if (watchesMessages()) {
-            pending().read(from, original, forwarded, EpochClock.nowNanos());
-        } else if (loop.options().recordChunks() || forwarded != original) {
-            loop.emit(new EngineEvent.Chunk(id, from.from(), EpochClock.nowNanos(), original, forwarded));
-        }
-        if (forwarded != null && forwarded.length > 0) {
-            forward(from, new SessionEvent.Received(from, ByteBuffer.wrap(forwarded)), forwarded.length);
-        } else if (pending != null) {
-            pending.flush();
-        }
-    }
+    // ---- hooks -----------------------------------------------------------------------------
 
     /** Whether reads wait to be recorded until the session has handled them (see {@link PendingReads}). */
     private boolean watchesMessages() {
-        MessageHook hook = loop.messageHook();
-        return hook != null && hook.active() || pending != null && pending.holdsAny();
+        return hooked != null ? hooked.watchesMessages() : ConnectionHooks.messageHookOn(loop);
     }
 
-    private PendingReads pending() {
-        if (pending == null) {
-            pending = new PendingReads(id, this::record);
+    private ConnectionHooks hooks() {
+        if (hooked == null) {
+            hooked = new ConnectionHooks(this, loop);
         }
-        return pending;
-    }
-
-    /** Emits an event of {@link PendingReads}; a chunk as read only when chunks are recorded, as {@link #forwardDecided}. */
-    private void record(EngineEvent event) {
-        if (!(event instanceof EngineEvent.Chunk c) || loop.options().recordChunks() || c.edited()) {
-            loop.emit(event);
-        }
+        return hooked;
     }
 
     void release(Direction direction, byte[] forwarded) {
-        byte[] original = held[direction.ordinal()];
-        if (original == null || ended) {
+        if (hooked == null || !hooked.holds(direction) || ended) {
             return;
         }
-        held[direction.ordinal()] = null;
         lastActivityNanos = loop.awakeNanos();
-        forwardDecided(Side.sending(direction), original, forwarded);
+        hooked.release(direction, forwarded);
         updateInterest();
     }
 
@@ -312,11 +266,7 @@ final class Connection implements SessionOutput {
             return;
         }
         lastActivityNanos = loop.awakeNanos();
-        if (watchesMessages()) {
-            pending().read(Side.sending(direction), EMPTY, data, EpochClock.nowNanos()); // the session reads them
-        } else {
-            loop.emit(new EngineEvent.Chunk(id, direction, EpochClock.nowNanos(), EMPTY, data));
-        }
+        hooks().injected(direction, data);
         bytes[direction.ordinal()] += data.length;
         handleBytes(new SessionEvent.Received(Side.sending(direction), ByteBuffer.wrap(data)));
         updateInterest();
@@ -326,7 +276,9 @@ final class Connection implements SessionOutput {
         if (ended) {
             return;
         }
-        heldMessages = Math.max(0, heldMessages - 1);
+        if (hooked != null) {
+            hooked.messageResumed();
+        }
         lastActivityNanos = loop.awakeNanos();
         handle(new SessionEvent.MessageResumed(messageId, verdict));
         updateInterest();
@@ -340,33 +292,12 @@ final class Connection implements SessionOutput {
     @Override
     public MessageHook.MessageContext breakpoint(String url, TunnelOrigin tunnel, MessageHead request,
             MessageHead response) {
-        MessageHook hook = loop.messageHook();
-        if (hook == null || pending == null || !pending.holding(response == null ? Side.CLIENT : Side.TARGET)) {
-            return null; // the message's bytes are recorded already: it could not be recorded as it goes on
-        }
-        MessageHook.MessageContext context = new MessageHook.MessageContext(id, listener, url, request, response, tunnel);
-        try {
-            return hook.wants(context) ? context : null;
-        } catch (RuntimeException | LinkageError x) {
-            notice("breakpoint hook failed and was bypassed: " + x);
-            return null;
-        }
+        return hooked == null ? null : hooked.breakpoint(url, tunnel, request, response);
     }
 
     @Override
     public void holdMessage(MessageHook.HeldMessage message) {
-        MessageHook hook = loop.messageHook();
-        heldMessages++;
-        if (hook != null) {
-            try {
-                hook.held(message);
-                return;
-            } catch (RuntimeException | LinkageError x) {
-                notice("breakpoint hook failed and was bypassed: " + x);
-            }
-        }
-        // breakpoints were turned off meanwhile: the message goes on as it came, after this call returns
-        loop.execute(() -> resumeMessage(message.id(), new MessageHook.Verdict.Continue(null)));
+        hooks().holdMessage(message);
     }
 
     @Override
@@ -376,36 +307,36 @@ final class Connection implements SessionOutput {
 
     private void handle(SessionEvent event) {
         session.handle(event, this);
-        if (pending != null) {
-            pending.flush();
+        if (hooked != null) {
+            hooked.flush();
         }
     }
 
     @Override
     public void holdRecording(Side from, long lastBytes) {
-        if (pending != null) {
-            pending.hold(from, lastBytes);
+        if (hooked != null) {
+            hooked.holdRecording(from, lastBytes);
         }
     }
 
     @Override
     public void releaseRecording(Side from) {
-        if (pending != null) {
-            pending.release(from);
+        if (hooked != null) {
+            hooked.releaseRecording(from);
         }
     }
 
     @Override
     public void releaseRecording(Side from, long length) {
-        if (pending != null) {
-            pending.releaseMessage(from, length, null, true, EpochClock.nowNanos());
+        if (hooked != null) {
+            hooked.releaseRecording(from, length, null, true);
         }
     }
 
     @Override
     public void releaseRecording(Side from, long length, byte[] forwarded) {
-        if (pending != null) {
-            pending.releaseMessage(from, length, forwarded, false, EpochClock.nowNanos());
+        if (hooked != null) {
+            hooked.releaseRecording(from, length, forwarded, false);
         }
     }
 
@@ -420,40 +351,13 @@ final class Connection implements SessionOutput {
             // the proxy's own address is all the accept said; the user wants to see where requests go
             loop.emit(new EngineEvent.Origin(id, EpochClock.nowNanos(), Hosts.format(host, port)));
         }
-        Endpoint t = new Endpoint(this, Side.TARGET, loop);
-        t.connecting = true;
-        t.host = host;
-        t.port = port;
-        target = t;
-        InetSocketAddress address = loop.addressOf(host, port);
-        if (!address.isUnresolved()) {
-            beginConnect(t, host, port, address);
-            return;
-        }
-        loop.resolve(host, port, resolved -> {
-            if (target != t || ended) {
-                return;
-            }
-            if (resolved == null) {
-                connectFailed(t, host, port, "unknown host " + host, false);
-            } else {
-                beginConnect(t, host, port, resolved);
-            }
-            updateInterest();
-        });
+        target = new Endpoint(this, Side.TARGET, loop);
+        target.connect(host, port);
     }
 
-    private void beginConnect(Endpoint t, String host, int port, InetSocketAddress address) {
-        try {
-            if (t.connect(address)) {
-                connected(t);
-                return;
-            }
-        } catch (IOException | RuntimeException x) {
-            connectFailed(t, host, port, Engine.describe(x), false);
-            return;
-        }
-        loop.timers().watchConnect(t);
+    /** Whether {@code t} is the target this connection still connects to (a name may resolve too late). */
+    boolean connects(Endpoint t) {
+        return target == t && !ended;
     }
 
     @Override
@@ -515,7 +419,7 @@ final class Connection implements SessionOutput {
             return;
         }
         long quietNanos = now - lastActivityNanos;
-        if (held[0] != null || held[1] != null || heldMessages > 0 || loop.budgetPaused()
+        if (hooked != null && hooked.userDeciding() || loop.budgetPaused()
                 || (target != null && (target.connecting || loop.timers().awaitsResponse(target)))
                 || loop.timers().awaitsRequestHead(this)) {
             quietNanos = 0;
@@ -535,32 +439,13 @@ final class Connection implements SessionOutput {
     /** Called by the loop when a connect has taken longer than the connect timeout. */
     void connectTimedOut(Endpoint t) {
         if (target == t && t.connecting && !ended) {
-            connectFailed(t, t.host, t.port, "timed out", true);
+            t.connectFailed("timed out", true);
             updateInterest();
         }
     }
 
-    private void finishConnect(Endpoint t) {
-        try {
-            if (t.channel.finishConnect()) {
-                connected(t);
-            }
-        } catch (IOException x) {
-            connectFailed(t, t.host, t.port, Engine.describe(x), false);
-        }
-    }
-
-    private void connected(Endpoint t) {
-        t.connecting = false;
-        loop.timers().forgetConnect(t);
-        InetSocketAddress remote = null;
-        InetSocketAddress local = null;
-        try {
-            remote = (InetSocketAddress) t.channel.getRemoteAddress();
-            local = (InetSocketAddress) t.channel.getLocalAddress();
-        } catch (IOException ignored) {
-            // the addresses are only informative; a broken socket shows up on the first read or write
-        }
+    /** The target {@code t} is connected, from {@code local} to {@code remote} (null where unknown). */
+    void connected(Endpoint t, InetSocketAddress remote, InetSocketAddress local) {
         loop.emit(new EngineEvent.TargetConnected(id, remote, EpochClock.nowNanos()));
         handle(new SessionEvent.Connected(remote, local));
         if (t.hasQueued()) {
@@ -577,13 +462,12 @@ final class Connection implements SessionOutput {
         }
     }
 
-    private void connectFailed(Endpoint t, String host, int port, String reason, boolean timedOut) {
-        loop.timers().forgetConnect(t);
-        t.close(false);
+    /** The target {@code t} could not be connected (its socket is closed already). */
+    void connectFailed(Endpoint t, String reason, boolean timedOut) {
         if (target == t) {
             target = null;
         }
-        handle(new SessionEvent.ConnectFailed(host, port, reason, timedOut));
+        handle(new SessionEvent.ConnectFailed(t.host, t.port, reason, timedOut));
     }
 
     // ---- output ----------------------------------------------------------------------------
@@ -607,8 +491,8 @@ final class Connection implements SessionOutput {
 
     @Override
     public void reply(Side to, ByteBuffer data) {
-        if (pending != null) {
-            pending.flush(); // what was read before the reply is recorded before it
+        if (hooked != null) {
+            hooked.flush(); // what was read before the reply is recorded before it
         }
         if (loop.options().recordChunks()) {
             byte[] copy = new byte[data.remaining()];
@@ -682,7 +566,7 @@ final class Connection implements SessionOutput {
                 toClient));
         if (rest != null && rest.length > 0 && !ended) {
             // read with the handshake, they are stream data all the same: recorded, hooked, relayed
-            deliver(Side.CLIENT, sequence[Direction.CLIENT_TO_SERVER.ordinal()]++, rest, loop.hooks());
+            hooks().deliver(Side.CLIENT, sequence[Direction.CLIENT_TO_SERVER.ordinal()]++, rest, loop.hooks());
         }
     }
 
@@ -800,9 +684,8 @@ final class Connection implements SessionOutput {
         if (target != null) {
             target.close(withReset);
         }
-        held[0] = held[1] = null;
-        if (pending != null) {
-            pending.flushAll(); // whatever a hold kept is recorded as read: nothing is lost
+        if (hooked != null) {
+            hooked.end(); // whatever a hold kept is recorded as read: nothing is lost
         }
         loop.emit(last);
         loop.connectionEnded(this);
@@ -815,7 +698,7 @@ final class Connection implements SessionOutput {
     }
 
     private boolean canRead(Endpoint e) {
-        if (e.eof || e.connecting || e.switchingLayers() || held[e.side.from().ordinal()] != null
+        if (e.eof || e.connecting || e.switchingLayers() || hooked != null && hooked.holds(e.side.from())
                 || (tls != null && tls.holds())
                 || loop.budgetPaused() || readPaused[e.side.ordinal()]) {
             return false;
@@ -877,9 +760,6 @@ final class Connection implements SessionOutput {
         if (target != null) {
             n += target.queuedBytes();
         }
-        for (byte[] h : held) {
-            n += h == null ? 0 : h.length;
-        }
-        return n;
+        return hooked == null ? n : n + hooked.heldBytes();
     }
 }

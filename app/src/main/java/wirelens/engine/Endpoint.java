@@ -12,8 +12,8 @@ import java.nio.channels.SocketChannel;
 /**
  * One socket of a {@link Connection}: its channel and selection key, the {@link SideLayer} every byte
  * to and from it passes, and the bytes the session sent that the layer has not taken yet. The
- * connection decides when to read, write and close; this carries it out. Only the selector thread
- * touches it.
+ * connection decides when to connect, read, write and close; this carries it out. Only the selector
+ * thread touches it.
  */
 final class Endpoint {
     final Connection connection;
@@ -45,11 +45,51 @@ final class Endpoint {
     }
 
     /**
+     * Connects this target side to {@code host:port}, resolving a name off the loop first; its connection
+     * hears how it went ({@link Connection#connected}, {@link Connection#connectFailed}). A connect not done
+     * at once is finished when the selector says so ({@link #finishConnect}), within the connect timeout.
+     */
+    void connect(String host, int port) {
+        connecting = true;
+        this.host = host;
+        this.port = port;
+        InetSocketAddress address = loop.addressOf(host, port);
+        if (!address.isUnresolved()) {
+            beginConnect(address);
+            return;
+        }
+        loop.resolve(host, port, resolved -> {
+            if (!connection.connects(this)) {
+                return;
+            }
+            if (resolved == null) {
+                connectFailed("unknown host " + host, false);
+            } else {
+                beginConnect(resolved);
+            }
+            connection.updateInterest();
+        });
+    }
+
+    private void beginConnect(InetSocketAddress address) {
+        try {
+            if (open(address)) {
+                connected();
+                return;
+            }
+        } catch (IOException | RuntimeException x) {
+            connectFailed(Engine.describe(x), false);
+            return;
+        }
+        loop.timers().watchConnect(this);
+    }
+
+    /**
      * Opens this side's socket to {@code address} and starts connecting; true when connected at once (on
      * loopback the handshake has usually completed by the time connect returns: asking at once saves a
      * trip through the selector for every connection), else the selector says when.
      */
-    boolean connect(InetSocketAddress address) throws IOException {
+    private boolean open(InetSocketAddress address) throws IOException {
         // an IPv4 target gets an IPv4 socket: the JDK's default dual-stack socket costs an extra system
         // call per connection and maps every address
         channel = SocketChannel.open(address.getAddress() instanceof Inet4Address
@@ -58,6 +98,38 @@ final class Endpoint {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         key = loop.register(channel, SelectionKey.OP_CONNECT, this);
         return channel.connect(address) || channel.finishConnect();
+    }
+
+    /** The selector says the connect is done, or failed. */
+    void finishConnect() {
+        try {
+            if (channel.finishConnect()) {
+                connected();
+            }
+        } catch (IOException x) {
+            connectFailed(Engine.describe(x), false);
+        }
+    }
+
+    private void connected() {
+        connecting = false;
+        loop.timers().forgetConnect(this);
+        InetSocketAddress remote = null;
+        InetSocketAddress local = null;
+        try {
+            remote = (InetSocketAddress) channel.getRemoteAddress();
+            local = (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException ignored) {
+            // the addresses are only informative; a broken socket shows up on the first read or write
+        }
+        connection.connected(this, remote, local);
+    }
+
+    /** The connect failed (or timed out): the socket is closed and the connection told why. */
+    void connectFailed(String reason, boolean timedOut) {
+        loop.timers().forgetConnect(this);
+        close(false);
+        connection.connectFailed(this, reason, timedOut);
     }
 
     /** Reads through the layer: bytes put into {@code dst}, 0 for none yet, -1 once the peer has ended. */

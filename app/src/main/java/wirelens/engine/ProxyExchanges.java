@@ -9,7 +9,6 @@ import wirelens.base.Units;
 import wirelens.proto.http.HttpDecoder;
 import wirelens.proto.http.HttpError;
 import wirelens.proto.http.HttpEvent;
-import wirelens.proto.http.HttpMessages;
 import wirelens.proto.http.MessageHead;
 
 /**
@@ -24,7 +23,7 @@ import wirelens.proto.http.MessageHead;
  * <p>Requests are handled one at a time: while a request's response is on its way, reading from the
  * client pauses, so pipelined requests are answered in order and nothing piles up. Bodies are relayed as
  * they arrive, framing and all (chunked stays chunked), never buffered whole, except a message a
- * breakpoint wants ({@link SessionOutput#breakpoint}): that is collected whole ({@link HttpBreakpoint}) and
+ * breakpoint wants ({@link ExchangeBreakpoints}): that is collected whole ({@link HttpBreakpoint}) and
  * held. A held request has not gone anywhere yet (no upstream connection is opened for it, so an Answer
  * never touches the server, and on the proxy an edited URL may name another origin; inside a tunnel it may
  * not); a held response has not reached the client. Meanwhile only this connection waits. The message the
@@ -60,12 +59,10 @@ final class ProxyExchanges {
     private boolean requestComplete;
     /** The complete request had no body (so it may be sent again on a fresh connection). */
     private boolean requestBodiless;
-    /** The message of this exchange a breakpoint collects or holds, or null. */
-    private HttpBreakpoint breakpoint;
+    private final ExchangeBreakpoints breakpoints;
     /** Where the request (response) head being read, or the last one, starts in its side's stream. */
     private long requestStart;
     private long responseStart;
-    private long breakpoints;
     private boolean responseStarted;
     private boolean closeAfterResponse;
     private boolean clientEof;
@@ -77,6 +74,7 @@ final class ProxyExchanges {
         this.proxy = proxy;
         this.upstream = upstream;
         this.origin = origin;
+        this.breakpoints = new ExchangeBreakpoints(proxy, this, upstream, origin);
         if (origin != null) {
             responses = new HttpDecoder(HttpDecoder.Role.RESPONSE);
         }
@@ -105,17 +103,11 @@ final class ProxyExchanges {
                 out.finish("request head timeout " + limit);
             }
         } else if (event instanceof SessionEvent.MessageResumed m) {
-            if (proxy.inHttp() && breakpoint != null && breakpoint.held && breakpoint.id == m.messageId()) {
-                HttpBreakpoint b = breakpoint;
-                breakpoint = null;
-                if (b.isResponse()) {
-                    resumeResponse(b, m.verdict(), out);
-                } else {
-                    resumeRequest(b, m.verdict(), out);
-                }
+            if (proxy.inHttp()) {
+                breakpoints.resumed(m, out);
             }
         } else if (event instanceof SessionEvent.TargetSilent t) {
-            if (proxy.inHttp() && request != null && !responseStarted && breakpoint == null) {
+            if (proxy.inHttp() && request != null && !responseStarted && !breakpoints.any()) {
                 proxy.errorReply(out, 504, "Gateway Timeout", upstream.describe() + " did not answer within "
                         + (t.waitedMillis() / 1000.0) + " s");
             }
@@ -164,7 +156,7 @@ final class ProxyExchanges {
             if (head != null && !requestHead(head, out)) {
                 return;
             }
-            if (head != null && !collectingRequest()) {
+            if (head != null && !breakpoints.collectingRequest()) {
                 out.releaseRecording(Side.CLIENT);
             }
             if (last instanceof HttpEvent.Error err) {
@@ -172,10 +164,8 @@ final class ProxyExchanges {
                 return;
             }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
-            if (collectingRequest()) {
-                if (!breakpoint.add(data, bodyFrom, off + n, events)) {
-                    passRequestOn(out);
-                }
+            if (breakpoints.collectingRequest()) {
+                breakpoints.collect(data, bodyFrom, off + n, events, out);
             } else if (head != null && upstreamHead != null) {
                 out.send(Side.TARGET, ProxyHeads.headAndBody(upstreamHead, data, bodyFrom, off + n));
                 upstreamHead = null;
@@ -185,8 +175,8 @@ final class ProxyExchanges {
             if (last instanceof HttpEvent.End) {
                 requestComplete = true;
                 requestBodiless = requests.position() == request.end();
-                if (collectingRequest()) {
-                    holdBreakpoint(out);
+                if (breakpoints.collectingRequest()) {
+                    breakpoints.hold(false, out);
                 } else if (!responseStarted && upstream.isOpen()) {
                     awaitResponse(out); // the clock for a 504 starts once the whole request is out
                 }
@@ -263,10 +253,8 @@ final class ProxyExchanges {
             return false;
         }
         upstreamTarget = t;
-        MessageHook.MessageContext wanted = out.breakpoint(url(head), origin, head, null);
-        if (wanted != null) {
-            breakpoint = new HttpBreakpoint(wanted, ++breakpoints, requestStart); // routed once the user lets it go on
-            return true;
+        if (breakpoints.ask(url(head), head, null, requestStart, out)) {
+            return true; // routed once the user lets it go on
         }
         route(t, out); // the head itself goes out with the first body bytes, in one write
         return true;
@@ -296,99 +284,45 @@ final class ProxyExchanges {
         responses.expectResponseTo(request.method());
     }
 
-    // ---- breakpoints ------------------------------------------------------------------------
+    // ---- what a message held at a breakpoint changes ------------------------------------------
 
-    private boolean collectingRequest() {
-        return breakpoint != null && !breakpoint.held && !breakpoint.isResponse();
+    MessageHead request() {
+        return request;
     }
 
-    private boolean collectingResponse() {
-        return breakpoint != null && !breakpoint.held && breakpoint.isResponse();
+    RequestTarget upstreamTarget() {
+        return upstreamTarget;
     }
 
-    /** A request a breakpoint collects or holds has not gone upstream: the upstream connection is idle. */
-    private boolean requestNotSent() {
-        return breakpoint != null && !breakpoint.isResponse();
+    /** The held request goes on edited as {@code head} ({@code bodiless}: with no body). */
+    void requestEdited(MessageHead head, boolean bodiless) {
+        request = head;
+        requestBodiless = bodiless;
     }
 
-    private void holdBreakpoint(SessionOutput out) {
-        breakpoint.held = true;
-        out.holdMessage(breakpoint.message());
+    /** The held request was answered at its breakpoint ({@code closes}: by a response that ends the connection). */
+    void answered(boolean closes, SessionOutput out) {
+        responseStarted = true;
+        if (closes) {
+            closeAfterResponse = true;
+        }
+        exchangeDone(out);
     }
 
-    /** A request too large to hold goes on as it is. */
-    private void passRequestOn(SessionOutput out) {
-        HttpBreakpoint b = breakpoint;
-        breakpoint = null;
-        out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
-                + ": it passed its breakpoint unheld");
-        out.releaseRecording(Side.CLIENT);
-        sendRequest(b.outgoing(null, null), upstreamTarget, out);
+    void closeAfterResponse() {
+        closeAfterResponse = true;
     }
 
-    private void resumeRequest(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
-        if (verdict instanceof MessageHook.Verdict.Drop drop) {
-            recordHeld(b, false, null, out);
-            if (drop.answer502()) {
-                proxy.errorReply(out, 502, "Bad Gateway", b.describe() + " was dropped at a breakpoint");
-            } else {
-                upstream.close(out);
-                proxy.done();
-                out.finish("request dropped at a breakpoint");
-            }
-        } else if (verdict instanceof MessageHook.Verdict.Answer answer) {
-            HttpMessages.Whole typed = HttpMessages.parse(answer.response(), HttpDecoder.Role.RESPONSE, request.method());
-            recordHeld(b, false, null, out); // the request never left; the reply is recorded as injected
-            out.reply(Side.CLIENT, ByteBuffer.wrap(answer.response()));
-            responseStarted = true;
-            if (typed.untilClose() || typed.head().hasToken("Connection", "close")) {
-                closeAfterResponse = true;
-            }
-            exchangeDone(out);
-        } else {
-            byte[] edited = ((MessageHook.Verdict.Continue) verdict).message();
-            HttpBreakpoint.Outgoing o = b.outgoing(edited, null);
-            RequestTarget t = o.notice() == null ? upstreamTarget : RequestTarget.of(o.head().target());
-            String refusal = o.notice() == null ? null : origin != null ? origin.refusal(o.head().target())
-                    : t == null ? "the edited request needs an absolute http:// URL" : null;
-            // a tunnel's origin that went away meanwhile: sendRequest tells the client
-            recordHeld(b, refusal == null && (origin == null || upstream.isOpen()), edited, out);
-            if (refusal != null) {
-                proxy.errorReply(out, 400, "Bad Request", refusal); // Engine.resumeMessage refuses it first
-                return;
-            }
-            request = o.head();
-            requestBodiless = o.bodyStart() == o.wire().length;
-            if (!sendRequest(o, t, out)) {
-                return;
-            }
-            if (o.notice() != null) {
-                out.notice(o.notice());
-            }
-            awaitResponse(out);
+    /** Requests pipelined behind a held one stay kept back from the capture: a breakpoint may want them in their turn. */
+    void holdPipelinedRecording(SessionOutput out) {
+        if (heldClient != null) {
+            out.holdRecording(Side.CLIENT, heldClient.length);
         }
     }
 
-    private void awaitResponse(SessionOutput out) {
+    void awaitResponse(SessionOutput out) {
         if (!proxy.transparent()) {
             out.awaitTarget(true);
-        }
-    }
-
-    /**
-     * Records the message held at a breakpoint as it went on: as it came ({@code edited} null), edited, or
-     * not at all ({@code wentOn} false: dropped, answered, refused). Requests pipelined behind a request stay
-     * kept back, as a breakpoint may want them in their turn.
-     */
-    private void recordHeld(HttpBreakpoint b, boolean wentOn, byte[] edited, SessionOutput out) {
-        Side from = b.isResponse() ? Side.TARGET : Side.CLIENT;
-        if (wentOn && edited == null) {
-            out.releaseRecording(from, b.length());
-        } else {
-            out.releaseRecording(from, b.length(), wentOn ? edited : null);
-        }
-        if (from == Side.CLIENT && heldClient != null) {
-            out.holdRecording(Side.CLIENT, heldClient.length);
         }
     }
 
@@ -396,7 +330,7 @@ final class ProxyExchanges {
      * Sends a request that was collected whole (or edited) upstream, head and body in one write; false when
      * the tunnel's origin went away meanwhile (the client is told, and the connection ends).
      */
-    private boolean sendRequest(HttpBreakpoint.Outgoing o, RequestTarget t, SessionOutput out) {
+    boolean sendRequest(HttpBreakpoint.Outgoing o, RequestTarget t, SessionOutput out) {
         if (origin != null && !upstream.isOpen()) {
             proxy.errorReply(out, 502, "Bad Gateway", "the origin closed " + origin.connectionName()
                     + " while the request waited at"
@@ -409,39 +343,7 @@ final class ProxyExchanges {
         return true;
     }
 
-    /** A response too large to hold goes on as it is. */
-    private void passResponseOn(SessionOutput out) {
-        HttpBreakpoint b = breakpoint;
-        breakpoint = null;
-        out.notice(b.describe() + " has a body over " + Units.bytes(MessageHook.MAX_BODY_BYTES)
-                + ": it passed its breakpoint unheld");
-        out.releaseRecording(Side.TARGET);
-        sendResponse(b.outgoing(null, null), out);
-    }
-
-    private void resumeResponse(HttpBreakpoint b, MessageHook.Verdict verdict, SessionOutput out) {
-        if (verdict instanceof MessageHook.Verdict.Drop) {
-            recordHeld(b, false, null, out);
-            upstream.close(out);
-            proxy.done();
-            out.finish("response dropped at a breakpoint");
-            return;
-        }
-        byte[] edited = verdict instanceof MessageHook.Verdict.Continue c ? c.message()
-                : ((MessageHook.Verdict.Answer) verdict).response();
-        recordHeld(b, true, edited, out);
-        HttpBreakpoint.Outgoing o = b.outgoing(edited, request.method());
-        if (o.notice() != null) {
-            out.notice(o.notice());
-        }
-        if (o.untilClose()) {
-            closeAfterResponse = true; // its body ends where the connection does
-        }
-        sendResponse(o, out);
-        responseComplete(out);
-    }
-
-    private void sendResponse(HttpBreakpoint.Outgoing o, SessionOutput out) {
+    void sendResponse(HttpBreakpoint.Outgoing o, SessionOutput out) {
         byte[] head = clientHead(o.head()).getBytes(StandardCharsets.ISO_8859_1);
         out.send(Side.CLIENT, ProxyHeads.headAndBody(head, o.wire(), o.bodyStart(), o.wire().length));
     }
@@ -451,7 +353,7 @@ final class ProxyExchanges {
      * a body is then sent again, once, on a fresh connection (not inside a tunnel: its one connection is gone).
      */
     private boolean retriedOnFreshConnection(SessionOutput out) {
-        if (origin != null || responseStarted || !requestComplete || !requestBodiless || breakpoint != null
+        if (origin != null || responseStarted || !requestComplete || !requestBodiless || breakpoints.any()
                 || !upstream.retry(out)) {
             return false;
         }
@@ -462,8 +364,8 @@ final class ProxyExchanges {
     }
 
     private void requestError(HttpError error, SessionOutput out) {
-        if (requestNotSent()) {
-            breakpoint = null; // nothing went upstream: the client can be answered
+        if (breakpoints.requestNotSent()) {
+            breakpoints.forgetRequest(); // nothing went upstream: the client can be answered
             proxy.errorReply(out, error.kind().status() == 431 ? 431 : 400, "Bad Request", error.message());
         } else if (request != null && !requestComplete && responseStarted) {
             out.fail("bad request from the client: " + error.message());
@@ -519,7 +421,7 @@ final class ProxyExchanges {
             if (!proxy.inHttp() && !proxy.connecting()) {
                 return off - from; // after a 101 the rest is the tunnel's
             }
-            if (request == null || !proxy.inHttp() || requestNotSent() || breakpoint != null && breakpoint.held) {
+            if (request == null || !proxy.inHttp() || breakpoints.requestNotSent() || breakpoints.holding()) {
                 upstream.notReusable(); // bytes nobody asked for (say a 408 before an idle close)
                 return len;
             }
@@ -539,18 +441,13 @@ final class ProxyExchanges {
             }
             int bodyFrom = head != null ? off + (int) (head.end() - start) : wasInBody ? off : off + n;
             if (head != null && !head.isInterim() && head.status() != 101) {
-                MessageHook.MessageContext wanted = out.breakpoint(url(request), origin, request, head);
-                if (wanted != null) {
-                    breakpoint = new HttpBreakpoint(wanted, ++breakpoints, responseStart);
-                }
+                breakpoints.ask(url(request), request, head, responseStart, out);
             }
-            if (head != null && !collectingResponse()) {
+            if (head != null && !breakpoints.collectingResponse()) {
                 out.releaseRecording(Side.TARGET);
             }
-            if (collectingResponse()) {
-                if (!breakpoint.add(data, bodyFrom, off + n, events)) {
-                    passResponseOn(out);
-                }
+            if (breakpoints.collectingResponse()) {
+                breakpoints.collect(data, bodyFrom, off + n, events, out);
             } else if (head != null) {
                 byte[] rewritten = clientHead(head).getBytes(StandardCharsets.ISO_8859_1);
                 out.send(Side.CLIENT, ProxyHeads.headAndBody(rewritten, data, bodyFrom, off + n));
@@ -584,15 +481,14 @@ final class ProxyExchanges {
     }
 
     private void responseEnded(HttpEvent.End end, SessionOutput out) {
-        if (collectingResponse()) {
-            breakpoint.untilClose = end.byClose();
-            holdBreakpoint(out);
+        if (breakpoints.collectingResponse()) {
+            breakpoints.hold(end.byClose(), out);
         } else {
             responseComplete(out);
         }
     }
 
-    private void responseComplete(SessionOutput out) {
+    void responseComplete(SessionOutput out) {
         if (responses.inTunnel()) {
             proxy.startTunnel(out);
             return;
@@ -629,7 +525,7 @@ final class ProxyExchanges {
             proxy.finish(out); // the tunnel's origin went away: there is no other connection to it
             return;
         }
-        if (request == null || !proxy.inHttp() || requestNotSent() || breakpoint != null && breakpoint.held) {
+        if (request == null || !proxy.inHttp() || breakpoints.requestNotSent() || breakpoints.holding()) {
             upstream.close(out); // an idle keep-alive connection went away; the next request opens another
             return;
         }
@@ -665,7 +561,7 @@ final class ProxyExchanges {
             return;
         }
         if (b.side() == Side.TARGET && proxy.inHttp()
-                && (request == null || requestNotSent() || breakpoint != null && breakpoint.held)) {
+                && (request == null || breakpoints.requestNotSent() || breakpoints.holding())) {
             upstream.forget(); // an idle upstream broke: the engine drops it and the client goes on
             return;
         }

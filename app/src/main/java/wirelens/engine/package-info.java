@@ -28,12 +28,13 @@
  * breakpoints are on the HTTP proxy's session in its forward mode (below). The HTTP proxy's is in
  * parts, each one thing: the connection's modes ({@code HttpProxySession}), its HTTP exchanges ({@code ProxyExchanges}), the
  * connection to origins ({@code Upstream}), the relay after a CONNECT or an Upgrade ({@code ProxyTunnel}),
- * the heads it writes ({@code ProxyHeads}) and a message held at a breakpoint ({@code HttpBreakpoint}). {@link wirelens.engine.Connection} translates
+ * the heads it writes ({@code ProxyHeads}), the breakpoints of its exchanges ({@code ExchangeBreakpoints}) and a message held at one ({@code HttpBreakpoint}). {@link wirelens.engine.Connection} translates
  * socket readiness into those events and carries out the commands; it reaches its loop only through
  * the loop's few methods for connections (emit, the read buffer, timers, the event budget, polling,
  * name resolution, closing). A chunk read goes to the session one way, hooks or not, so bytes, turns
  * and polling are counted alike; only without hooks are the bytes forwarded straight from the read
- * buffer (nothing can change them then).
+ * buffer (nothing can change them then). With hooks, {@link wirelens.engine.ConnectionHooks} runs them on
+ * the connection's bytes and records what they did.
  *
  * <p><b>Breakpoints on HTTP messages.</b> A {@link wirelens.engine.MessageHook} ({@link
  * wirelens.engine.Engine#setMessageHook}) is asked about each request and final response head the HTTP
