@@ -22,7 +22,44 @@ public record Term(boolean negated, String field, String value, Pattern regex, i
         if (regex != null) {
             return regex.matcher(text).find();
         }
-        return text.toString().toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT));
+        return containsIgnoringCase(text, value);
+    }
+
+    /**
+     * Whether {@code text} contains {@code word}, case ignored char by char. Filters run this over every row
+     * and over whole decoded bodies, so it neither copies nor lower-cases the text.
+     */
+    static boolean containsIgnoringCase(CharSequence text, String word) {
+        int m = word.length();
+        int last = text.length() - m;
+        if (m == 0) {
+            return true;
+        }
+        char upper = Character.toUpperCase(word.charAt(0));
+        char lower = Character.toLowerCase(word.charAt(0));
+        for (int i = 0; i <= last; i++) {
+            char c = text.charAt(i);
+            if ((c == upper || c == lower || Character.toLowerCase(Character.toUpperCase(c)) == lower)
+                    && sameIgnoringCase(text, i + 1, word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameIgnoringCase(CharSequence text, int from, String word) {
+        for (int j = 1; j < word.length(); j++) {
+            char a = text.charAt(from + j - 1);
+            char b = word.charAt(j);
+            if (a != b) {
+                char ua = Character.toUpperCase(a);
+                char ub = Character.toUpperCase(b);
+                if (ua != ub && Character.toLowerCase(ua) != Character.toLowerCase(ub)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Whether the term matches a number: {@code 404}, or a class {@code 4xx}; a bad value is a syntax error. */

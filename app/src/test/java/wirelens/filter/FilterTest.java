@@ -87,4 +87,16 @@ class FilterTest {
         Predicate<Row> p = Filter.compile("!~^GET", FIELDS);
         assertFalse(p.test(API_404));
     }
+
+    @Test
+    void wordsMatchWhateverTheirCaseAnywhereInTheText() {
+        assertTrue(Term.containsIgnoringCase("Content-Type: Application/JSON", "application/json"));
+        assertTrue(Term.containsIgnoringCase("x-TOKEN", "Token"));
+        assertTrue(Term.containsIgnoringCase(new StringBuilder("ab\u00c9Z"), "\u00e9z"));
+        assertTrue(Term.containsIgnoringCase("abc", ""));
+        assertTrue(Term.containsIgnoringCase("aab", "ab"));
+        assertFalse(Term.containsIgnoringCase("Content-Type: text/plain", "json"));
+        assertFalse(Term.containsIgnoringCase("ab", "abc"));
+        assertFalse(Term.containsIgnoringCase("", "a"));
+    }
 }

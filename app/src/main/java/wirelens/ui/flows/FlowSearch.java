@@ -76,7 +76,8 @@ final class FlowSearch {
         Map<Flow.Key, Boolean> into = verdicts;
         Predicate<FlowFilter.Searched> with = test;
         List<Flow> copy = List.copyOf(flows);
-        queue.execute(() -> {
+        // queued once the FX thread has applied the row filter: started at once it took a core from it
+        Platform.runLater(() -> queue.execute(() -> {
             long[] lastTold = {System.nanoTime()};
             int[] count = {0};
             try {
@@ -92,7 +93,7 @@ final class FlowSearch {
                 // a flow the file cannot give back counts as not matching; the rest is searched
             }
             tell(gen, count[0], true);
-        });
+        }));
     }
 
     private void tell(long gen, int n, boolean batchDone) {
