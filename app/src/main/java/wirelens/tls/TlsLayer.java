@@ -7,7 +7,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
+import io.netty.util.ReferenceCounted;
 
 /**
  * One side of a connection speaking TLS, without I/O: network bytes in, plaintext out, and back. It
@@ -34,6 +34,7 @@ public final class TlsLayer {
     private boolean peerClosed;
     private boolean outputClosed;
     private boolean tasksOut;
+    private boolean released;
     /** {@link #beginAsTask} was called and its task has not been taken yet. */
     private boolean beginPending;
     /** Why the engine's first step failed on another thread; reported by {@link #resume}. */
@@ -49,7 +50,6 @@ public final class TlsLayer {
 
     public TlsLayer(SSLEngine engine) {
         this.engine = engine;
-        SSLSession s = engine.getSession();
         // allocated when bytes come and let go when they are gone: an idle connection holds no buffers
         netIn = ByteBuffer.allocate(0);
         appIn = ByteBuffer.allocate(0);
@@ -208,6 +208,21 @@ public final class TlsLayer {
         return engine;
     }
 
+    /**
+     * Lets go of the engine: call it once the connection is over, however it ended. A BoringSSL engine
+     * holds native memory until it is released; a JSSE engine is left to the garbage collector.
+     */
+    public void close() {
+        if (released) {
+            return;
+        }
+        released = true;
+        failure = failure == null ? "closed" : failure;
+        if (engine instanceof ReferenceCounted counted && counted.refCnt() > 0) {
+            counted.release();
+        }
+    }
+
     /** How long the handshake took, or -1 while it runs. */
     public long handshakeNanos() {
         return handshakeNanos;
@@ -227,8 +242,14 @@ public final class TlsLayer {
 
     /** Wraps and unwraps until the engine needs bytes from the peer, a task, or has nothing left to do. */
     private void advance() throws SSLException {
+        // what the last call's result said, which the engine's own status may not say yet: BoringSSL has its
+        // alert made after it refused a certificate, then says why on the next wrap
+        boolean wrapAgain = false;
+        // an unwrap of this call took bytes during the handshake (see the empty unwrap below)
+        boolean tookHandshakeBytes = false;
         for (int guard = 0; guard < 10_000; guard++) {
-            HandshakeStatus hs = engine.getHandshakeStatus();
+            HandshakeStatus hs = wrapAgain ? HandshakeStatus.NEED_WRAP : engine.getHandshakeStatus();
+            wrapAgain = false;
             if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && !peerClosed && !outputClosed
                     && !"TLSv1.3".equals(engine.getSession().getProtocol())) {
                 // TLS 1.2 renegotiation: a second handshake inside the first, with the names and keys
@@ -249,13 +270,20 @@ public final class TlsLayer {
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
                     return;
                 }
+                wrapAgain = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && r.bytesProduced() > 0;
                 continue;
             }
             if (!netIn.hasRemaining() && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
                 if (netIn.capacity() > 0) {
                     netIn = ByteBuffer.allocate(0);
                 }
-                return;
+                if (!tookHandshakeBytes || handshakeDone) {
+                    return;
+                }
+                // BoringSSL's server says FINISHED only on an unwrap after the one that took the client's
+                // Finished: without this one a server that speaks first (SMTPS, IMAPS) would wait for a
+                // client that waits for it
+                tookHandshakeBytes = false;
             }
             SSLEngineResult r = engine.unwrap(netIn, appIn);
             switch (r.getStatus()) {
@@ -275,6 +303,7 @@ public final class TlsLayer {
                 }
                 case OK -> {
                     countHandshake(r.bytesConsumed(), 0);
+                    tookHandshakeBytes = !handshakeDone && r.bytesConsumed() > 0;
                     finished(r);
                 }
             }
@@ -349,8 +378,13 @@ public final class TlsLayer {
             // then fails to decrypt: what the peer said is the news, not the engine's complaint
             return "Received fatal alert: " + alertName(peerAlert);
         }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        Throwable t = e;
+        // BoringSSL's engine wraps what the trust manager said in a message that says nothing
+        while (t.getCause() != null && "General OpenSslEngine problem".equals(t.getMessage())) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
     /** Remembers the description of a plaintext alert record at the start of {@code data}. */
