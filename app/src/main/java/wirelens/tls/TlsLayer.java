@@ -60,7 +60,7 @@ public final class TlsLayer {
     public void begin() {
         try {
             engine.beginHandshake();
-            advance();
+            advance(false);
         } catch (SSLException e) {
             fail(e);
         }
@@ -86,7 +86,7 @@ public final class TlsLayer {
         }
         netIn = append(netIn, data);
         try {
-            advance();
+            advance(false);
         } catch (SSLException e) {
             fail(e);
         }
@@ -118,6 +118,7 @@ public final class TlsLayer {
         engine.closeOutbound();
         try {
             while (true) {
+                makeRoom();
                 SSLEngineResult r = engine.wrap(empty, netOut);
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     netOut = grow(netOut, engine.getSession().getPacketBufferSize());
@@ -184,7 +185,7 @@ public final class TlsLayer {
             return;
         }
         try {
-            advance();
+            advance(true);
         } catch (SSLException e) {
             fail(e);
         }
@@ -241,12 +242,12 @@ public final class TlsLayer {
     // ---- the engine's state machine ----------------------------------------------------------
 
     /** Wraps and unwraps until the engine needs bytes from the peer, a task, or has nothing left to do. */
-    private void advance() throws SSLException {
+    private void advance(boolean tasksRan) throws SSLException {
         // what the last call's result said, which the engine's own status may not say yet: BoringSSL has its
         // alert made after it refused a certificate, then says why on the next wrap
         boolean wrapAgain = false;
-        // an unwrap of this call took bytes during the handshake (see the empty unwrap below)
-        boolean tookHandshakeBytes = false;
+        // an unwrap with no input may move the handshake on (see below)
+        boolean emptyUnwrapDue = tasksRan && !handshakeDone;
         for (int guard = 0; guard < 10_000; guard++) {
             HandshakeStatus hs = wrapAgain ? HandshakeStatus.NEED_WRAP : engine.getHandshakeStatus();
             wrapAgain = false;
@@ -260,6 +261,7 @@ public final class TlsLayer {
                 return;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
+                makeRoom();
                 SSLEngineResult r = engine.wrap(empty, netOut);
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     netOut = grow(netOut, engine.getSession().getPacketBufferSize());
@@ -277,22 +279,27 @@ public final class TlsLayer {
                 if (netIn.capacity() > 0) {
                     netIn = ByteBuffer.allocate(0);
                 }
-                if (!tookHandshakeBytes || handshakeDone) {
+                if (!emptyUnwrapDue || handshakeDone) {
                     return;
                 }
-                // BoringSSL's server says FINISHED only on an unwrap after the one that took the client's
-                // Finished: without this one a server that speaks first (SMTPS, IMAPS) would wait for a
-                // client that waits for it
-                tookHandshakeBytes = false;
+                // BoringSSL's engine goes on only when called: after its tasks ran (it may have another),
+                // and its server says FINISHED only on an unwrap after the one that took the client's
+                // Finished; without it a server that speaks first (SMTPS, IMAPS) would wait for a client
+                // that waits for it (the result below clears the flag, unless it asks for room)
             }
             SSLEngineResult r = engine.unwrap(netIn, appIn);
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
+                    finished(r); // BoringSSL's empty unwrap above finishes this way
                     return; // the rest of the record is still on its way (receive makes room for it)
                 }
-                case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                case BUFFER_OVERFLOW -> {
+                    finished(r);
+                    appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                }
                 case CLOSED -> {
                     peerClosed = true;
+                    emptyUnwrapDue = false;
                     countHandshake(r.bytesConsumed(), 0);
                     finished(r);
                     // TLS 1.2 answers a close_notify with one of its own, TLS 1.3 need not
@@ -303,7 +310,7 @@ public final class TlsLayer {
                 }
                 case OK -> {
                     countHandshake(r.bytesConsumed(), 0);
-                    tookHandshakeBytes = !handshakeDone && r.bytesConsumed() > 0;
+                    emptyUnwrapDue = !handshakeDone && r.bytesConsumed() > 0;
                     finished(r);
                 }
             }
@@ -341,6 +348,7 @@ public final class TlsLayer {
 
     private void wrapAll(ByteBuffer plaintext) throws SSLException {
         while (plaintext.hasRemaining()) {
+            makeRoom();
             SSLEngineResult r = engine.wrap(plaintext, netOut);
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 netOut = grow(netOut, engine.getSession().getPacketBufferSize());
@@ -359,6 +367,7 @@ public final class TlsLayer {
         try {
             engine.closeOutbound();
             for (int i = 0; i < 4; i++) {
+                makeRoom();
                 SSLEngineResult r = engine.wrap(empty, netOut);
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     netOut = grow(netOut, engine.getSession().getPacketBufferSize());
@@ -420,6 +429,17 @@ public final class TlsLayer {
             case 120 -> "no_application_protocol";
             default -> "alert " + description;
         };
+    }
+
+    /**
+     * Room for a whole record in {@link #netOut} before a wrap: BoringSSL's engine, unlike JSSE's, does not
+     * always say BUFFER_OVERFLOW when there is none (an alert it has pending then never comes out).
+     */
+    private void makeRoom() {
+        int record = engine.getSession().getPacketBufferSize();
+        if (netOut.remaining() < record) {
+            netOut = grow(netOut, record);
+        }
     }
 
     /** {@code to} in read mode, with {@code data} appended; returns the (maybe new) buffer in read mode. */
