@@ -14,13 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The library that speaks TLS on intercepted connections: BoringSSL through Netty's netty-tcnative when
- * its native code loads on this machine ({@link BoringTls}), else the JDK's JSSE ({@link JdkTls}); the
- * system property {@code wirelens.tls=jdk} forces JSSE. {@link TlsEngines} sets what both have in common
+ * The library that speaks TLS on intercepted connections: the JDK's JSSE ({@link JdkTls}), or, with the
+ * system property {@code wirelens.tls=boringssl}, BoringSSL through Netty's netty-tcnative
+ * ({@link BoringTls}) when its native code loads on this machine. BoringSSL costs a seventh of JSSE's CPU
+ * per new connection, but Netty's engine answers a peer's close_notify with its own at once (it closes
+ * both directions), so a TLS 1.3 half-close ends the other direction too: bytes the other side sends after
+ * it cannot reach that peer. Hence JSSE unless asked. {@link TlsEngines} sets what both have in common
  * (server name, host name check, protocol versions) on the engines a library makes.
  */
 interface TlsLibrary {
-    /** The system property that picks the library; {@code jdk} forces JSSE. */
+    /** The system property that picks the library: {@code boringssl}, else JSSE. */
     String PROPERTY = "wirelens.tls";
 
     /** A client-mode engine for {@code name:port} offering {@code alpn} (only what Wirelens decodes). */
@@ -36,19 +39,21 @@ interface TlsLibrary {
     String describe();
 
     /**
-     * The library for this run: BoringSSL if available and not refused by {@link #PROPERTY}, else JSSE.
+     * The library for this run: BoringSSL if {@link #PROPERTY} asks for it and its native code loads, else JSSE.
      * {@code identity}: what is shown to servers that ask for a certificate (null: none).
      */
     static TlsLibrary open(X509ExtendedKeyManager leafKeys, ClientIdentity identity, TrustManager[] trust)
             throws GeneralSecurityException {
         TlsLibrary library;
-        if (!"jdk".equalsIgnoreCase(System.getProperty(PROPERTY, "")) && OpenSsl.isAvailable()) {
+        boolean boring = "boringssl".equalsIgnoreCase(System.getProperty(PROPERTY, ""));
+        if (boring && OpenSsl.isAvailable()) {
             library = new BoringTls(leafKeys, identity, trust);
         } else {
             KeyManager[] clientKeys = identity == null ? null : identity.keyManagers();
             library = new JdkTls(leafKeys, clientKeys, trust);
         }
-        Announced.once(library.describe());
+        Announced.once(library.describe() + (boring && library instanceof JdkTls
+                ? " (BoringSSL asked for, but its native code did not load: " + OpenSsl.unavailabilityCause() + ")" : ""));
         return library;
     }
 
