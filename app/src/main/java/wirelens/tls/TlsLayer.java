@@ -20,6 +20,8 @@ import io.netty.util.ReferenceCounted;
  * plaintext ({@link #peerClosed()}); {@link #closeOutput()} sends ours. Not thread-safe: one owner thread.
  */
 public final class TlsLayer {
+    private static final java.util.regex.Pattern BORINGSSL_ALERT =
+            java.util.regex.Pattern.compile("OPENSSL_internal:(?:SSLV3|TLSV1)_ALERT_([A-Z_]+)");
     private final SSLEngine engine;
     private final ByteBuffer empty = ByteBuffer.allocate(0);
     /** Network bytes read but not yet unwrapped (a partial record); read mode between calls. */
@@ -243,19 +245,21 @@ public final class TlsLayer {
 
     /** Wraps and unwraps until the engine needs bytes from the peer, a task, or has nothing left to do. */
     private void advance(boolean tasksRan) throws SSLException {
-        // what the last call's result said, which the engine's own status may not say yet: BoringSSL has its
-        // alert made after it refused a certificate, then says why on the next wrap
+        // a result asked for a wrap, which the engine's own status may not say: BoringSSL makes its alert
+        // (after a refused certificate, a bad record), and says why on a wrap after the one that sends it
         boolean wrapAgain = false;
         // an unwrap with no input may move the handshake on (see below)
         boolean emptyUnwrapDue = tasksRan && !handshakeDone;
         for (int guard = 0; guard < 10_000; guard++) {
-            HandshakeStatus hs = wrapAgain ? HandshakeStatus.NEED_WRAP : engine.getHandshakeStatus();
-            wrapAgain = false;
+            HandshakeStatus hs = engine.getHandshakeStatus();
             if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && !peerClosed && !outputClosed
                     && !"TLSv1.3".equals(engine.getSession().getProtocol())) {
                 // TLS 1.2 renegotiation: a second handshake inside the first, with the names and keys
                 // changing under the session's feet (TLS 1.3 has none: its key updates are not handshakes)
                 throw new SSLException("the peer asked to renegotiate the TLS session, which Wirelens refuses");
+            }
+            if (wrapAgain) {
+                hs = HandshakeStatus.NEED_WRAP;
             }
             if (hs == HandshakeStatus.NEED_TASK || tasksOut || beginPending) {
                 return;
@@ -272,7 +276,7 @@ public final class TlsLayer {
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
                     return;
                 }
-                wrapAgain = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && r.bytesProduced() > 0;
+                wrapAgain = r.bytesProduced() > 0 && (wrapAgain || r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP);
                 continue;
             }
             if (!netIn.hasRemaining() && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
@@ -311,6 +315,7 @@ public final class TlsLayer {
                 case OK -> {
                     countHandshake(r.bytesConsumed(), 0);
                     emptyUnwrapDue = !handshakeDone && r.bytesConsumed() > 0;
+                    wrapAgain = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
                     finished(r);
                 }
             }
@@ -393,7 +398,12 @@ public final class TlsLayer {
             t = t.getCause();
         }
         String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        // BoringSSL names an alert the peer sent as "error:10000416:SSL routines:...:SSLV3_ALERT_CERTIFICATE_UNKNOWN"
+        java.util.regex.Matcher alert = BORINGSSL_ALERT.matcher(m);
+        return alert.find() ? "Received fatal alert: " + alert.group(1).toLowerCase(java.util.Locale.ROOT) : m;
     }
 
     /** Remembers the description of a plaintext alert record at the start of {@code data}. */
