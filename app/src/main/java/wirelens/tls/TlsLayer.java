@@ -358,8 +358,12 @@ public final class TlsLayer {
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 netOut = grow(netOut, engine.getSession().getPacketBufferSize());
             } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                int lost = plaintext.remaining();
                 plaintext.position(plaintext.limit());
-                return;
+                // the engine closed our direction when the peer closed its own (TLS 1.2, or BoringSSL's
+                // engine in TLS 1.3 too): what is left cannot reach the peer, which must not pass unsaid
+                throw new SSLException("the peer closed TLS (close_notify), which closed this direction too: "
+                        + lost + " bytes for it could not be sent");
             }
         }
     }
