@@ -37,9 +37,10 @@ public final class TlsEngines {
     private final Map<String, LeafCertificates.Leaf> byAlias = new ConcurrentHashMap<>();
     /**
      * Servers ({@code name:port}) that chose TLS 1.2 when offered 1.3 too, with when ({@link System#nanoTime}).
-     * Their next ClientHellos offer TLS 1.2 alone: a ClientHello that offers 1.3 carries two key shares
+     * Their next ClientHellos offer TLS 1.2 alone: a JSSE ClientHello that offers 1.3 carries two key shares
      * (x25519 and P-256, a millisecond of the JDK's EC code per connection) that a TLS 1.2 server never
-     * uses, and such a server mostly resumes the session anyway, with no key exchange at all.
+     * uses, and such a server mostly resumes the session anyway, with no key exchange at all. (BoringSSL's
+     * one x25519 share costs tens of microseconds: the same rule, harmless.)
      */
     private final Map<String, Long> tls12Servers = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -58,11 +59,6 @@ public final class TlsEngines {
         this.leaves = new LeafCertificates(ca);
         this.trust = trust;
         this.library = TlsLibrary.open(new LeafKeyManager(), identity, trust.trustManagers());
-    }
-
-    /** True when BoringSSL speaks TLS (netty-tcnative), false for the JDK's JSSE. */
-    public boolean boringSsl() {
-        return library instanceof BoringTls;
     }
 
     public LeafCertificates leaves() {

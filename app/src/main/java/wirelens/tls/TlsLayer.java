@@ -3,6 +3,9 @@ package wirelens.tls;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult;
@@ -20,8 +23,16 @@ import io.netty.util.ReferenceCounted;
  * plaintext ({@link #peerClosed()}); {@link #closeOutput()} sends ours. Not thread-safe: one owner thread.
  */
 public final class TlsLayer {
-    private static final java.util.regex.Pattern BORINGSSL_ALERT =
-            java.util.regex.Pattern.compile("OPENSSL_internal:(?:SSLV3|TLSV1)_ALERT_([A-Z_]+)");
+    /** How BoringSSL names an alert the peer sent: "error:10000416:SSL routines:...:SSLV3_ALERT_CERTIFICATE_UNKNOWN". */
+    private static final Pattern BORINGSSL_ALERT = Pattern.compile("OPENSSL_internal:(?:SSLV3|TLSV1)_ALERT_([A-Z_]+)");
+    /** The most a wrap or unwrap is given room for (a TLS record is at most 16 KiB and some bytes). */
+    private static final int MAX_RECORD_ROOM = 1 << 20;
+    /**
+     * Where this thread's wraps and unwraps write before what they made is copied out at its size: a layer
+     * is driven by its owner's thread only, so one pair per thread will do, and a handshake leaves its few
+     * kilobytes of garbage rather than a 16 KiB buffer per flight. Direct, so BoringSSL needs no copy of its own.
+     */
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[2]);
     private final SSLEngine engine;
     private final ByteBuffer empty = ByteBuffer.allocate(0);
     /** Network bytes read but not yet unwrapped (a partial record); read mode between calls. */
@@ -120,11 +131,8 @@ public final class TlsLayer {
         engine.closeOutbound();
         try {
             while (true) {
-                makeRoom();
-                SSLEngineResult r = engine.wrap(empty, netOut);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                } else if (r.getStatus() == SSLEngineResult.Status.CLOSED || r.bytesProduced() == 0) {
+                SSLEngineResult r = wrap(empty);
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED || r.bytesProduced() == 0) {
                     return;
                 }
             }
@@ -265,12 +273,7 @@ public final class TlsLayer {
                 return;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
-                makeRoom();
-                SSLEngineResult r = engine.wrap(empty, netOut);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                    continue;
-                }
+                SSLEngineResult r = wrap(empty);
                 countHandshake(0, r.bytesProduced());
                 finished(r);
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
@@ -289,17 +292,13 @@ public final class TlsLayer {
                 // BoringSSL's engine goes on only when called: after its tasks ran (it may have another),
                 // and its server says FINISHED only on an unwrap after the one that took the client's
                 // Finished; without it a server that speaks first (SMTPS, IMAPS) would wait for a client
-                // that waits for it (the result below clears the flag, unless it asks for room)
+                // that waits for it (the result below clears the flag)
             }
-            SSLEngineResult r = engine.unwrap(netIn, appIn);
+            SSLEngineResult r = unwrap();
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
                     finished(r); // BoringSSL's empty unwrap above finishes this way
                     return; // the rest of the record is still on its way (receive makes room for it)
-                }
-                case BUFFER_OVERFLOW -> {
-                    finished(r);
-                    appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
                 }
                 case CLOSED -> {
                     peerClosed = true;
@@ -312,7 +311,7 @@ public final class TlsLayer {
                     }
                     return;
                 }
-                case OK -> {
+                default -> {
                     countHandshake(r.bytesConsumed(), 0);
                     emptyUnwrapDue = !handshakeDone && r.bytesConsumed() > 0;
                     wrapAgain = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
@@ -353,11 +352,8 @@ public final class TlsLayer {
 
     private void wrapAll(ByteBuffer plaintext) throws SSLException {
         while (plaintext.hasRemaining()) {
-            makeRoom();
-            SSLEngineResult r = engine.wrap(plaintext, netOut);
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-            } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            SSLEngineResult r = wrap(plaintext);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 int lost = plaintext.remaining();
                 plaintext.position(plaintext.limit());
                 // the engine closed our direction when the peer closed its own (TLS 1.2, or BoringSSL's
@@ -376,11 +372,7 @@ public final class TlsLayer {
         try {
             engine.closeOutbound();
             for (int i = 0; i < 4; i++) {
-                makeRoom();
-                SSLEngineResult r = engine.wrap(empty, netOut);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                } else if (r.bytesProduced() == 0) {
+                if (wrap(empty).bytesProduced() == 0) {
                     break;
                 }
             }
@@ -405,9 +397,9 @@ public final class TlsLayer {
         if (m == null || m.isBlank()) {
             return t.getClass().getSimpleName();
         }
-        // BoringSSL names an alert the peer sent as "error:10000416:SSL routines:...:SSLV3_ALERT_CERTIFICATE_UNKNOWN"
-        java.util.regex.Matcher alert = BORINGSSL_ALERT.matcher(m);
-        return alert.find() ? "Received fatal alert: " + alert.group(1).toLowerCase(java.util.Locale.ROOT) : m;
+        // said as the JDK says it, which is what the engine's callers look for
+        Matcher alert = BORINGSSL_ALERT.matcher(m);
+        return alert.find() ? "Received fatal alert: " + alert.group(1).toLowerCase(Locale.ROOT) : m;
     }
 
     /** Remembers the description of a plaintext alert record at the start of {@code data}. */
@@ -446,14 +438,57 @@ public final class TlsLayer {
     }
 
     /**
-     * Room for a whole record in {@link #netOut} before a wrap: BoringSSL's engine, unlike JSSE's, does not
-     * always say BUFFER_OVERFLOW when there is none (an alert it has pending then never comes out).
+     * Wraps {@code src} and appends what the engine made to {@link #netOut}. The engine writes into this
+     * thread's scratch buffer, always with room for a whole record: BoringSSL's engine does not always say
+     * BUFFER_OVERFLOW when there is none (an alert it has pending then never comes out).
      */
-    private void makeRoom() {
-        int record = engine.getSession().getPacketBufferSize();
-        if (netOut.remaining() < record) {
-            netOut = grow(netOut, record);
+    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+        for (int size = engine.getSession().getPacketBufferSize(); size <= MAX_RECORD_ROOM; size *= 2) {
+            ByteBuffer out = scratch(0, size);
+            SSLEngineResult r = engine.wrap(src, out);
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                netOut = put(netOut, out.flip());
+                return r;
+            }
         }
+        throw new SSLException("the TLS engine wants more than " + MAX_RECORD_ROOM + " bytes for one record");
+    }
+
+    /** Unwraps from {@link #netIn} and appends the plaintext to {@link #appIn}, as {@link #wrap} does. */
+    private SSLEngineResult unwrap() throws SSLException {
+        for (int size = engine.getSession().getApplicationBufferSize(); size <= MAX_RECORD_ROOM; size *= 2) {
+            ByteBuffer out = scratch(1, size);
+            SSLEngineResult r = engine.unwrap(netIn, out);
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                appIn = put(appIn, out.flip());
+                return r;
+            }
+            finished(r); // BoringSSL may say FINISHED on the unwrap that had no room
+        }
+        throw new SSLException("the TLS engine wants more than " + MAX_RECORD_ROOM + " bytes for one record");
+    }
+
+    /** This thread's scratch buffer {@code which} (0: network bytes, 1: plaintext), cleared, of {@code size} at least. */
+    private static ByteBuffer scratch(int which, int size) {
+        ByteBuffer[] mine = SCRATCH.get();
+        if (mine[which] == null || mine[which].capacity() < size) {
+            mine[which] = ByteBuffer.allocateDirect(size);
+        }
+        return mine[which].clear();
+    }
+
+    /** {@code to} in write mode with {@code data} put in; returns the (maybe new) buffer in write mode. */
+    private static ByteBuffer put(ByteBuffer to, ByteBuffer data) {
+        if (!data.hasRemaining()) {
+            return to;
+        }
+        if (to.remaining() < data.remaining()) {
+            // exact for the usual one record, doubling for many (plaintext sent before the handshake ended)
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(to.position() + data.remaining(), 2 * to.capacity()));
+            bigger.put(to.flip());
+            to = bigger;
+        }
+        return to.put(data);
     }
 
     /** {@code to} in read mode, with {@code data} appended; returns the (maybe new) buffer in read mode. */
@@ -468,13 +503,5 @@ public final class TlsLayer {
         ByteBuffer joined = ByteBuffer.allocate(Math.max(to.remaining() + data.remaining(), 2 * to.capacity()));
         joined.put(to).put(data).flip();
         return joined;
-    }
-
-    /** A write-mode buffer with room for at least {@code more} bytes beyond what it holds. */
-    private static ByteBuffer grow(ByteBuffer b, int more) {
-        ByteBuffer bigger = ByteBuffer.allocate(b.position() + Math.max(more, b.capacity()));
-        b.flip();
-        bigger.put(b);
-        return bigger;
     }
 }
