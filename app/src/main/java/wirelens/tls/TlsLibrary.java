@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The library that speaks TLS on intercepted connections: the JDK's JSSE ({@link JdkTls}), or, with the
  * system property {@code wirelens.tls=boringssl}, BoringSSL through Netty's netty-tcnative
- * ({@link BoringTls}) when its native code loads on this machine. BoringSSL costs a seventh of JSSE's CPU
+ * ({@link BoringTls}) when its native code loads on this machine. BoringSSL costs a third of JSSE's CPU
  * per new connection, but Netty's engine answers a peer's close_notify with its own at once (it closes
  * both directions), so a TLS 1.3 half-close ends the other direction too: bytes the other side sends after
  * it cannot reach that peer. Hence JSSE unless asked. {@link TlsEngines} sets what both have in common
