@@ -530,6 +530,8 @@ final class Connection implements SessionOutput {
         Endpoint e = endpoint(side);
         if (e != null && !e.closed) {
             e.install(layer);
+        } else {
+            layer.close(); // the side is gone: the layer never runs
         }
     }
 

@@ -249,6 +249,9 @@ final class Endpoint {
     }
 
     private void start(SideLayer next) {
+        if (layer != next) {
+            layer.close();
+        }
         layer = next;
         nextLayer = null;
         beforeNextLayer = 0;
@@ -295,6 +298,11 @@ final class Endpoint {
             return;
         }
         closed = true;
+        layer.close();
+        if (nextLayer != null) {
+            nextLayer.close();
+            nextLayer = null;
+        }
         if (connecting) {
             loop.timers().forgetConnect(this);
         }

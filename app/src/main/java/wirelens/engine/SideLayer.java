@@ -65,4 +65,10 @@ public interface SideLayer {
 
     /** True while {@link #read} would return bytes without the socket becoming readable. */
     boolean holdsInput();
+
+    /**
+     * Called once the layer is done with: its socket closed, however the connection ended, or the layer
+     * replaced or never started. Lets go of what the garbage collector does not free (a native TLS engine).
+     */
+    default void close() {}
 }

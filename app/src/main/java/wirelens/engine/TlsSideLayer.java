@@ -164,6 +164,11 @@ final class TlsSideLayer implements SideLayer {
         return plain.hasRemaining() || tls.hasPlaintext() || (tls.peerClosed() && tls.handshakeDone());
     }
 
+    @Override
+    public void close() {
+        tls.close();
+    }
+
     private void receive(SocketChannel channel) throws IOException {
         ByteBuffer netRead = NET_READ.get();
         if (netRead == null) {

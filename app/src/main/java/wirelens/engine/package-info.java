@@ -65,7 +65,8 @@
  *
  * <p><b>The per-side layer.</b> Every byte read from or written to a socket passes that side's
  * {@link wirelens.engine.SideLayer}: socket ↔ side layer ↔ session. For plain TCP it is the identity
- * (one implementation, so the JIT inlines it away). A TLS layer (an {@code SSLEngine} with network
+ * (one implementation, so the JIT inlines it away). Every layer is closed once its socket is, or when it is
+ * replaced or never started, so a native TLS engine is freed however the connection ends. A TLS layer (an {@code SSLEngine} with network
  * buffers of its own) fits the same calls: it reads and writes for its handshake through
  * {@code interestOps} and {@code advance} even while the relay does not read, runs delegated tasks (and
  * a client's first step, whose key shares take milliseconds) off the selector thread and wakes the

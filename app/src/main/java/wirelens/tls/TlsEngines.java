@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -20,8 +19,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * The {@link SSLEngine}s of intercepted connections, both legs: towards the server Wirelens is a client
  * that verifies it (unless told not to), towards the client a server that shows a leaf minted for the
- * name the client asked for. One context per leg for the whole run, so the JDK's session caches work and
- * an engine costs little to make.
+ * name the client asked for. The engines come from the run's {@link TlsLibrary} (BoringSSL, else JSSE);
+ * the server name, host name check and protocol versions are set here, the same for both.
  */
 public final class TlsEngines {
     /** What Wirelens can decode inside TLS; other ALPN offers (h2, h3) are not passed on, so clients fall back. */
@@ -31,17 +30,17 @@ public final class TlsEngines {
     /** How long a server that chose TLS 1.2 is offered TLS 1.2 alone before it is offered TLS 1.3 again. */
     static final long TLS12_PIN_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-    private final SSLContext upstream;
-    private final SSLContext downstream;
+    private final TlsLibrary library;
     private final LeafCertificates leaves;
     private final UpstreamTrust trust;
     /** Leaves handed to client-facing engines, by the alias the key manager is asked about. */
     private final Map<String, LeafCertificates.Leaf> byAlias = new ConcurrentHashMap<>();
     /**
      * Servers ({@code name:port}) that chose TLS 1.2 when offered 1.3 too, with when ({@link System#nanoTime}).
-     * Their next ClientHellos offer TLS 1.2 alone: a ClientHello that offers 1.3 carries two key shares
+     * Their next ClientHellos offer TLS 1.2 alone: a JSSE ClientHello that offers 1.3 carries two key shares
      * (x25519 and P-256, a millisecond of the JDK's EC code per connection) that a TLS 1.2 server never
-     * uses, and such a server mostly resumes the session anyway, with no key exchange at all.
+     * uses, and such a server mostly resumes the session anyway, with no key exchange at all. (BoringSSL's
+     * one x25519 share costs tens of microseconds: the same rule, harmless.)
      */
     private final Map<String, Long> tls12Servers = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -59,10 +58,7 @@ public final class TlsEngines {
             throws GeneralSecurityException {
         this.leaves = new LeafCertificates(ca);
         this.trust = trust;
-        this.upstream = SSLContext.getInstance("TLS");
-        upstream.init(identity == null ? null : identity.keyManagers(), trust.trustManagers(), null);
-        this.downstream = SSLContext.getInstance("TLS");
-        downstream.init(new javax.net.ssl.KeyManager[] {new LeafKeyManager()}, null, null);
+        this.library = TlsLibrary.open(new LeafKeyManager(), identity, trust.trustManagers());
     }
 
     public LeafCertificates leaves() {
@@ -79,18 +75,13 @@ public final class TlsEngines {
      */
     public SSLEngine towardsServer(String serverName, String host, int port, List<String> alpn) {
         String name = serverName != null ? serverName : host;
-        SSLEngine e = upstream.createSSLEngine(name, port);
-        e.setUseClientMode(true);
+        List<String> offer = alpn.stream().filter(DECODABLE_ALPN::contains).toList();
+        SSLEngine e = library.towardsServer(name, port, offer);
         SSLParameters p = e.getSSLParameters();
-        if (!trust.insecure()) {
-            p.setEndpointIdentificationAlgorithm("HTTPS");
-        }
+        // set either way: Netty's client contexts check the host name unless told not to
+        p.setEndpointIdentificationAlgorithm(trust.insecure() ? null : "HTTPS");
         if (serverName != null && !LeafCertificates.isIpLiteral(serverName)) {
             p.setServerNames(List.of(new SNIHostName(serverName)));
-        }
-        List<String> offer = alpn.stream().filter(DECODABLE_ALPN::contains).toList();
-        if (!offer.isEmpty()) {
-            p.setApplicationProtocols(offer.toArray(new String[0]));
         }
         if (choseTls12(name, port) && Arrays.asList(p.getProtocols()).contains("TLSv1.2")) {
             p.setProtocols(new String[] {"TLSv1.2"});
@@ -137,11 +128,7 @@ public final class TlsEngines {
             byAlias.put(alias, leaf);
         }
         // the peer host of a server-mode engine is only a hint for the session cache: it carries the alias
-        SSLEngine e = downstream.createSSLEngine(alias, 0);
-        e.setUseClientMode(false);
-        String chosen = alpnChosen == null ? "" : alpnChosen;
-        e.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains(chosen) ? chosen : "");
-        return e;
+        return library.towardsClient(alias, alpnChosen == null ? "" : alpnChosen);
     }
 
     /** Picks the leaf of each client-facing engine by the alias it was made with. */

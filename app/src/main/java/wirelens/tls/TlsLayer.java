@@ -3,11 +3,14 @@ package wirelens.tls;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
+import io.netty.util.ReferenceCounted;
 
 /**
  * One side of a connection speaking TLS, without I/O: network bytes in, plaintext out, and back. It
@@ -20,6 +23,16 @@ import javax.net.ssl.SSLSession;
  * plaintext ({@link #peerClosed()}); {@link #closeOutput()} sends ours. Not thread-safe: one owner thread.
  */
 public final class TlsLayer {
+    /** How BoringSSL names an alert the peer sent: "error:10000416:SSL routines:...:SSLV3_ALERT_CERTIFICATE_UNKNOWN". */
+    private static final Pattern BORINGSSL_ALERT = Pattern.compile("OPENSSL_internal:(?:SSLV3|TLSV1)_ALERT_([A-Z_]+)");
+    /** The most a wrap or unwrap is given room for (a TLS record is at most 16 KiB and some bytes). */
+    private static final int MAX_RECORD_ROOM = 1 << 20;
+    /**
+     * Where this thread's wraps and unwraps write before what they made is copied out at its size: a layer
+     * is driven by its owner's thread only, so one pair per thread will do, and a handshake leaves its few
+     * kilobytes of garbage rather than a 16 KiB buffer per flight. Direct, so BoringSSL needs no copy of its own.
+     */
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[2]);
     private final SSLEngine engine;
     private final ByteBuffer empty = ByteBuffer.allocate(0);
     /** Network bytes read but not yet unwrapped (a partial record); read mode between calls. */
@@ -34,6 +47,7 @@ public final class TlsLayer {
     private boolean peerClosed;
     private boolean outputClosed;
     private boolean tasksOut;
+    private boolean released;
     /** {@link #beginAsTask} was called and its task has not been taken yet. */
     private boolean beginPending;
     /** Why the engine's first step failed on another thread; reported by {@link #resume}. */
@@ -49,7 +63,6 @@ public final class TlsLayer {
 
     public TlsLayer(SSLEngine engine) {
         this.engine = engine;
-        SSLSession s = engine.getSession();
         // allocated when bytes come and let go when they are gone: an idle connection holds no buffers
         netIn = ByteBuffer.allocate(0);
         appIn = ByteBuffer.allocate(0);
@@ -60,7 +73,7 @@ public final class TlsLayer {
     public void begin() {
         try {
             engine.beginHandshake();
-            advance();
+            advance(false);
         } catch (SSLException e) {
             fail(e);
         }
@@ -86,7 +99,7 @@ public final class TlsLayer {
         }
         netIn = append(netIn, data);
         try {
-            advance();
+            advance(false);
         } catch (SSLException e) {
             fail(e);
         }
@@ -118,10 +131,8 @@ public final class TlsLayer {
         engine.closeOutbound();
         try {
             while (true) {
-                SSLEngineResult r = engine.wrap(empty, netOut);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                } else if (r.getStatus() == SSLEngineResult.Status.CLOSED || r.bytesProduced() == 0) {
+                SSLEngineResult r = wrap(empty);
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED || r.bytesProduced() == 0) {
                     return;
                 }
             }
@@ -184,7 +195,7 @@ public final class TlsLayer {
             return;
         }
         try {
-            advance();
+            advance(true);
         } catch (SSLException e) {
             fail(e);
         }
@@ -208,6 +219,21 @@ public final class TlsLayer {
         return engine;
     }
 
+    /**
+     * Lets go of the engine: call it once the connection is over, however it ended. A BoringSSL engine
+     * holds native memory until it is released; a JSSE engine is left to the garbage collector.
+     */
+    public void close() {
+        if (released) {
+            return;
+        }
+        released = true;
+        failure = failure == null ? "closed" : failure;
+        if (engine instanceof ReferenceCounted counted && counted.refCnt() > 0) {
+            counted.release();
+        }
+    }
+
     /** How long the handshake took, or -1 while it runs. */
     public long handshakeNanos() {
         return handshakeNanos;
@@ -226,7 +252,12 @@ public final class TlsLayer {
     // ---- the engine's state machine ----------------------------------------------------------
 
     /** Wraps and unwraps until the engine needs bytes from the peer, a task, or has nothing left to do. */
-    private void advance() throws SSLException {
+    private void advance(boolean tasksRan) throws SSLException {
+        // a result asked for a wrap, which the engine's own status may not say: BoringSSL makes its alert
+        // (after a refused certificate, a bad record), and says why on a wrap after the one that sends it
+        boolean wrapAgain = false;
+        // an unwrap with no input may move the handshake on (see below)
+        boolean emptyUnwrapDue = tasksRan && !handshakeDone;
         for (int guard = 0; guard < 10_000; guard++) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && !peerClosed && !outputClosed
@@ -235,36 +266,43 @@ public final class TlsLayer {
                 // changing under the session's feet (TLS 1.3 has none: its key updates are not handshakes)
                 throw new SSLException("the peer asked to renegotiate the TLS session, which Wirelens refuses");
             }
+            if (wrapAgain) {
+                hs = HandshakeStatus.NEED_WRAP;
+            }
             if (hs == HandshakeStatus.NEED_TASK || tasksOut || beginPending) {
                 return;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
-                SSLEngineResult r = engine.wrap(empty, netOut);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                    continue;
-                }
+                SSLEngineResult r = wrap(empty);
                 countHandshake(0, r.bytesProduced());
                 finished(r);
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
                     return;
                 }
+                wrapAgain = r.bytesProduced() > 0 && (wrapAgain || r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP);
                 continue;
             }
             if (!netIn.hasRemaining() && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
                 if (netIn.capacity() > 0) {
                     netIn = ByteBuffer.allocate(0);
                 }
-                return;
+                if (!emptyUnwrapDue || handshakeDone) {
+                    return;
+                }
+                // BoringSSL's engine goes on only when called: after its tasks ran (it may have another),
+                // and its server says FINISHED only on an unwrap after the one that took the client's
+                // Finished; without it a server that speaks first (SMTPS, IMAPS) would wait for a client
+                // that waits for it (the result below clears the flag)
             }
-            SSLEngineResult r = engine.unwrap(netIn, appIn);
+            SSLEngineResult r = unwrap();
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
+                    finished(r); // BoringSSL's empty unwrap above finishes this way
                     return; // the rest of the record is still on its way (receive makes room for it)
                 }
-                case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
                 case CLOSED -> {
                     peerClosed = true;
+                    emptyUnwrapDue = false;
                     countHandshake(r.bytesConsumed(), 0);
                     finished(r);
                     // TLS 1.2 answers a close_notify with one of its own, TLS 1.3 need not
@@ -273,8 +311,10 @@ public final class TlsLayer {
                     }
                     return;
                 }
-                case OK -> {
+                default -> {
                     countHandshake(r.bytesConsumed(), 0);
+                    emptyUnwrapDue = !handshakeDone && r.bytesConsumed() > 0;
+                    wrapAgain = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
                     finished(r);
                 }
             }
@@ -312,12 +352,14 @@ public final class TlsLayer {
 
     private void wrapAll(ByteBuffer plaintext) throws SSLException {
         while (plaintext.hasRemaining()) {
-            SSLEngineResult r = engine.wrap(plaintext, netOut);
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-            } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            SSLEngineResult r = wrap(plaintext);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                int lost = plaintext.remaining();
                 plaintext.position(plaintext.limit());
-                return;
+                // the engine closed our direction when the peer closed its own (TLS 1.2, or BoringSSL's
+                // engine in TLS 1.3 too): what is left cannot reach the peer, which must not pass unsaid
+                throw new SSLException("the peer closed TLS (close_notify), which closed this direction too: "
+                        + lost + " bytes for it could not be sent");
             }
         }
     }
@@ -330,10 +372,7 @@ public final class TlsLayer {
         try {
             engine.closeOutbound();
             for (int i = 0; i < 4; i++) {
-                SSLEngineResult r = engine.wrap(empty, netOut);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                } else if (r.bytesProduced() == 0) {
+                if (wrap(empty).bytesProduced() == 0) {
                     break;
                 }
             }
@@ -349,8 +388,18 @@ public final class TlsLayer {
             // then fails to decrypt: what the peer said is the news, not the engine's complaint
             return "Received fatal alert: " + alertName(peerAlert);
         }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        Throwable t = e;
+        // BoringSSL's engine wraps what the trust manager said in a message that says nothing
+        while (t.getCause() != null && "General OpenSslEngine problem".equals(t.getMessage())) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        // said as the JDK says it, which is what the engine's callers look for
+        Matcher alert = BORINGSSL_ALERT.matcher(m);
+        return alert.find() ? "Received fatal alert: " + alert.group(1).toLowerCase(Locale.ROOT) : m;
     }
 
     /** Remembers the description of a plaintext alert record at the start of {@code data}. */
@@ -388,6 +437,60 @@ public final class TlsLayer {
         };
     }
 
+    /**
+     * Wraps {@code src} and appends what the engine made to {@link #netOut}. The engine writes into this
+     * thread's scratch buffer, always with room for a whole record: BoringSSL's engine does not always say
+     * BUFFER_OVERFLOW when there is none (an alert it has pending then never comes out).
+     */
+    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+        for (int size = engine.getSession().getPacketBufferSize(); size <= MAX_RECORD_ROOM; size *= 2) {
+            ByteBuffer out = scratch(0, size);
+            SSLEngineResult r = engine.wrap(src, out);
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                netOut = put(netOut, out.flip());
+                return r;
+            }
+        }
+        throw new SSLException("the TLS engine wants more than " + MAX_RECORD_ROOM + " bytes for one record");
+    }
+
+    /** Unwraps from {@link #netIn} and appends the plaintext to {@link #appIn}, as {@link #wrap} does. */
+    private SSLEngineResult unwrap() throws SSLException {
+        for (int size = engine.getSession().getApplicationBufferSize(); size <= MAX_RECORD_ROOM; size *= 2) {
+            ByteBuffer out = scratch(1, size);
+            SSLEngineResult r = engine.unwrap(netIn, out);
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                appIn = put(appIn, out.flip());
+                return r;
+            }
+            finished(r); // BoringSSL may say FINISHED on the unwrap that had no room
+        }
+        throw new SSLException("the TLS engine wants more than " + MAX_RECORD_ROOM + " bytes for one record");
+    }
+
+    /** This thread's scratch buffer {@code which} (0: network bytes, 1: plaintext), cleared, of {@code size} at least. */
+    private static ByteBuffer scratch(int which, int size) {
+        ByteBuffer[] mine = SCRATCH.get();
+        if (mine[which] == null || mine[which].capacity() < size) {
+            mine[which] = ByteBuffer.allocateDirect(size);
+        }
+        return mine[which].clear();
+    }
+
+    /** {@code to} in write mode with {@code data} put in; returns the (maybe new) buffer in write mode. */
+    private static ByteBuffer put(ByteBuffer to, ByteBuffer data) {
+        if (!data.hasRemaining()) {
+            return to;
+        }
+        if (to.remaining() < data.remaining()) {
+            // exact for the usual one record, doubling for many (plaintext sent before the handshake ended)
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(to.position() + data.remaining(), 2 * to.capacity()));
+            bigger.put(to.flip());
+            to = bigger;
+        }
+        return to.put(data);
+    }
+
     /** {@code to} in read mode, with {@code data} appended; returns the (maybe new) buffer in read mode. */
     private static ByteBuffer append(ByteBuffer to, ByteBuffer data) {
         if (to.capacity() - to.limit() >= data.remaining()) {
@@ -400,13 +503,5 @@ public final class TlsLayer {
         ByteBuffer joined = ByteBuffer.allocate(Math.max(to.remaining() + data.remaining(), 2 * to.capacity()));
         joined.put(to).put(data).flip();
         return joined;
-    }
-
-    /** A write-mode buffer with room for at least {@code more} bytes beyond what it holds. */
-    private static ByteBuffer grow(ByteBuffer b, int more) {
-        ByteBuffer bigger = ByteBuffer.allocate(b.position() + Math.max(more, b.capacity()));
-        b.flip();
-        bigger.put(b);
-        return bigger;
     }
 }

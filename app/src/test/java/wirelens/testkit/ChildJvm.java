@@ -18,6 +18,11 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        String library = System.getProperty("wirelens.tls");
+        if (library != null && jvmOptions.stream().noneMatch(o -> o.startsWith("-Dwirelens.tls="))) {
+            // the TLS library a run of the tests asked for (mvn test -Dwirelens.tls=boringssl) is the child's too
+            command.add("-Dwirelens.tls=" + library);
+        }
         String config = System.getProperty("wirelens.config.dir");
         if (config != null) {
             // the child keeps its listeners, rules and CA where the tests' own go, not in the home directory

@@ -39,13 +39,18 @@ public final class HeadlessWirelens implements AutoCloseable {
      * in ARGS.
      */
     public static HeadlessWirelens start(Path dir, String... args) throws Exception {
+        return start(List.of(), dir, args);
+    }
+
+    /** As {@link #start(Path, String...)}, with JVM options for the child (e.g. {@code -Dwirelens.tls=boringssl}). */
+    public static HeadlessWirelens start(List<String> jvmOptions, Path dir, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--headless"));
         all.addAll(List.of(args));
         long listeners = all.stream().filter(a -> a.equals("--forward") || a.equals("--http-proxy")
                 || a.equals("--socks")).count();
         Path out = Files.createTempFile(dir, "wirelens-", ".out");
         Path err = out.resolveSibling(out.getFileName().toString().replace(".out", ".err"));
-        Process process = new ProcessBuilder(ChildJvm.command(List.of("-Dwirelens.warmupMillis=0"), "wirelens.cli.Main",
+        Process process = new ProcessBuilder(ChildJvm.command(options(jvmOptions), "wirelens.cli.Main",
                 all.toArray(String[]::new))).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         process.getOutputStream().close();
         HeadlessWirelens w = new HeadlessWirelens(process, out, err);
@@ -73,6 +78,12 @@ public final class HeadlessWirelens implements AutoCloseable {
             throw e;
         }
         return w;
+    }
+
+    private static List<String> options(List<String> jvmOptions) {
+        List<String> all = new ArrayList<>(List.of("-Dwirelens.warmupMillis=0"));
+        all.addAll(jvmOptions);
+        return all;
     }
 
     private List<String> listeningLines() throws IOException {

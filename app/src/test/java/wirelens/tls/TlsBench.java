@@ -592,7 +592,12 @@ public final class TlsBench {
     /** Starts the jar headless and waits (60 s at most) until it has printed {@code listeners} listening lines. */
     private static Child startWirelens(String jar, Path dir, String name, Path caDir, Path serverCert,
             List<String> options, int listeners) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar, "--headless", "--quiet",
+        List<String> command = new ArrayList<>(List.of(java()));
+        if (System.getProperty("wirelens.tls") != null) {
+            // the bench's -Dwirelens.tls=boringssl is the jar's
+            command.add("-Dwirelens.tls=" + System.getProperty("wirelens.tls"));
+        }
+        command.addAll(List.of("-jar", jar, "--headless", "--quiet",
                 "--upstream-ca", serverCert.toString(), "--ca-dir", caDir.toString()));
         command.addAll(options);
         Child p = Child.start(name, new ProcessBuilder(command), dir.resolve(name + ".log"));

@@ -11,10 +11,41 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
 /** SSLEngines for tests, and a pump that runs two of them back to back in memory, no sockets. */
 final class TlsTesting {
     private TlsTesting() {}
+
+    /** The TLS libraries Wirelens runs with ({@code -Dwirelens.tls}), for tests of both. */
+    static final List<String> LIBRARIES = List.of("jdk", "boringssl");
+
+    /** As {@link #client(X509Certificate, String, List)}, made by {@code library} (one of {@link #LIBRARIES}). */
+    static SSLEngine client(String library, X509Certificate ca, String host, List<String> alpn) throws Exception {
+        if (library.equals("jdk")) {
+            return client(ca, host, alpn);
+        }
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).trustManager(ca)
+                .endpointIdentificationAlgorithm("HTTPS");
+        if (!alpn.isEmpty()) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+        }
+        return b.build().newEngine(ByteBufAllocator.DEFAULT, host, 443);
+    }
+
+    /** As {@link #server(LeafCertificates.Leaf)}, made by {@code library} (one of {@link #LIBRARIES}). */
+    static SSLEngine server(String library, LeafCertificates.Leaf leaf) throws Exception {
+        if (library.equals("jdk")) {
+            return server(leaf);
+        }
+        return SslContextBuilder.forServer(leaf.key(), leaf.chain()).sslProvider(SslProvider.OPENSSL).build()
+                .newEngine(ByteBufAllocator.DEFAULT);
+    }
 
     /** A client engine that trusts only {@code ca}, checks the host name, and sends SNI and ALPN. */
     static SSLEngine client(X509Certificate ca, String host, List<String> alpn) throws Exception {

@@ -1,0 +1,37 @@
+package wirelens.tls;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link TlsEnginesTest} with the engines made by BoringSSL ({@code -Dwirelens.tls=boringssl}): verification
+ * against the CAs the user adds, the leaf and ALPN shown to clients, a client certificate for servers that
+ * ask, the TLS 1.2 pin. The property is set for this class's engines only and cleared after it.
+ */
+class TlsEnginesBoringSslTest extends TlsEnginesTest {
+    private static String before;
+
+    @BeforeAll
+    static void boringSsl() {
+        before = System.getProperty(TlsLibrary.PROPERTY);
+        System.setProperty(TlsLibrary.PROPERTY, "boringssl");
+    }
+
+    @AfterAll
+    static void asBefore() {
+        if (before == null) {
+            System.clearProperty(TlsLibrary.PROPERTY);
+        } else {
+            System.setProperty(TlsLibrary.PROPERTY, before);
+        }
+    }
+
+    @Test
+    void theEnginesAreBoringSsls() throws Exception {
+        TlsEngines engines = new TlsEngines(wirelens, UpstreamTrust.system());
+        assertTrue(engines.towardsServer("a.test", "a.test", 443, java.util.List.of()).getClass().getName()
+                .contains("OpenSsl"), "BoringSSL's engine through Netty");
+    }
+}
