@@ -90,13 +90,7 @@ class BreakpointRealPeersTest {
     private static CompletableFuture<Commands.Result> curl(String... args) {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "-x", proxy));
         command.addAll(List.of(args));
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return Commands.run(dir, command);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return Commands.start(dir, command);
     }
 
     private static MessageHook.HeldMessage awaitHeld() throws Exception {

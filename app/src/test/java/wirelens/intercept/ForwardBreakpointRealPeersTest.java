@@ -97,13 +97,7 @@ class ForwardBreakpointRealPeersTest {
     private static CompletableFuture<Commands.Result> curl(String... args) {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "--http1.1"));
         command.addAll(List.of(args));
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return Commands.run(dir, command);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return Commands.start(dir, command);
     }
 
     private static MessageHook.HeldMessage awaitHeld() throws Exception {

@@ -113,13 +113,7 @@ class HttpsBreakpointRealPeersTest {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "--http1.1",
                 "--cacert", caPem.toString(), "-x", proxy));
         command.addAll(List.of(args));
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return Commands.run(dir, command);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return Commands.start(dir, command);
     }
 
     private static MessageHook.HeldMessage awaitHeld() throws Exception {

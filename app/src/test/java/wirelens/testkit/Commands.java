@@ -33,6 +33,24 @@ public final class Commands {
     }
 
     /** Runs the command in the current directory with stderr merged into stdout ({@link Result#text()}). */
+    /**
+     * {@link #run(Path, List)} on another thread, for a client that waits on Wirelens while the test acts
+     * (say, a curl whose request a breakpoint holds); a failure to run it fails the future.
+     */
+    public static java.util.concurrent.CompletableFuture<Result> start(Path dir, List<String> command) {
+        List<String> copy = List.copyOf(command);
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(dir, copy);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     public static Result run(String... command) throws IOException, InterruptedException {
         return run(null, List.of(command), true);
     }
