@@ -67,7 +67,12 @@ interface TlsLibrary {
         static synchronized void once(String description) {
             if (!description.equals(last)) {
                 last = description;
-                LOG.info("TLS: {}", description);
+                // the default says nothing: --quiet and the headless stderr stay as they are
+                if (description.startsWith("the JDK's JSSE") && !description.contains("asked for")) {
+                    LOG.debug("TLS: {}", description);
+                } else {
+                    LOG.info("TLS: {}", description);
+                }
             }
         }
 

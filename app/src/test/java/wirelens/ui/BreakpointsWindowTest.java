@@ -122,6 +122,8 @@ class BreakpointsWindowTest {
         waitUntil("the connection's row", () -> window.connections().row(1) != null);
         fxRun(() -> window.openStream(window.connections().row(1)));
         waitUntil("the HTTP view", () -> window.connectionTab(1).shown() == ConnectionTab.Shown.HTTP);
+        // the view says HTTP a pulse before its table is in the scene
+        waitUntil("the exchanges table", () -> robot.lookup("#http-exchanges").tryQuery().isPresent());
         TableView<?> exchanges = robot.lookup("#http-exchanges").queryTableView();
         waitUntil("the exchange", () -> exchanges.getItems().size() == 1);
         fxRun(() -> {
