@@ -4,7 +4,8 @@
  * ({@link wirelens.ui.base.Styles}, looks in {@code wirelens.css}), where the window tells the user
  * something ({@link wirelens.ui.base.Notifier}), how it asks for files
  * ({@link wirelens.ui.base.FileDialogs}, replaced by tests) and its look ({@link wirelens.ui.base.Theme}:
- * AtlantaFX light or dark for every window at once, the user's choice kept in the config directory).
+ * AtlantaFX light or dark for every window at once, the user's choice kept in the config directory), and
+ * the rows of a list whose items change as they go on ({@link wirelens.ui.base.KeyedRows}: Flows, Messages).
  *
  * <p>May import: the JDK, JavaFX, AtlantaFX (only in Theme), slf4j, {@code wirelens.base} and
  * {@code wirelens.engine} (directions). Every ui package imports it; it imports no other ui package.

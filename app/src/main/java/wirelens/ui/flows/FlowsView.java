@@ -3,17 +3,13 @@ package wirelens.ui.flows;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import javafx.collections.transformation.SortedList;
@@ -40,6 +36,7 @@ import wirelens.filter.FilterSyntaxException;
 import wirelens.flows.Flow;
 import wirelens.flows.FlowFilter;
 import wirelens.ui.base.FileDialogs;
+import wirelens.ui.base.KeyedRows;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
 import wirelens.ui.protocol.HttpView;
@@ -67,9 +64,8 @@ public final class FlowsView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
-    private final ObservableList<Flow> rows = FXCollections.observableArrayList();
-    /** Each shown flow by key, for updates. */
-    private final Map<Flow.Key, Flow> byKey = new HashMap<>();
+    private final KeyedRows<Flow.Key, Flow> shown = new KeyedRows<>(Flow::key);
+    private final ObservableList<Flow> rows = shown.rows();
     /** Changes while the list is off screen, latest state each, oldest first. */
     private final LatestRows<Flow.Key, Flow> offScreen = new LatestRows<>(Flow::key, Integer.MAX_VALUE);
     private final Set<Long> forgottenOffScreen = new java.util.HashSet<>();
@@ -214,7 +210,7 @@ public final class FlowsView {
     public void setLimit(int limit) {
         this.limit = limit;
         offScreen.setMax(limit);
-        trim();
+        shown.trim(limit);
         updateCount();
     }
 
@@ -226,8 +222,7 @@ public final class FlowsView {
         if (!onScreen) {
             offScreen.offer(changed);
             if (offScreen.size() >= limit && !rows.isEmpty()) {
-                rows.clear(); // newer flows than all of these wait to be shown: they would replace every row
-                byKey.clear();
+                shown.clear(); // newer flows than all of these wait to be shown: they would replace every row
                 forgottenOffScreen.clear();
             }
             return;
@@ -236,22 +231,9 @@ public final class FlowsView {
     }
 
     private void applyToTable(List<Flow> changed) {
-        List<Flow> added = new ArrayList<>();
         Flow selected = table.getSelectionModel().getSelectedItem();
-        for (Flow f : changed) {
-            if (byKey.containsKey(f.key())) {
-                int i = indexOf(f.key());
-                if (i >= 0) {
-                    rows.set(i, f);
-                }
-            } else {
-                added.add(f);
-            }
-            byKey.put(f.key(), f);
-        }
-        rows.addAll(added);
-        search.add(added);
-        trim();
+        search.add(shown.apply(changed));
+        shown.trim(limit);
         updateCount();
         Flow nowSelected = table.getSelectionModel().getSelectedItem();
         if (selected != null && nowSelected != null && nowSelected.key().equals(selected.key())
@@ -270,8 +252,7 @@ public final class FlowsView {
     public void setAll(List<Flow> flows) {
         offScreen.drain();
         forgottenOffScreen.clear();
-        rows.clear();
-        byKey.clear();
+        shown.clear();
         apply(flows);
         if (!flows.isEmpty()) {
             table.scrollTo(0);
@@ -299,27 +280,8 @@ public final class FlowsView {
     }
 
     private void forgetInTable(Set<Long> connectionIds) {
-        rows.removeIf(f -> connectionIds.contains(f.connectionId()));
-        byKey.keySet().removeIf(k -> connectionIds.contains(k.connectionId()));
+        shown.removeIf(k -> connectionIds.contains(k.connectionId()));
         updateCount();
-    }
-
-    private int indexOf(Flow.Key key) {
-        // updates come to the newest rows: search from the end
-        for (int i = rows.size() - 1; i >= 0; i--) {
-            if (rows.get(i).key().equals(key)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void trim() {
-        int excess = rows.size() - limit;
-        if (excess > 0) {
-            rows.subList(0, excess).forEach(f -> byKey.remove(f.key()));
-            rows.remove(0, excess);
-        }
     }
 
     // ---- filter ------------------------------------------------------------------------------

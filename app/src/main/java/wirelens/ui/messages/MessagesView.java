@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import javafx.collections.transformation.SortedList;
@@ -48,6 +46,7 @@ import wirelens.proto.smtp.MimeMessage;
 import wirelens.proto.smtp.SmtpMessage;
 import wirelens.proto.smtp.SmtpSession;
 import wirelens.ui.base.Background;
+import wirelens.ui.base.KeyedRows;
 import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
 import wirelens.ui.protocol.MimeView;
@@ -65,8 +64,8 @@ public final class MessagesView {
     private final CaptureFile file;
     private final Notifier notifier;
     private final LongConsumer openConnection;
-    private final ObservableList<MailMessage> rows = FXCollections.observableArrayList();
-    private final Map<MailMessage.Key, Integer> numbers = new HashMap<>();
+    private final KeyedRows<MailMessage.Key, MailMessage> shown = new KeyedRows<>(MailMessage::key);
+    private final ObservableList<MailMessage> rows = shown.rows();
     private final FilteredList<MailMessage> filtered = new FilteredList<>(rows);
     private final TableView<MailMessage> table = new TableView<>();
     private final TextField filter = new TextField();
@@ -74,7 +73,6 @@ public final class MessagesView {
     private final Label count = new Label();
     private final MimeView mime;
     private final BorderPane node = new BorderPane();
-    private int nextNumber = 1;
     private int limit = Integer.MAX_VALUE;
     private long shownGeneration;
 
@@ -92,7 +90,7 @@ public final class MessagesView {
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
         table.getColumns().addAll(List.of(
-                fixed(column("#", 48, m -> numbers.getOrDefault(m.key(), 0))),
+                fixed(column("#", 48, shown::number)),
                 fixed(column("Time", 96, m -> TIME.format(Instant.ofEpochSecond(0, m.timeNanos())))),
                 column("From", 180, MailMessage::fromLabel),
                 column("To", 200, MessagesView::recipients),
@@ -140,7 +138,7 @@ public final class MessagesView {
     /** Keeps at most this many rows, the newest (the connection list's limit). */
     public void setLimit(int limit) {
         this.limit = limit;
-        trim();
+        shown.trim(limit);
     }
 
     /** Adds or updates rows (FX thread, once per pulse): a transaction's latest state replaces its row. */
@@ -148,20 +146,8 @@ public final class MessagesView {
         if (changed.isEmpty()) {
             return;
         }
-        List<MailMessage> added = new ArrayList<>();
-        for (MailMessage m : changed) {
-            if (numbers.containsKey(m.key())) {
-                int i = indexOf(m.key());
-                if (i >= 0) {
-                    rows.set(i, m);
-                }
-            } else {
-                numbers.put(m.key(), nextNumber++);
-                added.add(m);
-            }
-        }
-        rows.addAll(added);
-        trim();
+        shown.apply(changed);
+        shown.trim(limit);
         updateCount();
     }
 
@@ -170,40 +156,14 @@ public final class MessagesView {
         if (connectionIds.isEmpty()) {
             return;
         }
-        rows.removeIf(m -> {
-            boolean gone = connectionIds.contains(m.connectionId());
-            if (gone) {
-                numbers.remove(m.key());
-            }
-            return gone;
-        });
+        shown.removeIf(k -> connectionIds.contains(k.connectionId()));
         updateCount();
     }
 
     /** Shows a whole capture's messages (a reopened file), replacing what was there. */
     public void setAll(List<MailMessage> messages) {
-        rows.clear();
-        numbers.clear();
-        nextNumber = 1;
+        shown.clear();
         apply(messages);
-    }
-
-    private int indexOf(MailMessage.Key key) {
-        // updates come to the newest rows: search from the end
-        for (int i = rows.size() - 1; i >= 0; i--) {
-            if (rows.get(i).key().equals(key)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void trim() {
-        int excess = rows.size() - limit;
-        if (excess > 0) {
-            rows.subList(0, excess).forEach(m -> numbers.remove(m.key()));
-            rows.remove(0, excess);
-        }
     }
 
     private void applyFilter(String text) {
