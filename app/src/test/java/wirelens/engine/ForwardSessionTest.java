@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ForwardSessionTest {
 
     /** Records commands as readable strings. */
-    static final class Script implements SessionOutput {
+    static class Script implements SessionOutput {
         final List<String> commands = new ArrayList<>();
         /** Whether the session awaits a request head now (kept apart from the commands). */
         boolean awaitingHead;

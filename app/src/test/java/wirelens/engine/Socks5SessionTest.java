@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -21,11 +20,9 @@ class Socks5SessionTest {
     private static final byte[] CONNECT_EXAMPLE_443 = concat(bytes("0501000307"),
             "a.b.com".getBytes(StandardCharsets.US_ASCII), bytes("01bb"));
 
-    /** Records commands as readable strings, sent bytes in hex. */
-    static final class Script implements SessionOutput {
-        final List<String> commands = new ArrayList<>();
+    /** The forward scripts' recorder with sent bytes in hex, replies as where they went, and the negotiation. */
+    static final class Script extends ForwardSessionTest.Script {
         boolean negotiating;
-        boolean awaitingHead;
         byte[] recordedFromClient;
 
         @Override
@@ -46,56 +43,6 @@ class Socks5SessionTest {
         }
 
         @Override
-        public void pauseReading(Side side, boolean paused) {
-            commands.add((paused ? "pause " : "resume ") + side);
-        }
-
-        @Override
-        public void installLayer(Side side, SideLayer layer) {
-            commands.add("layer " + side);
-        }
-
-        @Override
-        public void shutdownOutput(Side side) {
-            commands.add("shutdown " + side);
-        }
-
-        @Override
-        public void closeTarget() {
-            commands.add("closeTarget");
-        }
-
-        @Override
-        public void finish() {
-            commands.add("finish");
-        }
-
-        @Override
-        public void finish(String reason) {
-            commands.add(reason == null ? "finish" : "finish: " + reason);
-        }
-
-        @Override
-        public void reset(String reason) {
-            commands.add("reset " + reason);
-        }
-
-        @Override
-        public void fail(String message) {
-            commands.add("fail " + message);
-        }
-
-        @Override
-        public void finishFailed(String message) {
-            commands.add("finish failed: " + message);
-        }
-
-        @Override
-        public void awaitRequestHead(boolean waiting) {
-            awaitingHead = waiting;
-        }
-
-        @Override
         public void expectTls(String host, int port) {
             commands.add("expectTls " + Hosts.format(host, port));
         }
@@ -112,12 +59,6 @@ class Socks5SessionTest {
             recordedFromClient = fromClient;
             commands.add("negotiated " + summary + " | to " + HEX.formatHex(toClient)
                     + (rest == null ? "" : " | rest " + new String(rest, StandardCharsets.ISO_8859_1)));
-        }
-
-        List<String> take() {
-            List<String> c = List.copyOf(commands);
-            commands.clear();
-            return c;
         }
     }
 
