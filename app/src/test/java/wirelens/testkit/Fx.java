@@ -27,6 +27,11 @@ public final class Fx {
         return WaitForAsyncUtils.asyncFx(action).get(10, TimeUnit.SECONDS);
     }
 
+    /** As {@link #fx(Callable)}, with a bound of its own (a benchmark's FX thread under a flood). */
+    public static <T> T fx(long seconds, Callable<T> action) throws Exception {
+        return WaitForAsyncUtils.asyncFx(action).get(seconds, TimeUnit.SECONDS);
+    }
+
     public static void fxRun(Runnable action) throws Exception {
         fx(() -> {
             action.run();

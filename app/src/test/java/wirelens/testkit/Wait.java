@@ -38,4 +38,17 @@ public final class Wait {
         }
         return true;
     }
+
+    /** The first value {@code source} gives that is not null, waiting at most {@code seconds} for it. */
+    public static <T> T value(long seconds, Callable<T> source) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            T t = source.call();
+            if (t != null) {
+                return t;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("timed out after " + seconds + " s");
+    }
 }

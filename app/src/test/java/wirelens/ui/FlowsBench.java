@@ -21,8 +21,10 @@ import java.util.concurrent.locks.LockSupport;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Fx;
 import wirelens.testkit.Loopback;
 import wirelens.testkit.Nginx;
+import wirelens.testkit.Wait;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.flows.FlowsView;
 import wirelens.ui.listeners.ListenerSettings;
@@ -133,7 +135,7 @@ public final class FlowsBench {
             shown.complete(null);
         });
         shown.get(60, TimeUnit.SECONDS);
-        int port = waitFor(() -> {
+        int port = Wait.value(600, () -> {
             var rows = window.get().listenerPane().rows();
             return rows.isEmpty() || rows.get(0).bound() == null ? null : rows.get(0).bound().getPort();
         });
@@ -156,14 +158,14 @@ public final class FlowsBench {
             gaps.start();
             lateOnes.start();
         });
-        waitFor(() -> gaps.seen >= 10 ? Boolean.TRUE : null);
+        Wait.value(600, () -> gaps.seen >= 10 ? Boolean.TRUE : null);
         // the list's first rows (cold code, the cells' first CSS and layout) are the cost of showing the list,
         // measured on their own, not a stall the traffic causes
         long warmFrom = System.nanoTime();
         Load warm = load(port, originPort, 200, 1);
-        waitFor(() -> fxCall(() -> flows.all().size() >= warm.answered() ? Boolean.TRUE : null));
+        Wait.value(600, () -> Fx.fx(120, () -> flows.all().size() >= warm.answered() ? Boolean.TRUE : null));
         long pulsesNow = gaps.seen;
-        waitFor(() -> gaps.seen >= pulsesNow + 10 ? Boolean.TRUE : null);
+        Wait.value(600, () -> gaps.seen >= pulsesNow + 10 ? Boolean.TRUE : null);
         System.out.printf(Locale.ROOT, "warm-up: %d flows shown, the list settled %.0f ms after the first request%n",
                 warm.answered(), (System.nanoTime() - warmFrom) / 1e6);
         gapsFrom[0] = System.nanoTime();
@@ -173,9 +175,9 @@ public final class FlowsBench {
         long peak = heap.peakAndReset();
         long expected = load.answered() + warm.answered();
         long caughtUpFrom = System.nanoTime();
-        waitFor(() -> fxCall(() -> flows.all().size() >= expected ? Boolean.TRUE : null));
+        Wait.value(600, () -> Fx.fx(120, () -> flows.all().size() >= expected ? Boolean.TRUE : null));
         double catchUp = (System.nanoTime() - caughtUpFrom) / 1e9;
-        int total = fxCall(() -> flows.all().size());
+        int total = Fx.fx(120, () -> flows.all().size());
         System.out.printf(Locale.ROOT, "window open on the Flows list, following: %.0f req/s answered (%d errors; %.2fx"
                 + " the window closed), peak heap %d MiB of -Xmx%d MiB%n", load.rate(), load.errors(),
                 load.rate() / headless.rate(), peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
@@ -188,26 +190,26 @@ public final class FlowsBench {
 
         for (String filter : List.of("status:404", "path:/kib method:GET status:2xx", "host:127.0.0.1 !type:json", "")) {
             long before = gaps.seen;
-            double fxMillis = fxCall(() -> {
+            double fxMillis = Fx.fx(120, () -> {
                 long t0 = System.nanoTime();
                 flows.filter().setText(filter);
                 return (System.nanoTime() - t0) / 1e6;
             });
             long t1 = System.nanoTime();
-            waitFor(() -> gaps.seen >= before + 2 ? Boolean.TRUE : null);
-            int rows = fxCall(() -> flows.shown().size());
+            Wait.value(600, () -> gaps.seen >= before + 2 ? Boolean.TRUE : null);
+            int rows = Fx.fx(120, () -> flows.shown().size());
             System.out.printf(Locale.ROOT, "filter '%s' over %,d flows: %.0f ms on the FX thread, shown by the"
                     + " second pulse after (%.0f ms), %,d rows%n", filter, total, fxMillis, fxMillis
                     + (System.nanoTime() - t1) / 1e6, rows);
         }
         long t0 = System.nanoTime();
-        double fxMillis = fxCall(() -> {
+        double fxMillis = Fx.fx(120, () -> {
             long s = System.nanoTime();
             flows.filter().setText("\"no such text\"");
             return (System.nanoTime() - s) / 1e6;
         });
         List<String> progress = new ArrayList<>();
-        waitFor(() -> fxCall(() -> {
+        Wait.value(600, () -> Fx.fx(120, () -> {
             String status = flows.searchStatus().getText();
             if (progress.isEmpty() || !progress.get(progress.size() - 1).equals(status)) {
                 progress.add(status);
@@ -304,29 +306,5 @@ public final class FlowsBench {
             }
             skipped += n;
         }
-    }
-
-    private static <T> T fxCall(java.util.concurrent.Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Exception e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(120, TimeUnit.SECONDS);
-    }
-
-    private static <T> T waitFor(java.util.concurrent.Callable<T> c) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            T t = c.call();
-            if (t != null) {
-                return t;
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException("timed out");
     }
 }

@@ -21,7 +21,9 @@ import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import wirelens.engine.ListenerConfig;
+import wirelens.testkit.Fx;
 import wirelens.testkit.LoopbackServer;
+import wirelens.testkit.Wait;
 import wirelens.ui.base.FileDialogs;
 import wirelens.ui.base.Theme;
 import wirelens.ui.connections.ConnectionRow;
@@ -135,7 +137,7 @@ public final class LiveViewBench {
                 }
             });
             shown.get(60, TimeUnit.SECONDS);
-            int port = waitFor(() -> {
+            int port = Wait.value(300, () -> {
                 var rows = window.get().listenerPane().rows();
                 return rows.isEmpty() || rows.get(0).bound() == null ? null : rows.get(0).bound().getPort();
             });
@@ -146,7 +148,7 @@ public final class LiveViewBench {
             OutputStream out = client.getOutputStream();
             out.write(new byte[] {'h', 'i', '\n'});
             out.flush();
-            waitFor(() -> {
+            Wait.value(300, () -> {
                 ConnectionRow row = window.get().connections().row(1);
                 return row != null && row.info().chunkCount() > 0 ? row : null;
             });
@@ -164,9 +166,9 @@ public final class LiveViewBench {
             // first CSS and layout) are the cost of opening a view, reported on their own, not a stall
             // that the traffic causes
             long pulsesAtOpen = gaps.seen;
-            waitFor(() -> gaps.seen >= pulsesAtOpen + 3 ? Boolean.TRUE : null);
+            Wait.value(300, () -> gaps.seen >= pulsesAtOpen + 3 ? Boolean.TRUE : null);
             double openMillis = (System.nanoTime() - openNanos) / 1e6;
-            waitFor(() -> sink.received.get() >= 3 ? Boolean.TRUE : null);
+            Wait.value(300, () -> sink.received.get() >= 3 ? Boolean.TRUE : null);
             long before = 3;
             if (Boolean.getBoolean("bench.prewarm")) {
                 push(out, 256L << 20, sink);
@@ -179,11 +181,11 @@ public final class LiveViewBench {
             long doneNanos = System.nanoTime();
             gaps.measuring = false;
             // how long until the view has laid out every chunk
-            int expectedChunks = waitFor(() -> {
+            int expectedChunks = Wait.value(300, () -> {
                 ConnectionRow row = window.get().connections().row(1);
                 return row == null || row.info().bytesClientToServer() < total ? null : row.info().chunkCount();
             });
-            int lines = waitFor(() -> fxCall(() -> {
+            int lines = Wait.value(300, () -> Fx.fx(30, () -> {
                 StreamView v = window.get().view(1);
                 return v.chunkCount() == expectedChunks && v.lastVisibleLine() == v.lineCount() - 1
                         ? v.lineCount() : null;
@@ -196,29 +198,6 @@ public final class LiveViewBench {
         }
     }
 
-    private static <T> T fxCall(java.util.concurrent.Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Exception e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(30, TimeUnit.SECONDS);
-    }
-
-    private static <T> T waitFor(java.util.concurrent.Callable<T> c) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            T t = c.call();
-            if (t != null) {
-                return t;
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException("timed out");
-    }
 
     private static double push(int port, long bytes, Sink sink) throws Exception {
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
