@@ -52,8 +52,10 @@ interface TlsLibrary {
             KeyManager[] clientKeys = identity == null ? null : identity.keyManagers();
             library = new JdkTls(leafKeys, clientKeys, trust);
         }
+        // only what the user asked for is told: the default says nothing, so --quiet and stderr stay as they are
         Announced.once(library.describe() + (boring && library instanceof JdkTls
-                ? " (BoringSSL asked for, but its native code did not load: " + OpenSsl.unavailabilityCause() + ")" : ""));
+                ? " (BoringSSL asked for, but its native code did not load: " + OpenSsl.unavailabilityCause() + ")" : ""),
+                boring);
         return library;
     }
 
@@ -64,14 +66,14 @@ interface TlsLibrary {
 
         private Announced() {}
 
-        static synchronized void once(String description) {
+        /** Logs {@code description} at INFO when {@code asked} (the user chose a library), else at DEBUG. */
+        static synchronized void once(String description, boolean asked) {
             if (!description.equals(last)) {
                 last = description;
-                // the default says nothing: --quiet and the headless stderr stay as they are
-                if (description.startsWith("the JDK's JSSE") && !description.contains("asked for")) {
-                    LOG.debug("TLS: {}", description);
-                } else {
+                if (asked) {
                     LOG.info("TLS: {}", description);
+                } else {
+                    LOG.debug("TLS: {}", description);
                 }
             }
         }
