@@ -1,5 +1,6 @@
 package wirelens.tls;
 
+import java.lang.reflect.Field;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,14 +17,21 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
 
 /**
- * BoringSSL through Netty's netty-tcnative as the {@link TlsLibrary} ({@code -Dwirelens.tls=boringssl}):
- * its engines are plain {@link SSLEngine}s whose handshakes take a seventh of JSSE's CPU (whose elliptic
- * curves are Java code), but without TLS half-close (see {@link TlsLibrary}). Its engines take ALPN from
+ * BoringSSL through Netty's netty-tcnative as the {@link TlsLibrary}: its engines are plain
+ * {@link SSLEngine}s whose handshakes take a seventh of JSSE's CPU (whose elliptic curves are Java code).
+ *
+ * <p>Half-close: Netty's engine closes both directions when the peer's close_notify arrives, unless it
+ * believes it has seen one already (its private {@code receivedShutdown}), which each engine is told from
+ * the start. BoringSSL itself keeps writing after reading a close_notify, as TLS 1.3 allows, so the peer
+ * still gets what the other side sends after its half-close; {@link #closeNotifyReceived} tells
+ * {@link TlsLayer} when the peer's direction ended. Its engines take ALPN from
  * their context only, so there is one context per ALPN choice: each protocol of
  * {@link TlsEngines#DECODABLE_ALPN}, and none. The leaf of each client-facing engine is picked by the key
  * manager, as with JSSE.
@@ -40,6 +48,9 @@ final class BoringTls implements TlsLibrary {
      */
     private static final String[] GROUPS = {"X25519", "P-256"};
 
+    /** Netty's engine's "a close_notify has been received" flag (see above). */
+    private static final Field RECEIVED_SHUTDOWN = receivedShutdownFlag();
+
     /** Client contexts by the ALPN protocol they offer ({@code ""}: none). */
     private final Map<String, SslContext> upstream = new HashMap<>();
     /** Server contexts by the ALPN protocol they choose when offered ({@code ""}: none). */
@@ -47,6 +58,9 @@ final class BoringTls implements TlsLibrary {
 
     BoringTls(X509ExtendedKeyManager leafKeys, ClientIdentity identity, TrustManager[] trust)
             throws GeneralSecurityException {
+        if (RECEIVED_SHUTDOWN == null) {
+            throw new GeneralSecurityException("this version of Netty's OpenSSL engine cannot be kept half-open");
+        }
         X509TrustManager checks = null;
         for (TrustManager t : trust) {
             if (t instanceof X509TrustManager x) {
@@ -90,13 +104,47 @@ final class BoringTls implements TlsLibrary {
     @Override
     public SSLEngine towardsServer(String name, int port, List<String> alpn) {
         SslContext ctx = upstream.get(alpn.isEmpty() ? "" : alpn.get(0));
-        return ctx.newEngine(ByteBufAllocator.DEFAULT, name, port);
+        return halfClosing(ctx.newEngine(ByteBufAllocator.DEFAULT, name, port));
     }
 
     @Override
     public SSLEngine towardsClient(String alias, String alpnChosen) {
         SslContext ctx = downstream.getOrDefault(alpnChosen, downstream.get(""));
-        return ctx.newEngine(ByteBufAllocator.DEFAULT, alias, 0);
+        return halfClosing(ctx.newEngine(ByteBufAllocator.DEFAULT, alias, 0));
+    }
+
+    /** True when {@code engine} is one of this library's and its peer has sent close_notify. */
+    static boolean closeNotifyReceived(SSLEngine engine) {
+        if (!(engine instanceof ReferenceCountedOpenSslEngine boring)) {
+            return false;
+        }
+        synchronized (boring) {
+            long ssl = boring.sslPointer();
+            return ssl != 0 && (SSL.getShutdown(ssl) & SSL.SSL_RECEIVED_SHUTDOWN) != 0;
+        }
+    }
+
+    /** {@code engine}, from a BoringSSL context, made to keep writing after the peer's close_notify (see above). */
+    static SSLEngine halfClosing(SSLEngine engine) {
+        try {
+            RECEIVED_SHUTDOWN.setBoolean(engine, true);
+        } catch (IllegalAccessException | IllegalArgumentException e) {
+            throw new IllegalStateException("Netty's OpenSSL engine cannot be kept half-open", e);
+        }
+        return engine;
+    }
+
+    private static Field receivedShutdownFlag() {
+        try {
+            Field f = ReferenceCountedOpenSslEngine.class.getDeclaredField("receivedShutdown");
+            if (f.getType() != boolean.class) {
+                return null;
+            }
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override

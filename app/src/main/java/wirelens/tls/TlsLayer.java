@@ -287,6 +287,7 @@ public final class TlsLayer {
                     netIn = ByteBuffer.allocate(0);
                 }
                 if (!emptyUnwrapDue || handshakeDone) {
+                    noteQuietClose();
                     return;
                 }
                 // BoringSSL's engine goes on only when called: after its tasks ran (it may have another),
@@ -295,9 +296,17 @@ public final class TlsLayer {
                 // that waits for it (the result below clears the flag)
             }
             SSLEngineResult r = unwrap();
-            switch (r.getStatus()) {
+            SSLEngineResult.Status status = r.getStatus();
+            if (status == SSLEngineResult.Status.CLOSED && !engine.isInboundDone()) {
+                // BoringSSL's engine says CLOSED on every result once our direction is closed, though the
+                // peer's is still open: what it sent was read, or, if nothing was, the record is incomplete
+                status = r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                        ? SSLEngineResult.Status.BUFFER_UNDERFLOW : SSLEngineResult.Status.OK;
+            }
+            switch (status) {
                 case BUFFER_UNDERFLOW -> {
                     finished(r); // BoringSSL's empty unwrap above finishes this way
+                    noteQuietClose();
                     return; // the rest of the record is still on its way (receive makes room for it)
                 }
                 case CLOSED -> {
@@ -320,6 +329,18 @@ public final class TlsLayer {
             }
         }
         throw new SSLException("the TLS engine did not settle (10,000 steps)");
+    }
+
+    /**
+     * A BoringSSL engine reads the peer's close_notify without saying so (to keep our direction open, see
+     * {@link BoringTls}): once it has taken all there was, it is asked. A bad record would have failed
+     * before this (its alert is wrapped, which throws), so what ended the peer's direction is its close_notify.
+     */
+    private void noteQuietClose() throws SSLException {
+        if (!peerClosed && BoringTls.closeNotifyReceived(engine)) {
+            peerClosed = true;
+            engine.closeInbound();
+        }
     }
 
     /** The task of {@link #beginAsTask}: runs on the thread the tasks run on, touching the engine only. */

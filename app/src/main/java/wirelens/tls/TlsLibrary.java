@@ -14,16 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The library that speaks TLS on intercepted connections: the JDK's JSSE ({@link JdkTls}), or, with the
- * system property {@code wirelens.tls=boringssl}, BoringSSL through Netty's netty-tcnative
- * ({@link BoringTls}) when its native code loads on this machine. BoringSSL costs a third of JSSE's CPU
- * per new connection, but Netty's engine answers a peer's close_notify with its own at once (it closes
- * both directions), so a TLS 1.3 half-close ends the other direction too: bytes the other side sends after
- * it cannot reach that peer. Hence JSSE unless asked. {@link TlsEngines} sets what both have in common
- * (server name, host name check, protocol versions) on the engines a library makes.
+ * The library that speaks TLS on intercepted connections: BoringSSL through Netty's netty-tcnative
+ * ({@link BoringTls}) when its native code loads on this machine, else the JDK's JSSE ({@link JdkTls});
+ * the system property {@code wirelens.tls=jdk} asks for JSSE. BoringSSL costs a third of JSSE's CPU per
+ * new connection (JDK 17's elliptic curves are Java code) and less memory per open one; both keep a TLS
+ * 1.3 half-close open. {@link TlsEngines} sets what both have in common (server name, host name check,
+ * protocol versions) on the engines a library makes.
  */
 interface TlsLibrary {
-    /** The system property that picks the library: {@code boringssl}, else JSSE. */
+    /** The system property that picks the library: {@code jdk}, else BoringSSL where it loads. */
     String PROPERTY = "wirelens.tls";
 
     /** A client-mode engine for {@code name:port} offering {@code alpn} (only what Wirelens decodes). */
@@ -39,24 +38,38 @@ interface TlsLibrary {
     String describe();
 
     /**
-     * The library for this run: BoringSSL if {@link #PROPERTY} asks for it and its native code loads, else JSSE.
-     * {@code identity}: what is shown to servers that ask for a certificate (null: none).
+     * The library for this run: JSSE if {@link #PROPERTY} asks for it ({@code jdk}), else BoringSSL if its
+     * native code loads, else JSSE. {@code identity}: what is shown to servers that ask for a certificate
+     * (null: none).
      */
     static TlsLibrary open(X509ExtendedKeyManager leafKeys, ClientIdentity identity, TrustManager[] trust)
             throws GeneralSecurityException {
-        TlsLibrary library;
-        boolean boring = "boringssl".equalsIgnoreCase(System.getProperty(PROPERTY, ""));
-        if (boring && OpenSsl.isAvailable()) {
-            library = new BoringTls(leafKeys, identity, trust);
-        } else {
-            KeyManager[] clientKeys = identity == null ? null : identity.keyManagers();
-            library = new JdkTls(leafKeys, clientKeys, trust);
+        String asked = System.getProperty(PROPERTY, "").trim().toLowerCase(java.util.Locale.ROOT);
+        String unknown = asked.isEmpty() || asked.equals("jdk") || asked.equals("boringssl") ? ""
+                : " (" + PROPERTY + "=" + asked + " is not one of boringssl, jdk)";
+        KeyManager[] clientKeys = identity == null ? null : identity.keyManagers();
+        if (asked.equals("jdk")) {
+            TlsLibrary jdk = new JdkTls(leafKeys, clientKeys, trust);
+            Announced.once(jdk.describe(), true);
+            return jdk;
         }
-        // only what the user asked for is told: the default says nothing, so --quiet and stderr stay as they are
-        Announced.once(library.describe() + (boring && library instanceof JdkTls
-                ? " (BoringSSL asked for, but its native code did not load: " + OpenSsl.unavailabilityCause() + ")" : ""),
-                boring);
-        return library;
+        String whyNot;
+        if (OpenSsl.isAvailable()) {
+            try {
+                TlsLibrary boring = new BoringTls(leafKeys, identity, trust);
+                // the default says nothing unless something was asked for, so --quiet and stderr stay as they are
+                Announced.once(boring.describe() + unknown, !asked.isEmpty());
+                return boring;
+            } catch (GeneralSecurityException e) {
+                whyNot = e.getMessage();
+            }
+        } else {
+            whyNot = String.valueOf(OpenSsl.unavailabilityCause());
+        }
+        TlsLibrary jdk = new JdkTls(leafKeys, clientKeys, trust);
+        // a user whose machine cannot load BoringSSL is told why TLS costs more here
+        Announced.once(jdk.describe() + " (BoringSSL did not load: " + whyNot + ")" + unknown, true);
+        return jdk;
     }
 
     /** The one log line per run that says which library speaks TLS (again only if that changes). */

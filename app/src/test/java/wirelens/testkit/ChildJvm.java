@@ -20,7 +20,7 @@ public final class ChildJvm {
         command.addAll(jvmOptions);
         String library = System.getProperty("wirelens.tls");
         if (library != null && jvmOptions.stream().noneMatch(o -> o.startsWith("-Dwirelens.tls="))) {
-            // the TLS library a run of the tests asked for (mvn test -Dwirelens.tls=boringssl) is the child's too
+            // the TLS library a run of the tests asked for (mvn test -Dwirelens.tls=jdk) is the child's too
             command.add("-Dwirelens.tls=" + library);
         }
         String config = System.getProperty("wirelens.config.dir");

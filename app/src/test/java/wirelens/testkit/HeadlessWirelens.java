@@ -42,7 +42,7 @@ public final class HeadlessWirelens implements AutoCloseable {
         return start(List.of(), dir, args);
     }
 
-    /** As {@link #start(Path, String...)}, with JVM options for the child (e.g. {@code -Dwirelens.tls=boringssl}). */
+    /** As {@link #start(Path, String...)}, with JVM options for the child (e.g. {@code -Dwirelens.tls=jdk}). */
     public static HeadlessWirelens start(List<String> jvmOptions, Path dir, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--headless"));
         all.addAll(List.of(args));

@@ -594,7 +594,7 @@ public final class TlsBench {
             List<String> options, int listeners) throws Exception {
         List<String> command = new ArrayList<>(List.of(java()));
         if (System.getProperty("wirelens.tls") != null) {
-            // the bench's -Dwirelens.tls=boringssl is the jar's
+            // the bench's -Dwirelens.tls=jdk is the jar's
             command.add("-Dwirelens.tls=" + System.getProperty("wirelens.tls"));
         }
         command.addAll(List.of("-jar", jar, "--headless", "--quiet",

@@ -35,7 +35,7 @@ final class TlsTesting {
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                     ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
         }
-        return b.build().newEngine(ByteBufAllocator.DEFAULT, host, 443);
+        return BoringTls.halfClosing(b.build().newEngine(ByteBufAllocator.DEFAULT, host, 443));
     }
 
     /** As {@link #server(LeafCertificates.Leaf)}, made by {@code library} (one of {@link #LIBRARIES}). */
@@ -43,8 +43,8 @@ final class TlsTesting {
         if (library.equals("jdk")) {
             return server(leaf);
         }
-        return SslContextBuilder.forServer(leaf.key(), leaf.chain()).sslProvider(SslProvider.OPENSSL).build()
-                .newEngine(ByteBufAllocator.DEFAULT);
+        return BoringTls.halfClosing(SslContextBuilder.forServer(leaf.key(), leaf.chain())
+                .sslProvider(SslProvider.OPENSSL).build().newEngine(ByteBufAllocator.DEFAULT));
     }
 
     /** A client engine that trusts only {@code ca}, checks the host name, and sends SNI and ALPN. */

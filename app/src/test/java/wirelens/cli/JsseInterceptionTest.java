@@ -21,13 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TLS interception with BoringSSL ({@code -Dwirelens.tls=boringssl}) on the real command line, between
+ * TLS interception with the JDK's JSSE ({@code -Dwirelens.tls=jdk}) on the real command line, between
  * real peers: curl through the proxy to nginx, a server that greets first (aiosmtpd over SMTPS), and a
- * server Wirelens does not trust. The rest of the TLS tests run with the default, JSSE (or with BoringSSL
- * for every child Wirelens: {@code mvn test -Dwirelens.tls=boringssl}).
+ * server Wirelens does not trust. The rest of the TLS tests run with the default, BoringSSL (or with JSSE
+ * for every child Wirelens: {@code mvn test -Dwirelens.tls=jdk}).
  */
-class BoringSslInterceptionTest {
-    private static final List<String> BORINGSSL = List.of("-Dwirelens.tls=boringssl");
+class JsseInterceptionTest {
+    private static final List<String> JSSE = List.of("-Dwirelens.tls=jdk");
 
     @TempDir
     Path dir;
@@ -44,11 +44,11 @@ class BoringSslInterceptionTest {
         int nginxPort = Loopback.freePort();
         Path caPem = printCa(dir.resolve("ca"));
         try (Nginx nginx = Nginx.serveTls(Files.createDirectories(dir.resolve("nginx")), cert, root, nginxPort);
-                HeadlessWirelens trusting = HeadlessWirelens.start(BORINGSSL, dir, "--ca-dir", dir.resolve("ca").toString(),
+                HeadlessWirelens trusting = HeadlessWirelens.start(JSSE, dir, "--ca-dir", dir.resolve("ca").toString(),
                         "--upstream-ca", cert.cert().toString(), "--http-proxy", "0");
-                HeadlessWirelens untrusting = HeadlessWirelens.start(BORINGSSL, dir, "--ca-dir",
+                HeadlessWirelens untrusting = HeadlessWirelens.start(JSSE, dir, "--ca-dir",
                         dir.resolve("ca").toString(), "--http-proxy", "0")) {
-            assertTrue(trusting.errors().contains("TLS: BoringSSL"), trusting.errors());
+            assertTrue(trusting.errors().contains("TLS: the JDK's JSSE"), trusting.errors());
             String url = "https://localhost:" + nginxPort + "/body.bin";
             Path out = dir.resolve("body.out");
             Commands.Result r = Commands.run(dir, List.of("curl", "-sS", "--max-time", "60", "--cacert", caPem.toString(),
@@ -74,14 +74,14 @@ class BoringSslInterceptionTest {
         Path caPem = printCa(dir.resolve("ca"));
         try (Aiosmtpd smtps = Aiosmtpd.storing(Files.createDirectories(dir.resolve("smtps")), false,
                 "--smtpscert", cert.cert().toString(), "--smtpskey", cert.key().toString());
-                HeadlessWirelens w = HeadlessWirelens.start(BORINGSSL, dir, "--ca-dir", dir.resolve("ca").toString(),
+                HeadlessWirelens w = HeadlessWirelens.start(JSSE, dir, "--ca-dir", dir.resolve("ca").toString(),
                         "--upstream-ca", cert.cert().toString(), "--forward", "0:127.0.0.1:" + smtps.port())) {
             String transcript = Swaks.send(w.forwardPort(0), "--tlsc", "--tls-verify", "--tls-ca-path", caPem.toString(),
                     "--tls-sni", "localhost", "--from", "alice@example.test", "--to", "carol@example.test",
-                    "--header", "Subject: over SMTPS", "--body", "sent over SMTPS with BoringSSL");
+                    "--header", "Subject: over SMTPS", "--body", "sent over SMTPS with JSSE");
             Path stored = smtps.store().resolve("msg-1.eml");
             Wait.until("aiosmtpd stores the SMTPS message", () -> Files.exists(stored));
-            assertTrue(Files.readString(stored).contains("sent over SMTPS with BoringSSL"), transcript);
+            assertTrue(Files.readString(stored).contains("sent over SMTPS with JSSE"), transcript);
             assertTrue(transcript.lines().anyMatch(l -> l.contains("<~") && l.contains("220 ")),
                     "the greeting came through TLS: " + transcript);
             w.awaitLine("#1 tls client TLSv1\\.[23] .*");
