@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.internal.tcnative.SSL;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * BoringSSL through Netty's netty-tcnative as the {@link TlsLibrary}: its engines are plain
@@ -129,6 +130,7 @@ final class BoringTls implements TlsLibrary {
         try {
             RECEIVED_SHUTDOWN.setBoolean(engine, true);
         } catch (IllegalAccessException | IllegalArgumentException e) {
+            ReferenceCountUtil.release(engine);
             throw new IllegalStateException("Netty's OpenSSL engine cannot be kept half-open", e);
         }
         return engine;

@@ -28,6 +28,12 @@ public final class TlsLayer {
     /** The most a wrap or unwrap is given room for (a TLS record is at most 16 KiB and some bytes). */
     private static final int MAX_RECORD_ROOM = 1 << 20;
     /**
+     * Room for the plaintext of any record (TLS 1.2 allows 2 KiB of expansion over 16 KiB): BoringSSL's
+     * engine checks the room against the record's whole length, and once our direction is closed it says
+     * a lack of room as CLOSED, which cannot be told from the end it also says so.
+     */
+    private static final int LARGEST_RECORD_BODY = (1 << 14) + 2048;
+    /**
      * Where this thread's wraps and unwraps write before what they made is copied out at its size: a layer
      * is driven by its owner's thread only, so one pair per thread will do, and a handshake leaves its few
      * kilobytes of garbage rather than a 16 KiB buffer per flight. Direct, so BoringSSL needs no copy of its own.
@@ -314,7 +320,7 @@ public final class TlsLayer {
                     emptyUnwrapDue = false;
                     countHandshake(r.bytesConsumed(), 0);
                     finished(r);
-                    // TLS 1.2 answers a close_notify with one of its own, TLS 1.3 need not
+                    // JSSE's TLS 1.2 answers a close_notify with one of its own
                     if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                         continue;
                     }
@@ -325,6 +331,15 @@ public final class TlsLayer {
                     emptyUnwrapDue = !handshakeDone && r.bytesConsumed() > 0;
                     wrapAgain = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
                     finished(r);
+                    if (handshakeDone && !wrapAgain && r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                        // records after the peer's close_notify are never read: BoringSSL answers every
+                        // read with the close again, which only the question below tells
+                        noteQuietClose();
+                        if (peerClosed) {
+                            netIn = ByteBuffer.allocate(0);
+                            return;
+                        }
+                    }
                 }
             }
         }
@@ -477,7 +492,8 @@ public final class TlsLayer {
 
     /** Unwraps from {@link #netIn} and appends the plaintext to {@link #appIn}, as {@link #wrap} does. */
     private SSLEngineResult unwrap() throws SSLException {
-        for (int size = engine.getSession().getApplicationBufferSize(); size <= MAX_RECORD_ROOM; size *= 2) {
+        int first = Math.max(engine.getSession().getApplicationBufferSize(), LARGEST_RECORD_BODY);
+        for (int size = first; size <= MAX_RECORD_ROOM; size *= 2) {
             ByteBuffer out = scratch(1, size);
             SSLEngineResult r = engine.unwrap(netIn, out);
             if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {

@@ -238,6 +238,46 @@ class TlsLayerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "boringssl"})
+    void aRecordAfterTheClosingOneEndsNothingElse(String library) throws Exception {
+        Pair p = new Pair("TLSv1.3", library);
+        p.pump();
+        p.client.send(ByteBuffer.wrap("last words".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer record = p.client.network();
+        p.client.closeOutput();
+        ByteBuffer close = p.client.network();
+        ByteBuffer both = ByteBuffer.allocate(record.remaining() + close.remaining() + record.remaining());
+        both.put(record.duplicate()).put(close).put(record).flip();
+        p.server.receive(both); // the closing record, then one that must not be read
+        assertEquals("last words", new String(p.server.plaintext().array(), StandardCharsets.US_ASCII).trim());
+        assertTrue(p.server.peerClosed());
+        assertNull(p.server.failure());
+        p.server.send(ByteBuffer.wrap("still heard".getBytes(StandardCharsets.US_ASCII)));
+        p.pump();
+        assertEquals("still heard", p.atClient.toString(StandardCharsets.US_ASCII));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "boringssl"})
+    void fullRecordsAndTheCloseInOneReadAfterOursAllArrive(String library) throws Exception {
+        Pair p = new Pair("TLSv1.3", library);
+        p.pump();
+        p.client.closeOutput();
+        p.pump();
+        byte[] answer = new byte[64 * 1024];
+        new java.util.Random(5).nextBytes(answer);
+        p.server.send(ByteBuffer.wrap(answer));
+        p.server.closeOutput();
+        // all of it in one read of the client's, on a thread whose buffers are new (as a selector's at first)
+        Thread fresh = new Thread(p::pump);
+        fresh.start();
+        fresh.join(30_000);
+        assertArrayEquals(answer, p.atClient.toByteArray());
+        assertTrue(p.client.peerClosed());
+        assertNull(p.client.failure());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "boringssl"})
     void garbageFromThePeerFailsWithAReasonAndAnAlert(String library) throws Exception {
         Pair p = new Pair(null, library);
         p.pump();
