@@ -19,7 +19,7 @@
  *     machine. When the writer falls behind, the queue fills and the engine stops reading; nothing is
  *     dropped.
  * <li>Lending: a large read (the engine's threshold is 32 KiB) reaches the writer as the engine's own read
- *     buffer, not a copy. {@link wirelens.capture.PcapngEncoder} puts the pcapng framing before and after
+ *     buffer, not a copy. {@link wirelens.capture.PcapngBlocks} puts the pcapng framing before and after
  *     it and sends all three to the file in one gathering write, then the buffer goes back to the engine.
  *     A recorded chunk thus costs the engine thread no copy and the heap no garbage; small reads are
  *     copied, which is cheaper than tying up a whole read buffer.
@@ -47,7 +47,9 @@
  * <li>Free disk space is asked by the writer thread at most once a second ({@link wirelens.capture.DiskWatch});
  *     below the pause limit the encoder keeps every stream's state but writes nothing, and on resume marks
  *     the gap in a way Wireshark understands (sequence numbers that jump) plus records that say how much.
- * <li>pcapng synthesis: each connection is written as a TCP stream between the real addresses
+ * <li>pcapng synthesis ({@link wirelens.capture.PcapngEncoder} keeps each connection's TCP state and
+ *     says which packets; {@link wirelens.capture.PcapngBlocks} writes their bytes): each connection is
+ *     written as a TCP stream between the real addresses
  *     (LINKTYPE_RAW, handshake, consistent sequence numbers, packets of at most 32 KiB, FIN per half-close,
  *     RST for a reset), so {@code tshark -z follow,tcp,raw} gives back exactly the forwarded bytes and
  *     Wireshark's own dissectors work unchanged. Wirelens' records ride as custom options on the packet

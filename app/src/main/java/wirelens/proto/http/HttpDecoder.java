@@ -22,6 +22,9 @@ import java.util.Locale;
  *
  * <p>Malformed input never throws: the decoder reports one {@link HttpEvent.Error} and then consumes
  * and ignores everything else.
+ *
+ * <p>This class is the framing state machine; the grammar of start lines, fields and chunk-size lines
+ * is {@link HeadSyntax}'s.
  */
 public final class HttpDecoder {
 
@@ -30,8 +33,7 @@ public final class HttpDecoder {
     /** The largest start line plus header section accepted (and the largest trailer section). */
     public static final int DEFAULT_MAX_HEAD_BYTES = 64 * 1024;
     private static final int MAX_CHUNK_LINE = 4096;
-    private static final int MAX_HEADER_COUNT = 1000;
-
+    
     private enum State {
         HEAD, LENGTH_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, AWAIT_DECISION, TUNNEL,
         CLOSED, ERROR
@@ -171,7 +173,7 @@ public final class HttpDecoder {
                     }
                 }
                 case CHUNK_SIZE -> {
-                    int lf = indexOfLf(data, i, end);
+                    int lf = HeadSyntax.indexOfLf(data, i, end);
                     int stop = lf < 0 ? end : lf + 1;
                     if (!append(data, i, stop, MAX_CHUNK_LINE)) {
                         fail(HttpError.Kind.MALFORMED, "chunk size line longer than " + MAX_CHUNK_LINE + " bytes",
@@ -277,7 +279,7 @@ public final class HttpDecoder {
             if (bufLen == 0) {
                 messageStart = base + i;
             }
-            int lf = indexOfLf(data, i, end);
+            int lf = HeadSyntax.indexOfLf(data, i, end);
             int stop = lf < 0 ? end : lf + 1;
             if (!append(data, i, stop, maxHeadBytes)) {
                 fail(HttpError.Kind.HEAD_TOO_LARGE, "message head larger than " + maxHeadBytes + " bytes",
@@ -307,7 +309,7 @@ public final class HttpDecoder {
 
     private int readTrailers(byte[] data, int i, int end, long base, List<HttpEvent> out) {
         while (i < end) {
-            int lf = indexOfLf(data, i, end);
+            int lf = HeadSyntax.indexOfLf(data, i, end);
             int stop = lf < 0 ? end : lf + 1;
             if (!append(data, i, stop, maxHeadBytes)) {
                 fail(HttpError.Kind.HEAD_TOO_LARGE, "trailer section larger than " + maxHeadBytes + " bytes",
@@ -323,9 +325,9 @@ public final class HttpDecoder {
                 lineEnd--;
             }
             if (lineEnd == lineStart) {
-                List<String> lines = lines(0, lineStart);
+                List<String> lines = HeadSyntax.lines(buf, 0, lineStart);
                 List<Header> trailers = new ArrayList<>();
-                String problem = parseFields(lines, 0, trailers);
+                String problem = HeadSyntax.parseFields(lines, 0, trailers);
                 if (problem != null) {
                     fail(HttpError.Kind.MALFORMED, "bad trailer: " + problem, base + i, out);
                     return end;
@@ -342,20 +344,20 @@ public final class HttpDecoder {
     }
 
     private void headComplete(long endPosition, List<HttpEvent> out) {
-        List<String> lines = lines(0, lineStart);
+        List<String> lines = HeadSyntax.lines(buf, 0, lineStart);
         String startLine = lines.get(0);
         List<Header> headers = new ArrayList<>();
-        String problem = parseFields(lines, 1, headers);
+        String problem = HeadSyntax.parseFields(lines, 1, headers);
         if (problem != null) {
             fail(HttpError.Kind.MALFORMED, problem, messageStart, out);
             return;
         }
         MessageHead head = role == Role.REQUEST
-                ? parseRequestLine(startLine, headers, endPosition)
-                : parseStatusLine(startLine, headers, endPosition);
+                ? HeadSyntax.parseRequestLine(startLine, headers, messageStart, endPosition)
+                : HeadSyntax.parseStatusLine(startLine, headers, messageStart, endPosition);
         if (head == null) {
             fail(HttpError.Kind.MALFORMED, "bad " + (role == Role.REQUEST ? "request" : "status") + " line: "
-                    + printable(startLine), messageStart, out);
+                    + HeadSyntax.printable(startLine), messageStart, out);
             return;
         }
         current = head;
@@ -372,7 +374,7 @@ public final class HttpDecoder {
     private void frameRequest(MessageHead head, long at, List<HttpEvent> out) {
         List<String> te = head.headers("Transfer-Encoding");
         if (!te.isEmpty()) {
-            if (lastCodingIsChunked(te)) {
+            if (HeadSyntax.lastCodingIsChunked(te)) {
                 state = State.CHUNK_SIZE;
             } else {
                 fail(HttpError.Kind.UNSUPPORTED, "request Transfer-Encoding not ending in chunked: "
@@ -406,7 +408,7 @@ public final class HttpDecoder {
         }
         List<String> te = head.headers("Transfer-Encoding");
         if (!te.isEmpty()) {
-            if (lastCodingIsChunked(te)) {
+            if (HeadSyntax.lastCodingIsChunked(te)) {
                 state = State.CHUNK_SIZE;
             } else {
                 state = State.UNTIL_CLOSE;
@@ -439,9 +441,9 @@ public final class HttpDecoder {
         long length = -2;
         for (String value : head.headers("Content-Length")) {
             for (String part : value.split(",", -1)) {
-                long n = parseDecimal(part.trim());
+                long n = HeadSyntax.parseDecimal(part.trim());
                 if (n < 0 || (length >= 0 && n != length)) {
-                    fail(HttpError.Kind.MALFORMED, "bad Content-Length: " + printable(value), at, out);
+                    fail(HttpError.Kind.MALFORMED, "bad Content-Length: " + HeadSyntax.printable(value), at, out);
                     return -1;
                 }
                 length = n;
@@ -481,25 +483,9 @@ public final class HttpDecoder {
         while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
             n--;
         }
-        int stop = 0;
-        while (stop < n && buf[stop] != ';') {
-            stop++;
-        }
-        String hex = new String(buf, 0, stop, StandardCharsets.ISO_8859_1).strip();
-        long size = -1;
-        if (!hex.isEmpty() && hex.length() <= 15) {
-            size = 0;
-            for (int k = 0; k < hex.length(); k++) {
-                int digit = Character.digit(hex.charAt(k), 16);
-                if (digit < 0) {
-                    size = -1;
-                    break;
-                }
-                size = size * 16 + digit;
-            }
-        }
+        long size = HeadSyntax.chunkSize(buf, n);
         if (size < 0) {
-            fail(HttpError.Kind.MALFORMED, "bad chunk size: " + printable(new String(buf, 0, n,
+            fail(HttpError.Kind.MALFORMED, "bad chunk size: " + HeadSyntax.printable(new String(buf, 0, n,
                     StandardCharsets.ISO_8859_1)), at, out);
             return;
         }
@@ -511,84 +497,6 @@ public final class HttpDecoder {
             state = State.CHUNK_DATA;
             remaining = size;
         }
-    }
-
-    private MessageHead parseRequestLine(String line, List<Header> headers, long end) {
-        String[] parts = line.split(" ", -1);
-        if (parts.length != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !isVersion(parts[2])) {
-            return null;
-        }
-        for (int k = 0; k < parts[1].length(); k++) {
-            char c = parts[1].charAt(k);
-            if (c <= ' ' || c >= 0x7f) {
-                return null;
-            }
-        }
-        return new MessageHead(parts[0], parts[1], 0, null, parts[2], headers, messageStart, end);
-    }
-
-    private MessageHead parseStatusLine(String line, List<Header> headers, long end) {
-        if (line.length() < 12 || line.charAt(8) != ' ' || !isVersion(line.substring(0, 8))) {
-            return null;
-        }
-        int status = 0;
-        for (int k = 9; k < 12; k++) {
-            char c = line.charAt(k);
-            if (c < '0' || c > '9') {
-                return null;
-            }
-            status = status * 10 + (c - '0');
-        }
-        if (status < 100 || (line.length() > 12 && line.charAt(12) != ' ')) {
-            return null;
-        }
-        String reason = line.length() > 13 ? line.substring(13) : "";
-        return new MessageHead(null, null, status, reason, line.substring(0, 8), headers, messageStart, end);
-    }
-
-    /** Parses header lines from index {@code from}; returns a problem description or null. */
-    private static String parseFields(List<String> lines, int from, List<Header> out) {
-        if (lines.size() - from > MAX_HEADER_COUNT) {
-            return "more than " + MAX_HEADER_COUNT + " header fields";
-        }
-        for (int k = from; k < lines.size(); k++) {
-            String line = lines.get(k);
-            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                if (out.isEmpty()) {
-                    return "header section starts with a continuation line";
-                }
-                Header last = out.remove(out.size() - 1); // obs-fold: replaced by one space (RFC 9112 5.2)
-                out.add(new Header(last.name(), (last.value() + " " + line.strip()).strip()));
-                continue;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line.substring(0, colon))) {
-                return "bad header line: " + printable(line);
-            }
-            String value = line.substring(colon + 1);
-            for (int c = 0; c < value.length(); c++) {
-                char ch = value.charAt(c);
-                if ((ch < ' ' && ch != '\t') || ch == 0x7f) {
-                    return "control character in header " + line.substring(0, colon);
-                }
-            }
-            out.add(new Header(line.substring(0, colon), value.strip()));
-        }
-        return null;
-    }
-
-    /** The buffered lines in {@code buf[from, to)}, each without its CRLF or LF. */
-    private List<String> lines(int from, int to) {
-        List<String> lines = new ArrayList<>();
-        int s = from;
-        for (int k = from; k < to; k++) {
-            if (buf[k] == '\n') {
-                int e = k > s && buf[k - 1] == '\r' ? k - 1 : k;
-                lines.add(new String(buf, s, e - s, StandardCharsets.ISO_8859_1));
-                s = k + 1;
-            }
-        }
-        return lines;
     }
 
     private boolean append(byte[] data, int from, int to, int limit) {
@@ -610,74 +518,5 @@ public final class HttpDecoder {
         buf = new byte[0];
         bufLen = 0;
         out.add(new HttpEvent.Error(error, at));
-    }
-
-    private static int indexOfLf(byte[] data, int from, int to) {
-        for (int k = from; k < to; k++) {
-            if (data[k] == '\n') {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean lastCodingIsChunked(List<String> te) {
-        String all = String.join(",", te);
-        String[] codings = all.split(",");
-        for (int k = codings.length - 1; k >= 0; k--) {
-            String c = codings[k].trim();
-            if (!c.isEmpty()) {
-                return c.equalsIgnoreCase("chunked");
-            }
-        }
-        return false;
-    }
-
-    private static long parseDecimal(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return -1;
-        }
-        long n = 0;
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
-    }
-
-    private static boolean isVersion(String s) {
-        return s.length() == 8 && s.startsWith("HTTP/1.") && Character.isDigit(s.charAt(7));
-    }
-
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A line shortened and with control characters escaped, fit for an error message. */
-    static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < s.length() && sb.length() < 80; k++) {
-            char c = s.charAt(k);
-            if (c < ' ' || c >= 0x7f) {
-                sb.append(String.format("\\x%02x", (int) c & 0xff));
-            } else {
-                sb.append(c);
-            }
-        }
-        return s.length() > 80 ? sb + "..." : sb.toString();
     }
 }

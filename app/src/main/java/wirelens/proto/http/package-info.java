@@ -28,9 +28,10 @@
  *     Bodies are read back on demand through a {@link wirelens.proto.http.ByteSource} (the capture file,
  *     by range) with a byte cap, and HAR export streams its JSON one body at a time, so a 1 GiB download
  *     costs the heap nothing until someone looks at it, and then only the capped part.
- * <li>{@code HttpDecoder} is longer than the other files on purpose: it is one state machine for message
- *     framing (head, Content-Length, chunked, read-until-close, tunnel), split up, its states would be
- *     harder to follow.
+ * <li>{@code HttpDecoder} is one state machine for message framing (head, Content-Length, chunked,
+ *     read-until-close, tunnel), kept in one piece because split up its states would be harder to
+ *     follow; the grammar it applies (start lines, fields, chunk sizes) is pure functions in
+ *     {@code HeadSyntax}.
  * </ul>
  */
 package wirelens.proto.http;

@@ -56,7 +56,7 @@ class HttpDecoderFuzzTest {
             byte[] bytes = mutate(random, sample.text().getBytes(StandardCharsets.ISO_8859_1));
             List<String> whole = transcript(sample, bytes, new int[0]);
             List<String> split = transcript(sample, bytes, randomSplits(random, bytes.length));
-            assertEquals(whole, split, () -> "mutated input: " + HttpDecoder.printable(
+            assertEquals(whole, split, () -> "mutated input: " + HeadSyntax.printable(
                     new String(bytes, StandardCharsets.ISO_8859_1)));
         }
     }
