@@ -93,8 +93,10 @@ final class Headless {
         try {
             // before any listener opens: a fresh JVM would otherwise serve its first few thousand
             // connections with interpreted code while its JIT compilers compete for the CPU
-            WarmUp.Result warmUp = warmUp(engineOptions, tls, options.capture() != null);
-            String report = "warm-up: " + warmUp.connections() + " connections in " + warmUp.millis() + " ms, "
+            boolean proxying = options.listeners().stream().anyMatch(l -> l.kind() == ListenerKind.HTTP);
+            WarmUp.Result warmUp = warmUp(engineOptions, tls, proxying, options.capture() != null);
+            String report = "warm-up: " + warmUp.connections() + " connections, " + warmUp.httpsRequests()
+                    + " HTTPS requests in " + warmUp.millis() + " ms, "
                     + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
                     + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")");
             if (Boolean.getBoolean("wirelens.warmupReport")) {
@@ -118,7 +120,8 @@ final class Headless {
      * Warms up through a throwaway engine whose events go to a throwaway recorder of the same kind as
      * the real one (a temporary file when capturing), so that the recorder's code is compiled too.
      */
-    private static WarmUp.Result warmUp(EngineOptions engineOptions, TlsOptions tls, boolean capturing) {
+    private static WarmUp.Result warmUp(EngineOptions engineOptions, TlsOptions tls, boolean proxying,
+            boolean capturing) {
         long budget = Long.getLong("wirelens.warmupMillis", WARM_UP_MILLIS);
         if (budget <= 0) {
             return WarmUp.run(engineOptions, 0, 0);
@@ -136,7 +139,7 @@ final class Headless {
         recorder.subscribe(printing(new HeadlessPrinter(nowhere, NOPLogger.NOP_LOGGER, true)));
         recorder.start();
         try {
-            return WarmUp.run(engineOptions, tls, events, budget, WARM_UP_CONNECTIONS);
+            return WarmUp.run(engineOptions, tls, proxying, events, budget, WARM_UP_CONNECTIONS);
         } finally {
             try {
                 recorder.close();

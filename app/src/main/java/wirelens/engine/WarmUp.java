@@ -64,7 +64,8 @@ public final class WarmUp {
      * echo server's), so that a test can check nothing is left on them, and whether it ended because
      * the JIT compilers had gone quiet (rather than at its budget).
      */
-    public record Result(int connections, long millis, String stoppedBecause, List<Integer> ports, boolean jitSettled) {}
+    public record Result(int connections, int httpsRequests, long millis, String stoppedBecause, List<Integer> ports,
+            boolean jitSettled) {}
 
     private WarmUp() {}
 
@@ -80,18 +81,20 @@ public final class WarmUp {
      * with null, the warm-up drains and drops its events itself.
      */
     public static Result run(EngineOptions options, EventQueue events, long budgetMillis, int maxConnections) {
-        return run(options, null, events, budgetMillis, maxConnections);
+        return run(options, null, false, events, budgetMillis, maxConnections);
     }
 
     /**
      * As {@link #run(EngineOptions, EventQueue, long, int)}, through an engine that intercepts TLS as the
      * real one will ({@code tls}, or null): its plain clients then take the path real plain clients take
-     * (the client side's ClientHello sniffer), so the compiled code has seen it.
+     * (the client side's ClientHello sniffer), so the compiled code has seen it. With {@code https} (for a
+     * run with an HTTP proxy) HTTPS requests go through a proxy listener of the warm-up's at the same time
+     * ({@link HttpsWarmUp}); a run without one would only lose plain connections' warm-up time to them.
      */
-    public static Result run(EngineOptions options, TlsOptions tls, EventQueue events, long budgetMillis,
-            int maxConnections) {
+    public static Result run(EngineOptions options, TlsOptions tls, boolean https, EventQueue events,
+            long budgetMillis, int maxConnections) {
         if (budgetMillis <= 0 || maxConnections <= 0) {
-            return new Result(0, 0, null, List.of(), false);
+            return new Result(0, 0, 0, null, List.of(), false);
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
@@ -105,9 +108,13 @@ public final class WarmUp {
         JitWatch jit = new JitWatch(start);
         List<Integer> ports = new ArrayList<>();
         Clients clients = null;
+        boolean withHttps = tls != null && https;
+        HttpsWarmUp httpsClient = null;
+        TlsOptions warmTls = null;
         try (ServerSocket echoServer = new ServerSocket(0, 50, loopback);
                 Engine engine = new Engine(queue, options)) {
-            engine.setTls(tls);
+            warmTls = withHttps ? HttpsWarmUp.options(tls) : tls;
+            engine.setTls(warmTls);
             engine.start();
             echoPort = echoServer.getLocalPort();
             ports.add(echoPort);
@@ -130,10 +137,20 @@ public final class WarmUp {
                 echo.setDaemon(true);
                 echo.start();
             }
+            if (withHttps) {
+                Engine.Bound proxy = engine.addListener(ListenerConfig.http(loopback.getHostAddress(), 0))
+                        .get(budgetMillis, TimeUnit.MILLISECONDS);
+                ports.add(proxy.address().getPort());
+                httpsClient = HttpsWarmUp.start(warmTls.engines(), proxy.address());
+                ports.add(httpsClient.port());
+            }
             clients = new Clients(bound.address(), maxConnections, count);
             int churned = 0;
             int collected = 0;
-            while (clients.running()) {
+            // the plain clients set the pace; the HTTPS client is let finish its first tunnel at least
+            while (clients.running()
+                    || (httpsClient != null && httpsClient.running()
+                            && httpsClient.requests() < HttpsWarmUp.REQUESTS_PER_TUNNEL)) {
                 long now = System.nanoTime();
                 int done = clients.done.get();
                 if (now >= deadline || jit.settled(now, done * HOPS)) {
@@ -159,6 +176,9 @@ public final class WarmUp {
             }
             clients.stop();
             stopped = clients.failure();
+            if (httpsClient != null) {
+                httpsClient.close();
+            }
             echoServer.close();
             // the traffic has queued what it made hot; with the cores to itself, C2 now works through
             // that queue before the first client comes, instead of competing with it for a core
@@ -173,10 +193,26 @@ public final class WarmUp {
             if (clients != null) {
                 clients.stopSoon();
             }
+        } finally {
+            closeQuietly(httpsClient);
+            if (withHttps && warmTls != null) {
+                warmTls.work().shutdown(); // the warm-up's own (the real options' pool is the real engine's)
+            }
         }
-        return new Result(clients == null ? 0 : clients.done.get(),
+        return new Result(clients == null ? 0 : clients.done.get(), httpsClient == null ? 0 : httpsClient.requests(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), stopped, List.copyOf(ports),
                 jit.isSettled());
+    }
+
+    private static void closeQuietly(HttpsWarmUp https) {
+        if (https == null) {
+            return;
+        }
+        try {
+            https.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -31,6 +31,8 @@ public final class TlsEngines {
     static final long TLS12_PIN_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final TlsLibrary library;
+    private final CertificateAuthority ca;
+    private final ClientIdentity identity;
     private final LeafCertificates leaves;
     private final UpstreamTrust trust;
     /** Leaves handed to client-facing engines, by the alias the key manager is asked about. */
@@ -56,9 +58,20 @@ public final class TlsEngines {
     /** {@code identity}: the certificate shown to servers that ask for one (mutual TLS), or null. */
     public TlsEngines(CertificateAuthority ca, UpstreamTrust trust, ClientIdentity identity)
             throws GeneralSecurityException {
+        this.ca = ca;
+        this.identity = identity;
         this.leaves = new LeafCertificates(ca);
         this.trust = trust;
         this.library = TlsLibrary.open(new LeafKeyManager(), identity, trust.trustManagers());
+    }
+
+    /**
+     * Engines as these, that also believe the leaves of their own CA: for a server Wirelens itself runs
+     * on loopback (the JIT warm-up's), never for a user's connections, where a server showing such a
+     * leaf would be Wirelens talking to itself.
+     */
+    public TlsEngines alsoTrustingOwnLeaves() throws GeneralSecurityException {
+        return new TlsEngines(ca, trust.alsoTrusting(List.of(ca.certificate())), identity);
     }
 
     public LeafCertificates leaves() {

@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import wirelens.tls.CertificateAuthority;
+import wirelens.tls.TlsEngines;
+import wirelens.tls.UpstreamTrust;
 
 class WarmUpTest {
 
@@ -82,6 +86,58 @@ class WarmUpTest {
         assertEquals(100 * WarmUp.HOPS, opened.get(), "every warm-up connection reached the given queue's consumer");
         assertEquals(100 * WarmUp.HOPS, ended.get());
         assertEquals(0, events.pendingBytes());
+    }
+
+    @Test
+    void withTlsItAlsoRequestsOverHttpsThroughItsProxyAndLeavesNoSocketOpen(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux /proc/net/tcp");
+        TlsOptions tls = TlsOptions.of(new TlsEngines(CertificateAuthority.loadOrCreate(dir), UpstreamTrust.system()));
+        EventQueue events = new EventQueue(EngineOptions.defaults().eventBudgetBytes());
+        List<EngineEvent.Tls> handshakes = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread consumer = new Thread(() -> {
+            List<EngineEvent> batch = new ArrayList<>();
+            while (!stop.get() || !events.isEmpty()) {
+                batch.clear();
+                try {
+                    events.drainTo(batch, 256, 20, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (EngineEvent e : batch) {
+                    if (e instanceof EngineEvent.Tls t && t.kind() == EngineEvent.Tls.Kind.HANDSHAKE_DONE) {
+                        synchronized (handshakes) {
+                            handshakes.add(t);
+                        }
+                    }
+                }
+                events.consumed(batch);
+            }
+        });
+        consumer.start();
+        Set<String> before = new HashSet<>(socketsOnPorts(null));
+        WarmUp.Result r;
+        try {
+            r = WarmUp.run(EngineOptions.defaults(), tls, true, events, 60_000, 100);
+        } finally {
+            stop.set(true);
+            consumer.join(10_000);
+            tls.work().shutdown();
+        }
+
+        assertNull(r.stoppedBecause());
+        assertTrue(r.httpsRequests() >= HttpsWarmUp.REQUESTS_PER_TUNNEL, r.httpsRequests() + " HTTPS requests");
+        synchronized (handshakes) {
+            // both legs of the intercepted tunnel: the server leg verified against the warm-up's own CA
+            assertTrue(handshakes.stream().anyMatch(t -> t.side() == Side.TARGET && t.facts() != null
+                    && t.facts().verified()), handshakes.toString());
+            assertTrue(handshakes.stream().anyMatch(t -> t.side() == Side.CLIENT), handshakes.toString());
+        }
+        // its listeners, its echo server, its proxy and its HTTPS server
+        assertEquals(WarmUp.HOPS + 3, r.ports().size());
+        List<String> left = socketsOnPorts(Set.copyOf(r.ports()));
+        left.removeIf(line -> before.contains(endpoints(line)) || line.endsWith("(state 06)"));
+        assertEquals(List.of(), left, "no listener or connection of the warm-up is left");
     }
 
     @Test
