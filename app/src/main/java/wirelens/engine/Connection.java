@@ -636,7 +636,7 @@ final class Connection implements SessionOutput {
     @Override
     public void reset(String reason) {
         if (!ended) {
-            end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], true), true);
+            end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], true, reason), true);
         }
     }
 
@@ -647,11 +647,9 @@ final class Connection implements SessionOutput {
         }
     }
 
-    /** Closed from outside: the user's "close connection" or engine shutdown. */
+    /** Closed from outside: the user's "close connection" or engine shutdown; {@code why} is reported with it. */
     void abort(String why) {
-        if (!ended) {
-            end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], true), true);
-        }
+        reset(why);
     }
 
     /** How many chunks {@code side} has sent so far (TLS tells a client that closed at once without a byte). */
