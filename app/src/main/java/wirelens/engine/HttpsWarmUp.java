@@ -175,7 +175,7 @@ final class HttpsWarmUp implements AutoCloseable {
                         throw new IOException("the request through the proxy was answered with "
                                 + head.lines().findFirst().orElse("nothing"));
                     }
-                    readFully(in, body);
+                    WarmUp.readFully(in, body);
                     requests.incrementAndGet();
                 }
             }
@@ -221,17 +221,6 @@ final class HttpsWarmUp implements AutoCloseable {
             }
         }
         return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void readFully(InputStream in, byte[] into) throws IOException {
-        int n = 0;
-        while (n < into.length) {
-            int r = in.read(into, n, into.length - n);
-            if (r < 0) {
-                throw new IOException("closed after " + n + " bytes of a body");
-            }
-            n += r;
-        }
     }
 
     private static byte[] ascii(String s) {

@@ -468,7 +468,7 @@ public final class WarmUp {
         }
     }
 
-    private static void readFully(InputStream in, byte[] into) throws IOException {
+    static void readFully(InputStream in, byte[] into) throws IOException {
         int n = 0;
         while (n < into.length) {
             int r = in.read(into, n, into.length - n);

@@ -55,30 +55,15 @@ class WarmUpTest {
         EventQueue events = new EventQueue(EngineOptions.defaults().eventBudgetBytes());
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger ended = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread consumer = new Thread(() -> {
-            List<EngineEvent> batch = new ArrayList<>();
-            while (!stop.get() || !events.isEmpty()) {
-                batch.clear();
-                try {
-                    events.drainTo(batch, 256, 20, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (EngineEvent e : batch) {
-                    if (e instanceof EngineEvent.Opened) {
-                        opened.incrementAndGet();
-                    } else if (e instanceof EngineEvent.Closed || e instanceof EngineEvent.Failed) {
-                        ended.incrementAndGet();
-                    }
-                }
-                events.consumed(batch);
+        Drain consumer = new Drain(events, e -> {
+            if (e instanceof EngineEvent.Opened) {
+                opened.incrementAndGet();
+            } else if (e instanceof EngineEvent.Closed || e instanceof EngineEvent.Failed) {
+                ended.incrementAndGet();
             }
         });
-        consumer.start();
         WarmUp.Result r = WarmUp.run(EngineOptions.defaults(), events, 60_000, 100);
-        stop.set(true);
-        consumer.join(10_000);
+        consumer.stop();
 
         assertNull(r.stoppedBecause());
         assertEquals(100, r.connections());
@@ -94,34 +79,19 @@ class WarmUpTest {
         TlsOptions tls = TlsOptions.of(new TlsEngines(CertificateAuthority.loadOrCreate(dir), UpstreamTrust.system()));
         EventQueue events = new EventQueue(EngineOptions.defaults().eventBudgetBytes());
         List<EngineEvent.Tls> handshakes = new ArrayList<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread consumer = new Thread(() -> {
-            List<EngineEvent> batch = new ArrayList<>();
-            while (!stop.get() || !events.isEmpty()) {
-                batch.clear();
-                try {
-                    events.drainTo(batch, 256, 20, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
+        Drain consumer = new Drain(events, e -> {
+            if (e instanceof EngineEvent.Tls t && t.kind() == EngineEvent.Tls.Kind.HANDSHAKE_DONE) {
+                synchronized (handshakes) {
+                    handshakes.add(t);
                 }
-                for (EngineEvent e : batch) {
-                    if (e instanceof EngineEvent.Tls t && t.kind() == EngineEvent.Tls.Kind.HANDSHAKE_DONE) {
-                        synchronized (handshakes) {
-                            handshakes.add(t);
-                        }
-                    }
-                }
-                events.consumed(batch);
             }
         });
-        consumer.start();
         Set<String> before = new HashSet<>(socketsOnPorts(null));
         WarmUp.Result r;
         try {
             r = WarmUp.run(EngineOptions.defaults(), tls, true, events, 60_000, 100);
         } finally {
-            stop.set(true);
-            consumer.join(10_000);
+            consumer.stop();
             tls.work().shutdown();
         }
 
@@ -144,6 +114,35 @@ class WarmUpTest {
     void noBudgetMeansNoWarmUp() {
         WarmUp.Result r = WarmUp.run(EngineOptions.defaults(), 0, 100);
         assertEquals(0, r.connections());
+    }
+
+    /** A thread that takes the warm-up's events off {@code events} and hands each to {@code each}. */
+    private static final class Drain {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        Drain(EventQueue events, java.util.function.Consumer<EngineEvent> each) {
+            thread = new Thread(() -> {
+                List<EngineEvent> batch = new ArrayList<>();
+                while (!stop.get() || !events.isEmpty()) {
+                    batch.clear();
+                    try {
+                        events.drainTo(batch, 256, 20, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    batch.forEach(each);
+                    events.consumed(batch);
+                }
+            });
+            thread.start();
+        }
+
+        /** Stops once the queue is empty; waits for that, bounded. */
+        void stop() throws InterruptedException {
+            stop.set(true);
+            thread.join(10_000);
+        }
     }
 
     /** The file, local and remote address of a line from {@link #socketsOnPorts}. */
