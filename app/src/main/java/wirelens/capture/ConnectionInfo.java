@@ -23,7 +23,7 @@ import wirelens.engine.ListenerKind;
  * @param closedNanos         end time, epoch nanoseconds; 0 while {@link ConnectionEnd#OPEN}
  * @param end                 how it ended
  * @param endReason           why it ended: the error of a {@link ConnectionEnd#FAILED} one, the reason of a
- *                            close Wirelens chose ("idle timeout 5m"); null for an end the peers brought about
+ *                            close Wirelens chose ("idle timeout 5m", "by the user"); null for an end the peers brought about
  * @param bytesClientToServer bytes forwarded from client to target (after edits)
  * @param bytesServerToClient bytes forwarded from target to client (after edits)
  * @param chunkCount          chunks recorded in both directions

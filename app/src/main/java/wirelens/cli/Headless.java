@@ -98,7 +98,8 @@ final class Headless {
             String report = "warm-up: " + warmUp.connections() + " connections, " + warmUp.httpsRequests()
                     + " HTTPS requests in " + warmUp.millis() + " ms, "
                     + (warmUp.jitSettled() ? "JIT idle" : "JIT still compiling")
-                    + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")");
+                    + (warmUp.stoppedBecause() == null ? "" : " (stopped: " + warmUp.stoppedBecause() + ")")
+                    + (warmUp.httpsStoppedBecause() == null ? "" : " (HTTPS: " + warmUp.httpsStoppedBecause() + ")");
             if (Boolean.getBoolean("wirelens.warmupReport")) {
                 log.info(report);
             } else {

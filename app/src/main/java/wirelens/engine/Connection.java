@@ -635,9 +635,8 @@ final class Connection implements SessionOutput {
 
     @Override
     public void reset(String reason) {
-        if (!ended) {
-            end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], true, reason), true);
-        }
+        // a peer's reset is told by "reset" itself; a reason of Wirelens' own (a 408 still on its way) is kept
+        resetBecause(endReason);
     }
 
     @Override
@@ -649,7 +648,13 @@ final class Connection implements SessionOutput {
 
     /** Closed from outside: the user's "close connection" or engine shutdown; {@code why} is reported with it. */
     void abort(String why) {
-        reset(why);
+        resetBecause(why);
+    }
+
+    private void resetBecause(String why) {
+        if (!ended) {
+            end(new EngineEvent.Closed(id, EpochClock.nowNanos(), bytes[0], bytes[1], true, why), true);
+        }
     }
 
     /** How many chunks {@code side} has sent so far (TLS tells a client that closed at once without a byte). */

@@ -293,7 +293,7 @@ public final class Engine implements AutoCloseable {
 
     /** Closes both sides of a connection at once. */
     public void closeConnection(long connectionId) {
-        onConnection(connectionId, c -> c.abort("closed by the user"));
+        onConnection(connectionId, c -> c.abort("by the user"));
     }
 
     /**

@@ -105,9 +105,8 @@ public sealed interface EngineEvent {
 
     /**
      * The connection ended normally (both sides finished, or one side reset after data). {@code reason}
-     * says why when it was not the peers' ordinary end: the engine chose it ("idle timeout 5m", "request
-     * head timeout 60s"), the user did ("closed by the user"), or a side reset ("client Connection reset");
-     * else null.
+     * says why when Wirelens chose to end it ("idle timeout 5m", "request head timeout 60s", "by the
+     * user", "Wirelens stopped"), else null.
      */
     record Closed(long connectionId, long timeNanos, long bytesClientToServer, long bytesServerToClient,
             boolean reset, String reason) implements EngineEvent {

@@ -52,6 +52,7 @@ final class HttpsWarmUp implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile boolean stopping;
     private volatile String failure;
+    private boolean closed;
 
     /**
      * The throwaway engine's TLS: the real options' CA and library, also believing that CA's leaves (the
@@ -118,9 +119,13 @@ final class HttpsWarmUp implements AutoCloseable {
         return failure;
     }
 
-    /** Stops the client after its request in flight and closes the server; waits for both, bounded. */
+    /** Stops the client after its request in flight and closes the server; waits for both, bounded, once. */
     @Override
     public void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         stopping = true;
         requesting.join(2L * SOCKET_TIMEOUT_MILLIS);
         try {

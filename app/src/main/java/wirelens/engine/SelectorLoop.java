@@ -416,7 +416,7 @@ final class SelectorLoop {
             unbind(id);
         }
         for (Connection c : new ArrayList<>(connections.values())) {
-            c.abort("engine stopped");
+            c.abort("Wirelens stopped");
         }
         hosts.shutdown();
         running = false;

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +35,9 @@ import java.nio.file.Path;
  * loops work at the same time as they do under real load. Each warm-up connection sends 64 bytes, reads
  * them back, half-closes, and is then reset by the echo server (SO_LINGER 0), which the engine passes on
  * as a reset: no socket is left open or in TIME_WAIT; every {@link #CLOSE_NORMALLY_EVERY}th closes
- * normally instead, and a spare listener comes and goes now and then. The traffic stops once the JIT is
+ * normally instead, and a spare listener comes and goes now and then. With an HTTP proxy in the run,
+ * HTTPS requests go through one of the warm-up's too ({@link HttpsWarmUp}); its few tunnels close
+ * normally (a TIME_WAIT socket or two each). The traffic stops once the JIT is
  * quiet after enough connections, or after the connections it was asked for, or at the time budget; whatever is
  * left of the budget then goes to the compiler, which works through its queue with no traffic competing
  * for the cores. Any failure only ends the warm-up early; it never stops the real start.
@@ -59,13 +62,14 @@ public final class WarmUp {
     private static final int COLLECT_EVERY = 2000;
 
     /**
-     * What a warm-up did: client connections completed (each crossed the engine {@link #HOPS} times), how
-     * long it took, why it stopped early (or null), the loopback ports it used (its listeners' and its
-     * echo server's), so that a test can check nothing is left on them, and whether it ended because
-     * the JIT compilers had gone quiet (rather than at its budget).
+     * What a warm-up did: client connections completed (each crossed the engine {@link #HOPS} times), HTTPS
+     * requests answered, how long it took, why it stopped early (or null), the loopback ports it used (its
+     * listeners', its echo server's, its HTTPS server's), so that a test can check nothing is left on them,
+     * whether it ended because the JIT compilers had gone quiet (rather than at its budget), and why its
+     * HTTPS requests stopped or never began (or null).
      */
     public record Result(int connections, int httpsRequests, long millis, String stoppedBecause, List<Integer> ports,
-            boolean jitSettled) {}
+            boolean jitSettled, String httpsStoppedBecause) {}
 
     private WarmUp() {}
 
@@ -94,7 +98,7 @@ public final class WarmUp {
     public static Result run(EngineOptions options, TlsOptions tls, boolean https, EventQueue events,
             long budgetMillis, int maxConnections) {
         if (budgetMillis <= 0 || maxConnections <= 0) {
-            return new Result(0, 0, 0, null, List.of(), false);
+            return new Result(0, 0, 0, null, List.of(), false, null);
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
@@ -108,12 +112,18 @@ public final class WarmUp {
         JitWatch jit = new JitWatch(start);
         List<Integer> ports = new ArrayList<>();
         Clients clients = null;
-        boolean withHttps = tls != null && https;
         HttpsWarmUp httpsClient = null;
-        TlsOptions warmTls = null;
+        String httpsProblem = null;
+        TlsOptions warmTls = tls;
+        if (tls != null && https) {
+            try {
+                warmTls = HttpsWarmUp.options(tls);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                httpsProblem = e.toString(); // the plain warm-up goes on without it
+            }
+        }
         try (ServerSocket echoServer = new ServerSocket(0, 50, loopback);
                 Engine engine = new Engine(queue, options)) {
-            warmTls = withHttps ? HttpsWarmUp.options(tls) : tls;
             engine.setTls(warmTls);
             engine.start();
             echoPort = echoServer.getLocalPort();
@@ -137,12 +147,17 @@ public final class WarmUp {
                 echo.setDaemon(true);
                 echo.start();
             }
-            if (withHttps) {
-                Engine.Bound proxy = engine.addListener(ListenerConfig.http(loopback.getHostAddress(), 0))
-                        .get(budgetMillis, TimeUnit.MILLISECONDS);
-                ports.add(proxy.address().getPort());
-                httpsClient = HttpsWarmUp.start(warmTls.engines(), proxy.address());
-                ports.add(httpsClient.port());
+            if (warmTls != tls) {
+                try {
+                    Engine.Bound proxy = engine.addListener(ListenerConfig.http(loopback.getHostAddress(), 0))
+                            .get(budgetMillis, TimeUnit.MILLISECONDS);
+                    ports.add(proxy.address().getPort());
+                    httpsClient = HttpsWarmUp.start(warmTls.engines(), proxy.address());
+                    ports.add(httpsClient.port());
+                } catch (IOException | GeneralSecurityException | java.util.concurrent.ExecutionException
+                        | java.util.concurrent.TimeoutException | RuntimeException e) {
+                    httpsProblem = e.toString(); // the plain warm-up goes on without it
+                }
             }
             clients = new Clients(bound.address(), maxConnections, count);
             int churned = 0;
@@ -178,6 +193,7 @@ public final class WarmUp {
             stopped = clients.failure();
             if (httpsClient != null) {
                 httpsClient.close();
+                httpsProblem = httpsClient.failure();
             }
             echoServer.close();
             // the traffic has queued what it made hot; with the cores to itself, C2 now works through
@@ -195,13 +211,13 @@ public final class WarmUp {
             }
         } finally {
             closeQuietly(httpsClient);
-            if (withHttps && warmTls != null) {
+            if (warmTls != tls) {
                 warmTls.work().shutdown(); // the warm-up's own (the real options' pool is the real engine's)
             }
         }
         return new Result(clients == null ? 0 : clients.done.get(), httpsClient == null ? 0 : httpsClient.requests(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), stopped, List.copyOf(ports),
-                jit.isSettled());
+                jit.isSettled(), httpsProblem);
     }
 
     private static void closeQuietly(HttpsWarmUp https) {

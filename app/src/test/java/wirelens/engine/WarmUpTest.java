@@ -96,6 +96,7 @@ class WarmUpTest {
         }
 
         assertNull(r.stoppedBecause());
+        assertNull(r.httpsStoppedBecause());
         assertTrue(r.httpsRequests() >= HttpsWarmUp.REQUESTS_PER_TUNNEL, r.httpsRequests() + " HTTPS requests");
         synchronized (handshakes) {
             // both legs of the intercepted tunnel: the server leg verified against the warm-up's own CA
