@@ -74,6 +74,11 @@ public final class TlsEngines {
         return new TlsEngines(ca, trust.alsoTrusting(List.of(ca.certificate())), identity);
     }
 
+    /** Which library speaks TLS on both legs ("BoringSSL 2.0.84 via netty-tcnative", "the JDK's JSSE"). */
+    public String libraryName() {
+        return library.describe();
+    }
+
     public LeafCertificates leaves() {
         return leaves;
     }

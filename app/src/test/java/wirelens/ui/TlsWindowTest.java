@@ -304,6 +304,8 @@ class TlsWindowTest {
         assertNotEquals(oldCa, newCa);
         assertTrue(fx(() -> window.tlsMenu().infoLines()).contains(
                 "CA SHA-256 " + CertificateSummary.fingerprint(newCa.getEncoded())));
+        assertTrue(fx(() -> window.tlsMenu().infoLines()).stream().anyMatch(l -> l.startsWith("TLS spoken by BoringSSL")),
+                "the menu says which library speaks TLS");
         assertThrows(SSLException.class, () -> TlsEchoServer.connect(port, oldCa).close());
         try (SSLSocket client = TlsEchoServer.connect(port, newCa)) {
             assertEquals("AFTER\n", echo(client, "after\n"));

@@ -23,9 +23,9 @@ import wirelens.ui.base.Notifier;
 import wirelens.ui.base.Styles;
 
 /**
- * The window's TLS menu: whether TLS is intercepted, the CA's fingerprint, validity and file; the CA
- * certificate in full; Export (PEM, DER); How to install; Reload (after mending the CA's files) and
- * Regenerate. Reading, writing and making the CA run off the FX thread; the outcome is a notification.
+ * The window's TLS menu: whether TLS is intercepted and by which library, the CA's fingerprint, validity
+ * and file; the CA certificate in full; Export (PEM, DER); How to install; Reload (after mending the CA's
+ * files) and Regenerate. Reading, writing and making the CA run off the FX thread; the outcome is a notification.
  */
 public final class TlsMenu {
     /** How an exported certificate is encoded. */
@@ -37,6 +37,7 @@ public final class TlsMenu {
     private final Notifier notifier;
     private final Menu menu = new Menu("TLS");
     private final MenuItem status = info("tls-status");
+    private final MenuItem library = info("tls-library");
     private final MenuItem fingerprint = info("tls-fingerprint");
     private final MenuItem validity = info("tls-validity");
     private final MenuItem location = info("tls-location");
@@ -54,7 +55,7 @@ public final class TlsMenu {
         reload.setId("tls-reload");
         reload.setOnAction(e -> reload());
         MenuItem regenerate = item("Regenerate CA\u2026", "tls-regenerate", this::confirmRegenerate);
-        menu.getItems().setAll(status, fingerprint, validity, location, new SeparatorMenuItem(), details, pem, der,
+        menu.getItems().setAll(status, library, fingerprint, validity, location, new SeparatorMenuItem(), details, pem, der,
                 install, new SeparatorMenuItem(), reload, regenerate);
         menu.setId("menu-tls");
         menu.setOnShowing(e -> refresh());
@@ -69,7 +70,7 @@ public final class TlsMenu {
     public List<String> infoLines() {
         refresh();
         List<String> lines = new ArrayList<>();
-        for (MenuItem m : List.of(status, fingerprint, validity, location)) {
+        for (MenuItem m : List.of(status, library, fingerprint, validity, location)) {
             if (m.isVisible()) {
                 lines.add(m.getText());
             }
@@ -83,6 +84,9 @@ public final class TlsMenu {
                 : tls.problem() != null ? "Not intercepting: the CA cannot be used (Reload once mended, or Regenerate)"
                 : "Not intercepting (--no-tls-intercept): TLS is relayed as it is");
         reload.setVisible(tls.problem() != null);
+        String speaking = tls.library();
+        library.setVisible(speaking != null);
+        library.setText(speaking == null ? "" : "TLS spoken by " + speaking);
         validity.setVisible(ca != null);
         if (ca != null) {
             CertificateSummary c = CertificateSummary.of(ca.certificate());

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import wirelens.base.AtomicFiles;
 import wirelens.engine.TlsOptions;
 import wirelens.tls.CertificateAuthority;
+import wirelens.tls.TlsEngines;
 import wirelens.tls.TlsSettings;
 
 /**
@@ -30,6 +31,8 @@ public final class WindowTls {
     private CertificateAuthority ca;
     private String problem;
     private boolean intercepting;
+    /** Which library speaks TLS while intercepting, or null. */
+    private String library;
     /** Server certificates the user chose to trust for this run. */
     private final List<X509Certificate> trustedThisRun = new ArrayList<>();
 
@@ -57,6 +60,11 @@ public final class WindowTls {
     /** The CA if it is loaded, else null (interception off and no TLS menu action yet, or a CA problem). */
     public synchronized CertificateAuthority loadedCa() {
         return ca;
+    }
+
+    /** Which library speaks TLS on the intercepted connections, or null while not intercepting. */
+    public synchronized String library() {
+        return intercepting ? library : null;
     }
 
     /** Why TLS is not intercepted although it should be, or null. */
@@ -124,7 +132,9 @@ public final class WindowTls {
         try {
             // the previous options' worker threads end on their own once idle; handshakes under way finish
             // with the old CA
-            engine.accept(TlsOptions.of(config.engines(ca, trustedThisRun)));
+            TlsEngines engines = config.engines(ca, trustedThisRun);
+            engine.accept(TlsOptions.of(engines));
+            library = engines.libraryName();
             intercepting = true;
             problem = null;
         } catch (IOException | RuntimeException e) {
