@@ -304,7 +304,7 @@ class TlsWindowTest {
         assertNotEquals(oldCa, newCa);
         assertTrue(fx(() -> window.tlsMenu().infoLines()).contains(
                 "CA SHA-256 " + CertificateSummary.fingerprint(newCa.getEncoded())));
-        assertTrue(fx(() -> window.tlsMenu().infoLines()).stream().anyMatch(l -> l.startsWith("TLS spoken by BoringSSL")),
+        assertTrue(fx(() -> window.tlsMenu().infoLines()).stream().anyMatch(l -> l.startsWith("TLS spoken by ")),
                 "the menu says which library speaks TLS");
         assertThrows(SSLException.class, () -> TlsEchoServer.connect(port, oldCa).close());
         try (SSLSocket client = TlsEchoServer.connect(port, newCa)) {

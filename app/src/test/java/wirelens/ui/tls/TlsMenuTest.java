@@ -111,9 +111,12 @@ class TlsMenuTest {
         assertNotNull(given.get(0));
         CertificateAuthority ca = tls.loadedCa();
         TlsMenu menu = menu(tls);
-        assertEquals(List.of("Intercepting TLS (clients must trust the CA)", "CA SHA-256 " + ca.sha256Fingerprint(),
-                "Valid " + CertificateSummary.of(ca.certificate()).validity(), "In " + ca.certificateFile()),
-                fx(menu::infoLines));
+        assertEquals(List.of("Intercepting TLS (clients must trust the CA)", "TLS spoken by " + tls.library(),
+                "CA SHA-256 " + ca.sha256Fingerprint(), "Valid " + CertificateSummary.of(ca.certificate()).validity(),
+                "In " + ca.certificateFile()), fx(menu::infoLines));
+        // the default library, unless this run of the tests asked for JSSE (mvn test -Dwirelens.tls=jdk)
+        String expected = "jdk".equals(System.getProperty("wirelens.tls")) ? "the JDK's JSSE" : "BoringSSL ";
+        assertTrue(tls.library().startsWith(expected), tls.library());
 
         Path pem = dir.resolve("out/wirelens-ca.pem");
         answers.add(pem);
@@ -151,6 +154,7 @@ class TlsMenuTest {
         assertNull(tls.loadedCa(), "with interception off the CA waits until it is needed");
         TlsMenu menu = menu(tls);
         assertTrue(fx(menu::infoLines).get(0).startsWith("Not intercepting (--no-tls-intercept)"));
+        assertTrue(fx(menu::infoLines).stream().noneMatch(l -> l.startsWith("TLS spoken by")), "no library while relaying");
 
         fxRun(menu::showInstall);
         waitUntil("the install dialog", () -> dialog("tls-install-dialog") != null);
