@@ -160,6 +160,10 @@
  * it again: a listener's first client, two loops publishing at once, normal closes, the first blocking
  * select of a selector (so the real engine's threads start before the warm-up), the main thread's
  * first wait on a latch. It carries no conversations: the polling loop compiled on the warm-up's
- * profile relayed round trips more slowly than one compiled on real traffic.
+ * profile relayed round trips more slowly than one compiled on real traffic. A run with an HTTP proxy
+ * and TLS interception also sends keep-alive HTTPS requests through a proxy listener of the warm-up's
+ * to a loopback server with a leaf of Wirelens' CA ({@link wirelens.engine.HttpsWarmUp}): decrypting,
+ * HTTP decoding and recording are compiled before the first request (without it C2 took a third of the
+ * CPU over a fresh run's first 8,000 requests through CONNECT).
  */
 package wirelens.engine;
