@@ -23,7 +23,7 @@
  * {@link wirelens.tls.BoringTls}), and a native engine must be released
  * ({@link wirelens.tls.TlsLayer#close}) however its connection ends.
  * The server leg reuses sessions (one client context, engines made with the server's name and port), and
- * a server that chose TLS 1.2 is offered TLS 1.2 alone for a while: a ClientHello offering TLS 1.3 makes
- * two key shares in the JDK's pure-Java EC code, which a TLS 1.2 server never uses.
+ * a server that chose TLS 1.2 is offered TLS 1.2 alone for a while: with JSSE a ClientHello offering TLS
+ * 1.3 makes two key shares in the JDK's pure-Java EC code, which a TLS 1.2 server never uses.
  */
 package wirelens.tls;
