@@ -93,7 +93,9 @@ final class Headless {
         try {
             // before any listener opens: a fresh JVM would otherwise serve its first few thousand
             // connections with interpreted code while its JIT compilers compete for the CPU
-            boolean proxying = options.listeners().stream().anyMatch(l -> l.kind() == ListenerKind.HTTP);
+            // HTTPS through the warm-up's own proxy only where real HTTPS through a proxy will be decrypted
+            boolean proxying = options.listeners().stream()
+                    .anyMatch(l -> l.kind() == ListenerKind.HTTP && l.tls().intercept());
             WarmUp.Result warmUp = warmUp(engineOptions, tls, proxying, options.capture() != null);
             String report = "warm-up: " + warmUp.connections() + " connections, " + warmUp.httpsRequests()
                     + " HTTPS requests in " + warmUp.millis() + " ms, "
