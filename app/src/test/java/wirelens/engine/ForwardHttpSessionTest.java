@@ -198,12 +198,7 @@ class ForwardHttpSessionTest {
         ForwardSessionTest.Script script = new ForwardSessionTest.Script();
         script.hookInstalled = true;
         script.breakpoints = c -> !c.isResponse();
-        socks.handle(new SessionEvent.Accepted(new InetSocketAddress(5000)), script);
-        socks.handle(new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(new byte[] {5, 1, 0})), script);
-        byte[] request = {5, 1, 0, 3, 6, 'a', '.', 't', 'e', 's', 't', 0, 80};
-        socks.handle(new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(request)), script);
-        socks.handle(new SessionEvent.Connected(new InetSocketAddress("127.0.0.1", 80)), script);
-        script.take();
+        connectThroughSocks5(socks, script);
         socks.handle(new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(ScriptedSession.bytes("GET /s HTTP/1.1\r\nHost: a.test\r\n\r\n"))),
                 script);
         assertEquals(List.of("hold GET /s HTTP/1.1 "), script.take());
@@ -218,14 +213,19 @@ class ForwardHttpSessionTest {
         Socks5Session socks = new Socks5Session(null);
         ForwardSessionTest.Script script = new ForwardSessionTest.Script();
         script.breakpoints = c -> true;
+        connectThroughSocks5(socks, script);
+        socks.handle(new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(ScriptedSession.bytes("GET /s HTTP/1.1\r\n\r\n"))), script);
+        assertEquals(List.of("send TARGET GET /s HTTP/1.1\r\n\r\n"), script.take());
+        assertEquals(List.of(), script.heldMessages);
+    }
+
+    /** The SOCKS5 negotiation of a client asking for a.test:80, and the connect, taken from the script. */
+    private static void connectThroughSocks5(Socks5Session socks, ForwardSessionTest.Script script) {
         socks.handle(new SessionEvent.Accepted(new InetSocketAddress(5000)), script);
         socks.handle(new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(new byte[] {5, 1, 0})), script);
         byte[] request = {5, 1, 0, 3, 6, 'a', '.', 't', 'e', 's', 't', 0, 80};
         socks.handle(new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(request)), script);
         socks.handle(new SessionEvent.Connected(new InetSocketAddress("127.0.0.1", 80)), script);
         script.take();
-        socks.handle(new SessionEvent.Received(Side.CLIENT, ByteBuffer.wrap(ScriptedSession.bytes("GET /s HTTP/1.1\r\n\r\n"))), script);
-        assertEquals(List.of("send TARGET GET /s HTTP/1.1\r\n\r\n"), script.take());
-        assertEquals(List.of(), script.heldMessages);
     }
 }

@@ -62,10 +62,7 @@ class BreakpointRealPeersTest {
                 """.formatted(dir, nginxPort), nginxPort);
         echo = new HttpEchoServer();
         rig = new EngineRig();
-        breakpoints = new BreakpointQueue(rig.engine::resumeMessage);
-        rig.onEvent(breakpoints::onEngineEvent);
-        rig.engine.setMessageHook(breakpoints);
-        breakpoints.setEnabled(true);
+        breakpoints = rig.breakpoints();
         proxy = "http://127.0.0.1:" + rig.httpProxy();
     }
 

@@ -69,10 +69,7 @@ class ForwardBreakpointRealPeersTest {
         echo = new HttpEchoServer();
         rig = new EngineRig();
         rig.engine.setTls(TlsOptions.of(new TlsEngines(ca, UpstreamTrust.withCaFiles(List.of(serverCertificate.cert()), false))));
-        breakpoints = new BreakpointQueue(rig.engine::resumeMessage);
-        rig.onEvent(breakpoints::onEngineEvent);
-        rig.engine.setMessageHook(breakpoints);
-        breakpoints.setEnabled(true);
+        breakpoints = rig.breakpoints();
     }
 
     @AfterAll

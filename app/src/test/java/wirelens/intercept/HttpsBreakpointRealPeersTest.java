@@ -86,10 +86,7 @@ class HttpsBreakpointRealPeersTest {
         origin = "https://localhost:" + port;
         rig = new EngineRig();
         rig.engine.setTls(TlsOptions.of(new TlsEngines(ca, UpstreamTrust.withCaFiles(List.of(serverCertificate.cert()), false))));
-        breakpoints = new BreakpointQueue(rig.engine::resumeMessage);
-        rig.onEvent(breakpoints::onEngineEvent);
-        rig.engine.setMessageHook(breakpoints);
-        breakpoints.setEnabled(true);
+        breakpoints = rig.breakpoints();
         proxy = "http://127.0.0.1:" + rig.httpProxy();
     }
 

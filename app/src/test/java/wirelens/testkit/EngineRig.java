@@ -12,6 +12,7 @@ import wirelens.engine.EngineEvent;
 import wirelens.engine.EngineOptions;
 import wirelens.engine.EventQueue;
 import wirelens.engine.ListenerConfig;
+import wirelens.intercept.BreakpointQueue;
 
 /**
  * A started engine on a fresh event queue, with a consumer thread that drains the queue as the
@@ -97,6 +98,18 @@ public final class EngineRig implements AutoCloseable {
     /** Adds an HTTP proxy listener on 127.0.0.1:free port; returns its port. */
     public int httpProxy() throws Exception {
         return listen(ListenerConfig.http("127.0.0.1", 0));
+    }
+
+    /**
+     * A breakpoint queue on this engine, turned on: the engine's message hook, fed this rig's events (so
+     * it learns of connections that end), resuming messages through the engine.
+     */
+    public BreakpointQueue breakpoints() {
+        BreakpointQueue queue = new BreakpointQueue(engine::resumeMessage);
+        onEvent(queue::onEngineEvent);
+        engine.setMessageHook(queue);
+        queue.setEnabled(true);
+        return queue;
     }
 
     /** Adds any listener (bounded wait for the bind); returns the port it bound. */
